@@ -144,8 +144,7 @@ class SidecarPod(PodkitResource):
 
     def add_native_sidecar(self, container: Container) -> None:
         """Add a native sidecar: started before the main container and kept running."""
-        self._add(container, self._init)
-        container.restart_policy = "Always"
+        self._add(container, self._init, native=True)
 
     def add_init_container(self, container: Container) -> None:
         """Add an init container: runs to completion before the app containers start."""
@@ -157,7 +156,7 @@ class SidecarPod(PodkitResource):
             )
         self._add(container, self._init)
 
-    def _add(self, container: Container, into: list[Container]) -> None:
+    def _add(self, container: Container, into: list[Container], *, native: bool = False) -> None:
         if not isinstance(container, Container):
             raise PodkitTypeError(
                 self.path, f"expected a Container, got {type(container).__name__} {container!r}"
@@ -171,15 +170,16 @@ class SidecarPod(PodkitResource):
                     f"two containers are named {container.name!r} (names are unique across containers and "
                     f"init containers); rename one",
                 )
-        if into is self._containers or container.restart_policy == "Always" or into is self._init:
-            self._check_ports(container, into)
+        if into is self._containers or native:
+            # a plain init container exits before the others listen, so only these conflict
+            self._check_ports(container)
         self._check_mounts(container)
         self._check_sources(container)
+        if native:
+            container.restart_policy = "Always"
         into.append(container)
 
-    def _check_ports(self, container: Container, into: list[Container]) -> None:
-        if into is self._init and container.restart_policy != "Always":
-            return  # a plain init container exits before the others listen
+    def _check_ports(self, container: Container) -> None:
         running = self._containers + [c for c in self._init if c.restart_policy == "Always"]
         for other in running:
             for p in container.ports:
