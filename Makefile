@@ -36,9 +36,7 @@ $(NODE_STAMP): package.json package-lock.json $(PY_STAMP)
 # Synthesize into a staging folder, then publish to dist/ only if everything succeeded:
 # the cdk8s CLI deletes its output folder before running the app, so it never writes dist/ itself.
 synth: setup
-	rm -rf $(STAGE)
-	cdk8s synth --output $(STAGE)
-	$(BIN)/python tools/publish_dist.py $(STAGE) dist
+	$(BIN)/python tools/synth.py --stage $(STAGE) --dist dist
 
 test: setup lint typecheck pytest
 
@@ -50,7 +48,7 @@ typecheck: setup
 	$(BIN)/mypy
 
 pytest: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Regenerate imports/k8s offline from the schema shipped by kubernetes-validate.
 imports: setup

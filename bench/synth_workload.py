@@ -236,6 +236,26 @@ def run_pyyaml(units: int, outdir: str) -> None:
         docs.append(
             {
                 "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": f"{unit}-cfg"},
+                "data": {"feature_x": "on", "greeting": f"hello from unit {i}", "log_level": "info"},
+            }
+        )
+        docs.append(
+            {
+                "apiVersion": "v1",
+                "kind": "Secret",
+                "metadata": {"name": f"{unit}-sec"},
+                "type": "Opaque",
+                "data": {
+                    "password": base64.b64encode(f"s3cr3t-{i}".encode()).decode(),
+                    "username": base64.b64encode(b"admin").decode(),
+                },
+            }
+        )
+        docs.append(
+            {
+                "apiVersion": "v1",
                 "kind": "Pod",
                 "metadata": {"labels": {"app": "bench", "unit": unit}, "name": unit},
                 "spec": {
@@ -277,26 +297,6 @@ def run_pyyaml(units: int, outdir: str) -> None:
                     "nodeSelector": {"disktype": "ssd"},
                     "restartPolicy": "Always",
                     "volumes": [{"emptyDir": {}, "name": "shared"}],
-                },
-            }
-        )
-        docs.append(
-            {
-                "apiVersion": "v1",
-                "kind": "ConfigMap",
-                "metadata": {"name": f"{unit}-cfg"},
-                "data": {"feature_x": "on", "greeting": f"hello from unit {i}", "log_level": "info"},
-            }
-        )
-        docs.append(
-            {
-                "apiVersion": "v1",
-                "kind": "Secret",
-                "metadata": {"name": f"{unit}-sec"},
-                "type": "Opaque",
-                "data": {
-                    "password": base64.b64encode(f"s3cr3t-{i}".encode()).decode(),
-                    "username": base64.b64encode(b"admin").decode(),
                 },
             }
         )

@@ -12,10 +12,11 @@ import copy
 from typing import Any
 
 import cdk8s
-import podkit as pk
 import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+import podkit as pk
 
 REDACTED = "<redacted>"
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import podkit as pk
 import pytest
+
+import podkit as pk
 
 
 def build_ok(app: pk.App) -> None:

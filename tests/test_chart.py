@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import cdk8s
 import constructs
-import podkit as pk
 import pytest
 
+import podkit as pk
 from imports import k8s
 from tests.k8s import by_name, synth
 

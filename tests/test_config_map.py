@@ -7,10 +7,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-import podkit as pk
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+import podkit as pk
 from tests.k8s import by_name, synth
 
 

@@ -10,10 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import podkit as pk
 import pytest
 
 import app as example_app
+import podkit as pk
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
@@ -129,3 +129,49 @@ def test_offline_hook_refuses_other_network_requests(tmp_path: Path) -> None:
     )
     assert out.returncode != 0
     assert "refusing network request to https://example.com/x" in out.stderr
+
+
+def test_readme_concept_guide_is_current() -> None:
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import gen_docs
+    finally:
+        sys.path.pop(0)
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start, end = text.index(gen_docs.START), text.index(gen_docs.END) + len(gen_docs.END)
+    assert text[start:end] == gen_docs.render(), (
+        "README concept guide is stale: run .venv/bin/python tools/gen_docs.py"
+    )
+
+
+def test_wheel_ships_everything_podkit_needs(tmp_path: Path) -> None:
+    import zipfile
+
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("podkit-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    modules = {
+        f"podkit/{p.name}"
+        for p in (ROOT / "lib" / "podkit").iterdir()
+        if p.suffix in (".py", ".json", ".typed")
+    }
+    assert modules <= names, modules - names
+    assert "podkit/py.typed" in names and "podkit/_k8s_schema.json" in names
+    # podkit needs nothing from imports/: the generated binding is for users' own constructs
+    assert not any(n.startswith("imports/") for n in names)
+    assert "imports" not in (ROOT / "lib" / "podkit" / "__init__.py").read_text()

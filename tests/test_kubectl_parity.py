@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import podkit as pk
 import pytest
 
+import podkit as pk
 from tests.k8s import synth
 
 KUBECTL = shutil.which("kubectl")

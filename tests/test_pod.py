@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import podkit as pk
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+import podkit as pk
 from tests.k8s import by_name, synth
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import podkit as pk
 import pytest
+
+import podkit as pk
 
 
 def test_http_get_with_everything() -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import podkit as pk
 import pytest
+
+import podkit as pk
 from podkit.resources import parse_quantity
 
 

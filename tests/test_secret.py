@@ -6,10 +6,10 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-import podkit as pk
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+import podkit as pk
 from tests.conftest import YamlSnapshotExtension, redact
 from tests.k8s import by_name, synth
 

@@ -20,16 +20,27 @@ from typing import Any
 
 KUBERNETES_VERSION = "1.33.0"
 
-Checker = Callable[[Any, str, list[str]], None]
+# A location in the object, built only when a problem is reported: (parent, key) pairs.
+Where = tuple[Any, Any] | None
+Checker = Callable[[Any, Where, list[str]], None]
 
-_TYPES: dict[str, Callable[[Any], bool]] = {
-    "string": lambda v: isinstance(v, str),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
+# JSON-schema type -> Python types (bool is an int in Python: excluded where it must be)
+_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "object": (dict,),
+    "array": (list,),
 }
+
+
+def _where(where: Where) -> str:
+    parts: list[str] = []
+    while where is not None:
+        where, key = where
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+    return "".join(reversed(parts)).lstrip(".") or "(top level)"
 
 
 @cache
@@ -54,7 +65,7 @@ _compiled: dict[str, Checker] = {}
 
 def _ref(name: str) -> Checker:
     # Indirection so recursive definitions (JSONSchemaProps) compile lazily.
-    def check(value: Any, where: str, problems: list[str]) -> None:
+    def check(value: Any, where: Where, problems: list[str]) -> None:
         checker = _compiled.get(name)
         if checker is None:
             _compiled[name] = lambda v, w, p: None  # break cycles while compiling
@@ -71,51 +82,54 @@ def _compile(node: dict[str, Any]) -> Checker:
     if branches:
         compiled = [_compile(b) for b in branches]
 
-        def check_any(value: Any, where: str, problems: list[str]) -> None:
+        def check_any(value: Any, where: Where, problems: list[str]) -> None:
             for c in compiled:
                 trial: list[str] = []
                 c(value, where, trial)
                 if not trial:
                     return
-            problems.append(f"{where}: {value!r} matches none of the allowed forms")
+            problems.append(f"{_where(where)}: {value!r} matches none of the allowed forms")
 
         return check_any
     types = node.get("type")
     type_names = [types] if isinstance(types, str) else list(types or [])
     type_names = [t for t in type_names if t != "null"]
-    type_tests = [_TYPES[t] for t in type_names]
+    py_types: tuple[type, ...] = tuple(t for name in type_names for t in _TYPES[name])
+    bool_ok = "boolean" in type_names
     enum = node.get("enum")
     props = {k: _compile(v) for k, v in node.get("properties", {}).items()}
-    required = [r for r in node.get("required", [])]
+    required = list(node.get("required", []))
     extra = node.get("additionalProperties")
     extra_check = _compile(extra) if isinstance(extra, dict) else None
     strict = extra is False
     items = _compile(node["items"]) if isinstance(node.get("items"), dict) else None
     expected = " or ".join(type_names)
 
-    def check(value: Any, where: str, problems: list[str]) -> None:
+    def check(value: Any, where: Where, problems: list[str]) -> None:
         if value is None:
             return
-        if type_tests and not any(t(value) for t in type_tests):
-            problems.append(f"{where}: expected {expected}, got {type(value).__name__} {value!r}")
+        if py_types and (
+            not isinstance(value, py_types) or ((value is True or value is False) and not bool_ok)
+        ):
+            problems.append(f"{_where(where)}: expected {expected}, got {type(value).__name__} {value!r}")
             return
         if enum is not None and value not in enum:
-            problems.append(f"{where}: {value!r} is not one of {enum}")
-        if isinstance(value, dict):
+            problems.append(f"{_where(where)}: {value!r} is not one of {enum}")
+        if type(value) is dict:
             for r in required:
                 if r not in value:
-                    problems.append(f"{where}: required field {r!r} is missing")
+                    problems.append(f"{_where(where)}: required field {r!r} is missing")
             for k, v in value.items():
                 sub = props.get(k)
                 if sub is not None:
-                    sub(v, f"{where}.{k}", problems)
+                    sub(v, (where, k), problems)
                 elif extra_check is not None:
-                    extra_check(v, f"{where}.{k}", problems)
+                    extra_check(v, (where, k), problems)
                 elif strict:
-                    problems.append(f"{where}: unknown field {k!r} (strict schema)")
-        elif items is not None and isinstance(value, list):
+                    problems.append(f"{_where(where)}: unknown field {k!r} (strict schema)")
+        elif items is not None and type(value) is list:
             for i, v in enumerate(value):
-                items(v, f"{where}[{i}]", problems)
+                items(v, (where, i), problems)
 
     return check
 
@@ -128,8 +142,8 @@ def validate_object(obj: Any) -> list[str]:
     if name is None:
         return []
     problems: list[str] = []
-    _ref(name)(obj, "", problems)
-    return [p.lstrip(".") if p.startswith(".") else p for p in problems]
+    _ref(name)(obj, None, problems)
+    return problems
 
 
 def validate_documents(path: str, docs: Iterable[Any]) -> list[str]:
@@ -138,9 +152,8 @@ def validate_documents(path: str, docs: Iterable[Any]) -> list[str]:
     for doc in docs:
         for problem in validate_object(doc):
             meta = doc.get("metadata", {}) if isinstance(doc, dict) else {}
-            where = problem if not problem.startswith(":") else "(object)" + problem
             out.append(
                 f"[{path}] {doc.get('kind')} {meta.get('name')!r} does not match the Kubernetes "
-                f"{KUBERNETES_VERSION} schema: {where}"
+                f"{KUBERNETES_VERSION} schema: {problem}"
             )
     return out

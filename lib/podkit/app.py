@@ -20,6 +20,7 @@ from typing import Any
 
 import cdk8s
 
+from . import _yaml
 from .errors import PodkitError, SynthError
 
 
@@ -62,13 +63,25 @@ class App(cdk8s.App):
 
     def synth(self) -> None:
         """Synthesize every chart into ``outdir``, atomically (see module docs)."""
-        files = {name: cdk8s.Yaml.stringify(*docs) for name, docs in self.synth_documents().items()}
+        files = {name: to_yaml(docs) for name, docs in self.synth_documents().items()}
         write_folder(Path(self.outdir), files)
 
     def synth_yaml(self) -> str:
         """All charts' objects as one multi-document YAML string (nothing is written)."""
-        docs = [d for chart_docs in self.synth_documents().values() for d in chart_docs]
-        return str(cdk8s.Yaml.stringify(*docs))
+        return to_yaml([d for chart_docs in self.synth_documents().values() for d in chart_docs])
+
+
+def to_yaml(docs: list[Any]) -> str:
+    """Multi-document YAML, byte-identical to ``cdk8s.Yaml.stringify(*docs)``.
+
+    Written in Python where ``_yaml`` is sure to match cdk8s; any other object goes to
+    ``cdk8s.Yaml.stringify`` on its own (see ``_yaml.py``).
+    """
+    texts = []
+    for doc in docs:
+        text = _yaml.dump(doc)
+        texts.append(text if text is not None else str(cdk8s.Yaml.stringify(doc)))
+    return "---\n".join(texts)
 
 
 def write_folder(outdir: Path, files: dict[str, str]) -> None:

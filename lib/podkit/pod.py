@@ -207,9 +207,10 @@ class SidecarPod(PodkitResource):
     def _same_chart(self, source: KeyedSource, who: str) -> None:
         other = source.owning_chart
         if other is not None and self._chart is not None and other is not self._chart:
+            where = "another app" if other.node.root is not self._chart.node.root else "another chart"
             raise PodkitError(
                 self.path,
-                f"{who} uses {source.KIND} {source.path!r} from another chart; a pod can only use "
+                f"{who} uses {source.KIND} {source.path!r} from {where}; a pod can only use "
                 f"ConfigMaps/Secrets of its own chart (they must be applied to the same namespace): create it "
                 f"in this chart, or refer to it by name with {type(source).__name__}.from_name(...)",
             )

@@ -1,0 +1,110 @@
+"""``make bench``: the synth workload in every implementation, side by side.
+
+Runs ``bench/synth_workload.py`` as a fresh process per run (the measured time is the whole
+process: start Python, import, build, synthesize, write), several times per size, and
+prints median wall time, median peak memory (max RSS of the process tree) and the ratio
+to cdk8s-plus (Python) for each size, plus podkit's growth from N=1000 to N=3000.
+
+    python bench/run.py [--sizes 100 1000 3000] [--repeats 5] [--impls podkit cdk8s-plus l1 pyyaml]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+IMPLS = ["cdk8s-plus", "l1", "podkit", "pyyaml"]
+LABELS = {
+    "cdk8s-plus": "cdk8s-plus-33 (Python)",
+    "l1": "cdk8s L1 classes, imports/k8s (Python)",
+    "podkit": "podkit (Python)",
+    "pyyaml": "plain dicts + PyYAML (floor)",
+}
+
+
+def run_once(impl: str, units: int) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one whole-process run."""
+    with tempfile.TemporaryDirectory() as out:
+        cmd = [
+            sys.executable,
+            str(HERE / "synth_workload.py"),
+            "--impl",
+            impl,
+            "--units",
+            str(units),
+            "--outdir",
+            out,
+        ]
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        if proc.returncode != 0:
+            raise SystemExit(f"{impl} N={units} failed:\n{err}")
+        # ru_maxrss is the largest of the process and its waited-for children (jsii's Node)
+        child_peak = usage.ru_maxrss / 1024
+        return wall, child_peak
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 3000])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--impls", nargs="+", default=IMPLS, choices=IMPLS)
+    args = parser.parse_args()
+
+    print(f"machine: {machine()}")
+    print(f"repeats: {args.repeats} per cell, medians shown; every run is a fresh process\n")
+    results: dict[tuple[str, int], tuple[float, float]] = {}
+    for units in args.sizes:
+        for impl in args.impls:
+            runs = [run_once(impl, units) for _ in range(args.repeats)]
+            results[(impl, units)] = (
+                statistics.median(r[0] for r in runs),
+                statistics.median(r[1] for r in runs),
+            )
+            print(f"  measured {impl:<11} N={units:<5} {results[(impl, units)][0]:7.2f} s", file=sys.stderr)
+
+    header = f"| {'implementation':<40} | {'N':>5} | {'objects':>7} | {'wall s':>7} | {'ratio':>6} | {'peak MiB':>8} | {'mem ratio':>9} |"
+    print(header)
+    print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
+    for units in args.sizes:
+        base = results.get(("cdk8s-plus", units))
+        for impl in args.impls:
+            wall, peak = results[(impl, units)]
+            ratio = f"{wall / base[0]:.3f}" if base else "-"
+            mem_ratio = f"{peak / base[1]:.2f}" if base else "-"
+            print(
+                f"| {LABELS[impl]:<40} | {units:>5} | {units * 3:>7} | {wall:>7.2f} | {ratio:>6} | {peak:>8.0f} | {mem_ratio:>9} |"
+            )
+    if ("podkit", 1000) in results and ("podkit", 3000) in results:
+        growth = results[("podkit", 3000)][0] / results[("podkit", 1000)][0]
+        print(
+            f"\npodkit growth N=1000 -> N=3000: x{growth:.2f} (linear would be <= x3.3 with fixed start-up)"
+        )
+
+
+if __name__ == "__main__":
+    main()

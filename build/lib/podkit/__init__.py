@@ -1,0 +1,72 @@
+"""podkit: typed Python constructs for Pods, ConfigMaps and Secrets on top of cdk8s.
+
+Write ``SidecarPod``, ``ConfigFromMap`` and ``SecretEnv`` in a ``podkit.Chart``, synthesize
+with ``cdk8s synth`` (or ``podkit.App().synth()``), commit ``dist/``.
+"""
+
+# Must run before cdk8s is imported: it points jsii at the venv's Node 24.
+from ._node import configure_jsii_node
+
+configure_jsii_node()
+
+from .app import App  # noqa: E402
+from .chart import Chart  # noqa: E402
+from .config_map import ConfigFromMap, ConfigMapRef  # noqa: E402
+from .container import Container, EnvFrom, ImagePullPolicy, Mount, Port, Protocol  # noqa: E402
+from .env import EnvValue, FieldRef, PodField, ResourceField  # noqa: E402
+from .errors import (  # noqa: E402
+    DuplicateError,
+    InvalidNameError,
+    InvalidQuantityError,
+    MissingReferenceError,
+    PodkitError,
+    PodkitTypeError,
+    SchemaValidationError,
+    SecretGuardError,
+    SourceError,
+    SynthError,
+)
+from .pod import RestartPolicy, SidecarPod  # noqa: E402
+from .probe import Probe, Scheme  # noqa: E402
+from .resources import Resources  # noqa: E402
+from .secret import SecretEnv, SecretRef, SecretType  # noqa: E402
+from .volume import HostPathType, ResourceItem, StorageMedium, Volume  # noqa: E402
+
+__all__ = [
+    "App",
+    "Chart",
+    "ConfigFromMap",
+    "ConfigMapRef",
+    "Container",
+    "DuplicateError",
+    "EnvFrom",
+    "EnvValue",
+    "FieldRef",
+    "HostPathType",
+    "ImagePullPolicy",
+    "InvalidNameError",
+    "InvalidQuantityError",
+    "MissingReferenceError",
+    "Mount",
+    "PodField",
+    "PodkitError",
+    "PodkitTypeError",
+    "Port",
+    "Probe",
+    "Protocol",
+    "ResourceField",
+    "ResourceItem",
+    "Resources",
+    "RestartPolicy",
+    "SchemaValidationError",
+    "Scheme",
+    "SecretEnv",
+    "SecretGuardError",
+    "SecretRef",
+    "SecretType",
+    "SidecarPod",
+    "SourceError",
+    "StorageMedium",
+    "SynthError",
+    "Volume",
+]

@@ -1,0 +1,351 @@
+"""What ConfigMaps and Secrets share: keyed data built like ``kubectl create``, and the
+ways a pod consumes it (one key as an env var, every key as env vars, a volume).
+
+The data sources follow kubectl (staging/src/k8s.io/kubectl/pkg/cmd/create) exactly, and
+``tests/test_kubectl_parity.py`` runs kubectl itself to prove it:
+
+* ``--from-literal key=value``: the value as given (quotes are kept).
+* ``--from-file path``: key is the file's base name; ``key=path`` names it. A directory
+  adds each *regular* file in it (sorted by name; dotfiles kept; subdirectories, symlinks
+  and other special files skipped); ``key=dir`` is an error. Files that are not valid
+  UTF-8 go to ``binaryData`` in a ConfigMap.
+* ``--from-env-file path``: one ``KEY=value`` per line, split on the first ``=``; leading
+  whitespace trimmed, value kept as is (quotes included, trailing ``\\r`` dropped); blank
+  lines and ``#`` comments skipped; a UTF-8 BOM on the first line dropped; a key must be a
+  valid env var name (``export X=1`` is rejected). A line with a key and no ``=`` takes
+  the value of that variable from the environment (podkit raises when it is unset, where
+  kubectl would silently use an empty string).
+* Keys must be valid ConfigMap keys and unique across all sources.
+
+Unlike kubectl, podkit lets you combine ``from_env_file`` with the other sources.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import sys
+import unicodedata
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from . import _checks
+from .errors import DuplicateError, PodkitTypeError, SourceError
+
+if TYPE_CHECKING:
+    from .chart import Chart
+    from .env import EnvValue
+
+PathLike = str | os.PathLike[str]
+
+_PODKIT_DIR = os.path.dirname(os.path.abspath(__file__))
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def caller_dir() -> Path:
+    """Directory of the first source file on the stack outside podkit.
+
+    Relative paths in ``from_file``/``from_env_file`` resolve against the file that wrote
+    them (like imports do), so ``cdk8s synth`` works from any working directory.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not os.path.abspath(filename).startswith(_PODKIT_DIR + os.sep) and not filename.startswith("<"):
+            return Path(os.path.abspath(filename)).parent
+        frame = frame.f_back  # type: ignore[assignment]
+    return Path.cwd()
+
+
+class KeyedSource:
+    """Something with keys a pod can consume: a ConfigMap or Secret, built here or by reference."""
+
+    KIND: ClassVar[str]  # "ConfigMap" or "Secret"
+
+    @property
+    def path(self) -> str:
+        """Construct path (or, for references, the referenced name) used in messages."""
+        raise NotImplementedError
+
+    @property
+    def name(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def owning_chart(self) -> Chart | None:
+        """The podkit chart that writes this object, or ``None`` for references."""
+        return None
+
+    @property
+    def volume_name(self) -> str:
+        """Default volume name when mounted: the construct id (or referenced name)."""
+        return self.path.rsplit("/", 1)[-1]
+
+    def known_keys(self) -> set[str] | None:
+        """Keys this source is known to have; ``None`` when unknown (a reference without keys)."""
+        raise NotImplementedError
+
+    # -- consumption -------------------------------------------------------------------------
+    def value(self, key: str, *, optional: bool | None = None) -> EnvValue:
+        """One key as an env var value: ``container.add_env("API_URL", config.value("api_url"))``.
+
+        A key the source does not have is an error (at synth, once every key is known).
+        """
+        from .env import EnvValue
+
+        _checks.config_key(self.path, key)
+        self._note_keys([key])
+        return EnvValue.from_key(self, key, optional=optional)
+
+    def _note_keys(self, keys: Sequence[str]) -> None:
+        """A hook to check referenced keys as early as possible (references know theirs)."""
+
+    def _missing_key_problem(self, key: str, who: str) -> str | None:
+        keys = self.known_keys()
+        if keys is None or key in keys:
+            return None
+        return (
+            f"[{who}] uses key {key!r} of {self.KIND} {self.path!r}, which has no such key "
+            f"(keys: {', '.join(sorted(keys)) or 'none'}); add the key or fix the name"
+        )
+
+    def _key_ref(self, key: str, optional: bool | None) -> dict[str, Any]:
+        ref = "configMapKeyRef" if self.KIND == "ConfigMap" else "secretKeyRef"
+        return {ref: {"name": self.name, "key": key, "optional": optional}}
+
+    def _env_from_source(self, optional: bool | None) -> dict[str, Any]:
+        ref = "configMapRef" if self.KIND == "ConfigMap" else "secretRef"
+        return {ref: {"name": self.name, "optional": optional}}
+
+    def _volume_source(
+        self, items: list[dict[str, str]] | None, default_mode: int | None, optional: bool | None
+    ) -> dict[str, Any]:
+        if self.KIND == "ConfigMap":
+            return {
+                "configMap": {
+                    "name": self.name,
+                    "items": items,
+                    "defaultMode": default_mode,
+                    "optional": optional,
+                }
+            }
+        return {
+            "secret": {
+                "secretName": self.name,
+                "items": items,
+                "defaultMode": default_mode,
+                "optional": optional,
+            }
+        }
+
+
+class DataStore:
+    """Ordered key -> bytes/str store with kubectl's key rules. Values are never printed."""
+
+    def __init__(self, path: str, kind: str) -> None:
+        self.path = path
+        self.kind = kind
+        self.values: dict[str, str | bytes] = {}
+        # keys whose value is read from the environment at synth: key -> variable
+        self.deferred: dict[str, str] = {}
+
+    def keys(self) -> set[str]:
+        return set(self.values) | set(self.deferred)
+
+    def _new_key(self, key: object, origin: str) -> str:
+        k = _checks.config_key(self.path, key, what=f"key (from {origin})")
+        if k in self.values or k in self.deferred:
+            raise DuplicateError(
+                self.path,
+                f"key {k!r} (from {origin}) is already in this {self.kind}; kubectl rejects duplicate keys "
+                f"too: rename one of them (for files, use 'newkey=path')",
+            )
+        return k
+
+    def add_literal(self, key: str, value: str, origin: str = "literal") -> None:
+        k = self._new_key(key, origin)
+        if not isinstance(value, str | bytes):
+            raise PodkitTypeError(
+                self.path, f"value of key {k!r} must be a str, got {type(value).__name__} (quote it)"
+            )
+        self.values[k] = value
+
+    def add_from_environment(self, key: str, variable: str) -> None:
+        k = self._new_key(key, f"environment variable {variable!r}")
+        self.deferred[k] = _checks.check_str(self.path, "environment variable name", variable)
+
+    def add_file_source(self, source: PathLike, base: Path) -> None:
+        key, file_path = _parse_file_source(self.path, source)
+        full = base / file_path
+        try:
+            is_dir = full.is_dir()
+            exists = full.exists()
+        except OSError as e:  # pragma: no cover - e.g. permission denied on a parent
+            raise SourceError(self.path, f"error reading {full}: {e.strerror}") from None
+        if not exists:
+            raise SourceError(
+                self.path,
+                f"from_file {str(source)!r}: {full} does not exist (relative paths resolve against "
+                f"{base}, the directory of the calling file)",
+            )
+        if is_dir:
+            if key is not None:
+                raise SourceError(
+                    self.path, f"from_file {str(source)!r}: cannot give a key name for a directory path"
+                )
+            for entry in sorted(os.scandir(full), key=lambda e: e.name):
+                # kubectl takes regular files only: no subdirectories, symlinks, sockets...
+                if entry.is_file(follow_symlinks=False):
+                    self._add_file(entry.name, Path(entry.path), source)
+        else:
+            self._add_file(key if key is not None else full.name, full, source)
+
+    def _add_file(self, key: str, full: Path, source: PathLike) -> None:
+        k = self._new_key(key, f"file {str(full)!r}")
+        try:
+            self.values[k] = full.read_bytes()
+        except OSError as e:
+            raise SourceError(
+                self.path,
+                f"from_file {str(source)!r}: cannot read {full}: {e.strerror}; check its permissions",
+            ) from None
+
+    def add_env_file(self, source: PathLike, base: Path) -> None:
+        full = base / Path(source)
+        try:
+            content = full.read_bytes()
+        except FileNotFoundError:
+            raise SourceError(
+                self.path,
+                f"from_env_file {str(source)!r}: {full} does not exist (relative paths resolve against "
+                f"{base}, the directory of the calling file)",
+            ) from None
+        except IsADirectoryError:
+            raise SourceError(
+                self.path, f"from_env_file {str(source)!r}: {full} is a directory, not an env file"
+            ) from None
+        except OSError as e:
+            raise SourceError(
+                self.path, f"from_env_file {str(source)!r}: cannot read {full}: {e.strerror}"
+            ) from None
+        for number, raw in enumerate(_scan_lines(content)):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise SourceError(
+                    self.path,
+                    f"env file {str(full)!r} has invalid UTF-8 at line {number + 1}; save it as UTF-8",
+                ) from None
+            if number == 0 and line.startswith("\ufeff"):
+                line = line[1:]
+            line = _trim_left_space(line)
+            if not line or line.startswith("#"):
+                continue
+            key, sep, value = line.partition("=")
+            if not _checks._ENV_NAME.match(key):
+                raise SourceError(
+                    self.path,
+                    f"env file {str(full)!r} line {number + 1}: {key!r} is not a valid key name: a valid "
+                    f"environment variable name must consist of alphabetic characters, digits, '_', '-', or "
+                    f"'.', and must not start with a digit (write KEY=value; no 'export', no spaces around '=')",
+                )
+            origin = f"env file {str(full)!r} line {number + 1}"
+            if sep:
+                self.add_literal(key, value, origin)
+            else:
+                # kubectl: "KEY" alone takes its value from the environment
+                if key not in os.environ:
+                    raise SourceError(
+                        self.path,
+                        f"{origin}: {key!r} has no '=', so its value comes from the environment, but "
+                        f"environment variable {key!r} is not set; set it or write {key}=value",
+                    )
+                self.add_literal(key, os.environ[key], origin)
+
+    def resolved(self, problems: list[str]) -> dict[str, str | bytes]:
+        """All values, with environment-sourced ones read now (missing ones become problems)."""
+        out = dict(self.values)
+        for key, variable in self.deferred.items():
+            value = os.environ.get(variable)
+            if value is None:
+                problems.append(
+                    f"[{self.path}] key {key!r} takes its value from environment variable {variable!r}, which "
+                    f"is not set; export {variable}=... before synth"
+                )
+            else:
+                out[key] = value
+        return dict(sorted(out.items()))
+
+    def fingerprint(self, extra: Mapping[str, Any], problems: list[str]) -> str:
+        """Content hash (10 hex chars) of the values plus ``extra`` (type, immutability)."""
+        digest = hashlib.sha256()
+        canonical = {
+            k: base64.b64encode(v if isinstance(v, bytes) else v.encode("utf-8")).decode("ascii")
+            for k, v in self.resolved(problems).items()
+        }
+        digest.update(json.dumps({"data": canonical, **extra}, sort_keys=True).encode("utf-8"))
+        return digest.hexdigest()[:10]
+
+
+def _parse_file_source(path: str, source: PathLike) -> tuple[str | None, str]:
+    if not isinstance(source, str | os.PathLike):
+        raise PodkitTypeError(path, f"from_file entries must be paths or 'key=path' strings, got {source!r}")
+    if isinstance(source, os.PathLike):
+        return None, os.fspath(source)
+    n = source.count("=")
+    if n == 0:
+        return None, source
+    if n == 1 and source.startswith("="):
+        raise SourceError(path, f"from_file {source!r}: key name for file path {source[1:]!r} missing")
+    if n == 1 and source.endswith("="):
+        raise SourceError(path, f"from_file {source!r}: file path for key name {source[:-1]!r} missing")
+    if n > 1:
+        raise SourceError(path, f"from_file {source!r}: key names or file paths cannot contain '='")
+    key, file_path = source.split("=")
+    return key, file_path
+
+
+def _scan_lines(content: bytes) -> list[bytes]:
+    # bufio.ScanLines: split on \n, drop one trailing \r per line, no empty final line
+    lines = content.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return [line[:-1] if line.endswith(b"\r") else line for line in lines]
+
+
+def _trim_left_space(line: str) -> str:
+    # Go's unicode.IsSpace: Unicode White_Space, which str.isspace() approximates; be exact
+    # for the separators Python treats differently.
+    i = 0
+    while i < len(line) and (
+        (line[i].isspace() and unicodedata.category(line[i]) != "Cc") or line[i] in "\t\n\v\f\r\x85"
+    ):
+        i += 1
+    return line[i:]
+
+
+def decode_text(value: str | bytes) -> str | None:
+    """The text of a value, or ``None`` if it is not valid UTF-8 (binary)."""
+    if isinstance(value, str):
+        return value
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def b64(value: str | bytes) -> str:
+    return base64.b64encode(value if isinstance(value, bytes) else value.encode("utf-8")).decode("ascii")
+
+
+def file_sources(value: Sequence[PathLike] | PathLike | None, path: str, what: str) -> list[PathLike]:
+    if value is None:
+        return []
+    if isinstance(value, str | os.PathLike):
+        raise PodkitTypeError(
+            path, f"{what} takes a list of paths, got a single {value!r}: write [{value!r}]"
+        )
+    return list(value)

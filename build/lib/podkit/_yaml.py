@@ -1,0 +1,169 @@
+"""Write YAML exactly as ``cdk8s.Yaml.stringify`` does, without a trip to Node.
+
+``cdk8s.Yaml.stringify`` runs the ``yaml`` npm package (v2, YAML 1.1 schema, ``lineWidth: 0``)
+in Node. Sending a few thousand objects there and the text back is most of a large synth's
+time, so podkit writes the common shapes of Kubernetes objects itself, byte for byte the
+same. Whatever it is not sure to write identically (floats, control characters, tabs,
+strings that start with a document marker, multi-line strings with leading whitespace, ...)
+makes :func:`dump` return ``None`` and the caller sends that one object to Node instead.
+
+``tests/test_yaml.py`` compares this module with ``cdk8s.Yaml.stringify`` on a corpus of
+tricky strings and on property-generated documents.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+# plainString() in yaml/dist/stringify/stringifyString.js: strings that cannot be plain
+_NOT_PLAIN = re.compile(
+    r"^[\n\t ,\[\]{}#&*!|>'\"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$"
+)
+# default tags of the YAML 1.1 schema: a plain scalar matching one would not read back as a string
+_IMPLICIT = re.compile(
+    r"^(?:"
+    r"Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON|N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF"  # bool
+    r"|~|[Nn]ull|NULL|"  # null (including the empty string)
+    r"|[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?[0-9][0-9_]*|[-+]?0x[0-9a-fA-F_]+"  # int
+    r"|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN"  # float nan/inf
+    r"|[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+|[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*"  # float
+    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*"  # sexagesimal
+    r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:t|T|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?"
+    r"(?:[ \t]*(?:Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?"  # timestamp
+    r")$"
+)
+# characters whose handling this module does not reproduce: hand the object to Node
+_UNSURE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\t\ud800-\udfff\u0085\u00a0\u2028\u2029\ufeff]")
+_DOC_MARKER = re.compile(r"^(%|---|\.\.\.)", re.MULTILINE)
+_MAX_SAFE_INT = 2**53
+# JavaScript objects list integer-like keys first, whatever the insertion order
+_ARRAY_INDEX = re.compile(r"^(?:0|[1-9][0-9]{0,9})$")
+
+
+class _Unsure(Exception):
+    pass
+
+
+def _quoted(value: str) -> str:
+    if '"' in value and "'" not in value:
+        return "'" + value + "'"
+    # JSON.stringify and json.dumps agree for the characters that get here
+    return json.dumps(value, ensure_ascii=False)
+
+
+_KEY_CACHE: dict[str, str] = {}
+_VALUE_CACHE: dict[str, str] = {}
+
+
+def _scalar(value: Any, key: bool) -> str:
+    if isinstance(value, str):
+        # the same names and values repeat across thousands of objects: remember each verdict
+        cache = _KEY_CACHE if key else _VALUE_CACHE
+        hit = cache.get(value)
+        if hit is None:
+            if len(cache) > 100_000:
+                cache.clear()
+            hit = cache[value] = _string(value, key)
+        return hit
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int) and -_MAX_SAFE_INT < value < _MAX_SAFE_INT:
+        return str(value)
+    raise _Unsure  # floats, None, huge ints, other types
+
+
+def _string(value: str, key: bool) -> str:
+    if _UNSURE.search(value) or _DOC_MARKER.search(value) or (key and len(value) > 1000):
+        raise _Unsure
+    if "\n" in value:
+        raise _Unsure  # multi-line: handled by _block (values) or not at all (keys)
+    if _NOT_PLAIN.search(value) or _IMPLICIT.match(value):
+        return _quoted(value)
+    return value
+
+
+def _block(value: str, indent: str) -> str:
+    """A multi-line string as a literal block scalar (blockString(), literal branch)."""
+    if _UNSURE.search(value) or _DOC_MARKER.search(value) or re.search(r"\n[\t ]+$", value):
+        raise _Unsure
+    if value[0] in " \n":
+        raise _Unsure  # would need an indentation indicator
+    end_start = len(value)
+    while end_start > 0 and value[end_start - 1] in "\n\t ":
+        end_start -= 1
+    end = value[end_start:]
+    nl = end.find("\n")
+    if nl == -1:
+        chomp = "-"
+    elif value == end or nl != len(end) - 1:
+        chomp = "+"
+    else:
+        chomp = ""
+    body = value
+    if end:
+        body = value[: -len(end)]
+        if end.endswith("\n"):
+            end = end[:-1]
+        if "\n" in end:
+            raise _Unsure  # several trailing newlines: keep-chomping layout not reproduced
+    body = re.sub(r"\n+", lambda m: m.group(0) + indent, body)
+    return f"|{chomp}\n{indent}{body}{end}"
+
+
+def _map(obj: dict[str, Any], indent: str, out: list[str], first_prefix: str | None = None) -> None:
+    prefix = first_prefix
+    for k, v in obj.items():
+        if not isinstance(k, str) or _ARRAY_INDEX.match(k):
+            raise _Unsure
+        lead = prefix if prefix is not None else indent
+        prefix = None
+        key = _scalar(k, True)
+        if isinstance(v, dict):
+            if v:
+                out.append(f"{lead}{key}:\n")
+                _map(v, indent + "  ", out)
+            else:
+                out.append(f"{lead}{key}: {{}}\n")
+        elif isinstance(v, list):
+            if v:
+                out.append(f"{lead}{key}:\n")
+                _seq(v, indent + "  ", out)
+            else:
+                out.append(f"{lead}{key}: []\n")
+        elif isinstance(v, str) and "\n" in v:
+            out.append(f"{lead}{key}: {_block(v, indent + '  ')}\n")
+        else:
+            out.append(f"{lead}{key}: {_scalar(v, False)}\n")
+
+
+def _seq(items: list[Any], indent: str, out: list[str]) -> None:
+    for v in items:
+        if isinstance(v, dict):
+            if v:
+                _map(v, indent + "  ", out, first_prefix=indent + "- ")
+            else:
+                out.append(f"{indent}- {{}}\n")
+        elif isinstance(v, list):
+            raise _Unsure  # nested sequences: not reproduced
+        elif isinstance(v, str) and "\n" in v:
+            out.append(f"{indent}- {_block(v, indent + '  ')}\n")
+        else:
+            out.append(f"{indent}- {_scalar(v, False)}\n")
+
+
+def dump(doc: Any) -> str | None:
+    """One document as ``cdk8s.Yaml.stringify(doc)`` writes it, or ``None`` if unsure."""
+    if not isinstance(doc, dict):
+        return None
+    if not doc:
+        return "{}\n"
+    out: list[str] = []
+    try:
+        _map(doc, "", out)
+    except _Unsure:
+        return None
+    return "".join(out)

@@ -1,0 +1,252 @@
+"""``podkit.Chart``: a cdk8s chart that renders podkit constructs in Python, in one go.
+
+A ``podkit.Chart`` is a real ``cdk8s.Chart``: it holds any cdk8s construct (L1 ``Kube*``
+classes, cdk8s-plus, Helm, Include) next to podkit's, it is synthesized by
+``cdk8s.App``/``podkit.App`` and by ``cdk8s synth``, and ``cdk8s.Testing.synth`` works on
+it. What it adds: Node asks it for its JSON once (``to_json``), and it renders every
+podkit object it holds in Python during that one call, instead of one jsii round trip per
+object (see ``_resource.py``). Output order: podkit objects in the order they were
+created, then the chart's other cdk8s objects in cdk8s's own order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import cdk8s
+import constructs
+
+from . import _checks
+from .errors import DuplicateError, PodkitError, SynthError
+
+if TYPE_CHECKING:
+    from ._resource import PodkitResource
+
+R = TypeVar("R", bound="PodkitResource")
+
+
+class Chart(cdk8s.Chart):
+    """A cdk8s chart that synthesizes podkit constructs fast (one jsii call per chart).
+
+    :param scope: the app (``podkit.App`` or ``cdk8s.App``).
+    :param id: the chart id; the output file is ``<id>.k8s.yaml``.
+    :param namespace: namespace for every object that does not set one. Default: none
+        (objects land in the namespace ``kubectl apply`` targets).
+    :param labels: labels added to every object of the chart (an object's own labels win).
+    :param forbid_inline_secrets: when true, synth fails for any ``SecretEnv`` in this chart
+        that carries values, naming it: for GitOps repos, where ``dist/`` is committed and
+        secrets must come from the cluster (``SecretEnv.from_name``). Default: false.
+    :param validate_schema: check every object against the Kubernetes 1.33 schema (strict:
+        unknown fields are errors) before anything is written. Default: true.
+    """
+
+    def __init__(
+        self,
+        scope: constructs.Construct,
+        id: str,
+        *,
+        namespace: str | None = None,
+        labels: Mapping[str, str] | None = None,
+        forbid_inline_secrets: bool = False,
+        validate_schema: bool = True,
+    ) -> None:
+        if namespace is not None:
+            _checks.dns_label(id, "namespace", namespace)
+        super().__init__(scope, id, namespace=namespace, labels=_checks.labels(id, labels or {}))
+        self._podkit_objects: list[PodkitResource] = []
+        self._podkit_ids: dict[int, set[str]] = {}
+        self._podkit_defaults: tuple[dict[str, str], str | None] | None = None
+        self._podkit_path: str | None = None
+        self.forbid_inline_secrets = forbid_inline_secrets
+        self.validate_schema = validate_schema
+
+    # -- registry -----------------------------------------------------------------
+    def _register(self, obj: PodkitResource, scope: constructs.Construct, id: str) -> None:
+        ids = self._podkit_ids.setdefault(id_of(scope), set())
+        if id in ids:
+            raise DuplicateError(
+                obj.path,
+                f"there is already a construct with id {id!r} in {scope_path(scope) or 'the app'}; "
+                f"construct ids become Kubernetes names and must be unique: pick another id",
+            )
+        ids.add(id)
+        self._podkit_objects.append(obj)
+
+    @property
+    def podkit_objects(self) -> list[PodkitResource]:
+        """Every podkit construct in this chart, in creation order."""
+        return list(self._podkit_objects)
+
+    def select(self, selector: str | Mapping[str, str] = "", *, kind: type[R] | None = None) -> list[Any]:
+        """Find this chart's podkit objects by label, like ``kubectl get pods -l SELECTOR``.
+
+        :param selector: a kubectl label selector (``"app=web,tier!=db,canary,!legacy"``;
+            also ``in``/``notin`` sets: ``"env in (dev,prod)"``) or a mapping of required
+            labels. Default: everything.
+        :param kind: only objects of this podkit class (e.g. ``SidecarPod``).
+        """
+        match = parse_selector(selector)
+        return [
+            o
+            for o in self._podkit_objects
+            if (kind is None or isinstance(o, kind)) and match(o._metadata().get("labels") or {})
+        ]
+
+    # -- rendering ----------------------------------------------------------------
+    def _defaults(self) -> tuple[dict[str, str], str | None]:
+        if self._podkit_defaults is None:
+            self._podkit_defaults = (dict(self.labels or {}), self.namespace)
+        return self._podkit_defaults
+
+    def to_json(self) -> list[Any]:
+        """Render the chart: podkit objects (in Python), then the chart's other objects.
+
+        Raises :class:`SynthError` listing every problem found (missing keys, duplicate
+        objects, schema violations), before anything is written.
+        """
+        node_docs: list[Any] = list(super().to_json())
+        problems: list[str] = []
+        docs: list[Any] = []
+        from_node: list[Any] = []
+        for obj in self._podkit_objects:
+            resource = obj._resource
+            if resource is not None and resource.last_doc is not None:
+                # Node rendered it (with its JSON patches) inside super().to_json() above.
+                docs.append(resource.last_doc)
+                from_node.append(resource.last_doc)
+                continue
+            before = len(problems)
+            doc = obj._to_manifest(problems)
+            if len(problems) == before:
+                docs.append(doc)
+        for doc in node_docs:
+            if doc in from_node:
+                from_node.remove(doc)
+            else:
+                docs.append(doc)
+        problems.extend(_duplicates(self.node.path, docs))
+        if self.validate_schema and not problems:
+            from ._schema import validate_documents
+
+            problems.extend(validate_documents(self.node.path, docs))
+        if problems:
+            raise SynthError(problems)
+        return docs
+
+
+def _duplicates(path: str, docs: Iterable[Any]) -> list[str]:
+    seen: set[tuple[str, str, str, str]] = set()
+    out: list[str] = []
+    for d in docs:
+        if not isinstance(d, dict):
+            continue
+        meta = d.get("metadata") or {}
+        group = str(d.get("apiVersion", "")).rpartition("/")[0]
+        key = (group, str(d.get("kind")), str(meta.get("namespace", "")), str(meta.get("name")))
+        if key in seen:
+            out.append(
+                f"[{path}] two objects are both {key[1]} {key[3]!r}: Kubernetes keeps only one; "
+                f"rename one of them (name=...)"
+            )
+        seen.add(key)
+    return out
+
+
+def id_of(scope: constructs.Construct) -> int:
+    return id(scope)
+
+
+def chart_of(scope: constructs.Construct) -> Chart | None:
+    """The podkit Chart that renders constructs created in ``scope`` (``None`` if not one)."""
+    from ._resource import PodkitResource
+
+    if isinstance(scope, Chart):
+        return scope
+    if isinstance(scope, PodkitResource):
+        return scope._chart
+    try:
+        chart = cdk8s.Chart.of(scope)
+    except Exception as e:  # jsii raises a generic error: make it a podkit one
+        raise PodkitError(
+            "", f"a podkit construct must be created inside a chart (podkit.Chart), not in {scope}: {e}"
+        ) from None
+    return chart if isinstance(chart, Chart) else None
+
+
+def scope_path(scope: constructs.Construct) -> str:
+    from ._resource import PodkitResource
+
+    if isinstance(scope, PodkitResource):
+        return scope.path
+    if isinstance(scope, Chart):
+        if scope._podkit_path is None:
+            scope._podkit_path = scope.node.path
+        return scope._podkit_path
+    return str(scope.node.path)
+
+
+_REQ = re.compile(
+    r"^\s*(?:(?P<notexists>!)\s*(?P<nkey>[^\s!=,()]+)"
+    r"|(?P<key>[^\s!=,()]+)\s*(?:(?P<op>==|=|!=)\s*(?P<value>[^\s,()]*)"
+    r"|\s+(?P<setop>in|notin)\s*\((?P<values>[^)]*)\))?)\s*$"
+)
+
+
+Labels = Mapping[str, str]
+Predicate = Callable[[Labels], bool]
+
+
+def _requirement(m: re.Match[str]) -> Predicate:
+    if m["notexists"]:
+        absent = m["nkey"]
+        return lambda labels: absent not in labels
+    key = m["key"]
+    if m["setop"]:
+        values = {v.strip() for v in m["values"].split(",") if v.strip()}
+        if m["setop"] == "in":
+            return lambda labels: labels.get(key) in values
+        return lambda labels: labels.get(key) not in values
+    if m["op"] == "!=":
+        value = m["value"]
+        return lambda labels: labels.get(key) != value
+    if m["op"]:
+        value = m["value"]
+        return lambda labels: labels.get(key) == value
+    return lambda labels: key in labels
+
+
+def parse_selector(selector: str | Mapping[str, str]) -> Predicate:
+    """Compile a kubectl-style label selector into a predicate over a label mapping."""
+    if isinstance(selector, Mapping):
+        wanted = dict(selector)
+        return lambda labels: all(labels.get(k) == v for k, v in wanted.items())
+    tests: list[Predicate] = []
+    for part in _split_selector(selector):
+        m = _REQ.match(part)
+        if not m:
+            raise PodkitError(
+                "",
+                f"label selector {selector!r}: cannot parse {part!r}; expected 'key=value', "
+                f"'key!=value', 'key', '!key', 'key in (a,b)' or 'key notin (a,b)', comma-separated",
+            )
+        tests.append(_requirement(m))
+    return lambda labels: all(t(labels) for t in tests)
+
+
+def _split_selector(selector: str) -> list[str]:
+    parts, depth, cur = [], 0, ""
+    for ch in selector:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    if cur.strip():
+        parts.append(cur)
+    return [p for p in parts if p.strip()]

@@ -1,0 +1,303 @@
+"""Containers: image, command/args, ports, env, resources, probes and volume mounts.
+
+``command`` replaces the image's ENTRYPOINT and ``args`` its CMD. Containers of one pod
+share its IP and reach each other on ``localhost``, so two containers of a pod may not
+declare the same port. A container is a value owned by one pod; give it to
+``SidecarPod(main=..., sidecars=[...], init_containers=[...])``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import _checks
+from .env import EnvValue
+from .errors import DuplicateError, InvalidNameError, MissingReferenceError, PodkitTypeError
+from .probe import Probe
+from .resources import Resources
+from .volume import Volume
+
+if TYPE_CHECKING:
+    from ._data import KeyedSource
+
+
+class Protocol(enum.Enum):
+    TCP = "TCP"
+    UDP = "UDP"
+    SCTP = "SCTP"
+
+
+class ImagePullPolicy(enum.Enum):
+    ALWAYS = "Always"
+    IF_NOT_PRESENT = "IfNotPresent"
+    NEVER = "Never"
+
+
+@dataclass(frozen=True)
+class Port:
+    """A port the container listens on. ``name`` lets probes and Services refer to it."""
+
+    number: int
+    name: str | None = None
+    protocol: Protocol = Protocol.TCP
+    host_port: int | None = None
+
+    def render(self) -> dict[str, Any]:
+        return {
+            "containerPort": self.number,
+            "name": self.name,
+            "protocol": self.protocol.value if self.protocol is not Protocol.TCP else None,
+            "hostPort": self.host_port,
+        }
+
+
+@dataclass(frozen=True)
+class EnvFrom:
+    """Every key of a ConfigMap/Secret as env vars (``envFrom``), optionally prefixed."""
+
+    source: KeyedSource
+    prefix: str | None = None
+    optional: bool | None = None
+
+
+@dataclass(frozen=True)
+class Mount:
+    volume: Volume
+    path: str
+    read_only: bool = False
+    sub_path: str | None = None
+
+    def render(self) -> dict[str, Any]:
+        return {
+            "name": self.volume.name,
+            "mountPath": self.path,
+            "readOnly": True if self.read_only else None,
+            "subPath": self.sub_path,
+        }
+
+
+class Container:
+    """One container of a pod.
+
+    :param name: DNS-1123 label, unique in the pod (``kubectl logs POD -c NAME``).
+    :param image: image reference, e.g. ``"nginx:1.14.2"``.
+    :param command: replaces the image ENTRYPOINT. Default: the image's.
+    :param args: replaces the image CMD. Default: the image's.
+    :param ports: ports it listens on (numbers or :class:`Port`). Default: none.
+    :param env: env vars: plain strings or :class:`EnvValue` (pod fields, ConfigMap/Secret
+        keys, resources). Default: none. Order is kept.
+    :param env_from: ConfigMaps/Secrets whose every key becomes an env var.
+    :param resources: requests/limits. Default: none (nothing is injected).
+    :param liveness: restart the container when this probe fails. Default: none.
+    :param readiness: send traffic only while this probe passes. Default: none.
+    :param startup: hold liveness/readiness until this passes. Default: none.
+    :param working_dir: default: the image's.
+    :param image_pull_policy: default: Kubernetes' (``Always`` for ``:latest``, else ``IfNotPresent``).
+    """
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        image: str,
+        command: Sequence[str] | None = None,
+        args: Sequence[str] | None = None,
+        ports: Sequence[int | Port] = (),
+        env: Mapping[str, str | EnvValue] | None = None,
+        env_from: Sequence[KeyedSource | EnvFrom] = (),
+        resources: Resources | None = None,
+        liveness: Probe | None = None,
+        readiness: Probe | None = None,
+        startup: Probe | None = None,
+        working_dir: str | None = None,
+        image_pull_policy: ImagePullPolicy | None = None,
+    ) -> None:
+        self.name = _checks.dns_label(f"container {name!r}", "container name", name)
+        self._where = f"container {name!r}"
+        self.image = _checks.check_str(self._where, "image", image)
+        if not image.strip() or image != image.strip():
+            raise InvalidNameError(self._where, f"image {image!r} is empty or has surrounding spaces")
+        self.command = _str_list(self._where, "command", command)
+        self.args = _str_list(self._where, "args", args)
+        self.working_dir = working_dir
+        if image_pull_policy is not None and not isinstance(image_pull_policy, ImagePullPolicy):
+            raise PodkitTypeError(
+                self._where, f"image_pull_policy must be an ImagePullPolicy, got {image_pull_policy!r}"
+            )
+        self.image_pull_policy = image_pull_policy
+        if resources is not None and not isinstance(resources, Resources):
+            raise PodkitTypeError(self._where, f"resources must be a Resources, got {resources!r}")
+        self._resources = resources.render(self._where) if resources is not None else None
+        self.resources = resources
+        self._ports: list[Port] = []
+        self._env: dict[str, EnvValue] = {}
+        self._env_from: list[EnvFrom] = []
+        self._mounts: list[Mount] = []
+        self._probes: dict[str, Probe] = {}
+        self.restart_policy: str | None = None  # "Always" for native sidecars, set by the pod
+        for p in ports:
+            self.add_port(p)
+        for k, v in (env or {}).items():
+            self.add_env(k, v)
+        for source in env_from:
+            if isinstance(source, EnvFrom):
+                self.add_env_from(source.source, prefix=source.prefix, optional=source.optional)
+            else:
+                self.add_env_from(source)
+        for kind, probe in (("liveness", liveness), ("readiness", readiness), ("startup", startup)):
+            if probe is not None:
+                self._set_probe(kind, probe)
+
+    # -- ports ---------------------------------------------------------------------------
+    @property
+    def ports(self) -> list[Port]:
+        return list(self._ports)
+
+    def add_port(self, port: int | Port) -> Port:
+        """Declare a port (number or :class:`Port`). Duplicates in the container are errors."""
+        p = port if isinstance(port, Port) else Port(_checks.port_number(self._where, "port", port))
+        _checks.port_number(self._where, "port", p.number)
+        if p.name is not None:
+            _checks.port_name(self._where, p.name)
+        for q in self._ports:
+            if q.number == p.number and q.protocol == p.protocol:
+                raise DuplicateError(self._where, f"port {p.number}/{p.protocol.value} is declared twice")
+            if p.name is not None and q.name == p.name:
+                raise DuplicateError(
+                    self._where, f"port name {p.name!r} is used twice; port names must be unique"
+                )
+        self._ports.append(p)
+        return p
+
+    # -- env -----------------------------------------------------------------------------
+    @property
+    def env(self) -> dict[str, EnvValue]:
+        return dict(self._env)
+
+    def add_env(self, name: str, value: str | EnvValue) -> None:
+        """Set env var ``name``. Setting the same name twice is an error."""
+        _checks.env_name(self._where, name)
+        if name in self._env:
+            raise DuplicateError(self._where, f"env var {name!r} is set twice; set it once")
+        if isinstance(value, str):
+            value = EnvValue.of(value)
+        elif not isinstance(value, EnvValue):
+            raise PodkitTypeError(
+                self._where,
+                f"env var {name!r} must be a str or EnvValue, got {type(value).__name__} {value!r} "
+                f"(quote numbers: {str(value)!r})",
+            )
+        if value.source is not None and value.key is not None:
+            value.source._note_keys([value.key])
+        self._env[name] = value
+
+    def add_env_from(
+        self, source: KeyedSource, *, prefix: str | None = None, optional: bool | None = None
+    ) -> None:
+        """Every key of ``source`` (a ConfigMap or Secret) as an env var, named ``prefix + key``."""
+        from ._data import KeyedSource
+
+        if not isinstance(source, KeyedSource):
+            raise PodkitTypeError(self._where, f"env_from needs a ConfigFromMap/SecretEnv, got {source!r}")
+        if prefix is not None:
+            _checks.env_name(self._where, prefix)
+        self._env_from.append(EnvFrom(source, prefix, optional))
+
+    # -- probes --------------------------------------------------------------------------
+    def _set_probe(self, kind: str, probe: Probe) -> None:
+        if not isinstance(probe, Probe):
+            raise PodkitTypeError(self._where, f"{kind} must be a Probe, got {probe!r}")
+        port = probe.port
+        if port is not None:
+            declared = (
+                [p.number for p in self._ports] if isinstance(port, int) else [p.name for p in self._ports]
+            )
+            if port not in declared:
+                shown = (
+                    ", ".join(str(p.number) + (f" ({p.name})" if p.name else "") for p in self._ports)
+                    or "none"
+                )
+                raise MissingReferenceError(
+                    self._where,
+                    f"{kind} probe uses port {port!r}, which the container does not declare (declared: {shown}); "
+                    f"add it to ports=[...] or probe a declared port",
+                )
+        self._probes[kind] = probe
+
+    @property
+    def liveness(self) -> Probe | None:
+        return self._probes.get("liveness")
+
+    @property
+    def readiness(self) -> Probe | None:
+        return self._probes.get("readiness")
+
+    @property
+    def startup(self) -> Probe | None:
+        return self._probes.get("startup")
+
+    # -- mounts --------------------------------------------------------------------------
+    @property
+    def mounts(self) -> list[Mount]:
+        return list(self._mounts)
+
+    def mount(self, volume: Volume, *, at: str, read_only: bool = False, sub_path: str | None = None) -> None:
+        """Mount ``volume`` at path ``at``. The pod must have the volume (``pod.add_volume``),
+        or use ``pod.mount(volume, at=..., containers=[...])`` which adds it."""
+        if not isinstance(volume, Volume):
+            raise PodkitTypeError(self._where, f"mount needs a Volume, got {volume!r}")
+        _checks.check_str(self._where, "mount path", at)
+        if not at.startswith("/"):
+            raise InvalidNameError(self._where, f"mount path {at!r} must be absolute (start with '/')")
+        for m in self._mounts:
+            if m.path == at:
+                raise DuplicateError(
+                    self._where, f"two volumes are mounted at {at!r} ({m.volume.name!r} and {volume.name!r})"
+                )
+        self._mounts.append(Mount(volume, at, read_only, sub_path))
+
+    # -- rendering -------------------------------------------------------------------------
+    def render(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "image": self.image,
+            "command": self.command,
+            "args": self.args,
+            "workingDir": self.working_dir,
+            "imagePullPolicy": self.image_pull_policy.value if self.image_pull_policy else None,
+            "ports": [p.render() for p in self._ports] or None,
+            "env": [{"name": k, **v.render()} for k, v in self._env.items()] or None,
+            "envFrom": [{**e.source._env_from_source(e.optional), "prefix": e.prefix} for e in self._env_from]
+            or None,
+            "resources": self._resources,
+            "livenessProbe": self._probes["liveness"].render() if "liveness" in self._probes else None,
+            "readinessProbe": self._probes["readiness"].render() if "readiness" in self._probes else None,
+            "startupProbe": self._probes["startup"].render() if "startup" in self._probes else None,
+            "volumeMounts": [m.render() for m in self._mounts] or None,
+            "restartPolicy": self.restart_policy,
+        }
+
+    def sources(self) -> list[tuple[KeyedSource, str | None]]:
+        """Every ConfigMap/Secret this container reads, with the key (``None``: all keys)."""
+        out: list[tuple[KeyedSource, str | None]] = []
+        for v in self._env.values():
+            if v.source is not None:
+                out.append((v.source, v.key))
+        out.extend((e.source, None) for e in self._env_from)
+        return out
+
+    def __repr__(self) -> str:
+        return f"<Container {self.name} {self.image}>"
+
+
+def _str_list(where: str, what: str, value: Sequence[str] | None) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+        raise PodkitTypeError(
+            where, f"{what} must be a list of str (e.g. ['sh', '-c', '...']), got {value!r}"
+        )
+    return list(value)

@@ -1,0 +1,147 @@
+"""Environment variable values and the Downward API fields they can come from.
+
+Each container has its own environment. A value is plain text, a field of the running pod
+(the Downward API: https://kubernetes.io/docs/concepts/workloads/pods/downward-api/), a
+container's resource request/limit, or one key of a ConfigMap or Secret. Field paths are
+typed (:class:`PodField`, :class:`ResourceField`) so a typo fails in the editor, not in
+the cluster.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import _checks
+from .errors import InvalidNameError
+
+if TYPE_CHECKING:
+    from ._data import KeyedSource
+
+
+class PodField(enum.Enum):
+    """Pod fields the Downward API exposes (``fieldRef.fieldPath``)."""
+
+    NODE_NAME = "spec.nodeName"
+    SERVICE_ACCOUNT_NAME = "spec.serviceAccountName"
+    POD_NAME = "metadata.name"
+    NAMESPACE = "metadata.namespace"
+    UID = "metadata.uid"
+    POD_IP = "status.podIP"
+    POD_IPS = "status.podIPs"
+    HOST_IP = "status.hostIP"
+    HOST_IPS = "status.hostIPs"
+    #: all labels, one ``key="value"`` per line: only in downwardAPI volumes
+    LABELS = "metadata.labels"
+    #: all annotations: only in downwardAPI volumes
+    ANNOTATIONS = "metadata.annotations"
+
+    @property
+    def volume_only(self) -> bool:
+        return self in (PodField.LABELS, PodField.ANNOTATIONS)
+
+
+@dataclass(frozen=True)
+class FieldRef:
+    """A pod field path, including one label or annotation by key (``metadata.labels['app']``)."""
+
+    field_path: str
+
+    @staticmethod
+    def label(key: str) -> FieldRef:
+        """One label of the pod, by key."""
+        return FieldRef(f"metadata.labels['{_checks.label_key('', key)}']")
+
+    @staticmethod
+    def annotation(key: str) -> FieldRef:
+        """One annotation of the pod, by key."""
+        return FieldRef(f"metadata.annotations['{_checks.label_key('', key, what='annotation key')}']")
+
+    @staticmethod
+    def of(field: PodField | FieldRef) -> FieldRef:
+        return field if isinstance(field, FieldRef) else FieldRef(field.value)
+
+
+class ResourceField(enum.Enum):
+    """Container resources the Downward API exposes (``resourceFieldRef.resource``)."""
+
+    LIMITS_CPU = "limits.cpu"
+    LIMITS_MEMORY = "limits.memory"
+    LIMITS_EPHEMERAL_STORAGE = "limits.ephemeral-storage"
+    REQUESTS_CPU = "requests.cpu"
+    REQUESTS_MEMORY = "requests.memory"
+    REQUESTS_EPHEMERAL_STORAGE = "requests.ephemeral-storage"
+
+
+@dataclass(frozen=True)
+class EnvValue:
+    """The value of one environment variable. Build it with the static factories.
+
+    A plain ``str`` works wherever an ``EnvValue`` does.
+    """
+
+    _value: str | None = None
+    _field: str | None = None
+    _resource: ResourceField | None = None
+    _resource_container: str | None = None
+    _divisor: str | None = None
+    _source: KeyedSource | None = None
+    _key: str | None = None
+    _optional: bool | None = None
+
+    @staticmethod
+    def of(value: str) -> EnvValue:
+        """A literal value."""
+        return EnvValue(_value=_checks.check_str("", "env value", value))
+
+    @staticmethod
+    def from_field(field: PodField | FieldRef) -> EnvValue:
+        """A field of the running pod, e.g. ``EnvValue.from_field(PodField.NODE_NAME)``."""
+        ref = FieldRef.of(field)
+        if isinstance(field, PodField) and field.volume_only:
+            raise InvalidNameError(
+                "",
+                f"{field.value} holds every label/annotation and is only available in a downwardAPI "
+                f"volume; for one key use FieldRef.label('KEY') / FieldRef.annotation('KEY')",
+            )
+        return EnvValue(_field=ref.field_path)
+
+    @staticmethod
+    def from_resource(
+        field: ResourceField, *, container: str | None = None, divisor: str | None = None
+    ) -> EnvValue:
+        """A resource request/limit of this container (or of ``container`` by name)."""
+        return EnvValue(_resource=field, _resource_container=container, _divisor=divisor)
+
+    @staticmethod
+    def from_key(source: KeyedSource, key: str, *, optional: bool | None = None) -> EnvValue:
+        """One key of a ConfigMap/Secret. Usually written ``config.value("key")``."""
+        return EnvValue(_source=source, _key=key, _optional=optional)
+
+    @property
+    def source(self) -> KeyedSource | None:
+        return self._source
+
+    @property
+    def key(self) -> str | None:
+        return self._key
+
+    def render(self) -> dict[str, Any]:
+        """The ``value``/``valueFrom`` part of an ``EnvVar``."""
+        if self._value is not None:
+            return {"value": self._value}
+        if self._field is not None:
+            return {"valueFrom": {"fieldRef": {"fieldPath": self._field}}}
+        if self._resource is not None:
+            return {
+                "valueFrom": {
+                    "resourceFieldRef": {
+                        "resource": self._resource.value,
+                        "containerName": self._resource_container,
+                        "divisor": self._divisor,
+                    }
+                }
+            }
+        assert self._source is not None and self._key is not None
+        return {"valueFrom": self._source._key_ref(self._key, self._optional)}

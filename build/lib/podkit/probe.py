@@ -1,0 +1,135 @@
+"""Health checks: liveness (restart when it fails), readiness (take traffic when it
+passes) and startup (hold the other probes until the app has started).
+
+An ``httpGet`` probe passes on any status from 200 to 399; ``exec`` passes when the
+command exits 0; ``tcpSocket`` when the port accepts a connection. A probe on a port the
+container does not declare is an error: it would fail forever.
+https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import _checks
+from .errors import InvalidNameError, PodkitTypeError
+
+
+class Scheme(enum.Enum):
+    HTTP = "HTTP"
+    HTTPS = "HTTPS"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A probe. Build it with :meth:`http_get`, :meth:`exec` or :meth:`tcp_socket`.
+
+    Timing arguments (all optional; Kubernetes' defaults apply when left out):
+    ``initial_delay_seconds`` (0), ``period_seconds`` (10), ``timeout_seconds`` (1),
+    ``failure_threshold`` (3), ``success_threshold`` (1).
+    """
+
+    _handler: dict[str, Any]
+    _port: int | str | None
+    _timings: dict[str, int]
+
+    @staticmethod
+    def http_get(
+        path: str = "/",
+        *,
+        port: int | str,
+        scheme: Scheme = Scheme.HTTP,
+        headers: Mapping[str, str] | None = None,
+        host: str | None = None,
+        initial_delay_seconds: int | None = None,
+        period_seconds: int | None = None,
+        timeout_seconds: int | None = None,
+        failure_threshold: int | None = None,
+        success_threshold: int | None = None,
+    ) -> Probe:
+        """HTTP GET ``path`` on ``port`` (a number, or the name of a declared port)."""
+        _checks.check_str("", "probe path", path)
+        if not path.startswith("/"):
+            raise InvalidNameError("", f"probe path {path!r} must start with '/' (e.g. '/{path}')")
+        if not isinstance(scheme, Scheme):
+            raise PodkitTypeError("", f"scheme must be a Scheme, got {scheme!r}")
+        handler = {
+            "httpGet": {
+                "path": path,
+                "port": _port(port),
+                "scheme": scheme.value if scheme is not Scheme.HTTP else None,
+                "host": host,
+                "httpHeaders": [{"name": k, "value": v} for k, v in (headers or {}).items()] or None,
+            }
+        }
+        return Probe(handler, port, _timings(locals()))
+
+    @staticmethod
+    def exec(
+        command: Sequence[str],
+        *,
+        initial_delay_seconds: int | None = None,
+        period_seconds: int | None = None,
+        timeout_seconds: int | None = None,
+        failure_threshold: int | None = None,
+        success_threshold: int | None = None,
+    ) -> Probe:
+        """Run ``command`` in the container; healthy when it exits 0."""
+        if isinstance(command, str) or not command or not all(isinstance(c, str) for c in command):
+            raise PodkitTypeError(
+                "",
+                f"exec probe command must be a non-empty list of str, e.g. ['cat', '/tmp/ready'], got {command!r}",
+            )
+        return Probe({"exec": {"command": list(command)}}, None, _timings(locals()))
+
+    @staticmethod
+    def tcp_socket(
+        *,
+        port: int | str,
+        host: str | None = None,
+        initial_delay_seconds: int | None = None,
+        period_seconds: int | None = None,
+        timeout_seconds: int | None = None,
+        failure_threshold: int | None = None,
+        success_threshold: int | None = None,
+    ) -> Probe:
+        """Healthy when a TCP connection to ``port`` succeeds."""
+        return Probe({"tcpSocket": {"port": _port(port), "host": host}}, port, _timings(locals()))
+
+    @property
+    def port(self) -> int | str | None:
+        """The port probed (number or port name), or ``None`` for exec probes."""
+        return self._port
+
+    def render(self) -> dict[str, Any]:
+        return {**self._handler, **self._timings}
+
+
+_TIMING_KEYS = {
+    "initial_delay_seconds": "initialDelaySeconds",
+    "period_seconds": "periodSeconds",
+    "timeout_seconds": "timeoutSeconds",
+    "failure_threshold": "failureThreshold",
+    "success_threshold": "successThreshold",
+}
+
+
+def _timings(args: Mapping[str, Any]) -> dict[str, int]:
+    out = {}
+    for py, k8s in _TIMING_KEYS.items():
+        value = args.get(py)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise PodkitTypeError("", f"probe {py} must be a non-negative int, got {value!r}")
+        out[k8s] = value
+    return out
+
+
+def _port(port: int | str) -> int | str:
+    if isinstance(port, str):
+        return _checks.port_name("", port)
+    return _checks.port_number("", "probe port", port)

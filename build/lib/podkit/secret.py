@@ -1,0 +1,208 @@
+"""``SecretEnv``: a Secret built like ``kubectl create secret generic``, and references.
+
+A Secret is a ConfigMap for sensitive values (passwords, tokens, keys); on the node it is
+kept in tmpfs (memory), never on disk. In the manifest its values are **base64-encoded,
+which is not encryption**: anyone who can read the YAML (or ``dist/`` in git) can decode
+them with ``base64 -d``. For a GitOps repo, keep values out of ``dist/``: create the Secret
+in the cluster (External Secrets, Sealed Secrets, ``kubectl create secret``) and consume it
+with ``SecretEnv.from_name(...)``; ``Chart(forbid_inline_secrets=True)`` enforces that.
+
+podkit encodes values itself (``data``, as kubectl does), or writes them as plain
+``stringData`` for the API server to encode (``string_data=True``); never hand-encode.
+Values never appear in podkit's error messages, logs or ``repr()``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import constructs
+
+from ._data import DataStore, KeyedSource, PathLike, b64, caller_dir, decode_text, file_sources
+from ._resource import PodkitResource
+from .chart import Chart
+from .config_map import ConfigMapRef
+from .errors import PodkitTypeError
+
+
+class SecretType(enum.Enum):
+    """Built-in Secret types (https://kubernetes.io/docs/concepts/configuration/secret/#secret-types)."""
+
+    OPAQUE = "Opaque"
+    BASIC_AUTH = "kubernetes.io/basic-auth"
+    SSH_AUTH = "kubernetes.io/ssh-auth"
+    TLS = "kubernetes.io/tls"
+    DOCKER_CONFIG_JSON = "kubernetes.io/dockerconfigjson"
+    DOCKER_CFG = "kubernetes.io/dockercfg"
+    SERVICE_ACCOUNT_TOKEN = "kubernetes.io/service-account-token"
+    BOOTSTRAP_TOKEN = "bootstrap.kubernetes.io/token"
+
+
+# Keys the API server requires for each type ("any of" for basic-auth).
+_REQUIRED: dict[SecretType, tuple[tuple[str, ...], bool]] = {
+    SecretType.BASIC_AUTH: (("username", "password"), False),
+    SecretType.SSH_AUTH: (("ssh-privatekey",), True),
+    SecretType.TLS: (("tls.crt", "tls.key"), True),
+    SecretType.DOCKER_CONFIG_JSON: ((".dockerconfigjson",), True),
+    SecretType.DOCKER_CFG: ((".dockercfg",), True),
+}
+_SA_ANNOTATION = "kubernetes.io/service-account.name"
+
+
+class SecretEnv(PodkitResource, KeyedSource):
+    """A Secret.
+
+    :param from_literal: ``{key: value}``, like ``--from-literal``.
+    :param from_file: paths, ``"key=path"`` or directories, like ``--from-file`` (relative to
+        the calling file's directory). Binary files are fine.
+    :param from_env_file: env files, like ``--from-env-file``.
+    :param from_environment: ``{key: ENV_VAR}``: the value is read from the process
+        environment at synth, so it never sits in source code. An unset variable fails synth,
+        naming it.
+    :param type: default ``SecretType.OPAQUE``. Keys each built-in type needs are checked.
+    :param string_data: write values as plain ``stringData`` instead of base64 ``data``.
+        Default: false (``data``, as kubectl does). Binary values need ``data``.
+    :param immutable: default: false.
+    :param content_hash: append a hash of the content to the name. Default: false.
+    """
+
+    KIND = "Secret"
+
+    def __init__(
+        self,
+        scope: constructs.Construct,
+        id: str,
+        *,
+        from_literal: Mapping[str, str] | None = None,
+        from_file: Sequence[PathLike] | None = None,
+        from_env_file: Sequence[PathLike] | None = None,
+        from_environment: Mapping[str, str] | None = None,
+        type: SecretType = SecretType.OPAQUE,
+        string_data: bool = False,
+        immutable: bool = False,
+        content_hash: bool = False,
+        labels: Mapping[str, str] | None = None,
+        annotations: Mapping[str, str] | None = None,
+        name: str | None = None,
+        namespace: str | None = None,
+    ) -> None:
+        super().__init__(scope, id, name=name, labels=labels, annotations=annotations, namespace=namespace)
+        if not isinstance(type, SecretType):
+            raise PodkitTypeError(self.path, f"type must be a SecretType (e.g. SecretType.TLS), got {type!r}")
+        self.type = type
+        self.string_data = string_data
+        self.immutable = immutable
+        self.content_hash = content_hash
+        self._store = DataStore(self.path, "Secret")
+        base = caller_dir()
+        for source in file_sources(from_file, self.path, "from_file"):
+            self._store.add_file_source(source, base)
+        if from_literal is not None and not isinstance(from_literal, Mapping):
+            raise PodkitTypeError(self.path, "from_literal must be a mapping of str to str")
+        for k, v in (from_literal or {}).items():
+            self._store.add_literal(k, v)
+        for env_file in file_sources(from_env_file, self.path, "from_env_file"):
+            self._store.add_env_file(env_file, base)
+        for k, var in (from_environment or {}).items():
+            self._store.add_from_environment(k, var)
+
+    # -- building ------------------------------------------------------------------------
+    def add_literal(self, key: str, value: str) -> None:
+        self._store.add_literal(key, value)
+
+    def add_file(self, source: PathLike) -> None:
+        self._store.add_file_source(source, caller_dir())
+
+    def add_env_file(self, source: PathLike) -> None:
+        self._store.add_env_file(source, caller_dir())
+
+    def add_from_environment(self, key: str, variable: str) -> None:
+        """Key ``key`` takes the value of environment variable ``variable`` at synth."""
+        self._store.add_from_environment(key, variable)
+
+    def keys(self) -> list[str]:
+        return sorted(self._store.keys())
+
+    def known_keys(self) -> set[str] | None:
+        return self._store.keys()
+
+    @property
+    def owning_chart(self) -> Chart | None:
+        return self._chart
+
+    @property
+    def name(self) -> str:
+        if not self.content_hash:
+            return self._name
+        extra = {"kind": "Secret", "type": self.type.value, "immutable": self.immutable}
+        return f"{self._name}-{self._store.fingerprint(extra, [])}"
+
+    def __repr__(self) -> str:
+        # never the values
+        return f"<SecretEnv {self.path} type={self.type.value} keys={self.keys()}>"
+
+    # -- synth -----------------------------------------------------------------------------
+    def _check(self, problems: list[str]) -> None:
+        keys = self._store.keys()
+        chart = self._chart
+        if chart is not None and chart.forbid_inline_secrets and keys:
+            problems.append(
+                f"[{self.path}] Secret {self._name!r} would write values (keys: {', '.join(sorted(keys))}) to "
+                f"the manifests, but chart {chart.node.id!r} forbids inline secrets "
+                f"(forbid_inline_secrets=True); create the Secret in the cluster and use "
+                f"SecretEnv.from_name({self._name!r}, keys=[...]) instead"
+            )
+        required = _REQUIRED.get(self.type)
+        if required is not None:
+            needed, all_of = required
+            present = [k for k in needed if k in keys]
+            if (all_of and len(present) != len(needed)) or (not all_of and not present):
+                want = " and ".join(needed) if all_of else " or ".join(needed)
+                problems.append(
+                    f"[{self.path}] a {self.type.value} Secret needs key {want}; it has "
+                    f"{', '.join(sorted(keys)) or 'no keys'}"
+                )
+        if self.type is SecretType.SERVICE_ACCOUNT_TOKEN and _SA_ANNOTATION not in self._annotations:
+            problems.append(
+                f"[{self.path}] a {self.type.value} Secret needs the annotation {_SA_ANNOTATION!r} "
+                f"naming its service account: add annotations={{{_SA_ANNOTATION!r}: 'my-sa'}}"
+            )
+
+    def _metadata(self) -> dict[str, Any]:
+        return {**super()._metadata(), "name": self.name}
+
+    def _render_body(self, problems: list[str]) -> dict[str, Any]:
+        values = self._store.resolved(problems)
+        body: dict[str, Any] = {"type": self.type.value, "immutable": True if self.immutable else None}
+        if self.string_data:
+            text: dict[str, str] = {}
+            for key, value in values.items():
+                decoded = decode_text(value)
+                if decoded is None:
+                    problems.append(
+                        f"[{self.path}] key {key!r} is binary, which stringData cannot hold; "
+                        f"use string_data=False (base64 data)"
+                    )
+                else:
+                    text[key] = decoded
+            body["stringData"] = text or None
+        else:
+            body["data"] = {key: b64(value) for key, value in values.items()} or None
+        return body
+
+    # -- references ----------------------------------------------------------------------
+    @staticmethod
+    def from_name(name: str, *, keys: Sequence[str] | None = None) -> SecretRef:
+        """A Secret that exists only in the cluster (External Secrets, Sealed Secrets, by hand).
+
+        :param keys: the keys it is expected to have; using another key is an error at once.
+        """
+        return SecretRef(name, keys=keys)
+
+
+class SecretRef(ConfigMapRef):
+    """A Secret by name, not written by this app. Create with ``SecretEnv.from_name``."""
+
+    KIND = "Secret"

@@ -1,0 +1,236 @@
+"""Pod volumes: shared scratch space, host paths, pod metadata as files, ConfigMaps, Secrets.
+
+A container's own file system lives and dies with the container. Volumes outlive
+container restarts and can be mounted by several containers of one pod (the sidecar
+pattern's shared directory). An ``emptyDir`` lives as long as the pod; a ``hostPath``
+is a directory on the node. Build volumes with the static factories and mount them with
+``pod.mount(volume, at=..., containers=[...])`` or ``container.mount(volume, at=...)``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import _checks
+from .env import FieldRef, PodField, ResourceField
+from .errors import InvalidNameError, PodkitTypeError
+
+if TYPE_CHECKING:
+    from ._data import KeyedSource
+
+
+class StorageMedium(enum.Enum):
+    """Where an ``emptyDir`` lives: the node's default disk, or RAM (tmpfs)."""
+
+    DEFAULT = ""
+    MEMORY = "Memory"
+
+
+class HostPathType(enum.Enum):
+    """What must exist at a ``hostPath`` (https://kubernetes.io/docs/concepts/storage/volumes/#hostpath)."""
+
+    UNSET = ""
+    DIRECTORY_OR_CREATE = "DirectoryOrCreate"
+    DIRECTORY = "Directory"
+    FILE_OR_CREATE = "FileOrCreate"
+    FILE = "File"
+    SOCKET = "Socket"
+    CHAR_DEVICE = "CharDevice"
+    BLOCK_DEVICE = "BlockDevice"
+
+
+@dataclass(frozen=True)
+class ResourceItem:
+    """A container resource written to a file of a downwardAPI volume."""
+
+    container: str
+    resource: ResourceField
+    divisor: str | None = None
+
+
+def _mode(path: str, what: str, mode: int | None) -> int | None:
+    if mode is None:
+        return None
+    if isinstance(mode, bool) or not isinstance(mode, int) or not 0 <= mode <= 0o777:
+        raise InvalidNameError(path, f"{what} {mode!r} is not a file mode: use an octal int such as 0o644")
+    return mode
+
+
+@dataclass(eq=False)
+class Volume:
+    """A volume of a pod. Identity matters: mount the same ``Volume`` object everywhere."""
+
+    name: str
+    _source: dict[str, Any] = field(default_factory=dict, repr=False)
+    _keyed: KeyedSource | None = field(default=None, repr=False)
+    _items: Mapping[str, str] | None = field(default=None, repr=False)
+    _default_mode: int | None = field(default=None, repr=False)
+    _optional: bool | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        _checks.dns_label("", "volume name", self.name)
+
+    # -- factories -------------------------------------------------------------------
+    @staticmethod
+    def empty_dir(
+        name: str, *, medium: StorageMedium = StorageMedium.DEFAULT, size_limit: str | None = None
+    ) -> Volume:
+        """Scratch space shared by the pod's containers; deleted with the pod.
+
+        :param medium: ``StorageMedium.MEMORY`` for tmpfs. Default: the node's disk.
+        :param size_limit: e.g. ``"1Gi"``. Default: no limit.
+        """
+        from .resources import parse_quantity
+
+        if not isinstance(medium, StorageMedium):
+            raise PodkitTypeError("", f"medium must be a StorageMedium, got {medium!r}")
+        if size_limit is not None:
+            parse_quantity("", f"volume {name!r} size_limit", size_limit)
+        return Volume(name, {"emptyDir": {"medium": medium.value or None, "sizeLimit": size_limit}})
+
+    @staticmethod
+    def host_path(name: str, *, path: str, type: HostPathType = HostPathType.UNSET) -> Volume:
+        """A file or directory of the node. Data stays on that node only.
+
+        :param type: what must exist at ``path``. Default: no check.
+        """
+        _checks.check_str("", "host path", path)
+        if not path.startswith("/"):
+            raise InvalidNameError("", f"host path {path!r} must be absolute (start with '/')")
+        if not isinstance(type, HostPathType):
+            raise PodkitTypeError("", f"type must be a HostPathType, got {type!r}")
+        return Volume(name, {"hostPath": {"path": path, "type": type.value or None}})
+
+    @staticmethod
+    def downward_api(
+        name: str,
+        *,
+        items: Mapping[str, PodField | FieldRef | ResourceItem],
+        default_mode: int | None = None,
+    ) -> Volume:
+        """Pod metadata as files: ``items={"labels": PodField.LABELS}`` writes the pod's labels
+        to ``<mount>/labels``, one ``key="value"`` per line, updated when labels change.
+        """
+        rendered = []
+        for file_path, item in items.items():
+            _relative_path(name, file_path)
+            if isinstance(item, ResourceItem):
+                rendered.append(
+                    {
+                        "path": file_path,
+                        "resourceFieldRef": {
+                            "containerName": item.container,
+                            "resource": item.resource.value,
+                            "divisor": item.divisor,
+                        },
+                    }
+                )
+            elif isinstance(item, PodField | FieldRef):
+                ref = FieldRef.of(item)
+                if ref.field_path.startswith("status.") or ref.field_path.startswith("spec."):
+                    raise InvalidNameError(
+                        "",
+                        f"downwardAPI volume {name!r}: {ref.field_path} is only available as an env var "
+                        f"(EnvValue.from_field); volumes support metadata.* fields and resources",
+                    )
+                rendered.append({"path": file_path, "fieldRef": {"fieldPath": ref.field_path}})
+            else:
+                raise PodkitTypeError(
+                    "", f"downwardAPI item {file_path!r} must be a PodField, FieldRef or ResourceItem"
+                )
+        return Volume(
+            name,
+            {"downwardAPI": {"items": rendered, "defaultMode": _mode("", "default_mode", default_mode)}},
+        )
+
+    @staticmethod
+    def from_config_map(
+        config: KeyedSource,
+        *,
+        name: str | None = None,
+        items: Mapping[str, str] | None = None,
+        default_mode: int | None = None,
+        optional: bool | None = None,
+    ) -> Volume:
+        """A ConfigMap as files: every key a file, or only ``items`` (key -> relative path).
+
+        :param name: volume name. Default: the ConfigMap construct's id.
+        :param default_mode: file mode, e.g. ``0o644``. Default: Kubernetes' 0644.
+        :param optional: start the pod even if the ConfigMap does not exist. Default: false.
+        """
+        return _keyed_volume(config, "ConfigMap", name, items, default_mode, optional)
+
+    @staticmethod
+    def from_secret(
+        secret: KeyedSource,
+        *,
+        name: str | None = None,
+        items: Mapping[str, str] | None = None,
+        default_mode: int | None = None,
+        optional: bool | None = None,
+    ) -> Volume:
+        """A Secret as files (kept in tmpfs on the node, never written to its disk)."""
+        return _keyed_volume(secret, "Secret", name, items, default_mode, optional)
+
+    # -- rendering ---------------------------------------------------------------------
+    @property
+    def source(self) -> KeyedSource | None:
+        """The ConfigMap/Secret behind this volume, if any."""
+        return self._keyed
+
+    def render(self) -> dict[str, Any]:
+        if self._keyed is not None:
+            items = (
+                [{"key": k, "path": p} for k, p in self._items.items()] if self._items is not None else None
+            )
+            return {
+                "name": self.name,
+                **self._keyed._volume_source(items, self._default_mode, self._optional),
+            }
+        return {"name": self.name, **self._source}
+
+    def referenced_keys(self) -> list[str]:
+        return list(self._items or {})
+
+
+def _relative_path(volume: str, file_path: str) -> None:
+    if (
+        not isinstance(file_path, str)
+        or not file_path
+        or file_path.startswith("/")
+        or ".." in file_path.split("/")
+    ):
+        raise InvalidNameError(
+            "",
+            f"volume {volume!r}: item path {file_path!r} must be a relative path without '..' (e.g. 'labels')",
+        )
+
+
+def _keyed_volume(
+    source: KeyedSource,
+    kind: str,
+    name: str | None,
+    items: Mapping[str, str] | None,
+    default_mode: int | None,
+    optional: bool | None,
+) -> Volume:
+    from ._data import KeyedSource
+
+    if not isinstance(source, KeyedSource) or kind != source.KIND:
+        raise PodkitTypeError("", f"expected a {kind} construct or reference, got {source!r}")
+    volume_name = name if name is not None else source.volume_name
+    if items is not None:
+        for key, file_path in items.items():
+            _checks.config_key(source.path, key)
+            _relative_path(volume_name, file_path)
+        source._note_keys(list(items))
+    return Volume(
+        volume_name,
+        _keyed=source,
+        _items=dict(items) if items is not None else None,
+        _default_mode=_mode(source.path, "default_mode", default_mode),
+        _optional=optional,
+    )

@@ -1,0 +1,47 @@
+"""``make synth``: synthesize with the cdk8s CLI into a staging folder, then publish dist/.
+
+The cdk8s CLI deletes its output folder before it runs the app, so pointing it at dist/
+would lose dist/ whenever the app raises. Here the CLI writes to ``--stage`` and only a
+fully successful synth replaces ``--dist`` (see publish_dist.py). On failure the CLI's
+own message is shown and dist/ stays byte-identical.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from publish_dist import publish
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--app", help="app command (default: the one in cdk8s.yaml)")
+    parser.add_argument("--stage", type=Path, default=ROOT / ".build" / "synth")
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist")
+    parser.add_argument("--cdk8s", default=str(ROOT / "node_modules" / ".bin" / "cdk8s"))
+    args = parser.parse_args(argv)
+
+    shutil.rmtree(args.stage, ignore_errors=True)
+    cmd = [args.cdk8s, "synth", "--output", str(args.stage)]
+    if args.app:
+        cmd += ["--app", args.app]
+    env = {**os.environ, "CDK8S_CHECK_UPGRADE": "false"}
+    result = subprocess.run(cmd, env=env, check=False)
+    if result.returncode != 0:
+        print(f"synth failed (exit {result.returncode}); {args.dist} left untouched", file=sys.stderr)
+        return result.returncode
+    for name in publish(args.stage, args.dist):
+        print(f"{args.dist}/{name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
