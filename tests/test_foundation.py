@@ -177,3 +177,30 @@ def test_wheel_ships_everything_podkit_needs(tmp_path: Path) -> None:
     # podkit needs nothing from imports/: the generated binding is for users' own constructs
     assert not any(n.startswith("imports/") for n in names)
     assert "imports" not in (ROOT / "lib" / "podkit" / "__init__.py").read_text()
+
+
+def test_a_changed_snapshot_fails_the_run(tmp_path: Path) -> None:
+    # GIVEN a copy of the test suite whose snapshot has one value changed
+    work = tmp_path / "repo"
+    shutil.copytree(ROOT / "tests", work / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("app.py", "pyproject.toml"):
+        shutil.copy(ROOT / name, work / name)
+    shutil.copytree(ROOT / "config", work / "config")
+    snap = work / "tests" / "__snapshots__" / "test_pod" / "test_example_notes_chart.yaml"
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "tests/test_pod.py",
+        "-k",
+        "notes_chart",
+    ]
+    assert subprocess.run(cmd, cwd=work, capture_output=True, check=False).returncode == 0
+    snap.write_text(snap.read_text().replace("image: nginx:1.14.2", "image: nginx:1.15.0", 1))
+    # WHEN the tests run  THEN they fail, naming the snapshot
+    failed = subprocess.run(cmd, cwd=work, capture_output=True, text=True, check=False)
+    assert failed.returncode != 0
+    assert "test_example_notes_chart" in failed.stdout

@@ -215,3 +215,36 @@ def test_cases_cover_what_the_issue_lists() -> None:
         "invalid-literal-key",
     ):
         assert required in ids
+
+
+TYPED = [
+    (
+        "kubernetes.io/tls",
+        pk.SecretType.TLS,
+        {"tls.crt": b"-----BEGIN CERT-----\n", "tls.key": b"\x00\x01key"},
+    ),
+    ("kubernetes.io/basic-auth", pk.SecretType.BASIC_AUTH, {"username": b"admin", "password": b"pw"}),
+    ("kubernetes.io/ssh-auth", pk.SecretType.SSH_AUTH, {"ssh-privatekey": b"-----BEGIN OPENSSH-----\n"}),
+    (
+        "kubernetes.io/dockerconfigjson",
+        pk.SecretType.DOCKER_CONFIG_JSON,
+        {".dockerconfigjson": b'{"auths":{}}'},
+    ),
+]
+
+
+@pytest.mark.parametrize(("type_name", "secret_type", "files"), TYPED, ids=[t[0] for t in TYPED])
+def test_typed_secrets_match_kubectl(
+    type_name: str, secret_type: pk.SecretType, files: dict[str, bytes], tmp_path: Path, chart: pk.Chart
+) -> None:
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    cmd = [str(KUBECTL), "create", "secret", "generic", "typed", f"--type={type_name}"]
+    cmd += [f"--from-file={tmp_path / name}" for name in files]
+    expected = json.loads(
+        subprocess.run([*cmd, "--dry-run=client", "-o", "json"], capture_output=True, check=True).stdout
+    )
+    pk.SecretEnv(chart, "typed", from_file=[tmp_path / name for name in files], type=secret_type)
+    (got,) = synth(chart)
+    assert got["type"] == expected["type"] == type_name
+    assert got["data"] == expected["data"]

@@ -122,18 +122,16 @@ def _map(obj: dict[str, Any], indent: str, out: list[str], first_prefix: str | N
         lead = prefix if prefix is not None else indent
         prefix = None
         key = _scalar(k, True)
-        if isinstance(v, dict):
-            if v:
-                out.append(f"{lead}{key}:\n")
+        if isinstance(v, dict | list):
+            if not v:
+                out.append(f"{lead}{key}: {'{}' if isinstance(v, dict) else '[]'}\n")
+                continue
+            out.append(f"{lead}{key}:\n")
+            # a map's entries, or a sequence's dashes, go one level deeper than the key
+            if isinstance(v, dict):
                 _map(v, indent + "  ", out)
             else:
-                out.append(f"{lead}{key}: {{}}\n")
-        elif isinstance(v, list):
-            if v:
-                out.append(f"{lead}{key}:\n")
                 _seq(v, indent + "  ", out)
-            else:
-                out.append(f"{lead}{key}: []\n")
         elif isinstance(v, str) and "\n" in v:
             out.append(f"{lead}{key}: {_block(v, indent + '  ')}\n")
         else:

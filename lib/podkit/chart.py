@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import cdk8s
 import constructs
@@ -79,20 +79,27 @@ class Chart(cdk8s.Chart):
         """Every podkit construct in this chart, in creation order."""
         return list(self._podkit_objects)
 
-    def select(self, selector: str | Mapping[str, str] = "", *, kind: type[R] | None = None) -> list[Any]:
+    @overload
+    def select(self, selector: str | Mapping[str, str] = "", *, kind: None = None) -> list[PodkitResource]: ...
+
+    @overload
+    def select(self, selector: str | Mapping[str, str] = "", *, kind: type[R]) -> list[R]: ...
+
+    def select(
+        self, selector: str | Mapping[str, str] = "", *, kind: type[R] | None = None
+    ) -> list[PodkitResource] | list[R]:
         """Find this chart's podkit objects by label, like ``kubectl get pods -l SELECTOR``.
 
         :param selector: a kubectl label selector (``"app=web,tier!=db,canary,!legacy"``;
             also ``in``/``notin`` sets: ``"env in (dev,prod)"``) or a mapping of required
             labels. Default: everything.
-        :param kind: only objects of this podkit class (e.g. ``SidecarPod``).
+        :param kind: only objects of this podkit class (e.g. ``SidecarPod``), typed as such.
         """
         match = parse_selector(selector)
-        return [
-            o
-            for o in self._podkit_objects
-            if (kind is None or isinstance(o, kind)) and match(o._metadata().get("labels") or {})
-        ]
+        found = [o for o in self._podkit_objects if match(o._metadata().get("labels") or {})]
+        if kind is None:
+            return found
+        return [o for o in found if isinstance(o, kind)]
 
     # -- rendering ----------------------------------------------------------------
     def _defaults(self) -> tuple[dict[str, str], str | None]:
