@@ -56,14 +56,15 @@ def test_composes_with_l1_constructs_in_the_same_chart(chart: pk.Chart) -> None:
         spec=k8s.ServiceSpec(selector={"run": "web"}, ports=[k8s.ServicePort(port=80)]),
     )
     objs = synth(chart)
-    assert [(o["kind"], o["metadata"]["name"]) for o in objs] == [("Pod", "web"), ("Service", "web")]
+    # other cdk8s objects first (Namespaces, CRDs... applied before what lives in them)
+    assert [(o["kind"], o["metadata"]["name"]) for o in objs] == [("Service", "web"), ("Pod", "web")]
 
 
 def test_podkit_construct_as_scope_of_another_construct(chart: pk.Chart) -> None:
     p = pod(chart)
     k8s.KubeServiceAccount(p, "sa", metadata=k8s.ObjectMeta(name="web-sa"))
     objs = synth(chart)
-    assert [o["kind"] for o in objs] == ["Pod", "ServiceAccount"]
+    assert [o["kind"] for o in objs] == ["ServiceAccount", "Pod"]
 
 
 def test_works_in_a_plain_cdk8s_chart(tmp_path: object) -> None:
@@ -114,3 +115,44 @@ def test_fails_outside_a_chart() -> None:
     app = cdk8s.App()
     with pytest.raises(pk.PodkitError, match=r"a podkit construct must be created inside a chart"):
         pod(app)
+
+
+def test_namespace_from_l1_comes_before_podkit_objects(chart: pk.Chart) -> None:
+    pod(chart)
+    k8s.KubeNamespace(chart, "ns", metadata=k8s.ObjectMeta(name="web"))
+    assert [o["kind"] for o in synth(chart)] == ["Namespace", "Pod"]
+
+
+def test_dependencies_reorder_podkit_objects(chart: pk.Chart) -> None:
+    p = pod(chart, "a")
+    cfg = pk.ConfigFromMap(chart, "cfg", data={"x": "1"})
+    pod(chart, "b")
+    p.node.add_dependency(cfg)
+    assert [o["metadata"]["name"] for o in synth(chart)] == ["cfg", "a", "b"]
+
+
+def test_fails_on_a_dependency_cycle(chart: pk.Chart) -> None:
+    a, b = pod(chart, "a"), pod(chart, "b")
+    a.node.add_dependency(b)
+    b.node.add_dependency(a)
+    # cdk8s finds it first (podkit's own ordering would report it too)
+    with pytest.raises(RuntimeError, match=r"Dependency cycle detected: test/a => test/b => test/a"):
+        chart.to_json()
+
+
+def test_podkit_chart_in_a_plain_cdk8s_app(tmp_path: object) -> None:
+    app = cdk8s.App()
+    chart = pk.Chart(app, "c")
+    pod(chart)
+    text = app.synth_yaml()
+    podkit_app = pk.App()
+    pod(pk.Chart(podkit_app, "c"))
+    assert text == podkit_app.synth_yaml()
+
+
+def test_constructs_nested_in_a_plain_construct(chart: pk.Chart) -> None:
+    group = constructs.Construct(chart, "group")
+    p = pod(group)
+    assert p.path == "test/group/web"
+    assert not p.is_materialized
+    assert [o["metadata"]["name"] for o in synth(chart)] == ["web"]

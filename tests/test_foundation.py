@@ -128,7 +128,7 @@ def test_offline_hook_refuses_other_network_requests(tmp_path: Path) -> None:
         check=False,
     )
     assert out.returncode != 0
-    assert "refusing network request to https://example.com/x" in out.stderr
+    assert "podkit offline: refusing network request to https://example.com/x" in out.stderr
 
 
 def test_readme_concept_guide_is_current() -> None:

@@ -3,6 +3,7 @@ is replaced only after a fully successful synth. A failing app never touches dis
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -40,7 +41,9 @@ app.synth()
 """
 
 
-def synth(tmp_path: Path, source: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+def synth(
+    tmp_path: Path, source: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[str], Path]:
     dist = tmp_path / "dist"
     if not dist.exists():
         shutil.copytree(ROOT / "dist", dist)
@@ -61,6 +64,7 @@ def synth(tmp_path: Path, source: str) -> tuple[subprocess.CompletedProcess[str]
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, **(env or {})},
     )
     return result, dist
 
@@ -87,4 +91,15 @@ def test_failed_validation_leaves_dist_untouched(tmp_path: Path) -> None:
 def test_successful_synth_replaces_dist(tmp_path: Path) -> None:
     result, dist = synth(tmp_path, GOOD)
     assert result.returncode == 0, result.stderr
+    assert sorted(files(dist)) == ["fresh.k8s.yaml"]
+
+
+def test_synth_makes_no_network_request(tmp_path: Path) -> None:
+    # the CLI and the app run with every http(s) request refused and reported on stderr;
+    # a fresh HOME, so the CLI's cached upgrade check cannot hide a request
+    hook = ROOT / "tools" / "offline-schema.cjs"
+    env = {"NODE_OPTIONS": f"--require {hook}", "PODKIT_K8S_SCHEMA": "", "HOME": str(tmp_path)}
+    result, dist = synth(tmp_path, GOOD, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "podkit offline: refusing" not in result.stderr
     assert sorted(files(dist)) == ["fresh.k8s.yaml"]

@@ -7,6 +7,7 @@
 // on the internet.
 'use strict';
 const fs = require('fs');
+const http = require('http');
 const https = require('https');
 const { Readable } = require('stream');
 
@@ -15,9 +16,10 @@ const SCHEMA_URL = /^https:\/\/raw\.githubusercontent\.com\/cdk8s-team\/cdk8s\/m
 
 function offlineGet(url, options, callback) {
   const cb = typeof options === 'function' ? options : callback;
-  const href = typeof url === 'string' ? url : url.href;
+  const href = typeof url === 'string' ? url : url.href || `${url.protocol}//${url.hostname || url.host}${url.path || ''}`;
   if (!schemaFile || !SCHEMA_URL.test(href)) {
-    throw new Error(`podkit offline import: refusing network request to ${href}`);
+    process.stderr.write(`podkit offline: refusing network request to ${href}\n`);
+    throw new Error(`podkit offline: refusing network request to ${href}`);
   }
   const res = Readable.from([fs.readFileSync(schemaFile)]);
   res.statusCode = 200;
@@ -28,5 +30,7 @@ function offlineGet(url, options, callback) {
   return req;
 }
 
-https.get = offlineGet;
-https.request = offlineGet;
+for (const mod of [http, https]) {
+  mod.get = offlineGet;
+  mod.request = offlineGet;
+}

@@ -5,8 +5,8 @@ classes, cdk8s-plus, Helm, Include) next to podkit's, it is synthesized by
 ``cdk8s.App``/``podkit.App`` and by ``cdk8s synth``, and ``cdk8s.Testing.synth`` works on
 it. What it adds: Node asks it for its JSON once (``to_json``), and it renders every
 podkit object it holds in Python during that one call, instead of one jsii round trip per
-object (see ``_resource.py``). Output order: podkit objects in the order they were
-created, then the chart's other cdk8s objects in cdk8s's own order.
+object (see ``_resource.py``). Output order: the chart's other cdk8s objects in cdk8s's own
+order, then podkit objects in the order they were created (see ``Chart.to_json``).
 """
 
 from __future__ import annotations
@@ -80,7 +80,9 @@ class Chart(cdk8s.Chart):
         return list(self._podkit_objects)
 
     @overload
-    def select(self, selector: str | Mapping[str, str] = "", *, kind: None = None) -> list[PodkitResource]: ...
+    def select(
+        self, selector: str | Mapping[str, str] = "", *, kind: None = None
+    ) -> list[PodkitResource]: ...
 
     @overload
     def select(self, selector: str | Mapping[str, str] = "", *, kind: type[R]) -> list[R]: ...
@@ -108,31 +110,42 @@ class Chart(cdk8s.Chart):
         return self._podkit_defaults
 
     def to_json(self) -> list[Any]:
-        """Render the chart: podkit objects (in Python), then the chart's other objects.
+        """Render the chart: its other cdk8s objects first, then its podkit objects.
+
+        The other objects (L1 ``Kube*`` classes, cdk8s-plus, Helm, Include) come first, in
+        cdk8s's order, so that what they usually declare (Namespaces, CRDs, ServiceAccounts)
+        is applied before the podkit objects that live in it. podkit objects follow in the
+        order they were created, except that dependencies added with
+        ``construct.node.add_dependency(other)`` come before their dependents.
 
         Raises :class:`SynthError` listing every problem found (missing keys, duplicate
-        objects, schema violations), before anything is written.
+        objects, dependency cycles, schema violations), before anything is written.
         """
+        for obj in self._podkit_objects:
+            if obj._resource is not None:
+                obj._resource.last_doc = None
         node_docs: list[Any] = list(super().to_json())
         problems: list[str] = []
-        docs: list[Any] = []
+        podkit_docs: list[Any] = []
         from_node: list[Any] = []
-        for obj in self._podkit_objects:
+        for obj in self._ordered():
             resource = obj._resource
             if resource is not None and resource.last_doc is not None:
                 # Node rendered it (with its JSON patches) inside super().to_json() above.
-                docs.append(resource.last_doc)
+                podkit_docs.append(resource.last_doc)
                 from_node.append(resource.last_doc)
                 continue
             before = len(problems)
             doc = obj._to_manifest(problems)
             if len(problems) == before:
-                docs.append(doc)
+                podkit_docs.append(doc)
+        docs: list[Any] = []
         for doc in node_docs:
             if doc in from_node:
                 from_node.remove(doc)
             else:
                 docs.append(doc)
+        docs.extend(podkit_docs)
         problems.extend(_duplicates(self.node.path, docs))
         if self.validate_schema and not problems:
             from ._schema import validate_documents
@@ -141,6 +154,40 @@ class Chart(cdk8s.Chart):
         if problems:
             raise SynthError(problems)
         return docs
+
+    def _ordered(self) -> list[PodkitResource]:
+        """podkit objects in creation order, moved after what they depend on.
+
+        Only materialized objects can carry dependencies (adding one hands the constructs
+        to Node), so only those are asked, at one jsii call each.
+        """
+        from ._resource import PodkitResource, _Resource
+
+        objects = self._podkit_objects
+        deps: dict[int, list[PodkitResource]] = {}
+        for obj in objects:
+            if not obj.is_materialized:
+                continue
+            targets = []
+            for dep in obj.node.dependencies:
+                target = dep._owner if isinstance(dep, _Resource) else dep
+                if isinstance(target, PodkitResource) and target._chart is self and target is not obj:
+                    targets.append(target)
+            if targets:
+                deps[id(obj)] = targets
+        if not deps:
+            return list(objects)
+        done: set[int] = set()
+        out: list[PodkitResource] = []
+        remaining = list(objects)
+        while remaining:
+            ready = [o for o in remaining if all(id(d) in done for d in deps.get(id(o), []))]
+            # cdk8s has already rejected dependency cycles in super().to_json()
+            first = ready[0] if ready else remaining[0]
+            out.append(first)
+            done.add(id(first))
+            remaining.remove(first)
+        return out
 
 
 def _duplicates(path: str, docs: Iterable[Any]) -> list[str]:
