@@ -69,12 +69,13 @@ def test_podkit_construct_as_scope_of_another_construct(chart: pk.Chart) -> None
 
 def test_works_in_a_plain_cdk8s_chart(tmp_path: object) -> None:
     app = cdk8s.App()
-    plain = cdk8s.Chart(app, "plain", namespace="ns")
+    plain = cdk8s.Chart(app, "plain", namespace="ns", labels={"team": "a"})
     p = pod(plain)
     assert p.is_materialized
     p.main.add_env("LATE", "yes")  # still rendered at synth
     objs = synth(plain)
-    assert objs[0]["metadata"] == {"name": "web", "labels": {"run": "web"}}
+    # the chart's namespace and labels apply, as for any cdk8s ApiObject
+    assert objs[0]["metadata"] == {"name": "web", "namespace": "ns", "labels": {"team": "a", "run": "web"}}
     assert objs[0]["spec"]["containers"][0]["env"] == [{"name": "LATE", "value": "yes"}]
 
 
@@ -156,3 +157,13 @@ def test_constructs_nested_in_a_plain_construct(chart: pk.Chart) -> None:
     assert p.path == "test/group/web"
     assert not p.is_materialized
     assert [o["metadata"]["name"] for o in synth(chart)] == ["web"]
+
+
+def test_fails_on_an_id_shared_with_another_cdk8s_construct(chart: pk.Chart) -> None:
+    pod(chart, "web")
+    k8s.KubeService(chart, "web", spec=k8s.ServiceSpec(ports=[k8s.ServicePort(port=80)]))
+    with pytest.raises(
+        pk.SynthError,
+        match=r"\[test/web\] construct id 'web' is used by a podkit construct and by another cdk8s construct \(KubeService\)",
+    ):
+        chart.to_json()

@@ -114,3 +114,12 @@ def test_mount_options() -> None:
     assert c.render()["volumeMounts"] == [
         {"name": "v", "mountPath": "/etc/conf", "readOnly": True, "subPath": "conf"}
     ]
+
+
+def test_errors_after_joining_a_pod_name_the_pod(chart: pk.Chart) -> None:
+    main = pk.Container(name="web", image="nginx")
+    pk.SidecarPod(chart, "p", main=main)
+    with pytest.raises(
+        pk.InvalidNameError, match=r"^\[test/p: container 'web'\] env var name 'BAD NAME' is invalid"
+    ):
+        main.add_env("BAD NAME", "x")

@@ -160,18 +160,27 @@ class PodkitResource(constructs.Construct, metaclass=_LazyMeta):
 
     def _metadata(self) -> dict[str, Any]:
         labels = self._labels
-        namespace = self._namespace
-        if self._chart is not None:
-            chart_labels, chart_namespace = self._chart._defaults()
-            if chart_labels:
-                labels = {**chart_labels, **labels}
-            namespace = namespace or chart_namespace
+        chart_labels, chart_namespace = self._chart_defaults()
+        if chart_labels:
+            labels = {**chart_labels, **labels}
+        namespace = self._namespace or chart_namespace
         return {
             "name": self._name,
             "namespace": namespace,
             "labels": labels or None,
             "annotations": self._annotations or None,
         }
+
+    def _chart_defaults(self) -> tuple[dict[str, str], str | None]:
+        """The chart's labels and namespace, which every object of the chart gets."""
+        if self._chart is not None:
+            return self._chart._defaults()
+        # a plain cdk8s chart: ask Node once (this object is materialized anyway)
+        cached: tuple[dict[str, str], str | None] | None = self.__dict__.get("_podkit_chart_defaults")
+        if cached is None:
+            chart = cdk8s.Chart.of(self)
+            cached = self.__dict__["_podkit_chart_defaults"] = (dict(chart.labels or {}), chart.namespace)
+        return cached
 
     def _to_manifest(self, problems: list[str] | None = None) -> dict[str, Any]:
         """The finished Kubernetes object: sorted keys, apiVersion/kind/metadata first."""

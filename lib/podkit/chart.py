@@ -11,6 +11,7 @@ order, then podkit objects in the order they were created (see ``Chart.to_json``
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -56,7 +57,8 @@ class Chart(cdk8s.Chart):
             _checks.dns_label(id, "namespace", namespace)
         super().__init__(scope, id, namespace=namespace, labels=_checks.labels(id, labels or {}))
         self._podkit_objects: list[PodkitResource] = []
-        self._podkit_ids: dict[int, set[str]] = {}
+        # construct ids in use per scope (Python identity of the scope object -> scope, ids)
+        self._podkit_ids: dict[int, tuple[constructs.Construct, set[str]]] = {}
         self._podkit_defaults: tuple[dict[str, str], str | None] | None = None
         self._podkit_path: str | None = None
         self.forbid_inline_secrets = forbid_inline_secrets
@@ -64,7 +66,8 @@ class Chart(cdk8s.Chart):
 
     # -- registry -----------------------------------------------------------------
     def _register(self, obj: PodkitResource, scope: constructs.Construct, id: str) -> None:
-        ids = self._podkit_ids.setdefault(id_of(scope), set())
+        # `id` is the construct id here (cdk8s's parameter name), hence builtins.id
+        _, ids = self._podkit_ids.setdefault(builtins.id(scope), (scope, set()))
         if id in ids:
             raise DuplicateError(
                 obj.path,
@@ -146,6 +149,7 @@ class Chart(cdk8s.Chart):
             else:
                 docs.append(doc)
         docs.extend(podkit_docs)
+        problems.extend(self._id_clashes())
         problems.extend(_duplicates(self.node.path, docs))
         if self.validate_schema and not problems:
             from ._schema import validate_documents
@@ -154,6 +158,29 @@ class Chart(cdk8s.Chart):
         if problems:
             raise SynthError(problems)
         return docs
+
+    def _id_clashes(self) -> list[str]:
+        """Construct ids a podkit object shares with another cdk8s construct of its scope.
+
+        podkit objects are not in Node's construct tree until they materialize, so Node cannot
+        see the clash; it would surface later as "There is already a Construct with name".
+        One jsii call per scope that holds podkit objects.
+        """
+        from ._resource import PodkitResource
+
+        out = []
+        for scope, ids in self._podkit_ids.values():
+            for child in scope.node.children:
+                if isinstance(child, PodkitResource):
+                    continue
+                child_id = child.node.id
+                if child_id in ids:
+                    out.append(
+                        f"[{scope_path(scope)}/{child_id}] construct id {child_id!r} is used by a podkit "
+                        f"construct and by another cdk8s construct ({type(child).__name__}) in the same scope; "
+                        f"construct ids must be unique: rename one"
+                    )
+        return out
 
     def _ordered(self) -> list[PodkitResource]:
         """podkit objects in creation order, moved after what they depend on.
@@ -206,10 +233,6 @@ def _duplicates(path: str, docs: Iterable[Any]) -> list[str]:
             )
         seen.add(key)
     return out
-
-
-def id_of(scope: constructs.Construct) -> int:
-    return id(scope)
 
 
 def chart_of(scope: constructs.Construct) -> Chart | None:

@@ -177,6 +177,8 @@ class SidecarPod(PodkitResource):
         self._check_sources(container)
         if native:
             container.restart_policy = "Always"
+        # from now on the container's own errors name the pod it belongs to
+        container._where = f"{self.path}: container {container.name!r}"
         into.append(container)
 
     def _check_ports(self, container: Container) -> None:
