@@ -204,3 +204,13 @@ def test_a_changed_snapshot_fails_the_run(tmp_path: Path) -> None:
     failed = subprocess.run(cmd, cwd=work, capture_output=True, text=True, check=False)
     assert failed.returncode != 0
     assert "test_example_notes_chart" in failed.stdout
+
+
+def test_readme_first_app_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## A first app", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {})
+    written = (tmp_path / "dist" / "web.k8s.yaml").read_text()
+    assert "kind: Pod" in written and "kind: ConfigMap" in written
