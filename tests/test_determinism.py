@@ -9,7 +9,7 @@ from pathlib import Path
 
 import podkit as pk
 
-from .k8s import synth
+from tests.k8s import synth
 
 LABELS = {f"label-{i}": f"value-{i}" for i in range(12)}
 LITERALS = {f"key{i}": f"v{i}" for i in range(12)}

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import podkit as pk
 
-from .k8s import synth
+from tests.k8s import synth
 
 NO_SURROGATES: tuple[Literal["Cs"]] = ("Cs",)
 

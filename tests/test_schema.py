@@ -12,7 +12,7 @@ import pytest
 
 from podkit import _schema
 
-from .k8s import schema_errors
+from tests.k8s import schema_errors
 
 ROOT = Path(__file__).resolve().parent.parent
 
