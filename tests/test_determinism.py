@@ -8,7 +8,6 @@ import random
 from pathlib import Path
 
 import podkit as pk
-
 from tests.k8s import synth
 
 LABELS = {f"label-{i}": f"value-{i}" for i in range(12)}

@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import podkit as pk
-
 from tests.k8s import synth
 
 NO_SURROGATES: tuple[Literal["Cs"]] = ("Cs",)

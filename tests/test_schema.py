@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from podkit import _schema
-
 from tests.k8s import schema_errors
 
 ROOT = Path(__file__).resolve().parent.parent
