@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import _checks
+from ._resource import PodkitResource
 from .errors import DuplicateError, PodkitTypeError, SourceError
 
 if TYPE_CHECKING:
@@ -349,3 +350,69 @@ def file_sources(value: Sequence[PathLike] | PathLike | None, path: str, what: s
             path, f"{what} takes a list of paths, got a single {value!r}: write [{value!r}]"
         )
     return list(value)
+
+
+class KeyedData(PodkitResource, KeyedSource):
+    """What ConfigFromMap and SecretEnv share: kubectl-like sources, keys, content-hash names.
+
+    Subclasses call :meth:`_load` from their constructor and say in :meth:`_hash_inputs`
+    what besides the values goes into a content hash.
+    """
+
+    _store: DataStore
+    content_hash: bool
+
+    def _load(
+        self,
+        *,
+        from_file: Sequence[PathLike] | None,
+        from_literal: Mapping[str, str] | None,
+        from_env_file: Sequence[PathLike] | None,
+    ) -> None:
+        # kubectl's order: files, then literals, then env files
+        self._store = DataStore(self.path, self.KIND)
+        base = caller_dir()
+        for source in file_sources(from_file, self.path, "from_file"):
+            self._store.add_file_source(source, base)
+        for key, value in _checks.check_str_map(self.path, "from_literal", from_literal or {}).items():
+            self._store.add_literal(key, value)
+        for env_file in file_sources(from_env_file, self.path, "from_env_file"):
+            self._store.add_env_file(env_file, base)
+
+    # -- building ------------------------------------------------------------------------
+    def add_literal(self, key: str, value: str) -> None:
+        """Add one key (``--from-literal``). A key that is already there is an error."""
+        self._store.add_literal(key, value)
+
+    def add_file(self, source: PathLike) -> None:
+        """Add a file, ``key=path`` or directory (``--from-file``), relative to the calling file."""
+        self._store.add_file_source(source, caller_dir())
+
+    def add_env_file(self, source: PathLike) -> None:
+        """Add every ``KEY=value`` of an env file (``--from-env-file``)."""
+        self._store.add_env_file(source, caller_dir())
+
+    def keys(self) -> list[str]:
+        """The keys, sorted."""
+        return sorted(self._store.keys())
+
+    def known_keys(self) -> set[str] | None:
+        return self._store.keys()
+
+    @property
+    def owning_chart(self) -> Chart | None:
+        return self._chart
+
+    # -- naming --------------------------------------------------------------------------
+    def _hash_inputs(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @property
+    def name(self) -> str:
+        """The name pods use: with a content-hash suffix when ``content_hash`` is on."""
+        if not self.content_hash:
+            return self._name
+        return f"{self._name}-{self._store.fingerprint({'kind': self.KIND, **self._hash_inputs()}, [])}"
+
+    def _metadata(self) -> dict[str, Any]:
+        return {**super()._metadata(), "name": self.name}

@@ -23,13 +23,11 @@ from typing import Any
 import constructs
 
 from . import _checks
-from ._data import DataStore, KeyedSource, PathLike, caller_dir, decode_text, file_sources
-from ._resource import PodkitResource
-from .chart import Chart
+from ._data import KeyedData, KeyedSource, PathLike, b64, decode_text
 from .errors import MissingReferenceError
 
 
-class ConfigFromMap(PodkitResource, KeyedSource):
+class ConfigFromMap(KeyedData):
     """A ConfigMap.
 
     :param from_literal: ``{key: value}``, like ``--from-literal=key=value``.
@@ -66,60 +64,18 @@ class ConfigFromMap(PodkitResource, KeyedSource):
         namespace: str | None = None,
     ) -> None:
         super().__init__(scope, id, name=name, labels=labels, annotations=annotations, namespace=namespace)
-        self._store = DataStore(self.path, "ConfigMap")
         self.immutable = immutable
         self.content_hash = content_hash
-        base = caller_dir()
-        for source in file_sources(from_file, self.path, "from_file"):
-            self._store.add_file_source(source, base)
-        for k, v in _checks.check_str_map(self.path, "from_literal", from_literal or {}).items():
-            self._store.add_literal(k, v)
-        for env_file in file_sources(from_env_file, self.path, "from_env_file"):
-            self._store.add_env_file(env_file, base)
+        self._load(from_file=from_file, from_literal=from_literal, from_env_file=from_env_file)
         for k, v in _checks.check_str_map(self.path, "data", data or {}).items():
             self._store.add_literal(k, v, "data")
 
-    # -- building ------------------------------------------------------------------------
-    def add_literal(self, key: str, value: str) -> None:
-        """Add one key (``--from-literal``)."""
-        self._store.add_literal(key, value)
-
-    def add_file(self, source: PathLike) -> None:
-        """Add a file, ``key=path`` or directory (``--from-file``)."""
-        self._store.add_file_source(source, caller_dir())
-
-    def add_env_file(self, source: PathLike) -> None:
-        """Add every ``KEY=value`` of an env file (``--from-env-file``)."""
-        self._store.add_env_file(source, caller_dir())
-
-    def keys(self) -> list[str]:
-        """The keys, sorted."""
-        return sorted(self._store.keys())
-
-    def known_keys(self) -> set[str] | None:
-        return self._store.keys()
-
-    @property
-    def owning_chart(self) -> Chart | None:
-        return self._chart
-
-    @property
-    def name(self) -> str:
-        """The name pods use: with a content hash suffix when ``content_hash`` is on."""
-        if not self.content_hash:
-            return self._name
-        return (
-            f"{self._name}-{self._store.fingerprint({'kind': 'ConfigMap', 'immutable': self.immutable}, [])}"
-        )
-
-    def _metadata(self) -> dict[str, Any]:
-        return {**super()._metadata(), "name": self.name}
+    def _hash_inputs(self) -> dict[str, Any]:
+        return {"immutable": self.immutable}
 
     def _render_body(self, problems: list[str]) -> dict[str, Any]:
         data: dict[str, str] = {}
         binary: dict[str, str] = {}
-        from ._data import b64
-
         for key, value in self._store.resolved(problems).items():
             text = decode_text(value)
             if text is None:

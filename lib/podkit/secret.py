@@ -20,9 +20,7 @@ from typing import Any
 
 import constructs
 
-from ._data import DataStore, KeyedSource, PathLike, b64, caller_dir, decode_text, file_sources
-from ._resource import PodkitResource
-from .chart import Chart
+from ._data import KeyedData, PathLike, b64, decode_text
 from .config_map import ConfigMapRef
 from .errors import PodkitTypeError
 
@@ -51,7 +49,7 @@ _REQUIRED: dict[SecretType, tuple[tuple[str, ...], bool]] = {
 _SA_ANNOTATION = "kubernetes.io/service-account.name"
 
 
-class SecretEnv(PodkitResource, KeyedSource):
+class SecretEnv(KeyedData):
     """A Secret.
 
     :param from_literal: ``{key: value}``, like ``--from-literal``.
@@ -95,49 +93,16 @@ class SecretEnv(PodkitResource, KeyedSource):
         self.string_data = string_data
         self.immutable = immutable
         self.content_hash = content_hash
-        self._store = DataStore(self.path, "Secret")
-        base = caller_dir()
-        for source in file_sources(from_file, self.path, "from_file"):
-            self._store.add_file_source(source, base)
-        if from_literal is not None and not isinstance(from_literal, Mapping):
-            raise PodkitTypeError(self.path, "from_literal must be a mapping of str to str")
-        for k, v in (from_literal or {}).items():
-            self._store.add_literal(k, v)
-        for env_file in file_sources(from_env_file, self.path, "from_env_file"):
-            self._store.add_env_file(env_file, base)
+        self._load(from_file=from_file, from_literal=from_literal, from_env_file=from_env_file)
         for k, var in (from_environment or {}).items():
             self._store.add_from_environment(k, var)
-
-    # -- building ------------------------------------------------------------------------
-    def add_literal(self, key: str, value: str) -> None:
-        self._store.add_literal(key, value)
-
-    def add_file(self, source: PathLike) -> None:
-        self._store.add_file_source(source, caller_dir())
-
-    def add_env_file(self, source: PathLike) -> None:
-        self._store.add_env_file(source, caller_dir())
 
     def add_from_environment(self, key: str, variable: str) -> None:
         """Key ``key`` takes the value of environment variable ``variable`` at synth."""
         self._store.add_from_environment(key, variable)
 
-    def keys(self) -> list[str]:
-        return sorted(self._store.keys())
-
-    def known_keys(self) -> set[str] | None:
-        return self._store.keys()
-
-    @property
-    def owning_chart(self) -> Chart | None:
-        return self._chart
-
-    @property
-    def name(self) -> str:
-        if not self.content_hash:
-            return self._name
-        extra = {"kind": "Secret", "type": self.type.value, "immutable": self.immutable}
-        return f"{self._name}-{self._store.fingerprint(extra, [])}"
+    def _hash_inputs(self) -> dict[str, Any]:
+        return {"type": self.type.value, "immutable": self.immutable}
 
     def __repr__(self) -> str:
         # never the values
@@ -169,9 +134,6 @@ class SecretEnv(PodkitResource, KeyedSource):
                 f"[{self.path}] a {self.type.value} Secret needs the annotation {_SA_ANNOTATION!r} "
                 f"naming its service account: add annotations={{{_SA_ANNOTATION!r}: 'my-sa'}}"
             )
-
-    def _metadata(self) -> dict[str, Any]:
-        return {**super()._metadata(), "name": self.name}
 
     def _render_body(self, problems: list[str]) -> dict[str, Any]:
         values = self._store.resolved(problems)
