@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 import podkit as pk
+from tests.k8s import assert_valid
 
 
 def build_ok(app: pk.App) -> None:
@@ -15,7 +17,11 @@ def build_ok(app: pk.App) -> None:
 
 
 def snapshot_folder(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    files = {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    # whatever a test has synthesized to disk is checked against the 1.33 schema (strict)
+    for content in files.values():
+        assert_valid([d for d in yaml.safe_load_all(content) if d])
+    return files
 
 
 def test_synth_writes_one_file_per_chart(tmp_path: Path) -> None:
