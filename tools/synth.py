@@ -33,7 +33,13 @@ def main(argv: list[str] | None = None) -> int:
     cmd = [args.cdk8s, "synth", "--output", str(args.stage)]
     if args.app:
         cmd += ["--app", args.app]
-    env = {**os.environ, "CDK8S_CHECK_UPGRADE": "false"}
+    # the venv's bin first: the CLI's `#!/usr/bin/env node` then finds Node 24, not the machine's
+    venv_bin = os.path.dirname(sys.executable)
+    env = {
+        **os.environ,
+        "CDK8S_CHECK_UPGRADE": "false",
+        "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
     result = subprocess.run(cmd, env=env, check=False)
     if result.returncode != 0:
         print(f"synth failed (exit {result.returncode}); {args.dist} left untouched", file=sys.stderr)
