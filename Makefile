@@ -55,7 +55,7 @@ imports: setup
 	$(BIN)/python tools/k8s_schema.py --version 1.33.0 --out .build/k8s-1.33.0-definitions.json
 	rm -rf imports
 	PODKIT_K8S_SCHEMA=$(CURDIR)/.build/k8s-1.33.0-definitions.json \
-	NODE_OPTIONS="--require $(CURDIR)/tools/offline-schema.cjs" \
+	NODE_OPTIONS="--require $(CURDIR)/tools/offline-schema.cjs --no-deprecation" \
 	  cdk8s import k8s@1.33.0 --language python --output imports
 	$(BIN)/python -m compileall -q imports > /dev/null
 
