@@ -315,3 +315,13 @@ def test_example_notes_chart(app: pk.App, snapshot_yaml: SnapshotAssertion) -> N
     chart = pk.Chart(app, "notes")
     example.notes(chart)
     assert synth(chart) == snapshot_yaml
+
+
+def test_fails_at_synth_on_a_mount_added_after_joining_the_pod(chart: pk.Chart) -> None:
+    main = nginx()
+    pk.SidecarPod(chart, "p", main=main)
+    main.mount(pk.Volume.empty_dir("late"), at="/late")
+    with pytest.raises(
+        pk.SynthError, match=r"\[test/p\] container 'nginx' mounts volume 'late', which the pod does not have"
+    ):
+        chart.to_json()

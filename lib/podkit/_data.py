@@ -98,7 +98,6 @@ class KeyedSource:
         from .env import EnvValue
 
         _checks.config_key(self.path, key)
-        self._note_keys([key])
         return EnvValue.from_key(self, key, optional=optional)
 
     def _note_keys(self, keys: Sequence[str]) -> None:

@@ -150,11 +150,11 @@ class Chart(cdk8s.Chart):
                 docs.append(doc)
         docs.extend(podkit_docs)
         problems.extend(self._id_clashes())
-        problems.extend(_duplicates(self.node.path, docs))
+        problems.extend(_duplicates(scope_path(self), docs))
         if self.validate_schema and not problems:
             from ._schema import validate_documents
 
-            problems.extend(validate_documents(self.node.path, docs))
+            problems.extend(validate_documents(scope_path(self), docs))
         if problems:
             raise SynthError(problems)
         return docs

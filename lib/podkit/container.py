@@ -190,8 +190,6 @@ class Container:
                 f"env var {name!r} must be a str or EnvValue, got {type(value).__name__} {value!r} "
                 f"(quote numbers: {str(value)!r})",
             )
-        if value.source is not None and value.key is not None:
-            value.source._note_keys([value.key])
         self._env[name] = value
 
     def add_env_from(

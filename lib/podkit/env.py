@@ -116,7 +116,12 @@ class EnvValue:
 
     @staticmethod
     def from_key(source: KeyedSource, key: str, *, optional: bool | None = None) -> EnvValue:
-        """One key of a ConfigMap/Secret. Usually written ``config.value("key")``."""
+        """One key of a ConfigMap/Secret. Usually written ``config.value("key")``.
+
+        A reference that knows its keys rejects an unknown one here; a ConfigMap/Secret
+        built in the app is checked at synth, once all its keys are added.
+        """
+        source._note_keys([key])
         return EnvValue(_source=source, _key=key, _optional=optional)
 
     @property

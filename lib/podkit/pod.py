@@ -193,14 +193,18 @@ class SidecarPod(PodkitResource):
                             f"containers of a pod share one IP, so give each its own port",
                         )
 
+    def _unmounted(self, container: Container) -> list[str]:
+        """Messages for mounts of volumes this pod does not have."""
+        return [
+            f"container {container.name!r} mounts volume {m.volume.name!r}, which the pod does not "
+            f"have; add it with volumes=[...] / pod.add_volume(...), or mount it with pod.mount(...)"
+            for m in container.mounts
+            if not any(v is m.volume for v in self._volumes)
+        ]
+
     def _check_mounts(self, container: Container) -> None:
-        for m in container.mounts:
-            if not any(v is m.volume for v in self._volumes):
-                raise MissingReferenceError(
-                    self.path,
-                    f"container {container.name!r} mounts volume {m.volume.name!r}, which the pod does not "
-                    f"have; add it with volumes=[...] / pod.add_volume(...), or mount it with pod.mount(...)",
-                )
+        for message in self._unmounted(container):
+            raise MissingReferenceError(self.path, message)
 
     def _check_sources(self, container: Container) -> None:
         for source, _key in container.sources():
@@ -271,12 +275,8 @@ class SidecarPod(PodkitResource):
                     missing = source._missing_key_problem(key, f"{self.path}: container {c.name!r}")
                     if missing:
                         problems.append(missing)
-            for m in c.mounts:
-                if not any(v is m.volume for v in self._volumes):
-                    problems.append(
-                        f"[{self.path}] container {c.name!r} mounts volume {m.volume.name!r}, which the pod "
-                        f"does not have; add it with pod.add_volume(...)"
-                    )
+            # a mount added to a container after it joined the pod
+            problems.extend(f"[{self.path}] {message}" for message in self._unmounted(c))
         for v in self._volumes:
             if v.source is not None:
                 for key in v.referenced_keys():
