@@ -267,3 +267,15 @@ def test_phases_differ_only_in_config_values(app: pk.App) -> None:
         return obj
 
     assert without_phase(by_name(dev, "web", "Pod")) == without_phase(by_name(prod, "web", "Pod"))
+
+
+def test_built_up_with_add_methods(chart: pk.Chart, tmp_path: Path) -> None:
+    (tmp_path / "app.conf").write_text("x=1\n")
+    (tmp_path / "app.env").write_text("A=1\n")
+    cfg = pk.ConfigFromMap(chart, "cfg")
+    cfg.add_file(f"conf={tmp_path / 'app.conf'}")
+    cfg.add_env_file(tmp_path / "app.env")
+    cfg.add_literal("b", "2")
+    assert cfg.keys() == ["A", "b", "conf"]
+    assert synth(chart)[0]["data"] == {"A": "1", "b": "2", "conf": "x=1\n"}
+    assert chart.podkit_objects == [cfg]
