@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import string
+import tempfile
+from pathlib import Path
 from typing import Literal
 
 from hypothesis import HealthCheck, given, settings
@@ -68,9 +70,12 @@ def test_valid_inputs_always_synthesize_valid_objects(
     app = pk.App()
     chart = pk.Chart(app, "prop")
     cfg = pk.ConfigFromMap(chart, "cfg", data=data)
-    sec = pk.SecretEnv(chart, "sec")
-    for k, v in secret.items():
-        sec._store.values[k] = v  # binary values, as from files
+    with tempfile.TemporaryDirectory() as folder:
+        files = []
+        for k, v in secret.items():
+            (Path(folder) / k).write_bytes(v)  # binary values, as from files
+            files.append(f"{k}={Path(folder) / k}")
+        sec = pk.SecretEnv(chart, "sec", from_file=files)
     side = [pk.Container(name=n, image="busybox", ports=[2000 + i]) for i, n in enumerate(sidecars)]
     main.add_env_from(cfg)
     p = pk.SidecarPod(chart, pod_name, main=main, sidecars=side, labels=labels)
