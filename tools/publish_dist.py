@@ -1,4 +1,4 @@
-"""Publish a staged synth output to dist/ all at once, or not at all.
+"""Publish a staged synth output to dist/ all at once, or not at all (used by tools/synth.py).
 
 ``make synth`` lets the cdk8s CLI write into a staging folder (the CLI deletes its
 output folder before it runs the app, so pointing it at dist/ would lose dist/ on a
@@ -10,7 +10,6 @@ written and a failed run leaves the previous dist/ byte-identical.
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 
@@ -30,13 +29,3 @@ def publish(stage: Path, dist: Path) -> list[str]:
     new.rename(dist)
     shutil.rmtree(old, ignore_errors=True)
     return manifests
-
-
-def main() -> None:
-    stage, dist = Path(sys.argv[1]), Path(sys.argv[2])
-    for name in publish(stage, dist):
-        print(f"{dist}/{name}")
-
-
-if __name__ == "__main__":
-    main()

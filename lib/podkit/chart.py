@@ -122,7 +122,7 @@ class Chart(cdk8s.Chart):
         ``construct.node.add_dependency(other)`` come before their dependents.
 
         Raises :class:`SynthError` listing every problem found (missing keys, duplicate
-        objects, dependency cycles, schema violations), before anything is written.
+        objects, construct-id clashes, schema violations), before anything is written.
         """
         for obj in self._podkit_objects:
             if obj._resource is not None:
@@ -183,37 +183,34 @@ class Chart(cdk8s.Chart):
         return out
 
     def _ordered(self) -> list[PodkitResource]:
-        """podkit objects in creation order, moved after what they depend on.
+        """podkit objects in creation order, each preceded by what it depends on.
 
         Only materialized objects can carry dependencies (adding one hands the constructs
-        to Node), so only those are asked, at one jsii call each.
+        to Node), so only those are asked, at one jsii call each. cdk8s has already
+        rejected dependency cycles in ``super().to_json()``.
         """
         from ._resource import PodkitResource, _Resource
 
-        objects = self._podkit_objects
         deps: dict[int, list[PodkitResource]] = {}
-        for obj in objects:
-            if not obj.is_materialized:
-                continue
-            targets = []
-            for dep in obj.node.dependencies:
-                target = dep._owner if isinstance(dep, _Resource) else dep
-                if isinstance(target, PodkitResource) and target._chart is self and target is not obj:
-                    targets.append(target)
-            if targets:
-                deps[id(obj)] = targets
-        if not deps:
-            return list(objects)
-        done: set[int] = set()
+        for obj in self._podkit_objects:
+            if obj.is_materialized:
+                targets = [dep._owner if isinstance(dep, _Resource) else dep for dep in obj.node.dependencies]
+                deps[id(obj)] = [t for t in targets if isinstance(t, PodkitResource) and t._chart is self]
+        if not any(deps.values()):
+            return list(self._podkit_objects)
         out: list[PodkitResource] = []
-        remaining = list(objects)
-        while remaining:
-            ready = [o for o in remaining if all(id(d) in done for d in deps.get(id(o), []))]
-            # cdk8s has already rejected dependency cycles in super().to_json()
-            first = ready[0] if ready else remaining[0]
-            out.append(first)
-            done.add(id(first))
-            remaining.remove(first)
+        placed: set[int] = set()
+
+        def place(obj: PodkitResource) -> None:
+            if id(obj) in placed:
+                return
+            placed.add(id(obj))
+            for dep in deps.get(id(obj), []):
+                place(dep)
+            out.append(obj)
+
+        for obj in self._podkit_objects:
+            place(obj)
         return out
 
 
