@@ -20,11 +20,10 @@ STAGE := .build/synth
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
-$(PY_STAMP): requirements.lock pyproject.toml tools/install_node_hook.py
+$(PY_STAMP): requirements.lock pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	$(BIN)/python tools/install_node_hook.py
 	# imports/k8s is 3.7 MB of Python: byte-compile it once instead of on every run.
 	$(BIN)/python -m compileall -q imports > /dev/null
 	touch $@
@@ -33,7 +32,8 @@ $(NODE_STAMP): package.json package-lock.json $(PY_STAMP)
 	$(BIN)/npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Synthesize into a staging folder, then publish to dist/ only if everything succeeded:
+# Synthesize into a staging folder, then publish to dist/ only if everything succeeded, with
+# podkit's output writer (atomic swap; only podkit's *.k8s.yaml replaced, your files in dist/ kept):
 # the cdk8s CLI deletes its output folder before running the app, so it never writes dist/ itself.
 synth: setup
 	$(BIN)/python tools/synth.py --stage $(STAGE) --dist dist

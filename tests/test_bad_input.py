@@ -318,6 +318,13 @@ def test_synth_reports_every_problem_at_once(chart: pk.Chart, monkeypatch: pytes
         chart.to_json()
     problems = err.value.problems
     assert len(problems) == 4
-    assert any("environment variable 'PODKIT_UNSET'" in p for p in problems)
-    assert any("needs key tls.crt and tls.key" in p for p in problems)
-    assert sum("of ConfigMap 'test/cfg', which has no such key" in p for p in problems) == 2
+    assert [(p.path, p.rule) for p in problems] == [
+        ("test/s", "reference"),
+        ("test/s", "source"),
+        ("test/p: container 'nginx'", "reference"),
+        ("test/p: container 'nginx'", "reference"),
+    ]
+    texts = [str(p) for p in problems]
+    assert any("environment variable 'PODKIT_UNSET'" in p for p in texts)
+    assert any("needs key tls.crt and tls.key" in p for p in texts)
+    assert sum("of ConfigMap 'test/cfg', which has no such key" in p for p in texts) == 2

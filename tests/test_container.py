@@ -116,10 +116,9 @@ def test_mount_options() -> None:
     ]
 
 
-def test_errors_after_joining_a_pod_name_the_pod(chart: pk.Chart) -> None:
+def test_errors_after_joining_a_pod_name_the_container(chart: pk.Chart) -> None:
+    # a container is a value that may serve in several pods: its own errors name it, not a pod
     main = pk.Container(name="web", image="nginx")
     pk.SidecarPod(chart, "p", main=main)
-    with pytest.raises(
-        pk.InvalidNameError, match=r"^\[test/p: container 'web'\] env var name 'BAD NAME' is invalid"
-    ):
+    with pytest.raises(pk.InvalidNameError, match=r"^\[container 'web'\] env var name 'BAD NAME' is invalid"):
         main.add_env("BAD NAME", "x")

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from syrupy.assertion import SnapshotAssertion
 
 import podkit as pk
-from tests.k8s import by_name, synth
+from tests.k8s import synth
 
 
 def nginx(**kw: Any) -> pk.Container:
@@ -294,27 +293,6 @@ def test_fails_on_duplicate_ids(chart: pk.Chart) -> None:
         pk.DuplicateError, match=r"\[test/p\] there is already a construct with id 'p' in test"
     ):
         pk.SidecarPod(chart, "p", main=nginx())
-
-
-# The example chart (app.py), by snapshot
-def test_example_web_stack(app: pk.App, snapshot_yaml: SnapshotAssertion) -> None:
-    import app as example
-
-    chart = pk.Chart(app, "dev", namespace="dev")
-    db = pk.SecretEnv(chart, "db", from_literal={"username": "u", "password": "p"})
-    example.web_stack(chart, phase="dev", db=db)
-    objs = synth(chart)
-    pod = by_name(objs, "web", "Pod")
-    assert [c["name"] for c in pod["spec"]["containers"]] == ["nginx", "log-shipper"]
-    assert objs == snapshot_yaml
-
-
-def test_example_notes_chart(app: pk.App, snapshot_yaml: SnapshotAssertion) -> None:
-    import app as example
-
-    chart = pk.Chart(app, "notes")
-    example.notes(chart)
-    assert synth(chart) == snapshot_yaml
 
 
 def test_fails_at_synth_on_a_mount_added_after_joining_the_pod(chart: pk.Chart) -> None:

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import cdk8s
-import yaml
-from hypothesis import given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from podkit import _yaml
 from podkit.app import to_yaml
+from tests.k8s import PROPERTY_SETTINGS
 
 NO_SURROGATES: tuple[Literal["Cs"]] = ("Cs",)
 
@@ -124,15 +124,6 @@ def test_tricky_strings_as_keys_values_and_items() -> None:
         assert same(doc), repr(s)
 
 
-def test_dist_is_written_entirely_in_python() -> None:
-    # the example app's objects need no fallback to Node
-    for path in (ROOT / "dist").glob("*.k8s.yaml"):
-        docs = [d for d in yaml.safe_load_all(path.read_text()) if d is not None]
-        for doc in docs:
-            assert _yaml.dump(doc) is not None
-        assert to_yaml(docs) == path.read_text()
-
-
 def test_scalars_and_empties() -> None:
     doc = {
         "t": True,
@@ -155,7 +146,10 @@ def test_integer_like_keys_are_left_to_node() -> None:
     assert to_yaml([{"b": 1, "10": 2}]) == cdk8s.Yaml.stringify({"b": 1, "10": 2})
 
 
-KEYS = st.text(st.characters(codec="utf-8", exclude_categories=NO_SURROGATES), max_size=12)
+# '__proto__' cannot cross jsii to be compared with Node (see the regression test below)
+KEYS = st.text(st.characters(codec="utf-8", exclude_categories=NO_SURROGATES), max_size=12).filter(
+    lambda k: k != "__proto__"
+)
 LEAF = (
     st.text(st.characters(codec="utf-8", exclude_categories=NO_SURROGATES), max_size=30)
     | st.integers(-(2**60), 2**60)
@@ -166,10 +160,18 @@ DOCS = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@PROPERTY_SETTINGS
 @given(st.dictionaries(KEYS, DOCS, max_size=5))
+@example({"": {"a": []}})
 def test_generated_documents(doc: dict[str, Any]) -> None:
     assert same(doc)
+
+
+def test_proto_key_is_written_by_python() -> None:
+    # found by the property test: jsii refuses '__proto__' as a map key, so the comparison with
+    # Node cannot run; podkit's own writer handles it, and to_yaml never sends it to Node
+    assert _yaml.dump({"__proto__": []}) == "__proto__: []\n"
+    assert to_yaml([{"__proto__": []}]) == "__proto__: []\n"
 
 
 def _random_doc(rng: Any, depth: int = 0) -> Any:

@@ -9,6 +9,11 @@ from ._node import configure_jsii_node
 
 configure_jsii_node()
 
+from ._jsii import install_error_translation  # noqa: E402
+
+# podkit errors raised while Node synthesizes come out of cdk8s calls as themselves
+install_error_translation()
+
 from .app import App  # noqa: E402
 from .chart import Chart  # noqa: E402
 from .config_map import ConfigFromMap, ConfigMapRef  # noqa: E402
@@ -20,9 +25,10 @@ from .errors import (  # noqa: E402
     InvalidQuantityError,
     MissingReferenceError,
     PodkitError,
+    PodkitException,
     PodkitTypeError,
-    SchemaValidationError,
-    SecretGuardError,
+    Problem,
+    SealingError,
     SourceError,
     SynthError,
 )
@@ -50,18 +56,19 @@ __all__ = [
     "Mount",
     "PodField",
     "PodkitError",
+    "PodkitException",
     "PodkitTypeError",
     "Port",
     "Probe",
+    "Problem",
     "Protocol",
     "ResourceField",
     "ResourceItem",
     "Resources",
     "RestartPolicy",
-    "SchemaValidationError",
     "Scheme",
+    "SealingError",
     "SecretEnv",
-    "SecretGuardError",
     "SecretRef",
     "SecretType",
     "SidecarPod",

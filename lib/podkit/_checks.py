@@ -1,7 +1,14 @@
-"""Validation of names and simple values, shared by every construct.
+"""Validation of names and simple values, shared by every construct and by the synth-time check.
 
-The rules are Kubernetes' own (k8s.io/apimachinery/pkg/util/validation); each check
-raises the podkit error that names the construct path, the value, the rule and a fix.
+The rules are Kubernetes' own (k8s.io/apimachinery/pkg/util/validation and
+k8s.io/kubernetes/pkg/apis/core/validation). Each rule is written once, as a function
+``*_error(what, value) -> str | None`` that returns what is wrong, what is expected and how
+to fix it (or ``None``). The raising checks below (called where a bad value arrives) and
+``_apiserver.check_object`` (run on the final objects, collecting problems) both use them,
+so an early error and a synth-time problem always say the same thing.
+
+Every pattern is matched in full: each ends in ``\\Z`` (``$`` would accept a trailing
+newline, and ``"web\\n"`` would be written as a YAML block scalar).
 """
 
 from __future__ import annotations
@@ -13,21 +20,309 @@ from typing import Any, NoReturn
 from .errors import InvalidNameError, PodkitTypeError
 
 # https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
-_DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-_DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+DNS1123_LABEL = re.compile(r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\Z")
+DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\Z")
+# Service names (validation.IsDNS1035Label): a label that starts with a letter, because
+# the name becomes an environment variable prefix and a DNS name.
+DNS1035_LABEL = re.compile(r"[a-z](?:[-a-z0-9]*[a-z0-9])?\Z")
 # Env var names as kubectl checks them (validation.IsEnvVarName): a C identifier that may
 # also contain '-' and '.'. Kubernetes >= 1.32 relaxes this behind a feature gate; podkit
 # keeps the portable rule so manifests work on every cluster.
-_ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
+ENV_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*\Z")
 # ConfigMap/Secret keys (validation.IsConfigMapKey).
-_CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
+CONFIG_KEY = re.compile(r"[-._a-zA-Z0-9]+\Z")
 # Label/annotation name part (validation.IsQualifiedName) and label values.
-_QUALIFIED_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
-_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
-# IANA service names, used for container port names.
-_PORT_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+QUALIFIED_NAME = re.compile(r"(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
+LABEL_VALUE = re.compile(r"(?:(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?\Z")
+# IANA service names (validation.IsValidPortName), used for container port names.
+PORT_NAME = re.compile(r"[-a-z0-9]+\Z")
+_HAS_LETTER = re.compile(r"[a-z]")
+# HTTP header field names are RFC 7230 tokens (validation.IsHTTPHeaderName).
+HTTP_HEADER_NAME = re.compile(r"[-A-Za-z0-9!#$%&'*+.^_`|~]+\Z")
+
+# Kept for callers that still use the old private names (they now match in full).
+_ENV_NAME = ENV_NAME
+_CONFIG_KEY = CONFIG_KEY
+
+MAX_LABEL = 63
+MAX_SUBDOMAIN = 253
 
 
+# -- rules: each returns the problem text, or None -----------------------------------------
+def dns_label_error(what: str, value: str) -> str | None:
+    if len(value) <= MAX_LABEL and DNS1123_LABEL.match(value):
+        return None
+    return (
+        f"{what} {value!r} is not a valid DNS-1123 label: use at most 63 lower-case letters, digits "
+        f"and '-', starting and ending with a letter or digit (e.g. {_suggest_label(value)!r})"
+    )
+
+
+def dns1035_label_error(what: str, value: str) -> str | None:
+    if len(value) <= MAX_LABEL and DNS1035_LABEL.match(value):
+        return None
+    suggestion = _suggest_label(value)
+    if not suggestion[0].isalpha():
+        suggestion = ("x-" + suggestion)[:63].rstrip("-")
+    return (
+        f"{what} {value!r} is not a valid DNS-1035 label: use at most 63 lower-case letters, digits "
+        f"and '-', starting with a letter and ending with a letter or digit (e.g. {suggestion!r})"
+    )
+
+
+def dns_subdomain_error(what: str, value: str) -> str | None:
+    if len(value) <= MAX_SUBDOMAIN and DNS1123_SUBDOMAIN.match(value):
+        return None
+    return (
+        f"{what} {value!r} is not a valid DNS-1123 subdomain: use at most 253 lower-case letters, "
+        f"digits, '-' and '.', starting and ending with a letter or digit "
+        f"(e.g. {_suggest_label(value)!r})"
+    )
+
+
+def env_name_error(what: str, value: str) -> str | None:
+    if ENV_NAME.match(value):
+        return None
+    suggestion = re.sub(r"[^-._a-zA-Z0-9]", "_", value.strip()).lstrip("0123456789") or "NAME"
+    return (
+        f"{what} {value!r} is invalid: use letters, digits, '_', '-' and '.', not starting "
+        f"with a digit (e.g. {suggestion!r})"
+    )
+
+
+def config_key_error(what: str, value: str) -> str | None:
+    if len(value) <= MAX_SUBDOMAIN and CONFIG_KEY.match(value) and value != "." and value[:2] != "..":
+        return None
+    return (
+        f"{what} {value!r} is not a valid ConfigMap/Secret key: use at most 253 letters, digits, "
+        f"'-', '_' and '.' (and not '.', '..' or a name starting with '..')"
+    )
+
+
+def qualified_name_error(what: str, value: str) -> str | None:
+    """Label and annotation keys: an optional DNS subdomain prefix and '/', then a name."""
+    prefix, slash, name = value.rpartition("/")
+    ok = bool(name) and len(name) <= MAX_LABEL and bool(QUALIFIED_NAME.match(name))
+    if slash:
+        ok = ok and len(prefix) <= MAX_SUBDOMAIN and bool(DNS1123_SUBDOMAIN.match(prefix))
+    if ok:
+        return None
+    return (
+        f"{what} {value!r} is invalid: use an optional DNS subdomain prefix and '/', then at most 63 "
+        f"letters, digits, '-', '_' and '.', starting and ending with a letter or digit "
+        f"(e.g. 'app.kubernetes.io/name')"
+    )
+
+
+def label_value_error(what: str, value: str) -> str | None:
+    if len(value) <= MAX_LABEL and LABEL_VALUE.match(value):
+        return None
+    return (
+        f"{what} has invalid value {value!r}: use at most 63 letters, digits, '-', '_' and "
+        f"'.', starting and ending with a letter or digit, or an empty string"
+    )
+
+
+def port_name_error(what: str, value: str) -> str | None:
+    if (
+        len(value) <= 15
+        and PORT_NAME.match(value)
+        and _HAS_LETTER.search(value)
+        and "--" not in value
+        and value[0] != "-"
+        and value[-1] != "-"
+    ):
+        return None
+    return (
+        f"{what} {value!r} is not a valid IANA service name: use at most 15 lower-case letters, "
+        f"digits and '-', with at least one letter (e.g. 'http')"
+    )
+
+
+def http_header_name_error(what: str, value: str) -> str | None:
+    if HTTP_HEADER_NAME.match(value):
+        return None
+    return (
+        f"{what} {value!r} is not a valid HTTP header name: use letters, digits and "
+        f"!#$%&'*+-.^_`|~, no spaces or ':' (e.g. 'X-Probe')"
+    )
+
+
+def relative_path_error(what: str, value: str, *, reserved: bool = False) -> str | None:
+    """A path inside a volume: not absolute, no '..' element (and with ``reserved``, not
+    starting with '..', which the kubelet uses for its own ``..data`` links)."""
+    if (
+        value
+        and not value.startswith("/")
+        and ".." not in value.split("/")
+        and not (reserved and value.startswith(".."))
+    ):
+        return None
+    if not value:
+        return f"{what} is empty: use a relative path such as 'config.yaml'"
+    suggestion = "/".join(p.lstrip(".") for p in value.split("/") if p.strip(".")) or "file"
+    rule = "without a '..' element" + (" and not starting with '..'" if reserved else "")
+    return f"{what} {value!r} must be a relative path {rule} (e.g. {suggestion!r})"
+
+
+def sub_path_error(what: str, value: str) -> str | None:
+    """``volumeMounts[].subPath``: relative, no '..' element (validateLocalDescendingPath)."""
+    if not value.startswith("/") and ".." not in value.split("/"):
+        return None
+    suggestion = "/".join(p for p in value.split("/") if p and p != "..") or "data"
+    return (
+        f"{what} {value!r} must be a relative path inside the volume without a '..' element "
+        f"(e.g. {suggestion!r})"
+    )
+
+
+def host_path_error(what: str, value: str) -> str | None:
+    """``hostPath.path``: absolute, no '..' element (validatePathNoBacksteps)."""
+    if value.startswith("/") and ".." not in value.split("/"):
+        return None
+    if not value.startswith("/"):
+        return f"{what} {value!r} must be absolute (start with '/')"
+    return f"{what} {value!r} must not contain a '..' element: write the resolved path"
+
+
+# Image references as container runtimes parse them (github.com/distribution/reference).
+_PATH_COMPONENT = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*\Z")
+_DOMAIN = re.compile(
+    r"(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*"
+    r"[a-zA-Z0-9]))*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?\Z"
+)
+_TAG = re.compile(r"[\w][\w.-]{0,127}\Z", re.ASCII)
+_DIGEST = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}\Z")
+_GOOD_IMAGES: set[str] = set()
+
+
+def image_ref_error(what: str, value: str) -> str | None:
+    """An image reference a runtime can pull: ``[domain/]path[:tag][@digest]``."""
+    if value in _GOOD_IMAGES:
+        return None
+    reason = _image_reason(value)
+    if reason is None:
+        if len(_GOOD_IMAGES) < 10_000:
+            _GOOD_IMAGES.add(value)
+        return None
+    return f"{what} {value!r} is not a pullable image reference: {reason}"
+
+
+def _image_reason(value: str) -> str | None:
+    if not value.strip():
+        return "it is empty; use a reference such as 'nginx:1.27'"
+    if any(c.isspace() for c in value):
+        fixed = "".join(value.split())
+        return f"it contains whitespace; remove it (e.g. {fixed!r})"
+    rest, at, digest = value.partition("@")
+    if at and not _DIGEST.match(digest):
+        return "the digest after '@' must be 'algorithm:hex' (e.g. 'sha256:' and 64 hex digits)"
+    name, tag = rest, ""
+    colon = rest.rfind(":")
+    if colon > rest.rfind("/"):
+        name, tag = rest[:colon], rest[colon + 1 :]
+        if not _TAG.match(tag):
+            return (
+                f"tag {tag!r} is invalid; use at most 128 letters, digits, '_', '.' and '-', "
+                f"not starting with '.' or '-' (e.g. '1.27')"
+            )
+    if len(name) > 255:
+        return "the repository name is longer than 255 characters"
+    parts = name.split("/")
+    first = parts[0]
+    if len(parts) > 1 and ("." in first or ":" in first or first == "localhost"):
+        if not _DOMAIN.match(first):
+            return f"registry {first!r} is not a host name with an optional ':port'"
+        parts = parts[1:]
+    for part in parts:
+        if not _PATH_COMPONENT.match(part):
+            if part.lower() != part and all(_PATH_COMPONENT.match(p.lower()) for p in parts):
+                fixed = "/".join(name.split("/")[: -len(parts)] + [p.lower() for p in parts])
+                fixed += value[len(name) :]
+                return f"the repository path must be lower-case (e.g. {fixed!r})"
+            return (
+                f"repository path component {part!r} must be lower-case letters and digits, "
+                f"separated by '.', '_', '__' or '-' (e.g. 'library/nginx')"
+            )
+    return None
+
+
+# Downward API field paths (validEnvDownwardAPIFieldPathExpressions and the volume set).
+ENV_FIELD_PATHS = frozenset(
+    (
+        "metadata.name",
+        "metadata.namespace",
+        "metadata.uid",
+        "spec.nodeName",
+        "spec.serviceAccountName",
+        "status.hostIP",
+        "status.hostIPs",
+        "status.podIP",
+        "status.podIPs",
+    )
+)
+VOLUME_FIELD_PATHS = frozenset(
+    ("metadata.name", "metadata.namespace", "metadata.uid", "metadata.labels", "metadata.annotations")
+)
+_SUBSCRIPT = re.compile(r"metadata\.(labels|annotations)\['(.*)'\]\Z", re.DOTALL)
+
+
+def field_path_error(what: str, value: str, *, volume: bool) -> str | None:
+    """A ``fieldRef.fieldPath`` the API server accepts, in an env var or a downwardAPI volume."""
+    allowed = VOLUME_FIELD_PATHS if volume else ENV_FIELD_PATHS
+    if value in allowed:
+        return None
+    m = _SUBSCRIPT.match(value)
+    if m:
+        key = m.group(2).lower() if m.group(1) == "annotations" else m.group(2)
+        return qualified_name_error(f"{what} key", key)
+    if value in ("metadata.labels", "metadata.annotations"):
+        return (
+            f"{what} {value!r} (every label/annotation) is only available in a downwardAPI volume: "
+            f"for one key use FieldRef.label('KEY') / FieldRef.annotation('KEY')"
+        )
+    if volume and value in ENV_FIELD_PATHS:
+        return (
+            f"{what} {value!r} is only available as an env var (EnvValue.from_field); "
+            f"volumes support metadata.* fields and resources"
+        )
+    return (
+        f"{what} {value!r} is not a field path Kubernetes accepts: use a PodField "
+        f"({', '.join(sorted(allowed))}) or FieldRef.label('KEY') / FieldRef.annotation('KEY')"
+    )
+
+
+RESOURCE_FIELD_PATHS = frozenset(
+    f"{kind}.{name}" for kind in ("limits", "requests") for name in ("cpu", "memory", "ephemeral-storage")
+)
+_HUGEPAGES_FIELD = re.compile(r"(?:limits|requests)\.hugepages-[0-9]+[A-Za-z]*\Z")
+_CPU_DIVISORS = ("1m", "1")
+_BYTE_DIVISORS = ("1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei")
+
+
+def resource_field_error(what: str, value: str) -> str | None:
+    if value in RESOURCE_FIELD_PATHS or _HUGEPAGES_FIELD.match(value):
+        return None
+    return (
+        f"{what} {value!r} is not supported: use limits.cpu, limits.memory, limits.ephemeral-storage, "
+        f"requests.cpu, requests.memory or requests.ephemeral-storage"
+    )
+
+
+def divisor_error(what: str, resource: str, divisor: object) -> str | None:
+    """``resourceFieldRef.divisor`` (validateContainerResourceDivisor): compared by value."""
+    from .resources import quantity_value
+
+    if divisor is None or divisor == "0" or divisor == 0:
+        return None  # unset: Kubernetes uses 1
+    allowed = _CPU_DIVISORS if resource.endswith(".cpu") else _BYTE_DIVISORS
+    value = quantity_value(str(divisor)) if isinstance(divisor, str | int) else None
+    if value is not None and any(value == quantity_value(a) for a in allowed):
+        return None
+    return f"{what} {divisor!r} is not supported for {resource}: use {', '.join(repr(a) for a in allowed)}"
+
+
+# -- raising checks (early, where the value arrives) ---------------------------------------
 def fail_type(path: str, what: str, value: object, expected: str) -> NoReturn:
     raise PodkitTypeError(path, f"{what} must be {expected}, got {type(value).__name__} {value!r}")
 
@@ -53,78 +348,47 @@ def check_str_map(path: str, what: str, value: object) -> dict[str, str]:
     return out
 
 
+def _raise_if(path: str, error: str | None) -> None:
+    if error is not None:
+        raise InvalidNameError(path, error)
+
+
 def dns_label(path: str, what: str, value: object) -> str:
     """RFC 1123 label: container, volume and port-less names (max 63)."""
     name = check_str(path, what, value)
-    if len(name) > 63 or not _DNS1123_LABEL.match(name):
-        raise InvalidNameError(
-            path,
-            f"{what} {name!r} is not a valid DNS-1123 label: use at most 63 lower-case letters, digits "
-            f"and '-', starting and ending with a letter or digit (e.g. {_suggest_label(name)!r})",
-        )
+    _raise_if(path, dns_label_error(what, name))
     return name
 
 
 def dns_subdomain(path: str, what: str, value: object) -> str:
     """RFC 1123 subdomain: object names (max 253)."""
     name = check_str(path, what, value)
-    if len(name) > 253 or not _DNS1123_SUBDOMAIN.match(name):
-        raise InvalidNameError(
-            path,
-            f"{what} {name!r} is not a valid DNS-1123 subdomain: use at most 253 lower-case letters, "
-            f"digits, '-' and '.', starting and ending with a letter or digit "
-            f"(e.g. {_suggest_label(name)!r})",
-        )
+    _raise_if(path, dns_subdomain_error(what, name))
     return name
 
 
-def env_name(path: str, value: object) -> str:
-    name = check_str(path, "env var name", value)
-    if not _ENV_NAME.match(name):
-        raise InvalidNameError(
-            path,
-            f"env var name {name!r} is invalid: use letters, digits, '_', '-' and '.', not starting "
-            f"with a digit (e.g. {re.sub(r'[^-._a-zA-Z0-9]', '_', name).lstrip('0123456789') or 'NAME'!r})",
-        )
+def env_name(path: str, value: object, *, what: str = "env var name") -> str:
+    name = check_str(path, what, value)
+    _raise_if(path, env_name_error(what, name))
     return name
 
 
 def config_key(path: str, value: object, *, what: str = "key") -> str:
     key = check_str(path, what, value)
-    if len(key) > 253 or not _CONFIG_KEY.match(key) or key in (".", ".."):
-        raise InvalidNameError(
-            path,
-            f"{what} {key!r} is not a valid ConfigMap/Secret key: use at most 253 letters, digits, "
-            f"'-', '_' and '.' (and not '.' or '..')",
-        )
+    _raise_if(path, config_key_error(what, key))
     return key
 
 
 def label_key(path: str, value: object, *, what: str = "label key") -> str:
     key = check_str(path, what, value)
-    prefix, _, name = key.rpartition("/")
-    ok = bool(name) and len(name) <= 63 and bool(_QUALIFIED_NAME.match(name))
-    if prefix:
-        ok = ok and len(prefix) <= 253 and bool(_DNS1123_SUBDOMAIN.match(prefix))
-    if not ok:
-        raise InvalidNameError(
-            path,
-            f"{what} {key!r} is invalid: use an optional DNS subdomain prefix and '/', then at most 63 "
-            f"letters, digits, '-', '_' and '.', starting and ending with a letter or digit "
-            f"(e.g. 'app.kubernetes.io/name')",
-        )
+    _raise_if(path, qualified_name_error(what, key))
     return key
 
 
 def label_value(path: str, key: str, value: object) -> str:
     if not isinstance(value, str):
         fail_type(path, f"label {key!r}", value, f"a str (quote it: {str(value)!r})")
-    if len(value) > 63 or not _LABEL_VALUE.match(value):
-        raise InvalidNameError(
-            path,
-            f"label {key!r} has invalid value {value!r}: use at most 63 letters, digits, '-', '_' and "
-            f"'.', starting and ending with a letter or digit, or an empty string",
-        )
+    _raise_if(path, label_value_error(f"label {key!r}", value))
     return value
 
 
@@ -134,14 +398,9 @@ def labels(path: str, value: object) -> dict[str, str]:
     return {label_key(path, k): label_value(path, k, v) for k, v in value.items()}
 
 
-def port_name(path: str, value: object) -> str:
-    name = check_str(path, "port name", value)
-    if len(name) > 15 or not _PORT_NAME.match(name) or not re.search(r"[a-z]", name) or "--" in name:
-        raise InvalidNameError(
-            path,
-            f"port name {name!r} is not a valid IANA service name: use at most 15 lower-case letters, "
-            f"digits and '-', with at least one letter (e.g. 'http')",
-        )
+def port_name(path: str, value: object, *, what: str = "port name") -> str:
+    name = check_str(path, what, value)
+    _raise_if(path, port_name_error(what, name))
     return name
 
 
@@ -151,6 +410,47 @@ def port_number(path: str, what: str, value: object) -> int:
     if not 1 <= value <= 65535:
         raise InvalidNameError(path, f"{what} {value} is out of range: use a port between 1 and 65535")
     return value
+
+
+def image_ref(path: str, value: object, *, what: str = "image") -> str:
+    """An image reference a container runtime can pull (``nginx:1.27``, ``ghcr.io/org/app@sha256:...``)."""
+    image = check_str(path, what, value)
+    _raise_if(path, image_ref_error(what, image))
+    return image
+
+
+def http_header_name(path: str, value: object, *, what: str = "probe header name") -> str:
+    name = check_str(path, what, value)
+    _raise_if(path, http_header_name_error(what, name))
+    return name
+
+
+def relative_path(path: str, what: str, value: object, *, reserved: bool = False) -> str:
+    """A file path inside a volume (item paths): relative, without a '..' element."""
+    text = check_str(path, what, value)
+    _raise_if(path, relative_path_error(what, text, reserved=reserved))
+    return text
+
+
+def sub_path(path: str, value: object, *, what: str = "sub_path") -> str:
+    """A mount's ``subPath``: relative, without a '..' element."""
+    text = check_str(path, what, value)
+    _raise_if(path, sub_path_error(what, text))
+    return text
+
+
+def mount_path(path: str, value: object, *, what: str = "mount path") -> str:
+    """A mount's ``mountPath``: absolute and not empty."""
+    text = check_str(path, what, value)
+    if not text.startswith("/"):
+        raise InvalidNameError(path, f"{what} {text!r} must be an absolute path (e.g. '/{text.lstrip('/')}')")
+    return text
+
+
+def host_path(path: str, value: object, *, what: str = "host path") -> str:
+    text = check_str(path, what, value)
+    _raise_if(path, host_path_error(what, text))
+    return text
 
 
 def _suggest_label(name: str) -> str:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import _checks
 from ._resource import PodkitResource
-from .errors import DuplicateError, PodkitTypeError, SourceError
+from .errors import DuplicateError, PodkitTypeError, Problem, SourceError
 
 if TYPE_CHECKING:
     from .chart import Chart
@@ -103,13 +103,16 @@ class KeyedSource:
     def _note_keys(self, keys: Sequence[str]) -> None:
         """A hook to check referenced keys as early as possible (references know theirs)."""
 
-    def _missing_key_problem(self, key: str, who: str) -> str | None:
+    def _missing_key_problem(self, key: str, who: str) -> Problem | None:
         keys = self.known_keys()
         if keys is None or key in keys:
             return None
-        return (
-            f"[{who}] uses key {key!r} of {self.KIND} {self.path!r}, which has no such key "
-            f"(keys: {', '.join(sorted(keys)) or 'none'}); add the key or fix the name"
+        return Problem(
+            who,
+            f"uses key {key!r} of {self.KIND} {self.path!r}, which has no such key "
+            f"(keys: {', '.join(sorted(keys)) or 'none'})",
+            "add the key or fix the name",
+            "reference",
         )
 
     def _key_ref(self, key: str, optional: bool | None) -> dict[str, Any]:
@@ -166,11 +169,23 @@ class DataStore:
         return k
 
     def add_literal(self, key: str, value: str, origin: str = "literal") -> None:
-        k = self._new_key(key, origin)
-        if not isinstance(value, str | bytes):
+        if not isinstance(key, str):
+            raise PodkitTypeError(self.path, f"keys must be str, got {type(key).__name__} {key!r}")
+        if isinstance(value, bytes):
             raise PodkitTypeError(
-                self.path, f"value of key {k!r} must be a str, got {type(value).__name__} (quote it)"
+                self.path,
+                f"value of key {key!r} is bytes; literals are text: for binary data write it to a file and "
+                f"use from_file=[{key + '=path'!r}] (it goes to binaryData/base64 data), or decode it to str",
             )
+        if not isinstance(value, str):
+            # a Secret's value is never shown, even a wrong one: it may still be the secret
+            fix = (
+                "convert it with str(...)" if self.kind == "Secret" else f"quote it: {key!r}: {str(value)!r}"
+            )
+            raise PodkitTypeError(
+                self.path, f"value of key {key!r} must be a str, got {type(value).__name__}; {fix}"
+            )
+        k = self._new_key(key, origin)
         self.values[k] = value
 
     def add_from_environment(self, key: str, variable: str) -> None:
@@ -245,12 +260,17 @@ class DataStore:
             if not line or line.startswith("#"):
                 continue
             key, sep, value = line.partition("=")
-            if not _checks._ENV_NAME.match(key):
+            if not _checks._ENV_NAME.fullmatch(key):
+                # a Secret's line may hold the value ("DB_PASSWORD hunter2"): never echo it
+                shown = "the text before '='" if self.kind == "Secret" else repr(key)
+                if self.kind == "Secret" and not sep:
+                    shown = "the line (it has no '=')"
                 raise SourceError(
                     self.path,
-                    f"env file {str(full)!r} line {number + 1}: {key!r} is not a valid key name: a valid "
+                    f"env file {str(full)!r} line {number + 1}: {shown} is not a valid key name: a valid "
                     f"environment variable name must consist of alphabetic characters, digits, '_', '-', or "
-                    f"'.', and must not start with a digit (write KEY=value; no 'export', no spaces around '=')",
+                    f"'.', and must not start with a digit (write KEY=value; no 'export', no spaces or ':' "
+                    f"around '=')",
                 )
             origin = f"env file {str(full)!r} line {number + 1}"
             if sep:
@@ -265,21 +285,25 @@ class DataStore:
                     )
                 self.add_literal(key, os.environ[key], origin)
 
-    def resolved(self, problems: list[str]) -> dict[str, str | bytes]:
+    def resolved(self, problems: list[Problem]) -> dict[str, str | bytes]:
         """All values, with environment-sourced ones read now (missing ones become problems)."""
         out = dict(self.values)
         for key, variable in self.deferred.items():
             value = os.environ.get(variable)
             if value is None:
                 problems.append(
-                    f"[{self.path}] key {key!r} takes its value from environment variable {variable!r}, which "
-                    f"is not set; export {variable}=... before synth"
+                    Problem(
+                        self.path,
+                        f"key {key!r} takes its value from environment variable {variable!r}, which is not set",
+                        f"export {variable}=... before synth",
+                        "source",
+                    )
                 )
             else:
                 out[key] = value
         return dict(sorted(out.items()))
 
-    def fingerprint(self, extra: Mapping[str, Any], problems: list[str]) -> str:
+    def fingerprint(self, extra: Mapping[str, Any], problems: list[Problem]) -> str:
         """Content hash (10 hex chars) of the values plus ``extra`` (type, immutability)."""
         digest = hashlib.sha256()
         canonical = {
@@ -373,7 +397,13 @@ class KeyedData(PodkitResource, KeyedSource):
         base = caller_dir()
         for source in file_sources(from_file, self.path, "from_file"):
             self._store.add_file_source(source, base)
-        for key, value in _checks.check_str_map(self.path, "from_literal", from_literal or {}).items():
+        if from_literal is not None and not isinstance(from_literal, Mapping):
+            raise PodkitTypeError(
+                self.path,
+                f"from_literal must be a mapping of key to value (e.g. {{'mode': 'prod'}}), "
+                f"got {type(from_literal).__name__}",
+            )
+        for key, value in (from_literal or {}).items():
             self._store.add_literal(key, value)
         for env_file in file_sources(from_env_file, self.path, "from_env_file"):
             self._store.add_env_file(env_file, base)

@@ -1,21 +1,22 @@
-"""The machinery every podkit construct shares: Python-side state, lazy jsii objects.
+"""``PodkitResource``: one Kubernetes object, kept in Python, rendered by one path.
 
-Why this exists: in Python, every jsii round trip to Node costs about 0.2 ms, and a
-construct that is a real Node object costs two or three of them (create it, and call
-back into Python for ``toJson`` at synth). For a 3,000-object app that is most of the
-synth time. So a podkit construct keeps its state in Python and is *not* created in
-Node, until something needs it there:
+The shape, in the order things happen:
 
-* rendering goes through :class:`podkit.Chart`, whose ``to_json`` override Node calls
-  once per chart; it renders every podkit object of the chart in Python, in one go;
-* anything that hands the construct to jsii (``cdk8s.ApiObject.of(pod)``,
-  ``pod.node``, using it as the scope of another construct, a dependency) reads its
-  ``__jsii_ref__``, which materializes it on the spot: a real ``constructs.Construct``
-  at the same path with a ``Resource`` child (a ``cdk8s.ApiObject`` that renders from
-  the Python state at synth, so later additions are never lost, and applies every
-  JSON patch added through the escape hatch);
-* in a plain ``cdk8s.Chart`` (not a podkit one) constructs materialize at once, so
-  podkit works in any cdk8s chart, just without the speed-up.
+1. **Build.** A construct's ``__init__`` validates its arguments and keeps plain Python state
+   (containers, keys, labels). It is not created in Node (see ``_jsii.py``: that is what makes
+   podkit fast), and it joins its chart only once ``__init__`` has returned, so a constructor
+   that raises leaves nothing behind.
+2. **Render.** :meth:`PodkitResource.render` is the only way a podkit object becomes a dict:
+   synth-time checks (``_check``), the body (``_render_body``), metadata, then the escape-hatch
+   JSON patches (``ApiObject.of(obj).add_json_patch(...)``, kept in one list here). It is called
+   by ``podkit.Chart.to_json`` for every podkit object of the chart, and by the ``Resource``
+   child when Node asks for it (a materialized object in a plain ``cdk8s.Chart``).
+3. **Check.** ``_validate.check_final`` runs on each final object, podkit's and any other cdk8s
+   construct's: the strict 1.33 schema, the API server's own rules, the Pod Security level.
+   Every problem of every chart ends up in one :class:`SynthError`.
+
+In a ``podkit.Chart`` Node never renders podkit objects: a materialized object's ``Resource``
+answers Node's ``toJson`` with a *slot* marker that the chart swaps for the Python render.
 """
 
 from __future__ import annotations
@@ -26,53 +27,28 @@ from typing import Any, ClassVar
 
 import cdk8s
 import constructs
-import jsii
 
-from . import _checks
-from .errors import PodkitTypeError
+from . import _checks, _jsii
+from .errors import DuplicateError, PodkitTypeError, Problem, SynthError
 
 if typing.TYPE_CHECKING:
     from .chart import Chart
 
-
-class _LazyMeta(jsii.JSIIMeta):
-    """Metaclass that skips jsii's post-``__init__`` registration for podkit constructs.
-
-    ``JSIIMeta.__call__`` registers every new instance with jsii by reading its
-    ``__jsii_ref__``; for a podkit construct that read would create the Node object
-    immediately, which is exactly what we defer. Registration happens in
-    ``Construct.__init__`` when the construct materializes.
-    """
-
-    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
-        return type.__call__(cls, *args, **kwargs)
+#: ``apiVersion`` of the placeholder a materialized object hands Node inside a podkit chart.
+SLOT_API_VERSION = "podkit.internal/v1"
 
 
-def _ref_get(self: PodkitResource) -> Any:
-    ref = self.__dict__.get("_podkit_jsii_ref")
-    if ref is None:
-        self._materialize()
-        ref = self.__dict__["_podkit_jsii_ref"]
-    return ref
-
-
-def _ref_set(self: PodkitResource, value: Any) -> None:
-    self.__dict__["_podkit_jsii_ref"] = value
-
-
-class PodkitResource(constructs.Construct, metaclass=_LazyMeta):
+class PodkitResource(_jsii.LazyConstruct):
     """Base class of podkit's constructs: one Kubernetes object each.
 
     Subclasses set ``KIND`` and ``API_VERSION`` and implement ``_render_body`` (everything
-    but ``apiVersion``/``kind``/``metadata``). The Kubernetes name is the construct ``id``
-    unless a ``name`` is given; construct ids are part of the public contract.
+    but ``apiVersion``/``kind``/``metadata``) and, for what can only be checked at synth,
+    ``_check``. The Kubernetes name is the construct ``id`` unless a ``name`` is given;
+    construct ids are part of the public contract.
     """
 
     KIND: ClassVar[str]
     API_VERSION: ClassVar[str] = "v1"
-
-    # jsii reads and writes this attribute; reading it materializes the Node object.
-    __jsii_ref__ = property(_ref_get, _ref_set)
 
     def __init__(
         self,
@@ -84,7 +60,6 @@ class PodkitResource(constructs.Construct, metaclass=_LazyMeta):
         annotations: Mapping[str, str] | None = None,
         namespace: str | None = None,
     ) -> None:
-        # constructs.Construct.__init__ is deliberately not called here (see module doc).
         if not isinstance(scope, constructs.Construct):
             raise PodkitTypeError(
                 "", f"scope must be a construct (a cdk8s Chart), got {type(scope).__name__}"
@@ -95,8 +70,8 @@ class PodkitResource(constructs.Construct, metaclass=_LazyMeta):
 
         self._scope = scope
         self._id = id
-        self._chart: Chart | None
-        self._chart, parent_path = chart_of(scope), scope_path(scope)
+        self._chart: Chart | None = chart_of(scope)
+        parent_path = scope_path(scope)
         self._path = f"{parent_path}/{id}" if parent_path else id
         self._name = _checks.dns_subdomain(self._path, f"{self.KIND} name", name if name is not None else id)
         self._labels: dict[str, str] = {}
@@ -104,16 +79,27 @@ class PodkitResource(constructs.Construct, metaclass=_LazyMeta):
         self._namespace = (
             _checks.dns_label(self._path, "namespace", namespace) if namespace is not None else None
         )
-        self._resource: _Resource | None = None
-        for k, v in (labels or {}).items():
+        self._patches: list[cdk8s.JsonPatch] = []
+        for k, v in mapping_arg(self._path, "labels", labels).items():
             self.add_label(k, v)
-        for k, v in (annotations or {}).items():
+        for k, v in mapping_arg(self._path, "annotations", annotations).items():
             self.add_annotation(k, v)
+
+    def _podkit_attach(self) -> None:
+        """Join the chart (a podkit Chart), or become a Node construct now (any other chart)."""
         if self._chart is not None:
-            self._chart._register(self, scope, id)
-        else:
-            # Not in a podkit Chart: become a regular cdk8s construct straight away.
-            self._materialize()
+            self._chart._register(self, self._scope, self._id)
+            return
+        if self._scope.node.try_find_child(self._id) is not None:
+            raise DuplicateError(
+                self._path,
+                f"there is already a construct with id {self._id!r} in {self._scope.node.path or 'the app'}; "
+                f"construct ids become Kubernetes names and must be unique: pick another id",
+            )
+        self._materialize()
+
+    def _make_default_child(self) -> None:
+        _Resource(self, "Resource", owner=self)
 
     # -- identity -----------------------------------------------------------------
     @property
@@ -152,21 +138,23 @@ class PodkitResource(constructs.Construct, metaclass=_LazyMeta):
         self._annotations[key] = _checks.check_str(self._path, f"annotation {key!r}", value)
 
     # -- rendering ----------------------------------------------------------------
-    def _render_body(self, problems: list[str]) -> dict[str, Any]:
+    def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
         raise NotImplementedError
 
-    def _check(self, problems: list[str]) -> None:
-        """Synth-time checks that could not be made earlier; append messages to ``problems``."""
+    def _check(self, problems: list[Problem]) -> None:
+        """Synth-time checks that could not be made earlier; append to ``problems``."""
+
+    def _problem(self, message: str, fix: str = "", rule: str = "reference") -> Problem:
+        return Problem(self._path, message, fix, rule)
 
     def _metadata(self) -> dict[str, Any]:
         labels = self._labels
         chart_labels, chart_namespace = self._chart_defaults()
         if chart_labels:
             labels = {**chart_labels, **labels}
-        namespace = self._namespace or chart_namespace
         return {
             "name": self._name,
-            "namespace": namespace,
+            "namespace": self._namespace or chart_namespace,
             "labels": labels or None,
             "annotations": self._annotations or None,
         }
@@ -182,45 +170,67 @@ class PodkitResource(constructs.Construct, metaclass=_LazyMeta):
             cached = self.__dict__["_podkit_chart_defaults"] = (dict(chart.labels or {}), chart.namespace)
         return cached
 
-    def _to_manifest(self, problems: list[str] | None = None) -> dict[str, Any]:
-        """The finished Kubernetes object: sorted keys, apiVersion/kind/metadata first."""
-        local: list[str] = [] if problems is None else problems
-        self._check(local)
-        body = self._render_body(local)
-        if problems is None and local:
-            from .errors import SynthError
-
-            raise SynthError(local)
+    def render(self) -> tuple[dict[str, Any], list[Problem]]:
+        """The finished object (keys sorted, apiVersion/kind/metadata first, patches applied)
+        and the problems found while rendering it. The one render path of every podkit object."""
+        problems: list[Problem] = []
+        self._check(problems)
+        body = self._render_body(problems)
         doc: dict[str, Any] = {
             "apiVersion": self.API_VERSION,
             "kind": self.KIND,
             "metadata": _checks.jsonable(self._metadata()),
         }
         doc.update(_checks.jsonable(body))
+        if self._patches:
+            try:
+                doc = _jsii.apply_json_patches(doc, self._patches)
+            except _jsii.PatchError as e:
+                problems.append(
+                    self._problem(
+                        f"{self.KIND} {self._name!r}: {e.reason}",
+                        "fix the patch added with ApiObject.of(...).add_json_patch(...)",
+                        "patch",
+                    )
+                )
+        return doc, problems
+
+    def to_manifest(self) -> dict[str, Any]:
+        """The finished object, fully checked; raises :class:`SynthError` listing every problem."""
+        from . import _validate
+
+        doc, problems = self.render()
+        if not problems:
+            problems = _validate.check_final(doc, self._path, chart=self._chart)
+        if problems:
+            raise SynthError(problems)
         return doc
-
-    # -- materialization (escape hatch) ----------------------------------------------
-    @property
-    def is_materialized(self) -> bool:
-        """Whether this construct also exists as a Node object (see module docs)."""
-        return "_podkit_jsii_ref" in self.__dict__
-
-    def _materialize(self) -> None:
-        if self.is_materialized:
-            return
-        constructs.Construct.__init__(self, self._scope, self._id)
-        self._resource = _Resource(self, "Resource", owner=self)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._path}>"
 
 
+def mapping_arg(path: str, what: str, value: object) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise PodkitTypeError(
+            path,
+            f"{what} must be a mapping of str to str (e.g. {{'app': 'web'}}), got {type(value).__name__}",
+        )
+    return value
+
+
+def is_slot(doc: Any) -> bool:
+    """Whether ``doc`` is the placeholder a materialized podkit object gave Node."""
+    return isinstance(doc, dict) and doc.get("apiVersion") == SLOT_API_VERSION
+
+
 class _Resource(cdk8s.ApiObject):
     """The ``Resource`` child of a materialized podkit construct: the escape hatch.
 
-    ``cdk8s.ApiObject.of(construct)`` returns it. Its JSON is rendered from the owner's
-    Python state at synth, then every JSON patch added with ``add_json_patch`` is applied,
-    so patches with real Kubernetes keys always land in the output.
+    ``cdk8s.ApiObject.of(construct)`` returns it. Patches added to it are kept in the owner's
+    one patch list and applied by :meth:`PodkitResource.render`.
     """
 
     def __init__(self, scope: constructs.Construct, id: str, *, owner: PodkitResource) -> None:
@@ -232,19 +242,17 @@ class _Resource(cdk8s.ApiObject):
             metadata=cdk8s.ApiObjectMetadata(name=owner.name),
         )
         self._owner = owner
-        self._patches: list[cdk8s.JsonPatch] = []
-        self.last_doc: dict[str, Any] | None = None
+
+    @property
+    def owner(self) -> PodkitResource:
+        return self._owner
 
     def add_json_patch(self, *ops: cdk8s.JsonPatch) -> None:
-        self._patches.extend(ops)
-        super().add_json_patch(*ops)
+        self._owner._patches.extend(ops)
 
     def to_json(self) -> Any:
-        doc = self._owner._to_manifest()
-        if self._patches:
-            patched = cdk8s.JsonPatch.apply(doc, *self._patches)
-            # keep cdk8s's order: apiVersion, kind, metadata first
-            head = [k for k in ("apiVersion", "kind", "metadata") if k in patched]
-            doc = {**{k: patched[k] for k in head}, **{k: v for k, v in patched.items() if k not in head}}
-        self.last_doc = doc
-        return doc
+        owner = self._owner
+        if owner._chart is not None and owner._chart._podkit_rendering:
+            # inside podkit.Chart.to_json: the chart renders this object itself, in order
+            return {"apiVersion": SLOT_API_VERSION, "kind": "Slot", "metadata": {"name": owner.path}}
+        return owner.to_manifest()

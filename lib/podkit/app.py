@@ -3,9 +3,9 @@
 ``cdk8s.App.synth`` writes chart files one by one into the output folder; an exception in
 the third chart leaves two new files next to stale ones. ``podkit.App.synth`` renders and
 validates every chart first, collecting every problem of every chart into one
-:class:`SynthError`, and only then writes: into a staging folder beside the output folder,
-swapped in with renames. A failed synth leaves the previous output byte-identical, and a
-successful one leaves exactly the files of this synth (stale files of removed charts go).
+:class:`SynthError`, and only then writes, through ``_output.py``: the output folder is at
+every instant wholly old or wholly new, only files podkit owns are replaced or removed, and
+a symlinked output folder is written through.
 
 Files are named and formatted as cdk8s does (``<chart>.k8s.yaml``, ``cdk8s.Yaml``), so the
 cdk8s CLI (``cdk8s synth``, which sets ``CDK8S_OUTDIR``) works unchanged.
@@ -14,61 +14,121 @@ cdk8s CLI (``cdk8s synth``, which sets ``CDK8S_OUTDIR``) works unchanged.
 from __future__ import annotations
 
 import os
-import shutil
+import re
 from pathlib import Path
 from typing import Any
 
 import cdk8s
 
 from . import _yaml
-from .errors import PodkitError, SynthError
+from .errors import PodkitError, PodkitTypeError, Problem, SynthError
 
 
 class App(cdk8s.App):
     """The root of a podkit app.
 
     :param outdir: where manifests go. Default: ``$CDK8S_OUTDIR`` (set by ``cdk8s synth``),
-        else ``dist`` relative to the working directory.
+        else ``dist`` relative to the working directory. When run by a bare ``cdk8s synth``
+        whose ``cdk8s.yaml`` ``output:`` is a staging folder, podkit writes there and then
+        publishes to ``outdir`` only after a fully successful synth (see ``_output.py``).
     :param output_file_extension: default ``.k8s.yaml``.
+    :param yaml_output_type: how objects are split into files, as in cdk8s. Default:
+        ``YamlOutputType.FILE_PER_CHART``. ``FOLDER_PER_CHART_FILE_PER_RESOURCE`` (one file per
+        object) gives the smallest GitOps diffs.
     """
 
-    def __init__(self, *, outdir: str | None = None, output_file_extension: str | None = None) -> None:
-        super().__init__(outdir=outdir, output_file_extension=output_file_extension)
+    def __init__(
+        self,
+        *,
+        outdir: str | None = None,
+        output_file_extension: str | None = None,
+        yaml_output_type: cdk8s.YamlOutputType | None = None,
+    ) -> None:
+        from . import _output
+
+        if outdir is not None and not isinstance(outdir, str | os.PathLike):
+            raise PodkitTypeError("", f"outdir must be a path (str), got {type(outdir).__name__} {outdir!r}")
+        if output_file_extension is not None and not isinstance(output_file_extension, str):
+            raise PodkitTypeError("", f"output_file_extension must be a str, got {output_file_extension!r}")
+        if yaml_output_type is not None and not isinstance(yaml_output_type, cdk8s.YamlOutputType):
+            raise PodkitTypeError(
+                "", f"yaml_output_type must be a cdk8s.YamlOutputType, got {yaml_output_type!r}"
+            )
+        plan = _output.plan_output(os.fspath(outdir) if outdir is not None else None)
+        super().__init__(
+            outdir=str(plan.write_to),
+            output_file_extension=output_file_extension,
+            yaml_output_type=yaml_output_type,
+        )
+        self._output_plan = plan
 
     def synth_documents(self) -> dict[str, list[Any]]:
-        """Render every chart without writing: ``{file name: [objects]}`` in cdk8s order.
+        """Render every chart without writing: ``{file path: [objects]}`` in cdk8s order.
 
-        Raises :class:`SynthError` with the problems of *all* charts.
+        File paths are relative to ``outdir`` and follow ``yaml_output_type`` exactly as cdk8s
+        names them. Raises :class:`SynthError` with the problems of *all* charts.
         """
         charts = list(self.charts)
         rendered: list[tuple[cdk8s.Chart, list[Any]]] = []
-        problems: list[str] = []
+        problems: list[Problem] = []
         for chart in charts:
             try:
                 rendered.append((chart, list(chart.to_json())))
             except SynthError as e:
                 problems.extend(e.problems)
             except PodkitError as e:
-                problems.append(str(e))
+                problems.append(Problem(e.path, e.detail))
         if problems:
             raise SynthError(problems)
         # cdk8s numbers the files when charts depend on each other (0000-a, 0001-b ...)
         indexed = any(len(chart.node.dependencies) > 0 for chart in charts)
-        ext = self.output_file_extension
-        files: dict[str, list[Any]] = {}
-        for i, (chart, docs) in enumerate(rendered):
-            base = cdk8s.Names.to_dns_label(chart)
-            files[(f"{i:04d}-{base}" if indexed else base) + ext] = docs
-        return files
+        return layout(rendered, self.yaml_output_type, self.output_file_extension, indexed=indexed)
 
     def synth(self) -> None:
-        """Synthesize every chart into ``outdir``, atomically (see module docs)."""
+        """Synthesize every chart into ``outdir``: all of it or nothing (see ``_output.py``)."""
+        from . import _output
+
         files = {name: to_yaml(docs) for name, docs in self.synth_documents().items()}
-        write_folder(Path(self.outdir), files)
+        _output.write_planned(self._output_plan, files)
 
     def synth_yaml(self) -> str:
         """All charts' objects as one multi-document YAML string (nothing is written)."""
         return to_yaml([d for chart_docs in self.synth_documents().values() for d in chart_docs])
+
+
+_UNSAFE_FILE_CHARS = re.compile(r"[^0-9a-zA-Z-_.]")
+
+
+def _resource_file(doc: Any) -> str:
+    meta = doc.get("metadata") or {}
+    return _UNSAFE_FILE_CHARS.sub("", f"{doc.get('kind')}.{meta.get('name')}")
+
+
+def layout(
+    rendered: list[tuple[cdk8s.Chart, list[Any]]],
+    output_type: cdk8s.YamlOutputType,
+    ext: str,
+    *,
+    indexed: bool,
+) -> dict[str, list[Any]]:
+    """Split rendered charts into files the way ``cdk8s.App.synth`` does for ``output_type``."""
+    files: dict[str, list[Any]] = {}
+    if output_type == cdk8s.YamlOutputType.FILE_PER_APP:
+        if rendered:
+            files["app" + ext] = [d for _, docs in rendered for d in docs]
+        return files
+    for i, (chart, docs) in enumerate(rendered):
+        base = cdk8s.Names.to_dns_label(chart)
+        chart_name = f"{i:04d}-{base}" if indexed else base
+        if output_type == cdk8s.YamlOutputType.FILE_PER_RESOURCE:
+            for doc in docs:
+                files[_resource_file(doc) + ext] = [doc]
+        elif output_type == cdk8s.YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE:
+            for doc in docs:
+                files[f"{chart_name}/{_resource_file(doc)}{ext}"] = [doc]
+        else:
+            files[chart_name + ext] = docs
+    return files
 
 
 def to_yaml(docs: list[Any]) -> str:
@@ -85,18 +145,10 @@ def to_yaml(docs: list[Any]) -> str:
 
 
 def write_folder(outdir: Path, files: dict[str, str]) -> None:
-    """Replace ``outdir`` with exactly ``files``, never leaving it half written."""
-    outdir = outdir.absolute()
-    staging = outdir.with_name(f".{outdir.name}.podkit-staging-{os.getpid()}")
-    old = outdir.with_name(f".{outdir.name}.podkit-old-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    try:
-        for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8")
-        if outdir.exists():
-            outdir.rename(old)
-        staging.rename(outdir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
+    """Make ``outdir`` hold exactly ``files`` as podkit's output, atomically (see ``_output``).
+
+    Only files podkit owns are replaced; a user's files in ``outdir`` are kept.
+    """
+    from . import _output  # here, not at the top: this function is the only user
+
+    _output.write_output(outdir, files)

@@ -20,10 +20,11 @@ import cdk8s
 import constructs
 
 from . import _checks
-from .errors import DuplicateError, PodkitError, SynthError
+from .errors import DuplicateError, PodkitError, PodkitTypeError, Problem, SynthError
 
 if TYPE_CHECKING:
     from ._resource import PodkitResource
+    from .pod_security import PodSecurity
 
 R = TypeVar("R", bound="PodkitResource")
 
@@ -39,6 +40,9 @@ class Chart(cdk8s.Chart):
     :param forbid_inline_secrets: when true, synth fails for any ``SecretEnv`` in this chart
         that carries values, naming it: for GitOps repos, where ``dist/`` is committed and
         secrets must come from the cluster (``SecretEnv.from_name``). Default: false.
+    :param pod_security: check every pod template of the chart against this Pod Security
+        Standards level at synth (after escape-hatch patches), failing synth on a violation.
+        Nothing is ever added to make a pod pass. Default: no check.
     :param validate_schema: check every object against the Kubernetes 1.33 schema (strict:
         unknown fields are errors) before anything is written. Default: true.
     """
@@ -52,17 +56,44 @@ class Chart(cdk8s.Chart):
         labels: Mapping[str, str] | None = None,
         forbid_inline_secrets: bool = False,
         validate_schema: bool = True,
+        pod_security: PodSecurity | None = None,
     ) -> None:
+        if not isinstance(scope, constructs.Construct):
+            raise PodkitTypeError(
+                "", f"scope must be an App (podkit.App or cdk8s.App), got {type(scope).__name__}"
+            )
+        if not isinstance(id, str) or not id:
+            raise PodkitTypeError("", f"chart id must be a non-empty str, got {id!r}")
         if namespace is not None:
             _checks.dns_label(id, "namespace", namespace)
-        super().__init__(scope, id, namespace=namespace, labels=_checks.labels(id, labels or {}))
+        for flag, value in (
+            ("forbid_inline_secrets", forbid_inline_secrets),
+            ("validate_schema", validate_schema),
+        ):
+            if not isinstance(value, bool):
+                raise PodkitTypeError(id, f"{flag} must be a bool, got {type(value).__name__} {value!r}")
+        if pod_security is not None:
+            _check_level(id, pod_security)
+        checked_labels = _checks.labels(id, labels or {})
+        if scope.node.try_find_child(id) is not None:
+            raise DuplicateError(
+                id,
+                f"there is already a chart (or construct) with id {id!r} in this app; chart ids name the "
+                f"output files and must be unique: pick another id",
+            )
+        super().__init__(scope, id, namespace=namespace, labels=checked_labels)
         self._podkit_objects: list[PodkitResource] = []
         # construct ids in use per scope (Python identity of the scope object -> scope, ids)
         self._podkit_ids: dict[int, tuple[constructs.Construct, set[str]]] = {}
         self._podkit_defaults: tuple[dict[str, str], str | None] | None = None
         self._podkit_path: str | None = None
+        self._podkit_rendering = False
+        # cdk8s.App renders FOLDER_PER_CHART_FILE_PER_RESOURCE object by object, without asking
+        # the chart (App.synth -> chartToKube): there, podkit objects must exist in Node
+        self._podkit_eager = _renders_objects_directly(scope)
         self.forbid_inline_secrets = forbid_inline_secrets
         self.validate_schema = validate_schema
+        self.pod_security = pod_security
 
     # -- registry -----------------------------------------------------------------
     def _register(self, obj: PodkitResource, scope: constructs.Construct, id: str) -> None:
@@ -76,6 +107,8 @@ class Chart(cdk8s.Chart):
             )
         ids.add(id)
         self._podkit_objects.append(obj)
+        if self._podkit_eager:
+            obj._materialize()
 
     @property
     def podkit_objects(self) -> list[PodkitResource]:
@@ -121,45 +154,41 @@ class Chart(cdk8s.Chart):
         order they were created, except that dependencies added with
         ``construct.node.add_dependency(other)`` come before their dependents.
 
-        Raises :class:`SynthError` listing every problem found (missing keys, duplicate
-        objects, construct-id clashes, schema violations), before anything is written.
+        Every object, podkit's or not, is checked on its final form (escape-hatch patches
+        applied): the strict schema, the API server's rules and the chart's Pod Security
+        level. Raises :class:`SynthError` listing every problem found, before anything is
+        written.
         """
-        for obj in self._podkit_objects:
-            if obj._resource is not None:
-                obj._resource.last_doc = None
-        node_docs: list[Any] = list(super().to_json())
-        problems: list[str] = []
-        podkit_docs: list[Any] = []
-        from_node: list[Any] = []
-        for obj in self._ordered():
-            resource = obj._resource
-            if resource is not None and resource.last_doc is not None:
-                # Node rendered it (with its JSON patches) inside super().to_json() above.
-                podkit_docs.append(resource.last_doc)
-                from_node.append(resource.last_doc)
-                continue
-            before = len(problems)
-            doc = obj._to_manifest(problems)
-            if len(problems) == before:
-                podkit_docs.append(doc)
-        docs: list[Any] = []
-        for doc in node_docs:
-            if doc in from_node:
-                from_node.remove(doc)
-            else:
-                docs.append(doc)
-        docs.extend(podkit_docs)
-        problems.extend(self._id_clashes())
-        problems.extend(_duplicates(scope_path(self), docs))
-        if self.validate_schema and not problems:
-            from ._schema import validate_documents
+        from ._resource import is_slot
+        from ._validate import check_final
 
-            problems.extend(validate_documents(scope_path(self), docs))
+        # Node renders the other constructs; materialized podkit objects answer with a slot
+        self._podkit_rendering = True
+        try:
+            node_docs: list[Any] = list(super().to_json())
+        finally:
+            self._podkit_rendering = False
+        chart_path = scope_path(self)
+        problems: list[Problem] = []
+        final: list[tuple[str, Any]] = []
+        for doc in node_docs:
+            if not is_slot(doc):
+                final.append((_foreign_path(chart_path, doc), doc))
+        for obj in self._ordered():
+            doc, found = obj.render()
+            if found:
+                problems.extend(found)
+            else:
+                final.append((obj.path, doc))
+        problems.extend(self._id_clashes())
+        problems.extend(_duplicates(chart_path, [doc for _, doc in final]))
+        for path, doc in final:
+            problems.extend(check_final(doc, path, chart=self))
         if problems:
             raise SynthError(problems)
-        return docs
+        return [doc for _, doc in final]
 
-    def _id_clashes(self) -> list[str]:
+    def _id_clashes(self) -> list[Problem]:
         """Construct ids a podkit object shares with another cdk8s construct of its scope.
 
         podkit objects are not in Node's construct tree until they materialize, so Node cannot
@@ -176,9 +205,13 @@ class Chart(cdk8s.Chart):
                 child_id = child.node.id
                 if child_id in ids:
                     out.append(
-                        f"[{scope_path(scope)}/{child_id}] construct id {child_id!r} is used by a podkit "
-                        f"construct and by another cdk8s construct ({type(child).__name__}) in the same scope; "
-                        f"construct ids must be unique: rename one"
+                        Problem(
+                            f"{scope_path(scope)}/{child_id}",
+                            f"construct id {child_id!r} is used by a podkit construct and by another cdk8s "
+                            f"construct ({type(child).__name__}) in the same scope",
+                            "construct ids must be unique: rename one",
+                            "duplicate",
+                        )
                     )
         return out
 
@@ -214,9 +247,34 @@ class Chart(cdk8s.Chart):
         return out
 
 
-def _duplicates(path: str, docs: Iterable[Any]) -> list[str]:
+def _renders_objects_directly(scope: constructs.Construct) -> bool:
+    from .app import App
+
+    if isinstance(scope, App) or not isinstance(scope, cdk8s.App):
+        return False
+    return bool(scope.yaml_output_type == cdk8s.YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE)
+
+
+def _check_level(path: str, level: object) -> None:
+    from .pod_security import PodSecurity
+
+    if not isinstance(level, PodSecurity):
+        raise PodkitTypeError(
+            path,
+            f"pod_security must be a PodSecurity (PodSecurity.BASELINE or PodSecurity.RESTRICTED), got {level!r}",
+        )
+
+
+def _foreign_path(chart_path: str, doc: Any) -> str:
+    meta = doc.get("metadata") if isinstance(doc, dict) else None
+    name = meta.get("name") if isinstance(meta, dict) else None
+    kind = doc.get("kind") if isinstance(doc, dict) else None
+    return f"{chart_path}: {kind} {name}"
+
+
+def _duplicates(path: str, docs: Iterable[Any]) -> list[Problem]:
     seen: set[tuple[str, str, str, str]] = set()
-    out: list[str] = []
+    out: list[Problem] = []
     for d in docs:
         if not isinstance(d, dict):
             continue
@@ -225,8 +283,12 @@ def _duplicates(path: str, docs: Iterable[Any]) -> list[str]:
         key = (group, str(d.get("kind")), str(meta.get("namespace", "")), str(meta.get("name")))
         if key in seen:
             out.append(
-                f"[{path}] two objects are both {key[1]} {key[3]!r}: Kubernetes keeps only one; "
-                f"rename one of them (name=...)"
+                Problem(
+                    path,
+                    f"two objects are both {key[1]} {key[3]!r}: Kubernetes keeps only one",
+                    "rename one of them (name=...)",
+                    "duplicate",
+                )
             )
         seen.add(key)
     return out

@@ -24,7 +24,7 @@ import constructs
 
 from . import _checks
 from ._data import KeyedData, KeyedSource, PathLike, b64, decode_text
-from .errors import MissingReferenceError
+from .errors import MissingReferenceError, Problem
 
 
 class ConfigFromMap(KeyedData):
@@ -73,7 +73,7 @@ class ConfigFromMap(KeyedData):
     def _hash_inputs(self) -> dict[str, Any]:
         return {"immutable": self.immutable}
 
-    def _render_body(self, problems: list[str]) -> dict[str, Any]:
+    def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
         data: dict[str, str] = {}
         binary: dict[str, str] = {}
         for key, value in self._store.resolved(problems).items():
@@ -123,7 +123,7 @@ class ConfigMapRef(KeyedSource):
         for key in keys:
             problem = self._missing_key_problem(key, f"{self.KIND} {self.name}")
             if problem:
-                raise MissingReferenceError(self.name, problem.split("] ", 1)[1])
+                raise MissingReferenceError(self.name, f"{problem.message}; {problem.fix}")
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"

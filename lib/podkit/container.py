@@ -2,14 +2,18 @@
 
 ``command`` replaces the image's ENTRYPOINT and ``args`` its CMD. Containers of one pod
 share its IP and reach each other on ``localhost``, so two containers of a pod may not
-declare the same port. A container is a value owned by one pod; give it to
-``SidecarPod(main=..., sidecars=[...], init_containers=[...])``.
+declare the same port.
+
+A ``Container`` is a value: a pod reads it when it renders and never writes into it, so one
+container can serve in several pods (a native sidecar in one, ``main`` in another). Its
+settings can be changed after construction (``container.resources = ...``); every assignment
+is validated at once and the change is in the next synth.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +48,20 @@ class Port:
     name: str | None = None
     protocol: Protocol = Protocol.TCP
     host_port: int | None = None
+
+    def __post_init__(self) -> None:
+        where = f"port {self.number!r}"
+        _checks.port_number(where, "port", self.number)
+        if self.name is not None:
+            _checks.port_name(where, self.name)
+        if not isinstance(self.protocol, Protocol):
+            member = next((m for m in Protocol if m.value == str(self.protocol).upper()), None)
+            hint = f" (use Protocol.{member.name})" if member else ""
+            raise PodkitTypeError(
+                where, f"protocol must be a Protocol (TCP, UDP, SCTP), got {self.protocol!r}{hint}"
+            )
+        if self.host_port is not None:
+            _checks.port_number(where, "host_port", self.host_port)
 
     def render(self) -> dict[str, Any]:
         return {
@@ -117,39 +135,109 @@ class Container:
     ) -> None:
         self.name = _checks.dns_label(f"container {name!r}", "container name", name)
         self._where = f"container {name!r}"
-        self.image = _checks.check_str(self._where, "image", image)
-        if not image.strip() or image != image.strip():
-            raise InvalidNameError(self._where, f"image {image!r} is empty or has surrounding spaces")
-        self.command = _str_list(self._where, "command", command)
-        self.args = _str_list(self._where, "args", args)
+        self.image = image
+        self.command = command
+        self.args = args
         self.working_dir = working_dir
-        if image_pull_policy is not None and not isinstance(image_pull_policy, ImagePullPolicy):
-            raise PodkitTypeError(
-                self._where, f"image_pull_policy must be an ImagePullPolicy, got {image_pull_policy!r}"
-            )
         self.image_pull_policy = image_pull_policy
-        if resources is not None and not isinstance(resources, Resources):
-            raise PodkitTypeError(self._where, f"resources must be a Resources, got {resources!r}")
-        self._resources = resources.render(self._where) if resources is not None else None
         self.resources = resources
         self._ports: list[Port] = []
         self._env: dict[str, EnvValue] = {}
         self._env_from: list[EnvFrom] = []
         self._mounts: list[Mount] = []
         self._probes: dict[str, Probe] = {}
-        self.restart_policy: str | None = None  # "Always" for native sidecars, set by the pod
-        for p in ports:
+        if isinstance(ports, int | Port | str):
+            raise PodkitTypeError(self._where, f"ports takes a list, got {ports!r}: write ports=[{ports!r}]")
+        for p in _iterable(self._where, "ports", ports):
             self.add_port(p)
+        if env is not None and not isinstance(env, Mapping):
+            raise PodkitTypeError(
+                self._where,
+                f"env must be a mapping of name to value (e.g. {{'MODE': 'prod'}}), got {type(env).__name__}",
+            )
         for k, v in (env or {}).items():
             self.add_env(k, v)
-        for source in env_from:
+        for source in _iterable(self._where, "env_from", env_from):
             if isinstance(source, EnvFrom):
                 self.add_env_from(source.source, prefix=source.prefix, optional=source.optional)
             else:
                 self.add_env_from(source)
-        for kind, probe in (("liveness", liveness), ("readiness", readiness), ("startup", startup)):
-            if probe is not None:
-                self._set_probe(kind, probe)
+        self.liveness = liveness
+        self.readiness = readiness
+        self.startup = startup
+
+    # -- settings: validated on every assignment, rendered at synth ------------------------
+    @property
+    def image(self) -> str:
+        """The image reference, e.g. ``"nginx:1.27"``."""
+        return self._image
+
+    @image.setter
+    def image(self, value: str) -> None:
+        image = _checks.check_str(self._where, "image", value)
+        if not image.strip() or image != image.strip():
+            raise InvalidNameError(self._where, f"image {image!r} is empty or has surrounding spaces")
+        self._image = image
+
+    @property
+    def command(self) -> list[str] | None:
+        """Replaces the image ENTRYPOINT (``None``: the image's)."""
+        return None if self._command is None else list(self._command)
+
+    @command.setter
+    def command(self, value: Sequence[str] | None) -> None:
+        self._command = _str_list(self._where, "command", value)
+
+    @property
+    def args(self) -> list[str] | None:
+        """Replaces the image CMD (``None``: the image's)."""
+        return None if self._args is None else list(self._args)
+
+    @args.setter
+    def args(self, value: Sequence[str] | None) -> None:
+        self._args = _str_list(self._where, "args", value)
+
+    @property
+    def working_dir(self) -> str | None:
+        return self._working_dir
+
+    @working_dir.setter
+    def working_dir(self, value: str | None) -> None:
+        if value is not None:
+            _checks.check_str(self._where, "working_dir", value)
+            if not value.startswith("/"):
+                raise InvalidNameError(
+                    self._where, f"working_dir {value!r} must be an absolute path (start with '/')"
+                )
+        self._working_dir = value
+
+    @property
+    def image_pull_policy(self) -> ImagePullPolicy | None:
+        return self._image_pull_policy
+
+    @image_pull_policy.setter
+    def image_pull_policy(self, value: ImagePullPolicy | None) -> None:
+        if value is not None and not isinstance(value, ImagePullPolicy):
+            member = next((m for m in ImagePullPolicy if m.value == value), None)
+            hint = f" (use ImagePullPolicy.{member.name})" if member else ""
+            raise PodkitTypeError(
+                self._where,
+                f"image_pull_policy must be an ImagePullPolicy (ALWAYS, IF_NOT_PRESENT, NEVER), got {value!r}{hint}",
+            )
+        self._image_pull_policy = value
+
+    @property
+    def resources(self) -> Resources | None:
+        """Requests and limits (``None``: nothing is set, nothing is injected)."""
+        return self._resources
+
+    @resources.setter
+    def resources(self, value: Resources | None) -> None:
+        if value is not None and not isinstance(value, Resources):
+            raise PodkitTypeError(self._where, f"resources must be a Resources, got {type(value).__name__}")
+        # validate now (quantities, requests <= limits), so a bad value fails where it is set
+        self._resources_json = value.render(self._where) if value is not None else None
+        self._resources = value
 
     # -- ports ---------------------------------------------------------------------------
     @property
@@ -205,9 +293,12 @@ class Container:
         self._env_from.append(EnvFrom(source, prefix, optional))
 
     # -- probes --------------------------------------------------------------------------
-    def _set_probe(self, kind: str, probe: Probe) -> None:
+    def _set_probe(self, kind: str, probe: Probe | None) -> None:
+        if probe is None:
+            self._probes.pop(kind, None)
+            return
         if not isinstance(probe, Probe):
-            raise PodkitTypeError(self._where, f"{kind} must be a Probe, got {probe!r}")
+            raise PodkitTypeError(self._where, f"{kind} must be a Probe, got {type(probe).__name__}")
         port = probe.port
         if port is not None:
             declared = (
@@ -227,15 +318,30 @@ class Container:
 
     @property
     def liveness(self) -> Probe | None:
+        """Restart the container when this probe fails."""
         return self._probes.get("liveness")
+
+    @liveness.setter
+    def liveness(self, probe: Probe | None) -> None:
+        self._set_probe("liveness", probe)
 
     @property
     def readiness(self) -> Probe | None:
+        """Send traffic only while this probe passes."""
         return self._probes.get("readiness")
+
+    @readiness.setter
+    def readiness(self, probe: Probe | None) -> None:
+        self._set_probe("readiness", probe)
 
     @property
     def startup(self) -> Probe | None:
+        """Hold liveness/readiness until this probe passes."""
         return self._probes.get("startup")
+
+    @startup.setter
+    def startup(self, probe: Probe | None) -> None:
+        self._set_probe("startup", probe)
 
     # -- mounts --------------------------------------------------------------------------
     @property
@@ -259,23 +365,23 @@ class Container:
 
     # -- rendering -------------------------------------------------------------------------
     def render(self) -> dict[str, Any]:
+        """This container as a pod spec entry (``None`` for unset fields)."""
         return {
             "name": self.name,
-            "image": self.image,
-            "command": self.command,
-            "args": self.args,
-            "workingDir": self.working_dir,
+            "image": self._image,
+            "command": self._command,
+            "args": self._args,
+            "workingDir": self._working_dir,
             "imagePullPolicy": self.image_pull_policy.value if self.image_pull_policy else None,
             "ports": [p.render() for p in self._ports] or None,
             "env": [{"name": k, **v.render()} for k, v in self._env.items()] or None,
             "envFrom": [{**e.source._env_from_source(e.optional), "prefix": e.prefix} for e in self._env_from]
             or None,
-            "resources": self._resources,
+            "resources": self._resources_json,
             "livenessProbe": self._probes["liveness"].render() if "liveness" in self._probes else None,
             "readinessProbe": self._probes["readiness"].render() if "readiness" in self._probes else None,
             "startupProbe": self._probes["startup"].render() if "startup" in self._probes else None,
             "volumeMounts": [m.render() for m in self._mounts] or None,
-            "restartPolicy": self.restart_policy,
         }
 
     def sources(self) -> list[tuple[KeyedSource, str | None]]:
@@ -289,6 +395,12 @@ class Container:
 
     def __repr__(self) -> str:
         return f"<Container {self.name} {self.image}>"
+
+
+def _iterable(where: str, what: str, value: object) -> list[Any]:
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise PodkitTypeError(where, f"{what} must be a list, got {type(value).__name__} {value!r}")
+    return list(value)
 
 
 def _str_list(where: str, what: str, value: Sequence[str] | None) -> list[str] | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import _checks
-from .errors import InvalidNameError
+from .errors import InvalidNameError, InvalidQuantityError, PodkitTypeError
 
 if TYPE_CHECKING:
     from ._data import KeyedSource
@@ -48,6 +48,22 @@ class FieldRef:
 
     field_path: str
 
+    def __post_init__(self) -> None:
+        # Checked here, where the path arrives: a path Kubernetes does not know would only
+        # fail when the pod is created.
+        path = _checks.check_str("", "FieldRef field_path", self.field_path)
+        if _checks.field_path_error("", path, volume=False) and _checks.field_path_error(
+            "", path, volume=True
+        ):
+            error = _checks.field_path_error(f"FieldRef {path!r}", path, volume=False) or ""
+            if "is not a field path" in error:
+                members = ", ".join(f"PodField.{f.name}" for f in PodField)
+                error = (
+                    f"FieldRef {path!r} is not a field path Kubernetes accepts: use one of {members}, "
+                    f"or FieldRef.label('KEY') / FieldRef.annotation('KEY')"
+                )
+            raise InvalidNameError("", error)
+
     @staticmethod
     def label(key: str) -> FieldRef:
         """One label of the pod, by key."""
@@ -60,7 +76,47 @@ class FieldRef:
 
     @staticmethod
     def of(field: PodField | FieldRef) -> FieldRef:
-        return field if isinstance(field, FieldRef) else FieldRef(field.value)
+        if isinstance(field, FieldRef):
+            return field
+        if isinstance(field, PodField):
+            return FieldRef(field.value)
+        raise PodkitTypeError("", _wrong_field_type(field))
+
+
+def _wrong_field_type(field: object) -> str:
+    """The message for a raw value where a PodField/FieldRef belongs, naming the member to use."""
+    got = f"got {type(field).__name__} {field!r}"
+    if isinstance(field, str):
+        member = next((f for f in PodField if f.value == field), None)
+        if member is not None:
+            return f"a pod field must be a PodField or FieldRef, {got}: use PodField.{member.name}"
+        return (
+            f"a pod field must be a PodField or FieldRef, {got}: use a PodField member, "
+            f"or FieldRef.label('KEY') / FieldRef.annotation('KEY')"
+        )
+    return f"a pod field must be a PodField or FieldRef, {got}"
+
+
+def resource_field(path: str, value: object) -> ResourceField:
+    """``value`` as a ResourceField; a str raises naming the member to use."""
+    if isinstance(value, ResourceField):
+        return value
+    got = f"got {type(value).__name__} {value!r}"
+    member = next((f for f in ResourceField if f.value == value), None) if isinstance(value, str) else None
+    fix = f": use ResourceField.{member.name}" if member is not None else ""
+    raise PodkitTypeError(path, f"resource must be a ResourceField, {got}{fix}")
+
+
+def resource_divisor(path: str, field: ResourceField, divisor: object) -> str | None:
+    """A ``resourceFieldRef.divisor`` Kubernetes accepts for ``field`` (``1m``/``1`` for CPU)."""
+    if divisor is None:
+        return None
+    if not isinstance(divisor, str):
+        _checks.fail_type(path, "divisor", divisor, "a quantity str such as '1m' or '1Mi'")
+    error = _checks.divisor_error("divisor", field.value, divisor)
+    if error is not None:
+        raise InvalidQuantityError(path, error)
+    return divisor
 
 
 class ResourceField(enum.Enum):
@@ -99,6 +155,8 @@ class EnvValue:
     def from_field(field: PodField | FieldRef) -> EnvValue:
         """A field of the running pod, e.g. ``EnvValue.from_field(PodField.NODE_NAME)``."""
         ref = FieldRef.of(field)
+        if ref.field_path in ("metadata.labels", "metadata.annotations"):
+            field = PodField(ref.field_path)
         if isinstance(field, PodField) and field.volume_only:
             raise InvalidNameError(
                 "",
@@ -112,6 +170,10 @@ class EnvValue:
         field: ResourceField, *, container: str | None = None, divisor: str | None = None
     ) -> EnvValue:
         """A resource request/limit of this container (or of ``container`` by name)."""
+        field = resource_field("", field)
+        if container is not None:
+            _checks.dns_label("", "container", container)
+        divisor = resource_divisor("", field, divisor)
         return EnvValue(_resource=field, _resource_container=container, _divisor=divisor)
 
     @staticmethod

@@ -1,7 +1,16 @@
-"""The exceptions podkit raises.
+"""The exceptions podkit raises, in one tree (as httpx draws its own)::
 
-Every error podkit raises for bad input is a :class:`PodkitError` (a ``ValueError``) or a
-:class:`PodkitTypeError` (a ``TypeError``), raised by the call that received the bad value.
+    PodkitException                  every podkit exception; catch this for all of them
+    ├── PodkitError (ValueError)     a bad value, raised by the call that received it
+    │   ├── InvalidNameError         a name, key, label or path Kubernetes would reject
+    │   ├── InvalidQuantityError     a malformed or implausible resource quantity
+    │   ├── DuplicateError           something unique added twice
+    │   ├── MissingReferenceError    a reference to a volume, port or key that is not there
+    │   ├── SourceError              a ConfigMap/Secret data source that cannot be used
+    │   ├── SealingError             a Sealed Secrets certificate or sealed store that cannot be used
+    │   └── SynthError               synth found problems; ``.problems`` lists them all
+    └── PodkitTypeError (TypeError)  an argument of the wrong Python type
+
 Messages follow one shape::
 
     [chart/web] container 'nginx': memory limit '128MB' is not a Kubernetes quantity;
@@ -14,10 +23,14 @@ what was expected and how to fix it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 
-class PodkitError(ValueError):
-    """Base class of podkit's input errors. Catch this to handle any of them."""
+class PodkitException(Exception):
+    """Root of every exception podkit raises."""
+
+    path: str
+    detail: str
 
     def __init__(self, path: str, message: str) -> None:
         self.path = path
@@ -25,21 +38,20 @@ class PodkitError(ValueError):
         super().__init__(f"[{path}] {message}" if path else message)
 
 
-class PodkitTypeError(TypeError):
+class PodkitError(PodkitException, ValueError):
+    """A bad value. Base class of podkit's value errors."""
+
+
+class PodkitTypeError(PodkitException, TypeError):
     """An argument of the wrong Python type (for callers that do not run mypy)."""
-
-    def __init__(self, path: str, message: str) -> None:
-        self.path = path
-        self.detail = message
-        super().__init__(f"[{path}] {message}" if path else message)
 
 
 class InvalidNameError(PodkitError):
-    """A name, key, label or env var name that Kubernetes would reject."""
+    """A name, key, label, path or reference that Kubernetes would reject."""
 
 
 class InvalidQuantityError(PodkitError):
-    """A malformed resource quantity, or requests above limits."""
+    """A malformed or implausible resource quantity, or requests above limits."""
 
 
 class DuplicateError(PodkitError):
@@ -54,20 +66,46 @@ class SourceError(PodkitError):
     """A ConfigMap/Secret data source (file, directory, env-file) that cannot be used."""
 
 
-class SecretGuardError(PodkitError):
-    """A Secret with inline values would be written to a chart that forbids them."""
+class SealingError(PodkitError):
+    """A Sealed Secrets certificate, or sealed store, that cannot be used."""
 
 
-class SchemaValidationError(PodkitError):
-    """Synthesized objects do not validate against the Kubernetes schema."""
+@dataclass(frozen=True)
+class Problem:
+    """One problem found at synth: where (construct path or object), what, and the fix.
+
+    :param path: the construct path (``chart/web``) or, for objects podkit did not build,
+        ``chart: Kind name``.
+    :param message: what is wrong, naming the field and the value (never a secret value).
+    :param fix: how to fix it; empty when the message already says.
+    :param rule: which rule found it (``schema``, ``apiserver``, ``pod-security``,
+        ``reference``, ``secret-guard``, ``patch``, ``source``, ``duplicate``).
+    """
+
+    path: str
+    message: str
+    fix: str = ""
+    rule: str = ""
+
+    def __str__(self) -> str:
+        text = f"[{self.path}] {self.message}" if self.path else self.message
+        return f"{text}; {self.fix}" if self.fix else text
 
 
 class SynthError(PodkitError):
-    """Synth found one or more problems; all of them are listed, nothing was written."""
+    """Synth found one or more problems; all of them are listed, nothing was written.
 
-    def __init__(self, problems: Sequence[str]) -> None:
+    ``problems`` is a list of :class:`Problem` (path, message, fix, rule).
+    """
+
+    problems: list[Problem]
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(
             "", f"synth failed with {len(self.problems)} problem(s); nothing was written:\n{lines}"
         )
+
+    def __reduce__(self) -> tuple[type[SynthError], tuple[list[Problem]]]:
+        return (type(self), (self.problems,))

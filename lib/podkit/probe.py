@@ -56,6 +56,7 @@ class Probe:
             raise InvalidNameError("", f"probe path {path!r} must start with '/' (e.g. '/{path}')")
         if not isinstance(scheme, Scheme):
             raise PodkitTypeError("", f"scheme must be a Scheme, got {scheme!r}")
+        headers = _headers(headers)
         handler = {
             "httpGet": {
                 "path": path,
@@ -126,6 +127,20 @@ def _timings(args: Mapping[str, Any]) -> dict[str, int]:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise PodkitTypeError("", f"probe {py} must be a non-negative int, got {value!r}")
         out[k8s] = value
+    return out
+
+
+def _headers(headers: object) -> dict[str, str]:
+    """Probe headers: a mapping of HTTP header names (RFC 7230 tokens) to str values."""
+    if headers is None:
+        return {}
+    if not isinstance(headers, Mapping):
+        _checks.fail_type(
+            "", "probe headers", headers, "a mapping of header name to value, e.g. {'X-Probe': '1'}"
+        )
+    out = _checks.check_str_map("", "probe headers", headers)
+    for name in out:
+        _checks.http_header_name("", name)
     return out
 
 

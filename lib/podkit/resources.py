@@ -18,9 +18,11 @@ from typing import Any
 
 from .errors import InvalidQuantityError, PodkitTypeError
 
-_QUANTITY = re.compile(
-    r"^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$"
+# Matched in full (``\\Z``): ``$`` would accept "1Gi\\n".
+QUANTITY = re.compile(
+    r"([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?\Z"
 )
+_QUANTITY = QUANTITY
 _BINARY = {"Ki": 1, "Mi": 2, "Gi": 3, "Ti": 4, "Pi": 5, "Ei": 6}
 _DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
 # Common spellings that are not Kubernetes suffixes, and what the author probably meant.
@@ -43,7 +45,7 @@ def parse_quantity(path: str, what: str, value: object) -> tuple[str, Decimal]:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise PodkitTypeError(path, f"{what} must be a quantity string like '250m' or '64Mi', got {value!r}")
     text = str(value) if not isinstance(value, float) else repr(value)
-    m = _QUANTITY.match(text)
+    m = QUANTITY.match(text)
     if not m:
         raise InvalidQuantityError(path, f"{what} {value!r} is not a Kubernetes quantity; {_hint(text)}")
     number, suffix = m.group(1), m.group(2) or ""
@@ -53,18 +55,78 @@ def parse_quantity(path: str, what: str, value: object) -> tuple[str, Decimal]:
         raise InvalidQuantityError(path, f"{what} {value!r} is not a number") from None
     if amount < 0:
         raise InvalidQuantityError(path, f"{what} {value!r} is negative; use a positive amount")
+    return text, _scale(amount, suffix)
+
+
+def _scale(amount: Decimal, suffix: str) -> Decimal:
     if suffix in _BINARY:
-        amount *= Decimal(1024) ** _BINARY[suffix]
-    elif suffix[:1] in ("e", "E"):
-        amount = amount.scaleb(int(suffix[1:]))
-    else:
-        amount = amount.scaleb(_DECIMAL[suffix])
-    return text, amount
+        return amount * Decimal(1024) ** _BINARY[suffix]
+    if suffix in _DECIMAL:  # before the exponent test: "E" alone is exa
+        return amount.scaleb(_DECIMAL[suffix])
+    return amount.scaleb(int(suffix[1:]))
+
+
+_QUANTITY_CACHE: dict[str, Decimal | None] = {}
+
+
+def quantity_value(text: str) -> Decimal | None:
+    """The value of a quantity string, or ``None`` when Kubernetes would not parse it.
+
+    Non-raising and cached: the synth-time check (``_apiserver``) calls it on every
+    quantity of every object, and real apps repeat the same few quantities.
+    """
+    cached = _QUANTITY_CACHE.get(text, False)
+    if cached is not False:
+        return cached  # type: ignore[return-value]
+    m = QUANTITY.match(text)
+    result = None if m is None else _scale(Decimal(m.group(1)), m.group(2) or "")
+    if len(_QUANTITY_CACHE) < 10_000:
+        _QUANTITY_CACHE[text] = result
+    return result
+
+
+_BYTE_SUFFIXES = ("Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "k", "M", "G", "T", "P", "E")
+#: A bare CPU number above this many cores is almost surely millicores without the ``m``.
+MAX_PLAIN_CPU = 64
+
+
+def _likely_mistake(path: str, resource: str, what: str, text: str, allow_large_cpu: bool) -> None:
+    """Quantities Kubernetes accepts but nobody means: raise with the likely fix."""
+    m = QUANTITY.match(text)
+    if m is None:  # pragma: no cover - parse_quantity ran first
+        return
+    number, suffix = m.group(1), m.group(2) or ""
+    if resource != "cpu" and suffix == "m":
+        raise InvalidQuantityError(
+            path,
+            f"{what} {text!r} means {_scale(Decimal(number), 'm')} bytes ('m' is milli, one thousandth); "
+            f"did you mean {number + 'Mi'!r} (mebibytes) or {number + 'M'!r} (megabytes)?",
+        )
+    if resource == "cpu" and suffix in _BYTE_SUFFIXES:
+        raise InvalidQuantityError(
+            path,
+            f"{what} {text!r} is {_scale(Decimal(number), suffix)} cores: byte suffixes make no sense for "
+            f"CPU; did you mean {number + 'm'!r} (millicores)?",
+        )
+    if (
+        resource == "cpu"
+        and not allow_large_cpu
+        and suffix[:1] not in ("n", "u", "m")
+        and _scale(Decimal(number), suffix) > MAX_PLAIN_CPU
+    ):
+        raise InvalidQuantityError(
+            path,
+            f"{what} {text!r} is {_scale(Decimal(number), suffix)} whole cores, more than {MAX_PLAIN_CPU}; "
+            f"did you mean {number + 'm'!r} (millicores)? If you really mean cores, pass "
+            f"Resources(..., allow_large_cpu=True)",
+        )
 
 
 def _hint(text: str) -> str:
     expected = f"expected a number with an optional suffix: {SUFFIXES}"
-    m = re.match(r"^\s*([0-9.]+)\s*([A-Za-z]+)\s*$", text)
+    if text != text.strip() and QUANTITY.match(text.strip()):
+        return f"{expected}. Remove the surrounding whitespace: {text.strip()!r}"
+    m = re.fullmatch(r"\s*([0-9.]+)\s*([A-Za-z]+)\s*", text)
     if m:
         number, suffix = m.groups()
         fix = _MISTAKES.get(suffix.lower())
@@ -95,6 +157,12 @@ class Resources:
     :param memory_limit: memory above which the container is OOM-killed.
     :param ephemeral_storage_request: local scratch space request.
     :param ephemeral_storage_limit: local scratch space limit.
+    :param allow_large_cpu: accept a bare CPU number above 64 cores (``"500"``). Default: such a
+        number raises, since it is almost always millicores without the ``m`` (``"500m"``).
+
+    Quantities Kubernetes accepts but that are almost surely mistakes raise with the likely
+    fix: memory or ephemeral storage with a lower-case ``m`` (``"512m"`` is 0.512 bytes: did
+    you mean ``"512Mi"``?) and CPU with a byte suffix (``"512Mi"``: did you mean ``"512m"``?).
     """
 
     cpu_request: str | int | float | None = None
@@ -103,6 +171,7 @@ class Resources:
     memory_limit: str | None = None
     ephemeral_storage_request: str | None = None
     ephemeral_storage_limit: str | None = None
+    allow_large_cpu: bool = False
 
     def render(self, path: str) -> dict[str, Any] | None:
         """The ``resources`` object; raises for bad quantities and requests above limits."""
@@ -124,6 +193,7 @@ class Resources:
                         f"{what} must be a string with a unit, got {value!r}; did you mean '{value}Mi'?",
                     )
                 text, amount = parse_quantity(path, what, value)
+                _likely_mistake(path, resource, what, text, self.allow_large_cpu)
                 out[resource] = text
                 parsed[kind] = (text, amount)
             if "request" in parsed and "limit" in parsed and parsed["request"][1] > parsed["limit"][1]:

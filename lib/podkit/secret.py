@@ -22,7 +22,7 @@ import constructs
 
 from ._data import KeyedData, PathLike, b64, decode_text
 from .config_map import ConfigMapRef
-from .errors import PodkitTypeError
+from .errors import PodkitTypeError, Problem
 
 
 class SecretType(enum.Enum):
@@ -109,15 +109,18 @@ class SecretEnv(KeyedData):
         return f"<SecretEnv {self.path} type={self.type.value} keys={self.keys()}>"
 
     # -- synth -----------------------------------------------------------------------------
-    def _check(self, problems: list[str]) -> None:
+    def _check(self, problems: list[Problem]) -> None:
         keys = self._store.keys()
         chart = self._chart
         if chart is not None and chart.forbid_inline_secrets and keys:
             problems.append(
-                f"[{self.path}] Secret {self._name!r} would write values (keys: {', '.join(sorted(keys))}) to "
-                f"the manifests, but chart {chart.node.id!r} forbids inline secrets "
-                f"(forbid_inline_secrets=True); create the Secret in the cluster and use "
-                f"SecretEnv.from_name({self._name!r}, keys=[...]) instead"
+                self._problem(
+                    f"Secret {self._name!r} would write values (keys: {', '.join(sorted(keys))}) to "
+                    f"the manifests, but chart {chart.node.id!r} forbids inline secrets (forbid_inline_secrets=True)",
+                    f"seal it (seal=...), or create it in the cluster and use "
+                    f"SecretEnv.from_name({self._name!r}, keys=[...]) instead",
+                    "secret-guard",
+                )
             )
         required = _REQUIRED.get(self.type)
         if required is not None:
@@ -126,16 +129,20 @@ class SecretEnv(KeyedData):
             if (all_of and len(present) != len(needed)) or (not all_of and not present):
                 want = " and ".join(needed) if all_of else " or ".join(needed)
                 problems.append(
-                    f"[{self.path}] a {self.type.value} Secret needs key {want}; it has "
-                    f"{', '.join(sorted(keys)) or 'no keys'}"
+                    self._problem(
+                        f"a {self.type.value} Secret needs key {want}; it has {', '.join(sorted(keys)) or 'no keys'}",
+                        f"add {want}",
+                    )
                 )
         if self.type is SecretType.SERVICE_ACCOUNT_TOKEN and _SA_ANNOTATION not in self._annotations:
             problems.append(
-                f"[{self.path}] a {self.type.value} Secret needs the annotation {_SA_ANNOTATION!r} "
-                f"naming its service account: add annotations={{{_SA_ANNOTATION!r}: 'my-sa'}}"
+                self._problem(
+                    f"a {self.type.value} Secret needs the annotation {_SA_ANNOTATION!r} naming its service account",
+                    f"add annotations={{{_SA_ANNOTATION!r}: 'my-sa'}}",
+                )
             )
 
-    def _render_body(self, problems: list[str]) -> dict[str, Any]:
+    def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
         values = self._store.resolved(problems)
         body: dict[str, Any] = {"type": self.type.value, "immutable": True if self.immutable else None}
         if self.string_data:
@@ -144,8 +151,11 @@ class SecretEnv(KeyedData):
                 decoded = decode_text(value)
                 if decoded is None:
                     problems.append(
-                        f"[{self.path}] key {key!r} is binary, which stringData cannot hold; "
-                        f"use string_data=False (base64 data)"
+                        self._problem(
+                            f"key {key!r} is binary, which stringData cannot hold",
+                            "use string_data=False (base64 data)",
+                            "source",
+                        )
                     )
                 else:
                     text[key] = decoded

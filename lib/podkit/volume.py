@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import _checks
-from .env import FieldRef, PodField, ResourceField
+from .env import FieldRef, PodField, ResourceField, resource_divisor, resource_field
 from .errors import InvalidNameError, PodkitTypeError
 
 if TYPE_CHECKING:
@@ -49,6 +49,17 @@ class ResourceItem:
     container: str
     resource: ResourceField
     divisor: str | None = None
+
+    def __post_init__(self) -> None:
+        # A downwardAPI volume item must name its container (env vars default to their own;
+        # a volume has none), so an empty name is rejected here rather than by the API server.
+        if self.container == "":
+            raise InvalidNameError(
+                "", "ResourceItem container is empty: name the container whose resource the file shows"
+            )
+        _checks.dns_label("", "ResourceItem container", self.container)
+        resource_field("", self.resource)
+        resource_divisor("", self.resource, self.divisor)
 
 
 def _mode(path: str, what: str, mode: int | None) -> int | None:
@@ -97,9 +108,7 @@ class Volume:
 
         :param type: what must exist at ``path``. Default: no check.
         """
-        _checks.check_str("", "host path", path)
-        if not path.startswith("/"):
-            raise InvalidNameError("", f"host path {path!r} must be absolute (start with '/')")
+        _checks.host_path("", path)
         if not isinstance(type, HostPathType):
             raise PodkitTypeError("", f"type must be a HostPathType, got {type!r}")
         return Volume(name, {"hostPath": {"path": path, "type": type.value or None}})
@@ -114,6 +123,10 @@ class Volume:
         """Pod metadata as files: ``items={"labels": PodField.LABELS}`` writes the pod's labels
         to ``<mount>/labels``, one ``key="value"`` per line, updated when labels change.
         """
+        if not isinstance(items, Mapping):
+            _checks.fail_type(
+                "", "downwardAPI items", items, "a mapping of file path to PodField/FieldRef/ResourceItem"
+            )
         rendered = []
         for file_path, item in items.items():
             _relative_path(name, file_path)
@@ -197,16 +210,8 @@ class Volume:
 
 
 def _relative_path(volume: str, file_path: str) -> None:
-    if (
-        not isinstance(file_path, str)
-        or not file_path
-        or file_path.startswith("/")
-        or ".." in file_path.split("/")
-    ):
-        raise InvalidNameError(
-            "",
-            f"volume {volume!r}: item path {file_path!r} must be a relative path without '..' (e.g. 'labels')",
-        )
+    # Not absolute, no '..' element, and not starting with '..' (the kubelet's own ..data links).
+    _checks.relative_path("", f"volume {volume!r}: item path", file_path, reserved=True)
 
 
 def _keyed_volume(
@@ -223,6 +228,8 @@ def _keyed_volume(
         raise PodkitTypeError("", f"expected a {kind} construct or reference, got {source!r}")
     volume_name = name if name is not None else source.volume_name
     if items is not None:
+        if not isinstance(items, Mapping):
+            _checks.fail_type(source.path, "items", items, "a mapping of key to relative file path")
         for key, file_path in items.items():
             _checks.config_key(source.path, key)
             _relative_path(volume_name, file_path)

@@ -1,0 +1,212 @@
+"""The one seam between podkit's Python state and jsii (the Node process behind cdk8s).
+
+Everything podkit does that depends on how jsii works lives here, so that a jsii upgrade is
+checked in one module (``tests/test_jsii_seam.py`` is its contract test):
+
+* **Lazy constructs.** A jsii round trip costs ~0.2 ms and a real Node construct costs two or
+  three of them, which for a 3,000-object app is most of synth. So a podkit construct is a
+  ``constructs.Construct`` whose Node half is created only when something hands it to jsii
+  (``ApiObject.of(pod)``, ``pod.node``, using it as a scope or a dependency): jsii reads
+  ``__jsii_ref__``, and reading it *materializes* the construct (``Construct.__init__`` at the
+  same scope and id, plus a ``Resource`` child for the escape hatch). ``LazyMeta`` skips
+  ``JSIIMeta.__call__``'s eager registration, which would read ``__jsii_ref__`` at once.
+* **Attach after a successful constructor.** ``LazyMeta.__call__`` calls ``_podkit_attach()``
+  only once ``__init__`` returned, so a constructor that raises leaves nothing behind (no
+  registered id, no half-built object in the chart). Constructs created while another is being
+  constructed (a StatefulSet's headless Service) attach after their parent, or not at all.
+* **JSON patches** added through the escape hatch are opaque Node objects; they are applied
+  with one ``JsonPatch.apply`` call per patched object, and a failure is reported without the
+  document (which may hold Secret data).
+* **Errors cross jsii with their type.** A podkit exception raised inside a callback from Node
+  (``Chart.to_json`` called by ``cdk8s.App.synth()`` or ``Testing.synth``) comes back out of
+  the outer jsii call as a bare ``RuntimeError``; :func:`install_error_translation` re-raises
+  the original podkit exception instead, so ``pytest.raises(podkit.SynthError)`` works.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import cdk8s
+import constructs
+import jsii
+
+from .errors import PodkitException
+
+#: The jsii version the seam is tested with (pyproject pins it).
+TESTED_JSII_VERSION = "1.142.0"
+
+# Objects whose constructor is running, innermost last: children wait for their parent.
+_constructing: list[Any] = []
+
+
+class LazyMeta(jsii.JSIIMeta):
+    """Metaclass of podkit constructs: no eager jsii registration; attach after ``__init__``."""
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        inst: Any = object.__new__(cls)  # type: ignore[arg-type]
+        inst.__dict__["_podkit_children"] = []
+        _constructing.append(inst)
+        try:
+            inst.__init__(*args, **kwargs)
+        finally:
+            _constructing.pop()
+        if _constructing:
+            # created inside another construct's constructor: attach with it (or never)
+            _constructing[-1].__dict__["_podkit_children"].append(inst)
+        else:
+            _attach_tree(inst)
+        return inst
+
+
+def _attach_tree(inst: Any) -> None:
+    inst._podkit_attach()
+    for child in inst.__dict__.pop("_podkit_children", []):
+        _attach_tree(child)
+
+
+def _ref_get(self: LazyConstruct) -> Any:
+    ref = self.__dict__.get("_podkit_jsii_ref")
+    if ref is None:
+        self._materialize()
+        ref = self.__dict__["_podkit_jsii_ref"]
+    return ref
+
+
+def _ref_set(self: LazyConstruct, value: Any) -> None:
+    self.__dict__["_podkit_jsii_ref"] = value
+
+
+class LazyConstruct(constructs.Construct, metaclass=LazyMeta):
+    """A construct that exists only in Python until jsii needs it (see module docs).
+
+    Subclasses set ``_scope``/``_id`` in ``__init__`` (``constructs.Construct.__init__`` is
+    deliberately not called there), implement ``_podkit_attach`` and ``_make_default_child``.
+    """
+
+    # jsii reads and writes this attribute; reading it materializes the Node object.
+    __jsii_ref__ = property(_ref_get, _ref_set)
+
+    _scope: constructs.Construct
+    _id: str
+
+    @property
+    def is_materialized(self) -> bool:
+        """Whether this construct also exists as a Node object."""
+        return "_podkit_jsii_ref" in self.__dict__
+
+    def _podkit_attach(self) -> None:
+        raise NotImplementedError
+
+    def _make_default_child(self) -> None:
+        raise NotImplementedError
+
+    def _materialize(self) -> None:
+        if self.is_materialized:
+            return
+        constructs.Construct.__init__(self, self._scope, self._id)
+        self._make_default_child()
+
+
+class PatchError(Exception):
+    """A JSON patch could not be applied; ``reason`` holds no part of the document."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# fast-json-patch names its failures (OPERATION_PATH_UNRESOLVABLE, TEST_OPERATION_FAILED, ...)
+_PATCH_NAME = re.compile(r"^name: (\w+)$", re.MULTILINE)
+_PATCH_INDEX = re.compile(r"^index: (\d+)$", re.MULTILINE)
+_PATCH_REASONS = {
+    "OPERATION_PATH_UNRESOLVABLE": "its path does not exist in the object (a parent is missing)",
+    "OPERATION_PATH_CANNOT_ADD": "its path cannot be added to (index out of range?)",
+    "OPERATION_PATH_ILLEGAL_ARRAY_INDEX": "its path has an invalid array index",
+    "OPERATION_VALUE_OUT_OF_BOUNDS": "its array index is out of bounds",
+    "OPERATION_FROM_UNRESOLVABLE": "its 'from' path does not exist in the object",
+    "TEST_OPERATION_FAILED": "it is a test operation and the value differs",
+    "OPERATION_PATH_INVALID": "its path is not a valid JSON pointer",
+}
+
+
+def apply_json_patches(doc: dict[str, Any], ops: Sequence[cdk8s.JsonPatch]) -> dict[str, Any]:
+    """Apply escape-hatch patches (one jsii call), keeping apiVersion/kind/metadata first.
+
+    Raises :class:`PatchError` whose reason names the failing operation's index and cause, but
+    never echoes the document or the operation's value (either may be Secret data).
+    """
+    try:
+        patched = cdk8s.JsonPatch.apply(doc, *ops)
+    except Exception as e:  # jsii raises RuntimeError/JSIIError with the whole tree in it
+        text = str(e)
+        name = _PATCH_NAME.search(text)
+        index = _PATCH_INDEX.search(text)
+        reason = _PATCH_REASONS.get(name.group(1), name.group(1)) if name else "it could not be applied"
+        which = f"JSON patch #{int(index.group(1)) + 1}" if index else "a JSON patch"
+        raise PatchError(f"{which} failed: {reason}") from None
+    if not isinstance(patched, dict):
+        raise PatchError("the JSON patches replaced the whole object with something that is not an object")
+    head = [k for k in ("apiVersion", "kind", "metadata") if k in patched]
+    return {**{k: patched[k] for k in head}, **{k: v for k, v in patched.items() if k not in head}}
+
+
+# -- podkit exceptions across jsii ----------------------------------------------------------
+F = TypeVar("F", bound=Callable[..., Any])
+_TRANSLATED = ("create", "invoke", "sinvoke", "get", "sget", "set", "sset")
+
+
+def _podkit_cause(error: BaseException) -> PodkitException | None:
+    # jsii raises ``RuntimeError(...) from JavaScriptError(...)`` while handling the callback's
+    # exception, so the podkit exception is on the __context__ side: walk both links
+    seen: set[int] = set()
+    todo: list[BaseException] = [error]
+    while todo:
+        current = todo.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, PodkitException):
+            return current
+        todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+    return None
+
+
+def _translating(call: F) -> F:
+    @functools.wraps(call)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return call(*args, **kwargs)
+        except RuntimeError as e:
+            original = _podkit_cause(e)
+            # only when Node is reporting exactly that exception (its message is in the error)
+            if original is not None and str(original).splitlines()[0] in str(e):
+                raise original.with_traceback(None) from None
+            raise
+
+    wrapper.__podkit_translating__ = True  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
+
+def install_error_translation() -> bool:
+    """Make podkit exceptions raised in jsii callbacks come out of jsii calls as themselves.
+
+    Returns whether it is installed. On a jsii version other than the tested one it still
+    installs (the wrapper only looks at exceptions) but warns, so a mismatch is visible.
+    """
+    if jsii.__version__ != TESTED_JSII_VERSION:
+        warnings.warn(
+            f"podkit is tested with jsii {TESTED_JSII_VERSION}, found {jsii.__version__}: podkit errors "
+            f"raised during cdk8s synth may arrive as RuntimeError",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    for name in _TRANSLATED:
+        call = getattr(jsii, name, None)
+        if call is not None and not getattr(call, "__podkit_translating__", False):
+            setattr(jsii, name, _translating(call))
+    return True

@@ -1,0 +1,49 @@
+"""The checks every final object passes before anything is written.
+
+Final means as written: rendered, escape-hatch JSON patches applied. This is the one place
+that runs them, on podkit's objects and on any other cdk8s construct's alike:
+
+* the strict Kubernetes 1.33 schema (``_schema.py``; unknown fields are errors), unless the
+  chart turned it off with ``validate_schema=False``;
+* the API server's own validation rules that the schema cannot express (``_apiserver.py``:
+  name regexes in full, size limits, path rules, cross-field rules);
+* the chart's Pod Security Standards level, if it set one (``pod_security.py``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from . import _apiserver, _schema
+from .errors import Problem
+
+if TYPE_CHECKING:
+    import cdk8s
+
+
+def check_final(doc: Any, path: str, *, chart: cdk8s.Chart | None) -> list[Problem]:
+    """Every problem of one final object; ``path`` names it in messages."""
+    if not isinstance(doc, dict):
+        return [Problem(path, f"expected an object, got {type(doc).__name__}", rule="schema")]
+    problems: list[Problem] = []
+    if getattr(chart, "validate_schema", True):
+        for message in _schema.validate_object(doc):
+            meta = doc.get("metadata") or {}
+            problems.append(
+                Problem(
+                    path,
+                    f"{doc.get('kind')} {meta.get('name')!r} does not match the Kubernetes "
+                    f"{_schema.KUBERNETES_VERSION} schema: {message}",
+                    rule="schema",
+                )
+            )
+    if problems:
+        # the API server's rules assume the schema's shape; a wrong type would only echo
+        return problems
+    problems.extend(_apiserver.check_object(doc, path))
+    level = getattr(chart, "pod_security", None)
+    if level is not None:
+        from .pod_security import check_pod_security
+
+        problems.extend(check_pod_security(doc, level, path))
+    return problems

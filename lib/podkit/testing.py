@@ -1,0 +1,159 @@
+"""podkit's pytest plugin: YAML snapshots, "the committed output is fresh", strict schema.
+
+Installing podkit registers this module with pytest (entry point ``pytest11``), as syrupy
+and pytest-django register theirs, so a project gets the fixtures without a ``conftest.py``:
+
+- ``snapshot_yaml``: a syrupy snapshot stored as one readable ``.yaml`` file per test under
+  ``tests/__snapshots__/<module>/``, serialized exactly like ``dist/`` (``cdk8s.Yaml``), with
+  Secret values redacted in every shape podkit returns. ``pytest --snapshot-update`` refreshes.
+- :func:`assert_output_fresh`: synthesizes the app and fails with an object-by-object YAML
+  diff when the committed output folder differs.
+- :func:`assert_schema_valid`: every object is valid Kubernetes 1.33 (strict).
+
+Nothing here imports podkit's constructs or starts Node until a fixture or assertion is
+used: pytest loads this module in every run of a project that has podkit installed.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from syrupy.assertion import SnapshotAssertion
+
+
+__all__ = [
+    "REDACTED",
+    "assert_output_fresh",
+    "assert_schema_valid",
+    "redact",
+    "snapshot_extension",
+    "snapshot_yaml",
+]
+
+REDACTED = "<redacted>"
+
+
+def redact(data: Any) -> Any:
+    """Replace every Secret value (``data``, ``stringData``) with ``<redacted>``; keys stay.
+
+    Accepts an object, a list of objects, ``App.synth_documents()``'s ``{file: [objects]}``
+    and YAML text (``App.synth_yaml()``), and returns the same shape.
+    """
+    from . import _diff
+
+    return _diff.redact(data)
+
+
+def snapshot_extension() -> type[Any]:
+    """The syrupy extension class behind ``snapshot_yaml`` (for ``snapshot.use_extension``)."""
+    return _extension()
+
+
+_EXTENSION: list[type[Any]] = []
+
+
+def _extension() -> type[Any]:
+    # built on first use: syrupy is imported only by projects that take a snapshot
+    if not _EXTENSION:
+        from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+        from . import _diff
+
+        class YamlSnapshotExtension(SingleFileSnapshotExtension):
+            """One ``.yaml`` file per snapshot, serialized like ``dist/``, Secret values redacted."""
+
+            file_extension = "yaml"
+            _write_mode = WriteMode.TEXT
+
+            def serialize(self, data: Any, **kwargs: Any) -> str:
+                return _diff.snapshot_text(data)
+
+        _EXTENSION.append(YamlSnapshotExtension)
+    return _EXTENSION[0]
+
+
+@pytest.fixture
+def snapshot_yaml(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """A syrupy snapshot written as readable YAML (see the module docs)."""
+    return snapshot.use_extension(_extension())
+
+
+def assert_schema_valid(docs: Iterable[Any]) -> None:
+    """Fail unless every object is valid Kubernetes 1.33 under the strict schema.
+
+    Unknown fields are errors (as ``kubectl apply --validate=strict``); kinds the schema
+    does not know (custom resources) are skipped. Accepts any shape :func:`redact` accepts.
+    """
+    from . import _diff, _schema
+
+    data = _diff.parse_yaml(docs) if isinstance(docs, str) else docs
+    if isinstance(data, dict):
+        flat = [d for v in data.values() for d in v] if "kind" not in data else [data]
+    else:
+        flat = list(data)
+    problems = _schema.validate_documents("", flat)
+    if problems:
+        pytest.fail(
+            "objects are not valid Kubernetes (strict schema):\n" + "\n".join(problems), pytrace=False
+        )
+
+
+def assert_output_fresh(app_or_command: Any, outdir: str | os.PathLike[str]) -> None:
+    """Fail, with a per-object YAML diff, unless ``outdir`` holds exactly a fresh synth.
+
+    :param app_or_command: what to synthesize: a ``podkit.App`` with its charts built, a
+        function that builds charts into the ``podkit.App`` it is given, or the app command
+        of ``cdk8s.yaml`` (a string or argv list, run with ``CDK8S_OUTDIR`` set, from the
+        folder that holds ``outdir``).
+    :param outdir: the committed output folder (``dist/``).
+    """
+    from . import _diff
+
+    committed = Path(outdir)
+    with tempfile.TemporaryDirectory(prefix="podkit-fresh-") as tmp:
+        fresh = Path(tmp) / "out"
+        _synth_into(app_or_command, fresh, cwd=committed.absolute().parent)
+        report = _diff.compare_folders(_diff.read_folder(committed), _diff.read_folder(fresh))
+    if report:
+        pytest.fail(
+            f"{committed} is stale: a fresh synth differs (run `podkit synth` and commit the result):\n"
+            + report,
+            pytrace=False,
+        )
+
+
+def _synth_into(app_or_command: Any, out: Path, *, cwd: Path) -> None:
+    from . import _diff
+    from .app import App
+    from .errors import PodkitTypeError
+
+    if isinstance(app_or_command, App):
+        # its outdir was fixed when it was made: render, and write the files as synth() would
+        out.mkdir(parents=True)
+        for name, docs in app_or_command.synth_documents().items():
+            (out / name).write_text(_diff.stringify(docs), encoding="utf-8")
+    elif isinstance(app_or_command, str | list | tuple):
+        argv = shlex.split(app_or_command) if isinstance(app_or_command, str) else list(app_or_command)
+        env = {**os.environ, "CDK8S_OUTDIR": str(out)}
+        result = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            pytest.fail(f"the app command {argv} failed (exit {result.returncode}):\n{result.stderr}")
+    elif callable(app_or_command):
+        app = App(outdir=str(out))
+        app_or_command(app)
+        app.synth()
+    else:
+        raise PodkitTypeError(
+            "assert_output_fresh",
+            f"app_or_command is a {type(app_or_command).__name__}; expected a podkit.App, a function "
+            "that builds charts into an App, or an app command (str or list of str)",
+        )

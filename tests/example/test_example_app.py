@@ -1,0 +1,92 @@
+"""The example app (app.py): its charts, by snapshot and by property.
+
+These are the example's tests, written as a user's project writes them: the snapshot
+fixture comes from podkit's pytest plugin, not from a conftest.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from syrupy.assertion import SnapshotAssertion
+
+import podkit as pk
+from tests.k8s import by_name, synth
+from tests.test_app import snapshot_folder
+
+
+def test_example_app_is_byte_identical_to_a_cdk8s_app_synth(tmp_path: Path) -> None:
+    # podkit.App writes YAML in Python; cdk8s.App lets Node write it: same bytes
+    import cdk8s
+
+    import app as example
+
+    theirs = cdk8s.App(outdir=str(tmp_path / "cdk8s"))
+    example.build(theirs)  # type: ignore[arg-type]
+    theirs.synth()
+    ours = pk.App(outdir=str(tmp_path / "podkit"))
+    example.build(ours)
+    ours.synth()
+    assert snapshot_folder(tmp_path / "podkit") == snapshot_folder(tmp_path / "cdk8s")
+
+
+def test_phases_differ_only_in_config_values(app: pk.App) -> None:
+    """C7: the same constructs per phase; only the ConfigMap values (and namespace) differ."""
+    import app as example
+
+    charts = {}
+    for phase in ("dev", "prod"):
+        chart = pk.Chart(app, phase)
+        db = pk.SecretEnv.from_name("db-credentials", keys=["username", "password"])
+        example.web_stack(chart, phase=phase, db=db)
+        charts[phase] = synth(chart)
+    dev, prod = charts["dev"], charts["prod"]
+    assert [(o["kind"], o["metadata"]["name"]) for o in dev] == [
+        (o["kind"], o["metadata"]["name"]) for o in prod
+    ]
+    assert by_name(dev, "web-settings")["data"]["API_URL"] == "https://api.dev.example.com"
+    assert by_name(prod, "web-settings")["data"]["API_URL"] == "https://api.example.com"
+
+    def without_phase(obj: dict[str, Any]) -> dict[str, Any]:
+        obj = {
+            **obj,
+            "metadata": {
+                **obj["metadata"],
+                "labels": {k: v for k, v in obj["metadata"].get("labels", {}).items() if k != "phase"},
+            },
+        }
+        return obj
+
+    assert without_phase(by_name(dev, "web", "Pod")) == without_phase(by_name(prod, "web", "Pod"))
+
+
+# The example chart (app.py), by snapshot
+def test_example_web_stack(app: pk.App, snapshot_yaml: SnapshotAssertion) -> None:
+    import app as example
+
+    chart = pk.Chart(app, "dev", namespace="dev")
+    db = pk.SecretEnv(chart, "db", from_literal={"username": "u", "password": "p"})
+    example.web_stack(chart, phase="dev", db=db)
+    objs = synth(chart)
+    pod = by_name(objs, "web", "Pod")
+    assert [c["name"] for c in pod["spec"]["containers"]] == ["nginx", "log-shipper"]
+    assert objs == snapshot_yaml
+
+
+def test_example_notes_chart(app: pk.App, snapshot_yaml: SnapshotAssertion) -> None:
+    import app as example
+
+    chart = pk.Chart(app, "notes")
+    example.notes(chart)
+    assert synth(chart) == snapshot_yaml
+
+
+def test_example_prod_chart_uses_the_guard_and_a_reference() -> None:
+    import app as example
+
+    application = pk.App()
+    example.build(application)
+    prod = next(c for c in application.charts if c.node.id == "prod")
+    assert isinstance(prod, pk.Chart) and prod.forbid_inline_secrets
+    assert not [o for o in synth(prod) if o["kind"] == "Secret"]

@@ -1,0 +1,128 @@
+"""podkit.testing, the pytest plugin: redacted YAML snapshots, freshness diff, schema check."""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import podkit as pk
+from podkit.testing import assert_output_fresh, assert_schema_valid, redact
+
+SECRET = "correct-horse-battery-staple"
+
+# a user's test module: every public output API of podkit, into a snapshot each
+USER_TESTS = f'''
+import podkit as pk
+
+
+def build(app):
+    chart = pk.Chart(app, "web")
+    pk.SecretEnv(chart, "db", from_literal={{"password": "{SECRET}"}})
+
+
+def app():
+    a = pk.App()
+    build(a)
+    return a
+
+
+def test_documents(snapshot_yaml):
+    assert app().synth_documents() == snapshot_yaml
+
+
+def test_yaml_text(snapshot_yaml):
+    assert app().synth_yaml() == snapshot_yaml
+
+
+def test_object_list(snapshot_yaml):
+    assert app().synth_documents()["web.k8s.yaml"] == snapshot_yaml
+
+
+def test_one_object(snapshot_yaml):
+    assert app().synth_documents()["web.k8s.yaml"][0] == snapshot_yaml
+'''
+
+
+def test_no_snapshot_of_any_output_shape_holds_a_secret_value(tmp_path: Path) -> None:
+    # GIVEN a project whose tests snapshot a Secret through every output API (plugin from the entry point)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_user.py").write_text(USER_TESTS)
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--snapshot-update", "tests"]
+    result = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # WHEN the snapshot files are read  THEN one readable YAML per test, and no value anywhere
+    snaps = sorted((tmp_path / "tests" / "__snapshots__" / "test_user").iterdir())
+    assert [p.name for p in snaps] == [
+        "test_documents.yaml",
+        "test_object_list.yaml",
+        "test_one_object.yaml",
+        "test_yaml_text.yaml",
+    ]
+    encoded = base64.b64encode(SECRET.encode()).decode()
+    for path in snaps:
+        text = path.read_text()
+        assert SECRET not in text and encoded not in text, path
+        assert "password: <redacted>" in text, path
+    assert (tmp_path / "tests" / "__snapshots__" / "test_user" / "test_documents.yaml").read_text() == (
+        "# web.k8s.yaml\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: <redacted>\n"
+        "type: Opaque\n"
+    )
+    # and the run that compares against them passes
+    check = subprocess.run([*cmd[:-2], "tests"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert check.returncode == 0, check.stdout
+
+
+def test_redact_returns_the_shape_it_was_given() -> None:
+    obj = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "stringData": {"k": SECRET}}
+    assert redact(obj)["stringData"] == {"k": "<redacted>"}
+    assert redact([obj])[0]["stringData"] == {"k": "<redacted>"}
+    assert redact({"a.k8s.yaml": [obj]}) == {"a.k8s.yaml": [redact(obj)]}
+    text = redact("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  k: " + SECRET + "\n")
+    assert text == "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  k: <redacted>\n"
+
+
+def build(app: pk.App, image: str = "nginx:1.27.0") -> None:
+    pk.SidecarPod(pk.Chart(app, "web"), "web", main=pk.Container(name="nginx", image=image))
+
+
+def test_output_fresh_passes_for_a_fresh_folder(tmp_path: Path) -> None:
+    app = pk.App(outdir=str(tmp_path / "dist"))
+    build(app)
+    app.synth()
+    assert_output_fresh(build, tmp_path / "dist")
+    fresh = pk.App()
+    build(fresh)
+    assert_output_fresh(fresh, tmp_path / "dist")
+
+
+def test_fails_with_a_per_object_yaml_diff_when_stale(tmp_path: Path) -> None:
+    app = pk.App(outdir=str(tmp_path / "dist"))
+    build(app, image="nginx:1.26.0")
+    app.synth()
+    with pytest.raises(pytest.fail.Exception) as failed:
+        assert_output_fresh(build, tmp_path / "dist")
+    message = str(failed.value)
+    assert message.startswith(f"{tmp_path / 'dist'} is stale: a fresh synth differs (run `podkit synth`")
+    assert "~ changed Pod web\n--- committed: Pod web\n+++ fresh: Pod web\n" in message
+    assert "-    - image: nginx:1.26.0\n+    - image: nginx:1.27.0\n" in message
+
+
+def test_fails_on_an_app_of_the_wrong_type(tmp_path: Path) -> None:
+    with pytest.raises(
+        pk.PodkitTypeError, match=r"^\[assert_output_fresh\] app_or_command is a int; expected"
+    ):
+        assert_output_fresh(42, tmp_path)
+
+
+def test_schema_assertion_is_strict() -> None:
+    good = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"k": "v"}}
+    assert_schema_valid([good])
+    assert_schema_valid({"c.k8s.yaml": [good]})
+    with pytest.raises(
+        pytest.fail.Exception, match=r"not valid Kubernetes \(strict schema\):\n.*unknown field 'dat'"
+    ):
+        assert_schema_valid([{**good, "dat": {}}])
