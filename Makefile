@@ -41,8 +41,8 @@ synth: setup
 test: setup lint typecheck pytest
 
 lint: setup
-	$(BIN)/ruff check lib app.py tests bench tools
-	$(BIN)/ruff format --check lib app.py tests bench tools
+	$(BIN)/ruff check lib app.py tests bench tools setup.py
+	$(BIN)/ruff format --check lib app.py tests bench tools setup.py
 
 typecheck: setup
 	$(BIN)/mypy

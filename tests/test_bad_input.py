@@ -239,6 +239,117 @@ CATALOGUE: list[Row] = [
         pk.PodkitTypeError,
         r"scope must be a construct",
     ),
+    # names with a trailing newline: every pattern is matched in full (issue #11 section 3)
+    (
+        "object name with a trailing newline",
+        lambda c, t: pod(c, "web\n"),
+        pk.InvalidNameError,
+        r"Pod name 'web\n' is not a valid DNS-1123 subdomain",
+    ),
+    (
+        "container name with a trailing newline",
+        lambda c, t: pk.Container(name="web\n", image="x"),
+        pk.InvalidNameError,
+        r"container name 'web\n' is not a valid DNS-1123 label",
+    ),
+    (
+        "env var name with a trailing newline",
+        lambda c, t: nginx(env={"LOG_LEVEL\n": "1"}),
+        pk.InvalidNameError,
+        r"[container 'nginx'] env var name 'LOG_LEVEL\n' is invalid",
+    ),
+    (
+        "label value with a trailing newline",
+        lambda c, t: pod(c, labels={"app": "web\n"}),
+        pk.InvalidNameError,
+        r"[test/p] label 'app' has invalid value 'web\n'",
+    ),
+    (
+        "ConfigMap key with a trailing newline",
+        lambda c, t: pk.ConfigFromMap(c, "cfg", data={"app.yaml\n": "1"}),
+        pk.InvalidNameError,
+        r"key (from data) 'app.yaml\n' is not a valid ConfigMap/Secret key",
+    ),
+    (
+        "port name with a trailing newline",
+        lambda c, t: pk.Probe.tcp_socket(port="http\n"),
+        pk.InvalidNameError,
+        r"port name 'http\n' is not a valid IANA service name",
+    ),
+    # values the API server would reject, caught where they arrive
+    (
+        "field path Kubernetes does not accept",
+        lambda c, t: pk.FieldRef("spec.garbage"),
+        pk.InvalidNameError,
+        r"FieldRef 'spec.garbage' is not a field path Kubernetes accepts: use one of PodField.NODE_NAME",
+    ),
+    (
+        "raw str where a PodField belongs",
+        lambda c, t: pk.EnvValue.from_field("spec.nodeName"),  # type: ignore[arg-type]
+        pk.PodkitTypeError,
+        r"got str 'spec.nodeName': use PodField.NODE_NAME",
+    ),
+    (
+        "raw str where a ResourceField belongs",
+        lambda c, t: pk.EnvValue.from_resource("limits.cpu"),  # type: ignore[arg-type]
+        pk.PodkitTypeError,
+        r"got str 'limits.cpu': use ResourceField.LIMITS_CPU",
+    ),
+    (
+        "resource divisor Kubernetes does not accept",
+        lambda c, t: pk.EnvValue.from_resource(pk.ResourceField.LIMITS_MEMORY, divisor="1MB"),
+        pk.InvalidQuantityError,
+        r"divisor '1MB' is not supported for limits.memory",
+    ),
+    (
+        "ResourceItem without a container",
+        lambda c, t: pk.ResourceItem("", pk.ResourceField.LIMITS_CPU),
+        pk.InvalidNameError,
+        r"ResourceItem container is empty",
+    ),
+    (
+        "probe header name",
+        lambda c, t: pk.Probe.http_get("/", port=80, headers={"X Probe": "1"}),
+        pk.InvalidNameError,
+        r"probe header name 'X Probe' is not a valid HTTP header name",
+    ),
+    (
+        "probe headers as a list",
+        lambda c, t: pk.Probe.http_get("/", port=80, headers=[("X-Probe", "1")]),  # type: ignore[arg-type]
+        pk.PodkitTypeError,
+        r"probe headers must be a mapping of header name to value",
+    ),
+    (
+        "host path with '..'",
+        lambda c, t: pk.Volume.host_path("h", path="/var/../etc"),
+        pk.InvalidNameError,
+        r"host path '/var/../etc' must not contain a '..' element",
+    ),
+    (
+        "item path starting with '..'",
+        lambda c, t: pk.Volume.downward_api("p", items={"..data": pk.PodField.LABELS}),
+        pk.InvalidNameError,
+        r"item path '..data' must be a relative path without a '..' element and not starting with '..'",
+    ),
+    (
+        "memory in millibytes",
+        lambda c, t: nginx(resources=pk.Resources(memory_limit="512m")),
+        pk.InvalidQuantityError,
+        r"memory limit '512m' means 0.512 bytes ('m' is milli, one thousandth); did you mean '512Mi'",
+    ),
+    (
+        "CPU with a byte suffix",
+        lambda c, t: nginx(resources=pk.Resources(cpu_limit="512Mi")),
+        pk.InvalidQuantityError,
+        r"cpu limit '512Mi' is 536870912 cores: byte suffixes make no sense for CPU; did you mean '512m'",
+    ),
+    (
+        "bare CPU number above 64 cores",
+        lambda c, t: nginx(resources=pk.Resources(cpu_request="500")),
+        pk.InvalidQuantityError,
+        r"cpu request '500' is 500 whole cores, more than 64; did you mean '500m' (millicores)? "
+        r"If you really mean cores, pass Resources(..., allow_large_cpu=True)",
+    ),
     (
         "secret type as string",
         lambda c, t: pk.SecretEnv(c, "s", type="Opaque"),  # type: ignore[arg-type]

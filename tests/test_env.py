@@ -46,3 +46,53 @@ def test_fails_on_an_invalid_label_key_reference() -> None:
 def test_fails_on_a_non_string_literal() -> None:
     with pytest.raises(pk.PodkitTypeError, match=r"env value must be a str, got int 1"):
         pk.EnvValue.of(1)  # type: ignore[arg-type]
+
+
+def test_fails_on_a_field_path_kubernetes_does_not_accept() -> None:
+    with pytest.raises(
+        pk.InvalidNameError,
+        match=r"FieldRef 'spec.garbage' is not a field path Kubernetes accepts: use one of "
+        r"PodField.NODE_NAME, .*or FieldRef.label\('KEY'\)",
+    ):
+        pk.FieldRef("spec.garbage")
+
+
+def test_fails_on_a_field_path_with_a_trailing_newline() -> None:
+    with pytest.raises(pk.InvalidNameError, match=r"FieldRef 'metadata.name\\n' is not a field path"):
+        pk.FieldRef("metadata.name\n")
+
+
+def test_fails_on_a_raw_str_field_naming_the_member() -> None:
+    with pytest.raises(
+        pk.PodkitTypeError,
+        match=r"a pod field must be a PodField or FieldRef, got str 'spec.nodeName': use PodField.NODE_NAME",
+    ):
+        pk.EnvValue.from_field("spec.nodeName")  # type: ignore[arg-type]
+
+
+def test_fails_on_whole_labels_given_as_a_field_ref() -> None:
+    with pytest.raises(pk.InvalidNameError, match=r"metadata.labels holds every label/annotation"):
+        pk.EnvValue.from_field(pk.FieldRef("metadata.labels"))
+
+
+def test_fails_on_a_raw_str_resource_naming_the_member() -> None:
+    with pytest.raises(
+        pk.PodkitTypeError,
+        match=r"resource must be a ResourceField, got str 'limits.cpu': use ResourceField.LIMITS_CPU",
+    ):
+        pk.EnvValue.from_resource("limits.cpu")  # type: ignore[arg-type]
+
+
+def test_fails_on_a_divisor_kubernetes_does_not_accept() -> None:
+    with pytest.raises(
+        pk.InvalidQuantityError,
+        match=r"divisor '1MB' is not supported for limits.memory: use '1', '1k', '1M'",
+    ):
+        pk.EnvValue.from_resource(pk.ResourceField.LIMITS_MEMORY, divisor="1MB")
+    with pytest.raises(pk.InvalidQuantityError, match=r"divisor '1Mi' is not supported for requests.cpu"):
+        pk.EnvValue.from_resource(pk.ResourceField.REQUESTS_CPU, divisor="1Mi")
+
+
+def test_fails_on_an_invalid_container_name_in_a_resource_ref() -> None:
+    with pytest.raises(pk.InvalidNameError, match=r"container 'main\\n' is not a valid DNS-1123 label"):
+        pk.EnvValue.from_resource(pk.ResourceField.LIMITS_CPU, container="main\n")

@@ -101,11 +101,6 @@ def test_consumed_as_env_and_env_from_like_a_secret_env(chart: pk.Chart) -> None
     assert spec["containers"][0]["envFrom"] == [{"secretRef": {"name": "api-secret"}, "prefix": "API_"}]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pk.PodkitTypeError,
-    reason="volume._keyed_volume compares KIND; needs the SOURCE_KIND consumer hook (see report)",
-)
 def test_consumed_as_a_volume_with_items(chart: pk.Chart) -> None:
     es = ExternalSecret(chart, "api", store=VAULT, data={"token": RemoteRef("api")})
     pod = pk.SidecarPod(chart, "p", main=pk.Container(name="c", image="x"))

@@ -58,3 +58,33 @@ def test_fails_on_negative_timing() -> None:
 def test_fails_on_invalid_port_name() -> None:
     with pytest.raises(pk.InvalidNameError, match=r"port name 'HTTP_PORT' is not a valid IANA service name"):
         pk.Probe.tcp_socket(port="HTTP_PORT")
+
+
+def test_fails_on_an_invalid_header_name() -> None:
+    with pytest.raises(
+        pk.InvalidNameError, match=r"probe header name 'X Probe' is not a valid HTTP header name"
+    ):
+        pk.Probe.http_get("/", port=80, headers={"X Probe": "1"})
+
+
+def test_fails_on_a_header_name_with_a_trailing_newline() -> None:
+    with pytest.raises(pk.InvalidNameError, match=r"probe header name 'X-Probe\\n' is not a valid"):
+        pk.Probe.http_get("/", port=80, headers={"X-Probe\n": "1"})
+
+
+def test_fails_on_headers_given_as_a_list() -> None:
+    with pytest.raises(
+        pk.PodkitTypeError,
+        match=r"probe headers must be a mapping of header name to value, e.g. \{'X-Probe': '1'\}, got list",
+    ):
+        pk.Probe.http_get("/", port=80, headers=[("X-Probe", "1")])  # type: ignore[arg-type]
+
+
+def test_fails_on_a_non_str_header_value() -> None:
+    with pytest.raises(pk.PodkitTypeError, match=r"probe headers must map str to str; entry 'X-Try': 3"):
+        pk.Probe.http_get("/", port=80, headers={"X-Try": 3})  # type: ignore[dict-item]
+
+
+def test_fails_on_a_port_name_with_a_trailing_newline() -> None:
+    with pytest.raises(pk.InvalidNameError, match=r"port name 'http\\n' is not a valid IANA service name"):
+        pk.Probe.tcp_socket(port="http\n")

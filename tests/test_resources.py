@@ -76,3 +76,52 @@ def test_fails_in_the_container_that_received_it() -> None:
         pk.InvalidQuantityError, match=r"\[container 'web'\] memory limit '1GB'.*'1G' or '1Gi'"
     ):
         pk.Container(name="web", image="x", resources=pk.Resources(memory_limit="1GB"))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"memory_limit": "512m"},
+            r"memory limit '512m' means 0.512 bytes \('m' is milli, one thousandth\); "
+            r"did you mean '512Mi' \(mebibytes\) or '512M' \(megabytes\)\?",
+        ),
+        ({"ephemeral_storage_request": "1m"}, r"ephemeral-storage request '1m' means 0.001 bytes"),
+        (
+            {"cpu_request": "512Mi"},
+            r"cpu request '512Mi' is 536870912 cores: byte suffixes make no sense for CPU; "
+            r"did you mean '512m' \(millicores\)\?",
+        ),
+        ({"cpu_limit": "2G"}, r"cpu limit '2G' is 2000000000 cores: .* did you mean '2m'"),
+        (
+            {"cpu_limit": "500"},
+            r"cpu limit '500' is 500 whole cores, more than 64; did you mean '500m' \(millicores\)\? "
+            r"If you really mean cores, pass Resources\(..., allow_large_cpu=True\)",
+        ),
+        ({"cpu_request": 250}, r"cpu request '250' is 250 whole cores"),
+    ],
+)
+def test_fails_on_a_likely_mistake(kwargs: dict[str, str | int], message: str) -> None:
+    with pytest.raises(pk.InvalidQuantityError, match=r"^\[p\] " + message):
+        pk.Resources(**kwargs).render("p")  # type: ignore[arg-type]
+
+
+def test_allow_large_cpu_opts_out() -> None:
+    resources = pk.Resources(cpu_request="96", cpu_limit=128, allow_large_cpu=True)
+    assert resources.render("p") == {"requests": {"cpu": "96"}, "limits": {"cpu": "128"}}
+
+
+def test_64_cores_and_millicores_need_no_opt_out() -> None:
+    assert pk.Resources(cpu_limit="65000m", cpu_request="64").render("p") is not None
+
+
+def test_fails_on_a_trailing_newline() -> None:
+    with pytest.raises(
+        pk.InvalidQuantityError,
+        match=r"memory limit '1Gi\\n' is not a Kubernetes quantity; .* Remove the surrounding whitespace: '1Gi'",
+    ):
+        pk.Resources(memory_limit="1Gi\n").render("p")
+
+
+def test_exa_suffix_is_a_quantity() -> None:
+    assert parse_quantity("p", "q", "1E")[1] == Decimal(10**18)

@@ -64,7 +64,15 @@ def caller_dir() -> Path:
 class KeyedSource:
     """Something with keys a pod can consume: a ConfigMap or Secret, built here or by reference."""
 
-    KIND: ClassVar[str]  # "ConfigMap" or "Secret"
+    KIND: ClassVar[str]  # the kind of object this construct writes
+    #: the kind of object pods read: "ConfigMap" or "Secret" (an ExternalSecret writes an
+    #: ExternalSecret but pods read the Secret it makes)
+    SOURCE_KIND: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.__dict__.get("SOURCE_KIND") and "KIND" in cls.__dict__:
+            cls.SOURCE_KIND = cls.KIND
 
     @property
     def path(self) -> str:
@@ -109,24 +117,24 @@ class KeyedSource:
             return None
         return Problem(
             who,
-            f"uses key {key!r} of {self.KIND} {self.path!r}, which has no such key "
+            f"uses key {key!r} of {self.SOURCE_KIND} {self.path!r}, which has no such key "
             f"(keys: {', '.join(sorted(keys)) or 'none'})",
             "add the key or fix the name",
             "reference",
         )
 
     def _key_ref(self, key: str, optional: bool | None) -> dict[str, Any]:
-        ref = "configMapKeyRef" if self.KIND == "ConfigMap" else "secretKeyRef"
+        ref = "configMapKeyRef" if self.SOURCE_KIND == "ConfigMap" else "secretKeyRef"
         return {ref: {"name": self.name, "key": key, "optional": optional}}
 
     def _env_from_source(self, optional: bool | None) -> dict[str, Any]:
-        ref = "configMapRef" if self.KIND == "ConfigMap" else "secretRef"
+        ref = "configMapRef" if self.SOURCE_KIND == "ConfigMap" else "secretRef"
         return {ref: {"name": self.name, "optional": optional}}
 
     def _volume_source(
         self, items: list[dict[str, str]] | None, default_mode: int | None, optional: bool | None
     ) -> dict[str, Any]:
-        if self.KIND == "ConfigMap":
+        if self.SOURCE_KIND == "ConfigMap":
             return {
                 "configMap": {
                     "name": self.name,

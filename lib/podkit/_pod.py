@@ -237,7 +237,7 @@ class AbstractPod(PodkitResource):
             where = "another app" if other.node.root is not self._chart.node.root else "another chart"
             raise PodkitError(
                 self.path,
-                f"{who} uses {source.KIND} {source.path!r} from {where}; a pod can only use "
+                f"{who} uses {source.SOURCE_KIND} {source.path!r} from {where}; a pod can only use "
                 f"ConfigMaps/Secrets of its own chart (they must be applied to the same namespace): create it "
                 f"in this chart, or refer to it by name with {type(source).__name__}.from_name(...)",
             )

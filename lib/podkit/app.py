@@ -20,7 +20,7 @@ from typing import Any
 
 import cdk8s
 
-from . import _yaml
+from . import _gc, _yaml
 from .errors import PodkitError, PodkitTypeError, Problem, SynthError
 
 
@@ -55,6 +55,7 @@ class App(cdk8s.App):
                 "", f"yaml_output_type must be a cdk8s.YamlOutputType, got {yaml_output_type!r}"
             )
         plan = _output.plan_output(os.fspath(outdir) if outdir is not None else None)
+        _gc.relax()
         super().__init__(
             outdir=str(plan.write_to),
             output_file_extension=output_file_extension,
@@ -88,8 +89,11 @@ class App(cdk8s.App):
         """Synthesize every chart into ``outdir``: all of it or nothing (see ``_output.py``)."""
         from . import _output
 
-        files = {name: to_yaml(docs) for name, docs in self.synth_documents().items()}
-        _output.write_planned(self._output_plan, files)
+        try:
+            files = {name: to_yaml(docs) for name, docs in self.synth_documents().items()}
+            _output.write_planned(self._output_plan, files)
+        finally:
+            _gc.restore(freeze_at_exit=True)
 
     def synth_yaml(self) -> str:
         """All charts' objects as one multi-document YAML string (nothing is written)."""

@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from . import _checks
 from .env import EnvValue
-from .errors import DuplicateError, InvalidNameError, MissingReferenceError, PodkitTypeError
+from .errors import DuplicateError, InvalidNameError, MissingReferenceError, PodkitError, PodkitTypeError
+from .lifecycle import Lifecycle, TerminationMessagePolicy
 from .probe import Probe
 from .resources import Resources
+from .security import SecurityContext
 from .volume import Volume
 
 if TYPE_CHECKING:
@@ -87,6 +89,8 @@ class Mount:
     path: str
     read_only: bool = False
     sub_path: str | None = None
+    #: like ``sub_path``, with ``$(VAR)`` expanded from the container's env (e.g. ``$(POD_NAME)``)
+    sub_path_expr: str | None = None
 
     def render(self) -> dict[str, Any]:
         return {
@@ -94,6 +98,7 @@ class Mount:
             "mountPath": self.path,
             "readOnly": True if self.read_only else None,
             "subPath": self.sub_path,
+            "subPathExpr": self.sub_path_expr,
         }
 
 
@@ -114,6 +119,14 @@ class Container:
     :param startup: hold liveness/readiness until this passes. Default: none.
     :param working_dir: default: the image's.
     :param image_pull_policy: default: Kubernetes' (``Always`` for ``:latest``, else ``IfNotPresent``).
+    :param security_context: user, capabilities, seccomp, ... (``SecurityContext.restricted()``
+        passes the restricted Pod Security level). Default: none; the pod's and the runtime's apply.
+    :param lifecycle: ``post_start``/``pre_stop`` hooks. Default: none.
+    :param termination_message_policy: default: Kubernetes' ``File``.
+    :param termination_message_path: absolute path of the termination message file.
+        Default: Kubernetes' ``/dev/termination-log``.
+    :param stdin: keep stdin open (``kubectl attach``). Default: false.
+    :param tty: allocate a TTY (with ``stdin``). Default: false.
     """
 
     def __init__(
@@ -132,8 +145,19 @@ class Container:
         startup: Probe | None = None,
         working_dir: str | None = None,
         image_pull_policy: ImagePullPolicy | None = None,
+        security_context: SecurityContext | None = None,
+        lifecycle: Lifecycle | None = None,
+        termination_message_policy: TerminationMessagePolicy | None = None,
+        termination_message_path: str | None = None,
+        stdin: bool | None = None,
+        tty: bool | None = None,
     ) -> None:
         self.name = _checks.dns_label(f"container {name!r}", "container name", name)
+        # opt-in fields, rendered when set (spec key -> JSON); unset ones cost nothing at render
+        self._extra: dict[str, Any] = {}
+        self._lifecycle: Lifecycle | None = None
+        self._security_context: SecurityContext | None = None
+        self._termination_message_policy: TerminationMessagePolicy | None = None
         self._where = f"container {name!r}"
         self.image = image
         self.command = command
@@ -165,6 +189,18 @@ class Container:
         self.liveness = liveness
         self.readiness = readiness
         self.startup = startup
+        if security_context is not None:
+            self.security_context = security_context
+        if lifecycle is not None:
+            self.lifecycle = lifecycle
+        if termination_message_policy is not None:
+            self.termination_message_policy = termination_message_policy
+        if termination_message_path is not None:
+            self.termination_message_path = termination_message_path
+        if stdin is not None:
+            self.stdin = stdin
+        if tty is not None:
+            self.tty = tty
 
     # -- settings: validated on every assignment, rendered at synth ------------------------
     @property
@@ -239,6 +275,93 @@ class Container:
         self._resources_json = value.render(self._where) if value is not None else None
         self._resources = value
 
+    @property
+    def security_context(self) -> SecurityContext | None:
+        """The container's ``securityContext`` (``None``: not rendered, nothing injected)."""
+        return self._security_context
+
+    @security_context.setter
+    def security_context(self, value: SecurityContext | None) -> None:
+        if value is not None and not isinstance(value, SecurityContext):
+            raise PodkitTypeError(
+                self._where,
+                f"security_context must be a SecurityContext (e.g. SecurityContext.restricted()), "
+                f"got {type(value).__name__}",
+            )
+        self._security_context = value
+        self._set_extra("securityContext", value.render() if value is not None else None)
+
+    @property
+    def lifecycle(self) -> Lifecycle | None:
+        """``post_start``/``pre_stop`` hooks."""
+        return self._lifecycle
+
+    @lifecycle.setter
+    def lifecycle(self, value: Lifecycle | None) -> None:
+        if value is not None:
+            if not isinstance(value, Lifecycle):
+                raise PodkitTypeError(
+                    self._where,
+                    f"lifecycle must be a Lifecycle (e.g. Lifecycle(pre_stop=LifecycleHandler.sleep(5))), "
+                    f"got {type(value).__name__}",
+                )
+            for hook, handler in value.handlers():
+                if handler.port is not None:
+                    self._check_port_declared(f"{hook} hook", handler.port)
+        self._lifecycle = value
+        self._set_extra("lifecycle", value.render() if value is not None else None)
+
+    @property
+    def termination_message_policy(self) -> TerminationMessagePolicy | None:
+        return self._termination_message_policy
+
+    @termination_message_policy.setter
+    def termination_message_policy(self, value: TerminationMessagePolicy | None) -> None:
+        if value is not None and not isinstance(value, TerminationMessagePolicy):
+            member = next((m for m in TerminationMessagePolicy if m.value == value), None)
+            hint = f" (use TerminationMessagePolicy.{member.name})" if member else ""
+            raise PodkitTypeError(
+                self._where,
+                f"termination_message_policy must be a TerminationMessagePolicy (FILE, "
+                f"FALLBACK_TO_LOGS_ON_ERROR), got {value!r}{hint}",
+            )
+        self._termination_message_policy = value
+        self._set_extra("terminationMessagePolicy", value.value if value is not None else None)
+
+    @property
+    def termination_message_path(self) -> str | None:
+        return self._extra.get("terminationMessagePath")
+
+    @termination_message_path.setter
+    def termination_message_path(self, value: str | None) -> None:
+        if value is not None:
+            _checks.mount_path(self._where, value, what="termination_message_path")
+            if len(value) > 4096:
+                raise InvalidNameError(self._where, "termination_message_path is longer than 4096 characters")
+        self._set_extra("terminationMessagePath", value)
+
+    @property
+    def stdin(self) -> bool | None:
+        return self._extra.get("stdin")
+
+    @stdin.setter
+    def stdin(self, value: bool | None) -> None:
+        self._set_extra("stdin", _opt_bool(self._where, "stdin", value))
+
+    @property
+    def tty(self) -> bool | None:
+        return self._extra.get("tty")
+
+    @tty.setter
+    def tty(self, value: bool | None) -> None:
+        self._set_extra("tty", _opt_bool(self._where, "tty", value))
+
+    def _set_extra(self, key: str, rendered: Any) -> None:
+        if rendered is None:
+            self._extra.pop(key, None)
+        else:
+            self._extra[key] = rendered
+
     # -- ports ---------------------------------------------------------------------------
     @property
     def ports(self) -> list[Port]:
@@ -299,22 +422,21 @@ class Container:
             return
         if not isinstance(probe, Probe):
             raise PodkitTypeError(self._where, f"{kind} must be a Probe, got {type(probe).__name__}")
-        port = probe.port
-        if port is not None:
-            declared = (
-                [p.number for p in self._ports] if isinstance(port, int) else [p.name for p in self._ports]
-            )
-            if port not in declared:
-                shown = (
-                    ", ".join(str(p.number) + (f" ({p.name})" if p.name else "") for p in self._ports)
-                    or "none"
-                )
-                raise MissingReferenceError(
-                    self._where,
-                    f"{kind} probe uses port {port!r}, which the container does not declare (declared: {shown}); "
-                    f"add it to ports=[...] or probe a declared port",
-                )
+        if probe.port is not None:
+            self._check_port_declared(f"{kind} probe", probe.port)
         self._probes[kind] = probe
+
+    def _check_port_declared(self, who: str, port: int | str) -> None:
+        declared = [p.number for p in self._ports] if isinstance(port, int) else [p.name for p in self._ports]
+        if port not in declared:
+            shown = (
+                ", ".join(str(p.number) + (f" ({p.name})" if p.name else "") for p in self._ports) or "none"
+            )
+            raise MissingReferenceError(
+                self._where,
+                f"{who} uses port {port!r}, which the container does not declare (declared: {shown}); "
+                f"add it to ports=[...] or use a declared port",
+            )
 
     @property
     def liveness(self) -> Probe | None:
@@ -348,9 +470,33 @@ class Container:
     def mounts(self) -> list[Mount]:
         return list(self._mounts)
 
-    def mount(self, volume: Volume, *, at: str, read_only: bool = False, sub_path: str | None = None) -> None:
+    def mount(
+        self,
+        volume: Volume,
+        *,
+        at: str,
+        read_only: bool = False,
+        sub_path: str | None = None,
+        sub_path_expr: str | None = None,
+    ) -> None:
         """Mount ``volume`` at path ``at``. The pod must have the volume (``pod.add_volume``),
-        or use ``pod.mount(volume, at=..., containers=[...])`` which adds it."""
+        or use ``pod.mount(volume, at=..., containers=[...])`` which adds it.
+
+        :param sub_path: mount only this path of the volume. Default: its root.
+        :param sub_path_expr: like ``sub_path`` with ``$(VAR)`` expanded from the container's env,
+            e.g. ``"logs/$(POD_NAME)"``; not together with ``sub_path``.
+        """
+        if sub_path is not None and sub_path_expr is not None:
+            raise PodkitError(
+                self._where,
+                f"mount at {at!r} sets both sub_path {sub_path!r} and sub_path_expr {sub_path_expr!r}; "
+                f"the API server allows one: keep sub_path_expr for $(VAR) expansion, else sub_path",
+            )
+        if sub_path is not None:
+            _checks.sub_path(self._where, sub_path)
+        if sub_path_expr is not None:
+            # the expanded path must stay relative: check the template's shape the same way
+            _checks.sub_path(self._where, sub_path_expr, what="sub_path_expr")
         if not isinstance(volume, Volume):
             raise PodkitTypeError(self._where, f"mount needs a Volume, got {volume!r}")
         _checks.check_str(self._where, "mount path", at)
@@ -361,7 +507,7 @@ class Container:
                 raise DuplicateError(
                     self._where, f"two volumes are mounted at {at!r} ({m.volume.name!r} and {volume.name!r})"
                 )
-        self._mounts.append(Mount(volume, at, read_only, sub_path))
+        self._mounts.append(Mount(volume, at, read_only, sub_path, sub_path_expr))
 
     # -- rendering -------------------------------------------------------------------------
     def render(self) -> dict[str, Any]:
@@ -382,6 +528,7 @@ class Container:
             "readinessProbe": self._probes["readiness"].render() if "readiness" in self._probes else None,
             "startupProbe": self._probes["startup"].render() if "startup" in self._probes else None,
             "volumeMounts": [m.render() for m in self._mounts] or None,
+            **self._extra,
         }
 
     def sources(self) -> list[tuple[KeyedSource, str | None]]:
@@ -395,6 +542,14 @@ class Container:
 
     def __repr__(self) -> str:
         return f"<Container {self.name} {self.image}>"
+
+
+def _opt_bool(where: str, what: str, value: object) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise PodkitTypeError(
+            where, f"{what} must be True, False or None, got {type(value).__name__} {value!r}"
+        )
+    return value
 
 
 def _iterable(where: str, what: str, value: object) -> list[Any]:

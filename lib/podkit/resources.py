@@ -90,6 +90,11 @@ _BYTE_SUFFIXES = ("Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "k", "M", "G", "T", "P", "
 MAX_PLAIN_CPU = 64
 
 
+def _plain(amount: Decimal) -> str:
+    """A number as people write it: ``2000000000``, ``0.512`` (not ``2E+9``)."""
+    return format(amount.normalize(), "f")
+
+
 def _likely_mistake(path: str, resource: str, what: str, text: str, allow_large_cpu: bool) -> None:
     """Quantities Kubernetes accepts but nobody means: raise with the likely fix."""
     m = QUANTITY.match(text)
@@ -99,13 +104,13 @@ def _likely_mistake(path: str, resource: str, what: str, text: str, allow_large_
     if resource != "cpu" and suffix == "m":
         raise InvalidQuantityError(
             path,
-            f"{what} {text!r} means {_scale(Decimal(number), 'm')} bytes ('m' is milli, one thousandth); "
+            f"{what} {text!r} means {_plain(_scale(Decimal(number), 'm'))} bytes ('m' is milli, one thousandth); "
             f"did you mean {number + 'Mi'!r} (mebibytes) or {number + 'M'!r} (megabytes)?",
         )
     if resource == "cpu" and suffix in _BYTE_SUFFIXES:
         raise InvalidQuantityError(
             path,
-            f"{what} {text!r} is {_scale(Decimal(number), suffix)} cores: byte suffixes make no sense for "
+            f"{what} {text!r} is {_plain(_scale(Decimal(number), suffix))} cores: byte suffixes make no sense for "
             f"CPU; did you mean {number + 'm'!r} (millicores)?",
         )
     if (
@@ -116,7 +121,7 @@ def _likely_mistake(path: str, resource: str, what: str, text: str, allow_large_
     ):
         raise InvalidQuantityError(
             path,
-            f"{what} {text!r} is {_scale(Decimal(number), suffix)} whole cores, more than {MAX_PLAIN_CPU}; "
+            f"{what} {text!r} is {_plain(_scale(Decimal(number), suffix))} whole cores, more than {MAX_PLAIN_CPU}; "
             f"did you mean {number + 'm'!r} (millicores)? If you really mean cores, pass "
             f"Resources(..., allow_large_cpu=True)",
         )

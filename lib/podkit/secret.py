@@ -15,12 +15,14 @@ Values never appear in podkit's error messages, logs or ``repr()``.
 from __future__ import annotations
 
 import enum
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import constructs
 
-from ._data import KeyedData, PathLike, b64, decode_text
+from ._data import KeyedData, PathLike, b64, caller_dir, decode_text
+from ._secret_types import DOCKER_HUB_SERVER
 from .config_map import ConfigMapRef
 from .errors import PodkitTypeError, Problem
 
@@ -164,6 +166,81 @@ class SecretEnv(KeyedData):
             body["data"] = {key: b64(value) for key, value in values.items()} or None
         return body
 
+    # -- typed factories (kubectl create secret tls | docker-registry) ------------------------
+    @classmethod
+    def tls(
+        cls,
+        scope: constructs.Construct,
+        id: str,
+        *,
+        cert_file: PathLike,
+        key_file: PathLike,
+        immutable: bool = False,
+        content_hash: bool = False,
+        labels: Mapping[str, str] | None = None,
+        annotations: Mapping[str, str] | None = None,
+        name: str | None = None,
+        namespace: str | None = None,
+    ) -> SecretEnv:
+        """A ``kubernetes.io/tls`` Secret, exactly as ``kubectl create secret tls --cert --key``.
+
+        Both files are stored verbatim once kubectl's checks pass (PEM data present, key
+        type supported, the key matches the certificate); relative paths resolve against
+        the calling file's directory. A bad input raises here, before the Secret exists.
+        """
+        from ._secret_types import tls_data
+
+        base = caller_dir()
+        where = _new_path(scope, id)
+        data = tls_data(
+            where, base / _fs(where, "cert_file", cert_file), base / _fs(where, "key_file", key_file)
+        )
+        secret = cls(
+            scope, id, type=SecretType.TLS, immutable=immutable, content_hash=content_hash,
+            labels=labels, annotations=annotations, name=name, namespace=namespace,
+        )  # fmt: skip
+        secret._store.values.update(data)
+        return secret
+
+    @classmethod
+    def docker_registry(
+        cls,
+        scope: constructs.Construct,
+        id: str,
+        *,
+        server: str = DOCKER_HUB_SERVER,
+        username: str | None = None,
+        password: str | None = None,
+        email: str | None = None,
+        config_file: PathLike | None = None,
+        immutable: bool = False,
+        content_hash: bool = False,
+        labels: Mapping[str, str] | None = None,
+        annotations: Mapping[str, str] | None = None,
+        name: str | None = None,
+        namespace: str | None = None,
+    ) -> SecretEnv:
+        """A ``kubernetes.io/dockerconfigjson`` Secret, as ``kubectl create secret docker-registry``.
+
+        Either ``username``/``password`` (and ``server``, ``email``): the same JSON bytes and
+        ``auth`` field as kubectl; or ``config_file`` (a Docker ``config.json``), stored as is
+        like ``--from-file=.dockerconfigjson=PATH``. Read the password from the environment,
+        never from source code. Use it with ``ServiceAccount(image_pull_secrets=[...])``.
+        """
+        from ._secret_types import docker_registry_data
+
+        where = _new_path(scope, id)
+        file = None if config_file is None else caller_dir() / _fs(where, "config_file", config_file)
+        type_value, data = docker_registry_data(
+            where, server=server, username=username, password=password, email=email, config_file=file
+        )
+        secret = cls(
+            scope, id, type=SecretType(type_value), immutable=immutable, content_hash=content_hash,
+            labels=labels, annotations=annotations, name=name, namespace=namespace,
+        )  # fmt: skip
+        secret._store.values.update(data)
+        return secret
+
     # -- references ----------------------------------------------------------------------
     @staticmethod
     def from_name(name: str, *, keys: Sequence[str] | None = None) -> SecretRef:
@@ -172,6 +249,20 @@ class SecretEnv(KeyedData):
         :param keys: the keys it is expected to have; using another key is an error at once.
         """
         return SecretRef(name, keys=keys)
+
+
+def _new_path(scope: object, id: object) -> str:
+    """The construct path of a Secret not built yet: factories check their input first."""
+    from .chart import scope_path
+
+    parent = scope_path(scope) if isinstance(scope, constructs.Construct) else ""
+    return f"{parent}/{id}" if parent else str(id)
+
+
+def _fs(path: str, what: str, value: object) -> str:
+    if not isinstance(value, str | os.PathLike):
+        raise PodkitTypeError(path, f"{what} must be a path (str or os.PathLike), got {type(value).__name__}")
+    return os.fspath(value)
 
 
 class SecretRef(ConfigMapRef):

@@ -224,7 +224,7 @@ def _keyed_volume(
 ) -> Volume:
     from ._data import KeyedSource
 
-    if not isinstance(source, KeyedSource) or kind != source.KIND:
+    if not isinstance(source, KeyedSource) or kind != source.SOURCE_KIND:
         raise PodkitTypeError("", f"expected a {kind} construct or reference, got {source!r}")
     volume_name = name if name is not None else source.volume_name
     if items is not None:

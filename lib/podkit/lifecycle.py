@@ -1,0 +1,147 @@
+"""Container lifecycle: hooks that run right after a container starts and before it stops,
+and how its termination message is kept.
+
+``post_start`` runs right after the container is created (in parallel with its entrypoint;
+the container is not ``Running`` until the hook returns). ``pre_stop`` runs before the
+container gets SIGTERM: the usual use is a short ``sleep`` so that load balancers stop sending
+traffic before the server shuts down. Both count against the pod's
+``terminationGracePeriodSeconds`` (30 s when left out).
+https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import _checks
+from .errors import InvalidNameError, PodkitError, PodkitTypeError
+from .probe import Scheme
+
+__all__ = ["Lifecycle", "LifecycleHandler", "TerminationMessagePolicy"]
+
+
+class TerminationMessagePolicy(enum.Enum):
+    """Where the kubelet reads a container's termination message from."""
+
+    #: the file at ``termination_message_path`` (Kubernetes' default)
+    FILE = "File"
+    #: the file, or the last log lines when the file is empty and the container failed
+    FALLBACK_TO_LOGS_ON_ERROR = "FallbackToLogsOnError"
+
+
+@dataclass(frozen=True)
+class LifecycleHandler:
+    """What a hook does. Build it with :meth:`exec`, :meth:`http_get` or :meth:`sleep`."""
+
+    _handler: dict[str, Any]
+    _port: int | str | None = None
+
+    @staticmethod
+    def exec(command: Sequence[str]) -> LifecycleHandler:
+        """Run ``command`` in the container (no shell: use ``['sh', '-c', '...']`` for one)."""
+        if isinstance(command, str) or not command or not all(isinstance(c, str) for c in command):
+            raise PodkitTypeError(
+                "",
+                f"exec hook command must be a non-empty list of str, e.g. ['nginx', '-s', 'quit'], got {command!r}",
+            )
+        return LifecycleHandler({"exec": {"command": list(command)}})
+
+    @staticmethod
+    def http_get(
+        path: str = "/",
+        *,
+        port: int | str,
+        scheme: Scheme = Scheme.HTTP,
+        host: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> LifecycleHandler:
+        """HTTP GET ``path`` on ``port`` (a number, or the name of a port the container declares)."""
+        _checks.check_str("", "hook path", path)
+        if not path.startswith("/"):
+            raise InvalidNameError("", f"hook path {path!r} must start with '/' (e.g. '/{path}')")
+        if not isinstance(scheme, Scheme):
+            raise PodkitTypeError("", f"scheme must be a Scheme (Scheme.HTTP, Scheme.HTTPS), got {scheme!r}")
+        if isinstance(port, str):
+            _checks.port_name("", port)
+        else:
+            _checks.port_number("", "hook port", port)
+        if host is not None:
+            _checks.check_str("", "hook host", host)
+        header_map = _checks.check_str_map("", "hook headers", headers) if headers is not None else {}
+        for name in header_map:
+            _checks.http_header_name("", name, what="hook header name")
+        return LifecycleHandler(
+            {
+                "httpGet": {
+                    "path": path,
+                    "port": port,
+                    "scheme": scheme.value if scheme is not Scheme.HTTP else None,
+                    "host": host,
+                    "httpHeaders": [{"name": k, "value": v} for k, v in header_map.items()] or None,
+                }
+            },
+            port,
+        )
+
+    @staticmethod
+    def sleep(seconds: int) -> LifecycleHandler:
+        """Sleep ``seconds`` (no binary needed in the image). The pod's termination grace period
+        (30 s when left out) must be at least this long; podkit checks it at synth."""
+        if isinstance(seconds, bool) or not isinstance(seconds, int):
+            raise PodkitTypeError(
+                "", f"sleep seconds must be an int, got {type(seconds).__name__} {seconds!r}"
+            )
+        if seconds < 0:
+            raise PodkitError("", f"sleep seconds {seconds} is negative; use 0 or more")
+        return LifecycleHandler({"sleep": {"seconds": seconds}})
+
+    @property
+    def port(self) -> int | str | None:
+        """The port an ``http_get`` hook calls, else ``None``."""
+        return self._port
+
+    @property
+    def sleep_seconds(self) -> int | None:
+        """The seconds a ``sleep`` hook sleeps, else ``None``."""
+        sleep = self._handler.get("sleep")
+        return None if sleep is None else int(sleep["seconds"])
+
+    def render(self) -> dict[str, Any]:
+        return self._handler
+
+
+@dataclass(frozen=True, kw_only=True)
+class Lifecycle:
+    """A container's ``lifecycle``: ``Lifecycle(pre_stop=LifecycleHandler.sleep(5))``.
+
+    :param post_start: runs right after the container is created. Default: nothing.
+    :param pre_stop: runs before the container gets SIGTERM. Default: nothing.
+    """
+
+    post_start: LifecycleHandler | None = None
+    pre_stop: LifecycleHandler | None = None
+
+    def __post_init__(self) -> None:
+        for attr in ("post_start", "pre_stop"):
+            value = getattr(self, attr)
+            if value is not None and not isinstance(value, LifecycleHandler):
+                raise PodkitTypeError(
+                    "",
+                    f"{attr} must be a LifecycleHandler (e.g. LifecycleHandler.sleep(5)), "
+                    f"got {type(value).__name__} {value!r}",
+                )
+        if self.post_start is None and self.pre_stop is None:
+            raise PodkitError(
+                "", "Lifecycle() sets nothing; give post_start or pre_stop, or leave lifecycle out"
+            )
+
+    def handlers(self) -> list[tuple[str, LifecycleHandler]]:
+        return [
+            (k, h) for k, h in (("postStart", self.post_start), ("preStop", self.pre_stop)) if h is not None
+        ]
+
+    def render(self) -> dict[str, Any]:
+        return {k: h.render() for k, h in self.handlers()}

@@ -1,0 +1,247 @@
+"""``SealedSecret``: a Secret you can commit, from the same sources as ``SecretEnv``.
+
+The flow (see README, "Secrets in GitOps repos"):
+
+1. Declare it like a ``SecretEnv`` (literals, files, env files, environment variables), plus
+   ``sealing=Sealing(cert=..., store=...)``.
+2. Whoever holds the plaintext runs ``podkit seal``: each value is encrypted with the
+   sealed-secrets controller's public certificate (``_sealing.py``) into the *store*, a
+   committed YAML file. A value is re-sealed only when its source changed (a salted scrypt
+   fingerprint tells, without revealing it), when the certificate changed, or with ``--force``.
+3. Synth reads only the store: no plaintext, no certificate, and byte-identical output, so CI
+   can synthesize and check ``dist/`` without any secret. It writes a ``bitnami.com/v1alpha1``
+   ``SealedSecret``; the controller in the cluster makes the Secret from it.
+
+Pods consume it exactly like a ``SecretEnv`` (env, envFrom, volume): they read the Secret it
+becomes, and their keys are checked against the keys declared here and sealed in the store.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import constructs
+
+from . import _sealing
+from ._data import DataStore, PathLike, _parse_file_source, caller_dir, file_sources
+from ._sealing import DEFAULT_STORE_NAME, SealingScope, SealRequest
+from .errors import PodkitTypeError, Problem, SealingError
+from .secret import _REQUIRED, SecretEnv, SecretType
+
+__all__ = ["SealedSecret", "Sealing", "SealingScope"]
+
+
+@dataclass(frozen=True)
+class Sealing:
+    """How a ``SealedSecret`` is sealed, and where its sealed values are kept.
+
+    :param store: the committed file of sealed values, relative to the file that declares the
+        Secret. Default: ``sealed-secrets.yaml``.
+    :param cert: the controller's public certificate (PEM, ``kubeseal --fetch-cert``), used
+        only by ``podkit seal``. Default: none (``podkit seal --cert`` must then name it).
+    :param scope: where the value may be unsealed. Default: ``SealingScope.STRICT`` (only as a
+        Secret of this name in this namespace, the controller's default).
+    """
+
+    store: PathLike = DEFAULT_STORE_NAME
+    cert: PathLike | None = None
+    scope: SealingScope = SealingScope.STRICT
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.store, str | os.PathLike):
+            raise PodkitTypeError("", f"Sealing store must be a path, got {type(self.store).__name__}")
+        if self.cert is not None and not isinstance(self.cert, str | os.PathLike):
+            raise PodkitTypeError("", f"Sealing cert must be a path, got {type(self.cert).__name__}")
+        if not isinstance(self.scope, SealingScope):
+            member = next((m for m in SealingScope if m.value == self.scope), None)
+            hint = f" (use SealingScope.{member.name})" if member else ""
+            raise PodkitTypeError("", f"Sealing scope must be a SealingScope, got {self.scope!r}{hint}")
+
+
+class SealedSecret(SecretEnv):
+    """A Secret written as a Sealed Secrets ``SealedSecret`` (see module docs).
+
+    Takes ``SecretEnv``'s sources and ``type``/``immutable``/labels; they are read only by
+    ``podkit seal``. ``content_hash`` and ``string_data`` do not apply (the values are sealed).
+
+    :param sealing: the store, certificate and scope.
+    """
+
+    KIND = "SealedSecret"
+    API_VERSION = _sealing.API_VERSION
+    SOURCE_KIND = "Secret"
+
+    def __init__(
+        self,
+        scope: constructs.Construct,
+        id: str,
+        *,
+        sealing: Sealing,
+        from_literal: Mapping[str, str] | None = None,
+        from_file: Sequence[PathLike] | None = None,
+        from_env_file: Sequence[PathLike] | None = None,
+        from_environment: Mapping[str, str] | None = None,
+        type: SecretType = SecretType.OPAQUE,
+        immutable: bool = False,
+        labels: Mapping[str, str] | None = None,
+        annotations: Mapping[str, str] | None = None,
+        name: str | None = None,
+        namespace: str | None = None,
+    ) -> None:
+        if not isinstance(sealing, Sealing):
+            raise PodkitTypeError("", f"sealing must be a Sealing(...), got {sealing.__class__.__name__}")
+        self._sealing = sealing
+        self._base = caller_dir()
+        super().__init__(
+            scope,
+            id,
+            from_literal=from_literal,
+            from_file=from_file,
+            from_env_file=from_env_file,
+            from_environment=from_environment,
+            type=type,
+            immutable=immutable,
+            labels=labels,
+            annotations=annotations,
+            name=name,
+            namespace=namespace,
+        )
+        self._store_path = Path(self._base, sealing.store)
+        self._loaded_store: _sealing.SealedStore | None = None
+
+    @property
+    def sealing(self) -> Sealing:
+        return self._sealing
+
+    # -- sources: recorded now, read only by `podkit seal` ------------------------------------
+    def _load(
+        self,
+        *,
+        from_file: Sequence[PathLike] | None,
+        from_literal: Mapping[str, str] | None,
+        from_env_file: Sequence[PathLike] | None,
+    ) -> None:
+        # Keys that can be known without reading plaintext are declared in the DataStore as
+        # "deferred" keys; the values are read by _plaintext() (podkit seal) only.
+        self._store = DataStore(self.path, "Secret")
+        self._files = file_sources(from_file, self.path, "from_file")
+        self._env_files = file_sources(from_env_file, self.path, "from_env_file")
+        if from_literal is not None and not isinstance(from_literal, Mapping):
+            raise PodkitTypeError(
+                self.path, f"from_literal must be a mapping, got {type(from_literal).__name__}"
+            )
+        self._literals = dict(from_literal or {})
+        for key, value in self._literals.items():
+            self._store.add_literal(key, value)  # validates key and type, never shows the value
+        for source in self._files:
+            file_key, _ = _parse_file_source(self.path, source)
+            if file_key is not None:
+                self._store.add_from_environment(file_key, f"<file {source}>")
+
+    def add_file(self, source: PathLike) -> None:
+        self._files.append(source)
+
+    def add_env_file(self, source: PathLike) -> None:
+        self._env_files.append(source)
+
+    def _plaintext(self) -> dict[str, bytes]:
+        """Read every source now (``podkit seal``), exactly as ``SecretEnv`` would."""
+        store = DataStore(self.path, "Secret")
+        for source in self._files:
+            store.add_file_source(source, self._base)
+        for key, value in self._literals.items():
+            store.add_literal(key, value)
+        for env_file in self._env_files:
+            store.add_env_file(env_file, self._base)
+        for key, variable in self._store.deferred.items():
+            if not variable.startswith("<file "):
+                store.add_from_environment(key, variable)
+        problems: list[Problem] = []
+        values = store.resolved(problems)
+        if problems:
+            raise SealingError(self.path, "; ".join(str(p) for p in problems))
+        return {k: v if isinstance(v, bytes) else v.encode("utf-8") for k, v in values.items()}
+
+    def _namespace_for_sealing(self) -> str | None:
+        return self._namespace or self._chart_defaults()[1]
+
+    def sealing_request(self) -> SealRequest:
+        """What ``podkit seal`` seals for this Secret (reads the plaintext)."""
+        return SealRequest(self._namespace_for_sealing(), self._name, self._sealing.scope, self._plaintext())
+
+    @property
+    def store_path(self) -> Path:
+        return self._store_path
+
+    def _sealed_store(self) -> _sealing.SealedStore:
+        if self._loaded_store is None:
+            self._loaded_store = _sealing.load_store(self._store_path)
+        return self._loaded_store
+
+    def known_keys(self) -> set[str] | None:
+        keys = set(self._store.keys())
+        entry = self._sealed_store().entry(self._namespace_for_sealing(), self._name)
+        if entry is not None:
+            keys |= set(entry.keys)
+        return keys
+
+    def keys(self) -> list[str]:
+        return sorted(self.known_keys() or ())
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def __repr__(self) -> str:
+        return f"<SealedSecret {self.path} type={self.type.value} store={self._sealing.store}>"
+
+    # -- synth -----------------------------------------------------------------------------
+    def _check(self, problems: list[Problem]) -> None:
+        keys = self.known_keys() or set()
+        required = _REQUIRED.get(self.type)
+        if required is not None:
+            needed, all_of = required
+            present = [k for k in needed if k in keys]
+            if (all_of and len(present) != len(needed)) or (not all_of and not present):
+                want = " and ".join(needed) if all_of else " or ".join(needed)
+                problems.append(
+                    self._problem(
+                        f"a {self.type.value} Secret needs key {want}; it has {', '.join(sorted(keys)) or 'no keys'}",
+                        f"declare and seal {want} (podkit seal)",
+                    )
+                )
+        if self._sealing.scope is not SealingScope.CLUSTER_WIDE and self._namespace_for_sealing() is None:
+            problems.append(
+                self._problem(
+                    f"a {self._sealing.scope.value} sealed Secret is bound to its namespace, but none is set",
+                    "give the SealedSecret (or its chart) a namespace, or use SealingScope.CLUSTER_WIDE",
+                    "sealing",
+                )
+            )
+
+    def _metadata(self) -> dict[str, Any]:
+        meta = super()._metadata()
+        extra = self._sealing.scope.annotations
+        if extra:
+            meta["annotations"] = {**(meta.get("annotations") or {}), **extra}
+        return meta
+
+    def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
+        doc = _sealing.render_sealed_secret(
+            name=self._name,
+            namespace=self._namespace_for_sealing(),
+            scope=self._sealing.scope,
+            secret_type=self.type.value,
+            labels=self._labels,
+            annotations=self._annotations,
+            immutable=self.immutable,
+            keys=sorted(self.known_keys() or ()),
+            store=self._sealed_store(),
+            path=self.path,
+            problems=problems,
+        )
+        return {"spec": doc["spec"]}

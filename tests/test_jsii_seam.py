@@ -1,0 +1,206 @@
+"""Contract test of the jsii seam (``_jsii.py``, ``_resource.py``) and regression tests of #10.
+
+Every public construct x every kind of scope x every way jsii can meet it: synth, the escape
+hatch (``ApiObject.of`` + a JSON patch), as the scope of another construct, as a dependency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import cdk8s
+import constructs
+import pytest
+
+import podkit as pk
+from podkit import _sealing
+from tests.k8s import assert_valid
+from tests.sealing_helpers import CERT
+
+Factory = Callable[[constructs.Construct, str, Path], Any]
+
+
+def _sealed(scope: constructs.Construct, id: str, tmp: Path) -> pk.SealedSecret:
+    s = pk.SealedSecret(
+        scope, id, sealing=pk.Sealing(store=tmp / "s.yaml"), from_literal={"k": "v"}, namespace="ns"
+    )
+    _sealing.seal_app([s], store_path=tmp / "s.yaml", cert_path=CERT)
+    return s
+
+
+CONSTRUCTS: dict[str, Factory] = {
+    "SidecarPod": lambda s, i, _: pk.SidecarPod(s, i, main=pk.Container(name="c", image="nginx:1.27")),
+    "ConfigFromMap": lambda s, i, _: pk.ConfigFromMap(s, i, data={"k": "v"}),
+    "SecretEnv": lambda s, i, _: pk.SecretEnv(s, i, from_literal={"k": "v"}),
+    "SealedSecret": _sealed,
+    "ExternalSecret": lambda s, i, _: pk.ExternalSecret(
+        s, i, store=pk.SecretStoreRef("vault"), data={"k": pk.RemoteRef("db/k")}
+    ),
+}
+
+
+def _podkit_chart() -> constructs.Construct:
+    return pk.Chart(pk.App(), "chart")
+
+
+def _cdk8s_chart() -> constructs.Construct:
+    return cdk8s.Chart(cdk8s.App(), "chart")
+
+
+def _testing_chart() -> constructs.Construct:
+    return cdk8s.Testing.chart()
+
+
+def _nested() -> constructs.Construct:
+    return constructs.Construct(pk.Chart(pk.App(), "chart"), "group")
+
+
+SCOPES: dict[str, Callable[[], constructs.Construct]] = {
+    "podkit.Chart": _podkit_chart,
+    "cdk8s.Chart": _cdk8s_chart,
+    "Testing.chart": _testing_chart,
+    "nested Construct": _nested,
+}
+
+
+def _synth(scope: constructs.Construct) -> list[dict[str, Any]]:
+    chart = cdk8s.Chart.of(scope)
+    docs: list[dict[str, Any]] = list(chart.to_json())
+    assert_valid(docs)
+    return docs
+
+
+@pytest.mark.parametrize("scope_kind", SCOPES)
+@pytest.mark.parametrize("kind", CONSTRUCTS)
+def test_synth(kind: str, scope_kind: str, tmp_path: Path) -> None:
+    scope = SCOPES[scope_kind]()
+    obj = CONSTRUCTS[kind](scope, "obj", tmp_path)
+    docs = _synth(scope)
+    assert [d["kind"] for d in docs] == [obj.KIND]
+    assert docs[0]["metadata"]["name"] == obj.name
+
+
+@pytest.mark.parametrize("scope_kind", SCOPES)
+@pytest.mark.parametrize("kind", CONSTRUCTS)
+def test_escape_hatch_patch(kind: str, scope_kind: str, tmp_path: Path) -> None:
+    scope = SCOPES[scope_kind]()
+    obj = CONSTRUCTS[kind](scope, "obj", tmp_path)
+    cdk8s.ApiObject.of(obj).add_json_patch(cdk8s.JsonPatch.add("/metadata/annotations", {"patched": "yes"}))
+    (doc,) = _synth(scope)
+    assert doc["metadata"]["annotations"]["patched"] == "yes"
+    assert list(doc)[:3] == ["apiVersion", "kind", "metadata"]
+
+
+@pytest.mark.parametrize("scope_kind", SCOPES)
+@pytest.mark.parametrize("kind", CONSTRUCTS)
+def test_used_as_scope(kind: str, scope_kind: str, tmp_path: Path) -> None:
+    scope = SCOPES[scope_kind]()
+    obj = CONSTRUCTS[kind](scope, "obj", tmp_path)
+    cdk8s.ApiObject(obj, "extra", api_version="v1", kind="ConfigMap", metadata={"name": "extra"})
+    docs = _synth(scope)
+    assert sorted(d["metadata"]["name"] for d in docs) == sorted(["extra", obj.name])
+
+
+@pytest.mark.parametrize("scope_kind", SCOPES)
+@pytest.mark.parametrize("kind", CONSTRUCTS)
+def test_as_dependency(kind: str, scope_kind: str, tmp_path: Path) -> None:
+    scope = SCOPES[scope_kind]()
+    ns = cdk8s.ApiObject(scope, "ns", api_version="v1", kind="Namespace", metadata={"name": "zz"})
+    obj = CONSTRUCTS[kind](scope, "obj", tmp_path)
+    first = pk.ConfigFromMap(scope, "first", data={"a": "b"})
+    obj.node.add_dependency(first)
+    obj.node.add_dependency(ns)
+    names = [d["metadata"]["name"] for d in _synth(scope)]
+    assert names.index("first") < names.index(obj.name)
+    assert names.index("zz") < names.index(obj.name)
+
+
+# -- regressions of issue #10 ----------------------------------------------------------------
+def _missing_key_pod(chart: pk.Chart) -> pk.SidecarPod:
+    cfg = pk.ConfigFromMap(chart, "cfg", data={"a": "1"})
+    return pk.SidecarPod(
+        chart, "p", main=pk.Container(name="c", image="nginx:1.27", env={"X": cfg.value("missing")})
+    )
+
+
+def test_escape_hatch_does_not_turn_synth_errors_into_runtime_errors() -> None:
+    app = pk.App()
+    pods = [_missing_key_pod(pk.Chart(app, name)) for name in ("one", "two")]
+    for pod in pods:
+        cdk8s.ApiObject.of(pod)  # materializes it in Node
+    with pytest.raises(pk.SynthError) as err:
+        app.synth_documents()
+    assert [p.path for p in err.value.problems] == ["one/p: container 'c'", "two/p: container 'c'"]
+
+
+def test_synth_errors_survive_cdk8s_entry_points() -> None:
+    chart = cdk8s.Testing.chart()
+    _missing_key_pod(chart)  # type: ignore[arg-type]
+    with pytest.raises(pk.SynthError, match="uses key 'missing'"):
+        cdk8s.Testing.synth(chart)
+    app = cdk8s.App()
+    _missing_key_pod(pk.Chart(app, "c"))
+    with pytest.raises(pk.SynthError, match="uses key 'missing'"):
+        app.synth_yaml()
+
+
+def test_failed_constructor_leaves_nothing_behind(chart: pk.Chart) -> None:
+    with pytest.raises(pk.PodkitTypeError, match="main must be a Container"):
+        pk.SidecarPod(chart, "p", main="nginx")  # type: ignore[arg-type]
+    with pytest.raises(pk.DuplicateError):
+        pk.SidecarPod(
+            chart,
+            "p",
+            main=pk.Container(name="c", image="nginx:1.27"),
+            sidecars=[pk.Container(name="c", image="busybox:1.36")],
+        )
+    with pytest.raises(pk.PodkitTypeError):
+        pk.SecretEnv(chart, "s", from_literal={"pin": 710866942694})  # type: ignore[dict-item]
+    assert chart.podkit_objects == []
+    assert chart.to_json() == []
+    pod = pk.SidecarPod(chart, "p", main=pk.Container(name="c", image="nginx:1.27"))
+    assert chart.podkit_objects == [pod]
+    pk.SecretEnv(chart, "s", from_literal={"pin": "1"})
+    assert [d["kind"] for d in chart.to_json()] == ["Pod", "Secret"]
+
+
+def test_a_container_serves_in_two_pods(chart: pk.Chart) -> None:
+    shared = pk.Container(name="proxy", image="envoyproxy/envoy:v1.31.0", ports=[9901])
+    pk.SidecarPod(chart, "a", main=pk.Container(name="app", image="nginx:1.27"), native_sidecars=[shared])
+    pk.SidecarPod(chart, "b", main=shared)
+    shared.resources = pk.Resources(cpu_request="100m")
+    a, b = chart.to_json()
+    assert a["spec"]["initContainers"][0]["restartPolicy"] == "Always"
+    assert "restartPolicy" not in b["spec"]["containers"][0]
+    assert b["spec"]["containers"][0]["resources"] == {"requests": {"cpu": "100m"}}
+    assert a["spec"]["initContainers"][0]["resources"] == {"requests": {"cpu": "100m"}}
+
+
+def test_fails_on_a_second_chart_with_the_same_id() -> None:
+    app = pk.App()
+    pk.Chart(app, "t")
+    with pytest.raises(pk.DuplicateError, match=r"\[t\] there is already a chart .* with id 't'"):
+        pk.Chart(app, "t")
+
+
+def test_failing_patch_on_a_secret_is_a_redacted_synth_error(chart: pk.Chart) -> None:
+    secret = pk.SecretEnv(chart, "s", from_literal={"password": "hunter2-secret"})
+    cdk8s.ApiObject.of(secret).add_json_patch(cdk8s.JsonPatch.test("/data/password", "nope"))
+    cdk8s.ApiObject.of(secret).add_json_patch(cdk8s.JsonPatch.add("/missing/parent/x", 1))
+    with pytest.raises(pk.SynthError) as err:
+        chart.to_json()
+    assert [str(p) for p in err.value.problems] == [
+        "[test/s] Secret 's': JSON patch #1 failed: it is a test operation and the value differs; "
+        "fix the patch added with ApiObject.of(...).add_json_patch(...)"
+    ]
+    assert "aHVudGVy" not in str(err.value) and "hunter2" not in str(err.value)
+
+
+def test_error_tree() -> None:
+    for cls in (pk.PodkitError, pk.PodkitTypeError, pk.SynthError, pk.SealingError, pk.SourceError):
+        assert issubclass(cls, pk.PodkitException)
+    assert issubclass(pk.PodkitError, ValueError) and issubclass(pk.PodkitTypeError, TypeError)
+    problem = pk.Problem("c/p", "what", "fix", "rule")
+    assert str(pk.SynthError([problem])).endswith("  - [c/p] what; fix")

@@ -1,0 +1,119 @@
+"""``SealedSecret``: declared like a SecretEnv, sealed by `podkit seal`, synthesized without plaintext."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cdk8s
+import pytest
+
+import podkit as pk
+from podkit import _sealing
+from tests.k8s import synth
+from tests.sealing_helpers import CERT, private_key, unseal_b64
+
+PLAIN = "hunter2-not-in-any-output"
+
+
+def sealed(chart: pk.Chart, store: Path, **kwargs: object) -> pk.SealedSecret:
+    return pk.SealedSecret(
+        chart,
+        "db",
+        sealing=pk.Sealing(store=store, cert=CERT),
+        from_literal={"password": PLAIN},
+        namespace="prod",
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def test_seal_then_synth_round_trip(chart: pk.Chart, tmp_path: Path) -> None:
+    store = tmp_path / "sealed-secrets.yaml"
+    secret = sealed(chart, store)
+    pod = pk.SidecarPod(
+        chart, "web", main=pk.Container(name="web", image="nginx:1.27", env={"PW": secret.value("password")})
+    )
+    report = _sealing.seal_app([secret], store_path=store, cert_path=CERT)
+    assert [a.key for a in report.of("sealed")] == ["password"]
+    assert PLAIN not in store.read_text()
+
+    objs = synth(chart)
+    doc = next(o for o in objs if o["kind"] == "SealedSecret")
+    assert doc["apiVersion"] == "bitnami.com/v1alpha1"
+    assert doc["metadata"] == {"name": "db", "namespace": "prod"}
+    assert doc["spec"]["template"]["type"] == "Opaque"
+    value = unseal_b64(private_key(), doc["spec"]["encryptedData"]["password"], b"prod/db")
+    assert value == PLAIN.encode()
+    env = next(o for o in objs if o["kind"] == "Pod")["spec"]["containers"][0]["env"]
+    assert env == [{"name": "PW", "valueFrom": {"secretKeyRef": {"key": "password", "name": "db"}}}]
+    assert pod.sources() == [secret]
+    # no plaintext anywhere in the output, and two synths are identical
+    assert PLAIN not in str(objs)
+    assert synth(chart) == objs
+
+
+def test_fails_when_a_consumed_key_is_not_sealed(chart: pk.Chart, tmp_path: Path) -> None:
+    secret = sealed(chart, tmp_path / "store.yaml")
+    with pytest.raises(pk.SynthError, match=r"\[test/db\] .*password.*run `podkit seal`") as err:
+        chart.to_json()
+    assert PLAIN not in str(err.value)
+    assert secret.known_keys() == {"password"}
+
+
+def test_consumer_key_checks_work_as_for_inline_secrets(chart: pk.Chart, tmp_path: Path) -> None:
+    store = tmp_path / "s.yaml"
+    secret = sealed(chart, store)
+    _sealing.seal_app([secret], store_path=store, cert_path=CERT)
+    pk.SidecarPod(
+        chart, "web", main=pk.Container(name="web", image="nginx:1.27", env={"X": secret.value("nope")})
+    )
+    with pytest.raises(pk.SynthError, match=r"uses key 'nope' of Secret 'test/db', which has no such key"):
+        chart.to_json()
+
+
+def test_forbid_inline_secrets_accepts_sealed(app: pk.App, tmp_path: Path) -> None:
+    chart = pk.Chart(app, "prod", forbid_inline_secrets=True, namespace="prod")
+    store = tmp_path / "s.yaml"
+    secret = pk.SealedSecret(chart, "db", sealing=pk.Sealing(store=store), from_literal={"password": PLAIN})
+    _sealing.seal_app([secret], store_path=store, cert_path=CERT)
+    assert [o["kind"] for o in chart.to_json()] == ["SealedSecret"]
+    pk.SecretEnv(chart, "inline", from_literal={"x": "y"})
+    with pytest.raises(pk.SynthError, match="forbids inline secrets"):
+        chart.to_json()
+
+
+def test_namespace_wide_scope_annotations(chart: pk.Chart, tmp_path: Path) -> None:
+    store = tmp_path / "s.yaml"
+    secret = pk.SealedSecret(
+        chart,
+        "db",
+        sealing=pk.Sealing(store=store, scope=pk.SealingScope.NAMESPACE_WIDE),
+        from_literal={"password": PLAIN},
+        namespace="prod",
+    )
+    _sealing.seal_app([secret], store_path=store, cert_path=CERT)
+    doc = synth(chart)[0]
+    assert doc["metadata"]["annotations"] == {"sealedsecrets.bitnami.com/namespace-wide": "true"}
+    assert unseal_b64(private_key(), doc["spec"]["encryptedData"]["password"], b"prod") == PLAIN.encode()
+
+
+def test_fails_on_strict_scope_without_namespace(chart: pk.Chart, tmp_path: Path) -> None:
+    pk.SealedSecret(chart, "db", sealing=pk.Sealing(store=tmp_path / "s.yaml"), from_literal={"a": "b"})
+    with pytest.raises(pk.SynthError, match=r"\[test/db\] a strict sealed Secret is bound to its namespace"):
+        chart.to_json()
+
+
+def test_fails_on_a_scope_given_as_str() -> None:
+    with pytest.raises(pk.PodkitTypeError, match=r"use SealingScope.STRICT"):
+        pk.Sealing(scope="strict")  # type: ignore[arg-type]
+
+
+def test_works_in_a_plain_cdk8s_chart(tmp_path: Path) -> None:
+    chart = cdk8s.Testing.chart()
+    store = tmp_path / "s.yaml"
+    secret = pk.SealedSecret(
+        chart, "db", sealing=pk.Sealing(store=store), from_literal={"password": PLAIN}, namespace="prod"
+    )
+    _sealing.seal_app([secret], store_path=store, cert_path=CERT)
+    (doc,) = cdk8s.Testing.synth(chart)
+    assert doc["kind"] == "SealedSecret"
+    assert set(doc["spec"]["encryptedData"]) == {"password"}
