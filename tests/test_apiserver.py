@@ -555,6 +555,17 @@ CATALOGUE: list[Row] = [
         put(("spec", "containers", 0, "image"), "nginx@sha256:abc"),
         "spec.containers[0].image 'nginx@sha256:abc' is not a pullable image reference: the digest after '@' must be 'algorithm:hex' (e.g. 'sha256:' and 64 hex digits)",
     ),
+    # validateInitContainers: probes only on restartable init containers (sidecars)
+    (
+        "init-container-probe",
+        pod,
+        both(
+            drop(("spec", "initContainers", 0, "restartPolicy")),
+            put(("spec", "initContainers", 0, "readinessProbe"), {"tcpSocket": {"port": 9901}}),
+        ),
+        "spec.initContainers[0].readinessProbe is only allowed on init containers with restartPolicy Always "
+        "(sidecars): remove it, or set restartPolicy: Always",
+    ),
     # validatePullPolicy
     (
         "image-pull-policy",

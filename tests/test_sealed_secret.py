@@ -117,3 +117,51 @@ def test_works_in_a_plain_cdk8s_chart(tmp_path: Path) -> None:
     (doc,) = cdk8s.Testing.synth(chart)
     assert doc["kind"] == "SealedSecret"
     assert set(doc["spec"]["encryptedData"]) == {"password"}
+
+
+def test_app_seal_then_synth_needs_no_plaintext(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def build(value: str | None) -> pk.App:
+        app = pk.App(outdir=str(tmp_path / "dist"))
+        chart = pk.Chart(app, "prod", namespace="prod", forbid_inline_secrets=True)
+        pk.SealedSecret(
+            chart,
+            "db",
+            sealing=pk.Sealing(store=tmp_path / "sealed.yaml", cert=CERT),
+            from_environment={"password": "DB_PASSWORD"},
+        )
+        return app
+
+    monkeypatch.setenv("DB_PASSWORD", PLAIN)
+    (report,) = build(PLAIN).seal()
+    assert "password" in str(report) and PLAIN not in str(report)
+    first = (tmp_path / "sealed.yaml").read_text()
+    (again,) = build(PLAIN).seal()  # unchanged value: nothing re-sealed, the file is untouched
+    assert (tmp_path / "sealed.yaml").read_text() == first
+    monkeypatch.delenv("DB_PASSWORD")  # CI: no plaintext at all
+    app = build(None)
+    app.synth()
+    out = (tmp_path / "dist" / "prod.k8s.yaml").read_text()
+    assert "kind: SealedSecret" in out and PLAIN not in out
+    app2 = build(None)
+    app2.synth()
+    assert (tmp_path / "dist" / "prod.k8s.yaml").read_text() == out
+
+
+def test_podkit_seal_mode_runs_app_seal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PODKIT_SEAL", "1")
+    app = pk.App(outdir=str(tmp_path / "dist"))
+    chart = pk.Chart(app, "prod", namespace="prod")
+    pk.SealedSecret(
+        chart, "db", sealing=pk.Sealing(store=tmp_path / "s.yaml", cert=CERT), from_literal={"a": "b"}
+    )
+    app.synth()
+    assert (tmp_path / "s.yaml").exists()
+    assert not (tmp_path / "dist").exists()
+
+
+def test_fails_to_seal_without_a_certificate(tmp_path: Path) -> None:
+    app = pk.App(outdir=str(tmp_path / "dist"))
+    chart = pk.Chart(app, "prod", namespace="prod")
+    pk.SealedSecret(chart, "db", sealing=pk.Sealing(store=tmp_path / "s.yaml"), from_literal={"a": "b"})
+    with pytest.raises(pk.SealingError, match=r"\[prod/db\] no certificate to seal with"):
+        app.seal()

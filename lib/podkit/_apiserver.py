@@ -284,18 +284,12 @@ def _pod_spec(ck: _Check, spec: Mapping[str, Any], where: str, restart: tuple[st
     inits = inits if isinstance(inits, list) else []
     if not containers:
         ck.add(f"{where}.containers is empty: a pod needs at least one container")
-    names: set[str] = set()
-    for c_ in containers:
-        if isinstance(c_, dict) and isinstance(c_.get("name"), str):
-            names.add(c_["name"])
     seen_names: set[str] = set()
     host_ports: dict[tuple[int, str], str] = {}
     for field, items, init in (("initContainers", inits, True), ("containers", containers, False)):
         for i, container in enumerate(items):
             if isinstance(container, dict):
-                _container(
-                    ck, container, f"{where}.{field}[{i}]", init, volumes, seen_names, host_ports, names
-                )
+                _container(ck, container, f"{where}.{field}[{i}]", init, volumes, seen_names, host_ports)
 
     ck.at_least(f"{where}.terminationGracePeriodSeconds", spec.get("terminationGracePeriodSeconds"), 0)
     ck.at_least(f"{where}.activeDeadlineSeconds", spec.get("activeDeadlineSeconds"), 1)
@@ -324,7 +318,6 @@ def _container(
     volumes: Mapping[str, Mapping[str, Any]],
     seen_names: set[str],
     host_ports: dict[tuple[int, str], str],
-    pod_containers: set[str],
 ) -> None:
     name = container.get("name")
     if not isinstance(name, str) or not name:
@@ -359,9 +352,16 @@ def _container(
     _env(ck, container.get("env"), container.get("envFrom"), at)
     _mounts(ck, container.get("volumeMounts"), at, volumes)
     _resources(ck, container.get("resources"), f"{at}.resources")
+    sidecar = init and restart == "Always"
     for probe_field in ("livenessProbe", "readinessProbe", "startupProbe"):
         probe = container.get(probe_field)
-        if isinstance(probe, dict):
+        if init and not sidecar and probe is not None:
+            # an init container runs to completion before the pod is ready: nothing to probe
+            ck.add(
+                f"{at}.{probe_field} is only allowed on init containers with restartPolicy Always "
+                f"(sidecars): remove it, or set restartPolicy: Always"
+            )
+        elif isinstance(probe, dict):
             _probe(ck, probe, f"{at}.{probe_field}", probe_field != "readinessProbe", port_names)
 
 
@@ -496,8 +496,7 @@ def _mounts(ck: _Check, mounts: object, at: str, volumes: Mapping[str, Mapping[s
         if not isinstance(mount_path, str) or not mount_path:
             ck.add(f"{where}.mountPath is missing: set an absolute path such as '/data'")
         else:
-            if not mount_path.startswith("/"):
-                ck.add(f"{where}.mountPath {mount_path!r} must be an absolute path (e.g. '/{mount_path}')")
+            ck.add(c.mount_path_error(f"{where}.mountPath", mount_path))
             if mount_path in paths:
                 ck.add(
                     f"{where}.mountPath {mount_path!r} is already mounted in this container: use another path"

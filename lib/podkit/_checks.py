@@ -176,6 +176,15 @@ def sub_path_error(what: str, value: str) -> str | None:
     )
 
 
+def mount_path_error(what: str, value: str) -> str | None:
+    """``volumeMounts[].mountPath``: an absolute path in the container."""
+    if value.startswith("/"):
+        return None
+    if not value:
+        return f"{what} is empty: set an absolute path such as '/data'"
+    return f"{what} {value!r} must be an absolute path (e.g. '/{value}')"
+
+
 def host_path_error(what: str, value: str) -> str | None:
     """``hostPath.path``: absolute, no '..' element (validatePathNoBacksteps)."""
     if value.startswith("/") and ".." not in value.split("/"):
@@ -442,8 +451,7 @@ def sub_path(path: str, value: object, *, what: str = "sub_path") -> str:
 def mount_path(path: str, value: object, *, what: str = "mount path") -> str:
     """A mount's ``mountPath``: absolute and not empty."""
     text = check_str(path, what, value)
-    if not text.startswith("/"):
-        raise InvalidNameError(path, f"{what} {text!r} must be an absolute path (e.g. '/{text.lstrip('/')}')")
+    _raise_if(path, mount_path_error(what, text))
     return text
 
 

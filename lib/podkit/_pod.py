@@ -15,8 +15,10 @@ pod renders, so one ``Container`` can serve in several pods.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+import ipaddress
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypedDict, TypeVar, Unpack, overload
 
 import constructs
 
@@ -25,6 +27,16 @@ from ._data import KeyedSource
 from ._resource import PodkitResource, mapping_arg
 from .container import Container
 from .errors import DuplicateError, MissingReferenceError, PodkitError, PodkitTypeError, Problem
+from .scheduling import (
+    LabelSelector,
+    NodeAffinity,
+    PodAffinity,
+    Toleration,
+    TopologySpreadConstraint,
+    check_spread,
+    check_tolerations,
+)
+from .security import PodSecurityContext, _check_enum, _check_sequence
 from .volume import Volume
 
 
@@ -37,6 +49,285 @@ class RestartPolicy(enum.Enum):
     ON_FAILURE = "OnFailure"
     #: never restart it
     NEVER = "Never"
+
+
+class DNSPolicy(enum.Enum):
+    """How the pod resolves names (https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/)."""
+
+    #: cluster DNS first, then the node's upstream (Kubernetes' default)
+    CLUSTER_FIRST = "ClusterFirst"
+    #: cluster DNS for a pod with ``host_network=True``
+    CLUSTER_FIRST_WITH_HOST_NET = "ClusterFirstWithHostNet"
+    #: the node's resolver configuration
+    DEFAULT = "Default"
+    #: only what ``dns_config`` says (it must then give a nameserver)
+    NONE = "None"
+
+
+class OSName(enum.Enum):
+    """``spec.os.name``: the OS the pod's containers need; the API server then checks OS-specific fields."""
+
+    LINUX = "linux"
+    WINDOWS = "windows"
+
+
+# Limits of the API server's validateReadinessGates/validatePodDNSConfig.
+_MAX_NAMESERVERS = 3
+_MAX_SEARCHES = 32
+_MAX_SEARCH_CHARS = 2048
+
+
+@dataclass(frozen=True, kw_only=True)
+class DNSConfig:
+    """Extra resolver settings, merged into what ``dns_policy`` generates.
+
+    :param nameservers: up to 3 IP addresses. Default: none added.
+    :param searches: up to 32 search domains. Default: none added.
+    :param options: resolver options, name -> value (``None`` for flags such as ``edns0``).
+    """
+
+    nameservers: Sequence[str] = ()
+    searches: Sequence[str] = ()
+    options: Mapping[str, str | None] | None = None
+
+    def __post_init__(self) -> None:
+        servers = _check_sequence("nameservers", self.nameservers, "nameservers=('1.1.1.1',)")
+        if len(servers) > _MAX_NAMESERVERS:
+            raise PodkitError(
+                "", f"dns_config has {len(servers)} nameservers; the API server allows at most 3"
+            )
+        for server in servers:
+            _ip("dns_config nameserver", server)
+        searches = _check_sequence("searches", self.searches, "searches=('ns1.svc.cluster.local',)")
+        if len(searches) > _MAX_SEARCHES:
+            raise PodkitError(
+                "", f"dns_config has {len(searches)} searches; the API server allows at most 32"
+            )
+        for domain in searches:
+            # a trailing dot (fully qualified) is allowed
+            _checks.dns_subdomain(
+                "", "dns_config search domain", _checks.check_str("", "search", domain).rstrip(".")
+            )
+        if len(" ".join(searches)) > _MAX_SEARCH_CHARS:
+            raise PodkitError(
+                "", "dns_config searches are longer than 2048 characters in total; shorten them"
+            )
+        options = dict(self.options or {})
+        for name, value in options.items():
+            if not isinstance(name, str) or not name:
+                raise PodkitError(
+                    "", f"dns_config option name {name!r} must be a non-empty str, e.g. 'ndots'"
+                )
+            if value is not None and not isinstance(value, str):
+                raise PodkitTypeError(
+                    "", f"dns_config option {name!r} value must be a str or None, got {value!r} (quote it)"
+                )
+        if not servers and not searches and not options:
+            raise PodkitError("", "DNSConfig() sets nothing; give nameservers, searches or options")
+        object.__setattr__(self, "nameservers", servers)
+        object.__setattr__(self, "searches", searches)
+        object.__setattr__(self, "options", options or None)
+
+    def render(self) -> dict[str, Any]:
+        return {
+            "nameservers": list(self.nameservers) or None,
+            "searches": list(self.searches) or None,
+            "options": [{"name": k, "value": v} for k, v in (self.options or {}).items()] or None,
+        }
+
+
+@dataclass(frozen=True)
+class HostAlias:
+    """Lines added to the pod's ``/etc/hosts``: ``HostAlias("10.1.2.3", ("db.local",))``."""
+
+    ip: str
+    hostnames: Sequence[str]
+
+    def __post_init__(self) -> None:
+        _ip("host alias ip", self.ip)
+        names = _check_sequence("hostnames", self.hostnames, "hostnames=('db.local',)")
+        if not names:
+            raise PodkitError("", f"host alias {self.ip!r} has no hostnames; give at least one")
+        for name in names:
+            _checks.dns_subdomain("", "host alias hostname", name)
+        object.__setattr__(self, "hostnames", names)
+
+    def render(self) -> dict[str, Any]:
+        return {"ip": self.ip, "hostnames": list(self.hostnames)}
+
+
+def _ip(what: str, value: object) -> str:
+    text = _checks.check_str("", what, value)
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        raise PodkitError("", f"{what} {text!r} is not an IP address; use e.g. '10.0.0.10'") from None
+    return text
+
+
+class PodFields(TypedDict, total=False):
+    """The opt-in pod settings every pod and controller takes as keyword arguments.
+
+    Each is also a property of the pod (``pod.tolerations = [...]``), validated on assignment;
+    left out, it is not rendered and Kubernetes' default applies.
+    """
+
+    security_context: PodSecurityContext
+    node_affinity: NodeAffinity
+    pod_affinity: PodAffinity
+    pod_anti_affinity: PodAffinity
+    tolerations: Sequence[Toleration]
+    topology_spread_constraints: Sequence[TopologySpreadConstraint]
+    priority_class_name: str
+    scheduler_name: str
+    runtime_class_name: str
+    termination_grace_period_seconds: int
+    image_pull_secrets: Sequence[KeyedSource]
+    host_network: bool
+    host_pid: bool
+    host_ipc: bool
+    dns_policy: DNSPolicy
+    dns_config: DNSConfig
+    host_aliases: Sequence[HostAlias]
+    hostname: str
+    subdomain: str
+    automount_service_account_token: bool
+    share_process_namespace: bool
+    enable_service_links: bool
+    os: OSName
+
+
+_T = TypeVar("_T")
+
+
+class _SpecField(Generic[_T]):
+    """One opt-in ``PodSpec`` field as a validated property.
+
+    ``check`` validates (and may normalize) a value when it is assigned; ``render`` turns it
+    into JSON when the pod renders (late, so objects referenced by it, such as the labels of a
+    pod selected by affinity, are read at synth). Unset fields are not stored: they cost nothing.
+    """
+
+    def __init__(
+        self,
+        key: str,
+        check: Callable[[AbstractPod, str, Any], _T],
+        render: Callable[[_T], Any] = lambda v: v,
+    ) -> None:
+        self.key = key
+        self.check = check
+        self.render = render
+        self.name = key
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> _SpecField[_T]: ...
+    @overload
+    def __get__(self, obj: AbstractPod, objtype: type | None = None) -> _T | None: ...
+    def __get__(self, obj: AbstractPod | None, objtype: type | None = None) -> _T | _SpecField[_T] | None:
+        if obj is None:
+            return self
+        entry = obj._spec_fields.get(self.name)
+        return None if entry is None else entry[1]
+
+    def __set__(self, obj: AbstractPod, value: _T | None) -> None:
+        if value is None:
+            obj._spec_fields.pop(self.name, None)
+            return
+        obj._spec_fields[self.name] = (self, self.check(obj, self.name, value))
+
+
+def _bool(pod: AbstractPod, name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise PodkitTypeError(
+            pod.path, f"{name} must be True, False or None, got {type(value).__name__} {value!r}"
+        )
+    return value
+
+
+def _subdomain(pod: AbstractPod, name: str, value: object) -> str:
+    return _checks.dns_subdomain(pod.path, name, value)
+
+
+def _label(pod: AbstractPod, name: str, value: object) -> str:
+    return _checks.dns_label(pod.path, name, value)
+
+
+def _instance(cls: type[_T], example: str) -> Callable[[AbstractPod, str, Any], _T]:
+    def check(pod: AbstractPod, name: str, value: object) -> _T:
+        if not isinstance(value, cls):
+            raise PodkitTypeError(
+                pod.path,
+                f"{name} must be a {cls.__name__} (e.g. {example}), got {type(value).__name__} {value!r}",
+            )
+        return value
+
+    return check
+
+
+def _member(cls: type[_T]) -> Callable[[AbstractPod, str, Any], _T]:
+    def check(pod: AbstractPod, name: str, value: object) -> _T:
+        try:
+            return _check_enum(name, value, cls)  # type: ignore[type-var]
+        except PodkitTypeError as e:
+            raise PodkitTypeError(pod.path, e.detail) from None
+
+    return check
+
+
+def _grace(pod: AbstractPod, name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PodkitTypeError(
+            pod.path, f"{name} must be an int (seconds), got {type(value).__name__} {value!r}"
+        )
+    if value < 0:
+        raise PodkitError(pod.path, f"{name} {value} is negative; use 0 (kill at once) or more seconds")
+    return value
+
+
+def _tolerations(pod: AbstractPod, name: str, value: object) -> Sequence[Toleration]:
+    return check_tolerations(value)  # type: ignore[arg-type]
+
+
+def _spread(pod: AbstractPod, name: str, value: object) -> Sequence[TopologySpreadConstraint]:
+    return check_spread(value)  # type: ignore[arg-type]
+
+
+def _host_aliases(pod: AbstractPod, name: str, value: object) -> Sequence[HostAlias]:
+    return tuple(sequence_of(pod.path, name, value, HostAlias, "HostAlias('10.0.0.5', ('db.local',))"))
+
+
+def _pull_secrets(pod: AbstractPod, name: str, value: object) -> Sequence[KeyedSource]:
+    from .secret import SecretEnv, SecretType
+
+    secrets = sequence_of(pod.path, name, value, KeyedSource, "SecretEnv.from_name('regcred')")
+    for i, secret in enumerate(secrets):
+        if secret.SOURCE_KIND != "Secret":
+            raise PodkitTypeError(
+                pod.path,
+                f"image_pull_secrets takes Secrets, got {secret.SOURCE_KIND} {secret.path!r}; "
+                f"use a SecretEnv of type DOCKER_CONFIG_JSON or SecretEnv.from_name(...)",
+            )
+        if isinstance(secret, SecretEnv) and secret.type not in (
+            SecretType.DOCKER_CONFIG_JSON,
+            SecretType.DOCKER_CFG,
+        ):
+            raise PodkitError(
+                pod.path,
+                f"image pull secret {secret.path!r} has type {secret.type.value}; the kubelet reads only "
+                f"kubernetes.io/dockerconfigjson (or dockercfg) Secrets: create it with "
+                f"type=SecretType.DOCKER_CONFIG_JSON",
+            )
+        if any(s is secret or s.name == secret.name for s in secrets[:i]):
+            raise DuplicateError(pod.path, f"image pull secret {secret.name!r} is listed twice; list it once")
+        pod._same_chart(secret, "image_pull_secrets")
+    return tuple(secrets)
+
+
+def _render_list(values: Sequence[Any]) -> list[Any] | None:
+    return [v.render() for v in values] or None
 
 
 def sequence_of(path: str, what: str, value: object, item: type, example: str) -> list[Any]:
@@ -67,6 +358,70 @@ class AbstractPod(PodkitResource):
     #: restart policies this kind of pod accepts (Jobs: OnFailure/Never; Deployments: Always)
     _RESTART_POLICIES: tuple[RestartPolicy, ...] = tuple(RestartPolicy)
 
+    # -- opt-in pod settings (PodFields): validated on assignment, rendered only when set ------
+    #: pod-wide security settings (UIDs, fsGroup, seccomp, sysctls); a container's own wins
+    security_context = _SpecField(
+        "securityContext",
+        _instance(PodSecurityContext, "PodSecurityContext(run_as_non_root=True)"),
+        lambda v: v.render(),
+    )
+    #: which nodes the pod may / would rather run on
+    node_affinity = _SpecField(
+        "affinity.nodeAffinity", _instance(NodeAffinity, "NodeAffinity(required=[...])"), lambda v: v.render()
+    )
+    #: run near pods matching these terms
+    pod_affinity = _SpecField(
+        "affinity.podAffinity", _instance(PodAffinity, "PodAffinity(required=[...])"), lambda v: v.render()
+    )
+    #: run away from pods matching these terms (e.g. one replica per node)
+    pod_anti_affinity = _SpecField(
+        "affinity.podAntiAffinity",
+        _instance(PodAffinity, "PodAffinity(preferred=[...])"),
+        lambda v: v.render(),
+    )
+    #: taints the pod tolerates
+    tolerations = _SpecField("tolerations", _tolerations, _render_list)
+    #: how replicas spread over nodes/zones
+    topology_spread_constraints = _SpecField("topologySpreadConstraints", _spread, _render_list)
+    #: a PriorityClass name (preemption order)
+    priority_class_name = _SpecField("priorityClassName", _subdomain)
+    #: the scheduler that places the pod. Default: ``default-scheduler``
+    scheduler_name = _SpecField("schedulerName", _subdomain)
+    #: a RuntimeClass name (gVisor, Kata, a GPU runtime)
+    runtime_class_name = _SpecField("runtimeClassName", _subdomain)
+    #: seconds between SIGTERM and SIGKILL. Default: Kubernetes' 30
+    termination_grace_period_seconds = _SpecField("terminationGracePeriodSeconds", _grace)
+    #: registry credentials: ``SecretEnv`` of type DOCKER_CONFIG_JSON, or ``SecretEnv.from_name(...)``
+    image_pull_secrets = _SpecField(
+        "imagePullSecrets", _pull_secrets, lambda secrets: [{"name": s.name} for s in secrets]
+    )
+    #: use the node's network namespace
+    host_network = _SpecField("hostNetwork", _bool)
+    #: use the node's PID namespace
+    host_pid = _SpecField("hostPID", _bool)
+    #: use the node's IPC namespace
+    host_ipc = _SpecField("hostIPC", _bool)
+    #: name resolution policy. Default: Kubernetes' ClusterFirst
+    dns_policy = _SpecField("dnsPolicy", _member(DNSPolicy), lambda v: v.value)
+    #: extra resolver settings
+    dns_config = _SpecField(
+        "dnsConfig", _instance(DNSConfig, "DNSConfig(nameservers=('1.1.1.1',))"), lambda v: v.render()
+    )
+    #: extra ``/etc/hosts`` lines
+    host_aliases = _SpecField("hostAliases", _host_aliases, _render_list)
+    #: the pod's hostname. Default: its name
+    hostname = _SpecField("hostname", _label)
+    #: with ``hostname``, gives the pod a DNS name under a headless Service of this name
+    subdomain = _SpecField("subdomain", _label)
+    #: mount the service account token. Default: the service account's setting (true)
+    automount_service_account_token = _SpecField("automountServiceAccountToken", _bool)
+    #: containers see each other's processes (signals, debugging)
+    share_process_namespace = _SpecField("shareProcessNamespace", _bool)
+    #: env vars for every Service of the namespace. Default: Kubernetes' true
+    enable_service_links = _SpecField("enableServiceLinks", _bool)
+    #: the OS the containers need; the API server then refuses fields of the other OS
+    os = _SpecField("os", _member(OSName), lambda v: {"name": v.value})
+
     def __init__(
         self,
         scope: constructs.Construct,
@@ -84,8 +439,17 @@ class AbstractPod(PodkitResource):
         annotations: Mapping[str, str] | None = None,
         name: str | None = None,
         namespace: str | None = None,
+        **fields: Unpack[PodFields],
     ) -> None:
         super().__init__(scope, id, name=name, labels=labels, annotations=annotations, namespace=namespace)
+        self._spec_fields: dict[str, tuple[_SpecField[Any], Any]] = {}
+        for key, value in fields.items():
+            if key not in PodFields.__annotations__:
+                raise PodkitTypeError(self.path, f"unexpected keyword argument {key!r}")
+            setattr(self, key, value)
+        if fields:
+            for message in self._field_conflicts():
+                raise PodkitError(self.path, message)
         self._set_restart_policy(restart_policy)
         self._node_selector = {
             _checks.label_key(self.path, k, what="node_selector key"): _checks.label_value(self.path, k, v)
@@ -270,10 +634,12 @@ class AbstractPod(PodkitResource):
         containers: Iterable[Container] | None = None,
         read_only: bool = False,
         sub_path: str | None = None,
+        sub_path_expr: str | None = None,
     ) -> None:
         """Mount ``volume`` at ``at`` in several containers at once, adding it to the pod.
 
         :param containers: default: the main container and the regular sidecars.
+        :param sub_path_expr: a sub path with ``$(VAR)`` expanded from each container's env.
         """
         targets = (
             sequence_of(self.path, "containers", containers, Container, "container")
@@ -287,7 +653,7 @@ class AbstractPod(PodkitResource):
                 )
         self.add_volume(volume)
         for c in targets:
-            c.mount(volume, at=at, read_only=read_only, sub_path=sub_path)
+            c.mount(volume, at=at, read_only=read_only, sub_path=sub_path, sub_path_expr=sub_path_expr)
 
     @property
     def node_selector(self) -> dict[str, str]:
@@ -305,8 +671,126 @@ class AbstractPod(PodkitResource):
                 out.append(v.source)
         return out
 
+    # -- checks across settings ------------------------------------------------------------------
+    def _field_conflicts(self) -> list[str]:
+        """Settings the API server refuses together (checked at construction and again at synth,
+        since each can be changed on its own later)."""
+        f = self._spec_fields
+        if not f:
+            return []
+        out = []
+        if self.host_pid and self.share_process_namespace:
+            out.append(
+                "host_pid=True and share_process_namespace=True cannot both be set (API server rule); keep one"
+            )
+        if self.dns_policy is DNSPolicy.NONE and (self.dns_config is None or not self.dns_config.nameservers):
+            out.append(
+                "dns_policy=DNSPolicy.NONE needs dns_config with at least one nameserver (the pod would have "
+                "no resolver); add dns_config=DNSConfig(nameservers=(...,)) or use another policy"
+            )
+        if self.os is OSName.WINDOWS:
+            sc = self.security_context
+            linux_only = [
+                n for n in ("host_pid", "host_ipc", "share_process_namespace") if getattr(self, n) is True
+            ]
+            if sc is not None:
+                linux_only += [
+                    f"security_context.{n}"
+                    for n in (
+                        "run_as_user",
+                        "run_as_group",
+                        "fs_group",
+                        "fs_group_change_policy",
+                        "seccomp_profile",
+                        "app_armor_profile",
+                        "se_linux_options",
+                    )
+                    if getattr(sc, n) is not None
+                ]
+                linux_only += [
+                    f"security_context.{n}" for n in ("supplemental_groups", "sysctls") if getattr(sc, n)
+                ]
+            if linux_only:
+                out.append(
+                    f"os=OSName.WINDOWS forbids Linux-only settings: {', '.join(linux_only)}; "
+                    f"remove them or use OSName.LINUX"
+                )
+        return out
+
+    def _spec_problems(self, problems: list[Problem]) -> None:
+        """Synth-time checks of the opt-in settings against the containers as they are now."""
+        problems.extend(self._problem(m, rule="apiserver") for m in self._field_conflicts())
+        grace = self.termination_grace_period_seconds
+        limit = 30 if grace is None else grace
+        for c in self.containers:
+            lifecycle = c.lifecycle
+            sleep = lifecycle.pre_stop.sleep_seconds if lifecycle and lifecycle.pre_stop else None
+            if sleep is not None and sleep > limit:
+                problems.append(
+                    self._problem(
+                        f"container {c.name!r} pre_stop sleeps {sleep}s, longer than the termination grace period "
+                        f"({limit}s{'' if grace is not None else ', the default'}); the API server rejects it",
+                        f"set termination_grace_period_seconds >= {sleep} or sleep less",
+                        "apiserver",
+                    )
+                )
+            if self.os is OSName.WINDOWS and c.security_context is not None:
+                sc = c.security_context
+                bad = [
+                    n
+                    for n in (
+                        "run_as_user",
+                        "run_as_group",
+                        "read_only_root_filesystem",
+                        "allow_privilege_escalation",
+                        "privileged",
+                        "capabilities",
+                        "seccomp_profile",
+                        "app_armor_profile",
+                        "proc_mount",
+                        "se_linux_options",
+                    )
+                    if getattr(sc, n) is not None
+                ]
+                if bad:
+                    problems.append(
+                        self._problem(
+                            f"container {c.name!r} sets Linux-only security_context fields ({', '.join(bad)}) "
+                            f"in a pod with os=OSName.WINDOWS; the API server rejects them",
+                            "remove them or use OSName.LINUX",
+                            "apiserver",
+                        )
+                    )
+            if self.host_network:
+                for port in c.ports:
+                    if port.host_port is not None and port.host_port != port.number:
+                        problems.append(
+                            self._problem(
+                                f"container {c.name!r} port {port.number} has host_port {port.host_port}; with "
+                                f"host_network=True the API server requires them to be equal",
+                                f"drop host_port or set it to {port.number}",
+                                "apiserver",
+                            )
+                        )
+        selectors: list[LabelSelector] = []
+        for affinity in (self.pod_affinity, self.pod_anti_affinity):
+            if affinity is not None:
+                selectors.extend(affinity.selectors())
+        selectors.extend(c.selector for c in self.topology_spread_constraints or ())
+        for selector in selectors:
+            if selector.target is not None and not selector.match_labels():
+                problems.append(
+                    self._problem(
+                        f"a label selector refers to {selector.target!r}, which has no labels to select it by "
+                        f"(the selector would match every pod)",
+                        "give it labels, or use LabelSelector(match_labels={...})",
+                    )
+                )
+
     # -- synth -------------------------------------------------------------------------------
     def _check(self, problems: list[Problem]) -> None:
+        if self._spec_fields:
+            self._spec_problems(problems)
         # containers are values that may have changed since they joined: check them again
         for c in self.containers:
             where = f"{self.path}: container {c.name!r}"
@@ -328,6 +812,16 @@ class AbstractPod(PodkitResource):
 
     def render_pod_spec(self) -> dict[str, Any]:
         """The ``PodSpec`` (with ``None`` for unset fields; the render path drops them)."""
+        spec = self._render_core()
+        for field, value in self._spec_fields.values():
+            key, _, inner = field.key.partition(".")
+            if inner:  # the three kinds of affinity share one 'affinity' object
+                spec.setdefault(key, {})[inner] = field.render(value)
+            else:
+                spec[key] = field.render(value)
+        return spec
+
+    def _render_core(self) -> dict[str, Any]:
         return {
             "containers": [c.render() for c in self._containers],
             "initContainers": [

@@ -21,7 +21,12 @@ from typing import Any
 import cdk8s
 
 from . import _gc, _yaml
-from .errors import PodkitError, PodkitTypeError, Problem, SynthError
+from .chart import Chart
+from .errors import PodkitError, PodkitTypeError, Problem, SealingError, SynthError
+
+#: set by ``podkit seal``: ``App.synth()`` seals instead of writing (``force`` re-seals all)
+SEAL_ENV = "PODKIT_SEAL"
+SEAL_CERT_ENV = "PODKIT_SEAL_CERT"
 
 
 class App(cdk8s.App):
@@ -86,14 +91,53 @@ class App(cdk8s.App):
         return layout(rendered, self.yaml_output_type, self.output_file_extension, indexed=indexed)
 
     def synth(self) -> None:
-        """Synthesize every chart into ``outdir``: all of it or nothing (see ``_output.py``)."""
+        """Synthesize every chart into ``outdir``: all of it or nothing (see ``_output.py``).
+
+        Run by ``podkit seal`` (``PODKIT_SEAL`` set), it seals instead: see :meth:`seal`.
+        """
         from . import _output
+
+        if os.environ.get(SEAL_ENV):
+            cert = os.environ.get(SEAL_CERT_ENV) or None
+            for report in self.seal(cert=cert, force=os.environ.get(SEAL_ENV) == "force"):
+                print(report)
+            return
 
         try:
             files = {name: to_yaml(docs) for name, docs in self.synth_documents().items()}
             _output.write_planned(self._output_plan, files)
         finally:
             _gc.restore(freeze_at_exit=True)
+
+    def seal(self, *, cert: str | os.PathLike[str] | None = None, force: bool = False) -> list[Any]:
+        """Seal every ``SealedSecret`` of the app into its store (what ``podkit seal`` runs).
+
+        Reads the plaintext sources (files, literals, environment) here, never at synth. A value
+        is re-sealed only when new, changed, sealed with another certificate, or ``force``.
+
+        :param cert: the controller's certificate. Default: each Secret's ``Sealing.cert``.
+        :returns: one report per store file.
+        """
+        from . import _sealing
+        from .sealed_secret import SealedSecret
+
+        by_store: dict[str, tuple[str | os.PathLike[str] | None, list[SealedSecret]]] = {}
+        for chart in self.charts:
+            for obj in chart.node.find_all() if not isinstance(chart, Chart) else chart.podkit_objects:
+                if isinstance(obj, SealedSecret):
+                    key = str(obj.store_path)
+                    chosen = cert if cert is not None else obj.sealing.cert
+                    _, items = by_store.setdefault(key, (chosen, []))
+                    items.append(obj)
+        reports = []
+        for store, (chosen, secrets) in by_store.items():
+            if chosen is None:
+                raise SealingError(
+                    secrets[0].path,
+                    "no certificate to seal with: set Sealing(cert=...) or run `podkit seal --cert PATH`",
+                )
+            reports.append(_sealing.seal_app(secrets, store_path=store, cert_path=chosen, force=force))
+        return reports
 
     def synth_yaml(self) -> str:
         """All charts' objects as one multi-document YAML string (nothing is written)."""

