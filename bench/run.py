@@ -22,12 +22,18 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-IMPLS = ["cdk8s-plus", "l1", "podkit", "pyyaml"]
+IMPLS = ["cdk8s-plus", "l1", "podkit", "pyyaml", "cdk8s-plus-deployment", "podkit-deployment"]
+# each implementation is compared with the cdk8s-plus variant that builds the same objects
+BASE = {impl: "cdk8s-plus-deployment" if impl.endswith("-deployment") else "cdk8s-plus" for impl in IMPLS}
+# objects per unit: the Deployment variants add a Service
+PER_UNIT = {impl: 4 if impl.endswith("-deployment") else 3 for impl in IMPLS}
 LABELS = {
     "cdk8s-plus": "cdk8s-plus-33 (Python)",
     "l1": "cdk8s L1 classes, imports/k8s (Python)",
     "podkit": "podkit (Python)",
     "pyyaml": "plain dicts + PyYAML (floor)",
+    "cdk8s-plus-deployment": "cdk8s-plus-33 Deployment + Service",
+    "podkit-deployment": "podkit Deployment + Service",
 }
 
 
@@ -123,13 +129,13 @@ def main() -> None:
     print(header)
     print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
     for units in args.sizes:
-        base = results.get(("cdk8s-plus", units))
         for impl in args.impls:
+            base = results.get((BASE[impl], units))
             wall, peak = results[(impl, units)]
             ratio = f"{wall / base[0]:.3f}" if base else "-"
             mem_ratio = f"{peak / base[1]:.2f}" if base else "-"
             print(
-                f"| {LABELS[impl]:<40} | {units:>5} | {units * 3:>7} | {wall:>7.2f} | {ratio:>6} | {peak:>8.0f} | {mem_ratio:>9} |"
+                f"| {LABELS[impl]:<40} | {units:>5} | {units * PER_UNIT[impl]:>7} | {wall:>7.2f} | {ratio:>6} | {peak:>8.0f} | {mem_ratio:>9} |"
             )
     if ("podkit", 1000) in results and ("podkit", 3000) in results:
         growth = results[("podkit", 3000)][0] / results[("podkit", 1000)][0]

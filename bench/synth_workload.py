@@ -20,6 +20,64 @@ INIT_ARGS = ["clone", "--depth=1", "https://example.com/repo.git", "/tmp/repo"]
 SHIP_CMD = ["sh", "-c", "tail -F /var/log/app/*.log"]
 
 
+def _podkit_unit(pk, chart, i: int, deployment: bool):  # type: ignore[no-untyped-def]
+    """One unit: the ConfigMap, the Secret and the pod (as a Pod, or as a Deployment + Service)."""
+    unit = f"unit-{i}"
+    cfg = pk.ConfigFromMap(
+        chart,
+        f"{unit}-cfg",
+        from_literal={"log_level": "info", "feature_x": "on", "greeting": f"hello from unit {i}"},
+    )
+    sec = pk.SecretEnv(chart, f"{unit}-sec", from_literal={"username": "admin", "password": f"s3cr3t-{i}"})
+    shared = pk.Volume.empty_dir("shared")
+    main = pk.Container(
+        name="main",
+        image="nginx:1.14.2",
+        ports=[80],
+        liveness=pk.Probe.http_get("/live", port=80),
+        readiness=pk.Probe.http_get("/ready", port=80),
+        resources=pk.Resources(
+            cpu_request="250m", memory_request="64Mi", cpu_limit="500m", memory_limit="128Mi"
+        ),
+        env={
+            "LOG_LEVEL": cfg.value("log_level"),
+            "POD_NAME": pk.EnvValue.from_field(pk.PodField.POD_NAME),
+            "POD_IP": pk.EnvValue.from_field(pk.PodField.POD_IP),
+        },
+        env_from=[sec],
+    )
+    shipper = pk.Container(name="log-shipper", image="busybox:1.36", command=SHIP_CMD)
+    init = [pk.Container(name="init-git", image="alpine/git:2.45.2", args=INIT_ARGS)]
+    if deployment:
+        from podkit.workloads import Deployment
+
+        pod = Deployment(
+            chart,
+            unit,
+            main=main,
+            sidecars=[shipper],
+            init_containers=init,
+            pod_labels={"app": "bench", "unit": unit},
+            node_selector={"disktype": "ssd"},
+        )
+    else:
+        pod = pk.SidecarPod(
+            chart,
+            unit,
+            main=main,
+            sidecars=[shipper],
+            init_containers=init,
+            labels={"app": "bench", "unit": unit},
+            run_label=False,
+            node_selector={"disktype": "ssd"},
+            restart_policy=pk.RestartPolicy.ALWAYS,
+        )
+    pod.mount(shared, at="/var/log/app", containers=[main])
+    pod.mount(shared, at="/var/log/app", containers=[shipper], read_only=True)
+    if deployment:
+        pod.expose()
+
+
 def run_podkit(units: int, outdir: str) -> None:
     """podkit, written the way the README tells users to write it."""
     import podkit as pk
@@ -27,46 +85,18 @@ def run_podkit(units: int, outdir: str) -> None:
     app = pk.App(outdir=outdir)
     chart = pk.Chart(app, "bench")
     for i in range(units):
-        unit = f"unit-{i}"
-        cfg = pk.ConfigFromMap(
-            chart,
-            f"{unit}-cfg",
-            from_literal={"log_level": "info", "feature_x": "on", "greeting": f"hello from unit {i}"},
-        )
-        sec = pk.SecretEnv(
-            chart, f"{unit}-sec", from_literal={"username": "admin", "password": f"s3cr3t-{i}"}
-        )
-        shared = pk.Volume.empty_dir("shared")
-        main = pk.Container(
-            name="main",
-            image="nginx:1.14.2",
-            ports=[80],
-            liveness=pk.Probe.http_get("/live", port=80),
-            readiness=pk.Probe.http_get("/ready", port=80),
-            resources=pk.Resources(
-                cpu_request="250m", memory_request="64Mi", cpu_limit="500m", memory_limit="128Mi"
-            ),
-            env={
-                "LOG_LEVEL": cfg.value("log_level"),
-                "POD_NAME": pk.EnvValue.from_field(pk.PodField.POD_NAME),
-                "POD_IP": pk.EnvValue.from_field(pk.PodField.POD_IP),
-            },
-            env_from=[sec],
-        )
-        shipper = pk.Container(name="log-shipper", image="busybox:1.36", command=SHIP_CMD)
-        pod = pk.SidecarPod(
-            chart,
-            unit,
-            main=main,
-            sidecars=[shipper],
-            init_containers=[pk.Container(name="init-git", image="alpine/git:2.45.2", args=INIT_ARGS)],
-            labels={"app": "bench", "unit": unit},
-            run_label=False,
-            node_selector={"disktype": "ssd"},
-            restart_policy=pk.RestartPolicy.ALWAYS,
-        )
-        pod.mount(shared, at="/var/log/app", containers=[main])
-        pod.mount(shared, at="/var/log/app", containers=[shipper], read_only=True)
+        _podkit_unit(pk, chart, i, deployment=False)
+    app.synth()
+
+
+def run_podkit_deployment(units: int, outdir: str) -> None:
+    """The same pod as a podkit Deployment behind a Service (``expose()``): 4 objects a unit."""
+    import podkit as pk
+
+    app = pk.App(outdir=outdir)
+    chart = pk.Chart(app, "bench")
+    for i in range(units):
+        _podkit_unit(pk, chart, i, deployment=True)
     app.synth()
 
 
@@ -169,6 +199,62 @@ def run_l1(units: int, outdir: str) -> None:
     app.synth()
 
 
+def _cdk8s_plus_unit(cdk8s, kplus, chart, i: int, deployment: bool):  # type: ignore[no-untyped-def]
+    unit = f"unit-{i}"
+    cfg = kplus.ConfigMap(
+        chart,
+        f"{unit}-cfg",
+        metadata=cdk8s.ApiObjectMetadata(name=f"{unit}-cfg"),
+        data={"log_level": "info", "feature_x": "on", "greeting": f"hello from unit {i}"},
+    )
+    sec = kplus.Secret(
+        chart,
+        f"{unit}-sec",
+        metadata=cdk8s.ApiObjectMetadata(name=f"{unit}-sec"),
+        string_data={"username": "admin", "password": f"s3cr3t-{i}"},
+    )
+    shared = kplus.Volume.from_empty_dir(chart, f"{unit}-shared", "shared")
+    if deployment:
+        pod = kplus.Deployment(
+            chart,
+            unit,
+            metadata=cdk8s.ApiObjectMetadata(name=unit),
+            pod_metadata=cdk8s.ApiObjectMetadata(labels={"app": "bench", "unit": unit}),
+            volumes=[shared],
+        )
+    else:
+        pod = kplus.Pod(
+            chart,
+            unit,
+            metadata=cdk8s.ApiObjectMetadata(name=unit, labels={"app": "bench", "unit": unit}),
+            restart_policy=kplus.RestartPolicy.ALWAYS,
+            volumes=[shared],
+        )
+    pod.add_init_container(name="init-git", image="alpine/git:2.45.2", args=INIT_ARGS)
+    main = pod.add_container(
+        name="main",
+        image="nginx:1.14.2",
+        port_number=80,
+        liveness=kplus.Probe.from_http_get("/live", port=80),
+        readiness=kplus.Probe.from_http_get("/ready", port=80),
+        resources=kplus.ContainerResources(
+            cpu=kplus.CpuResources(request=kplus.Cpu.millis(250), limit=kplus.Cpu.millis(500)),
+            memory=kplus.MemoryResources(request=cdk8s.Size.mebibytes(64), limit=cdk8s.Size.mebibytes(128)),
+        ),
+    )
+    main.env.add_variable("LOG_LEVEL", kplus.EnvValue.from_config_map(cfg, "log_level"))
+    main.env.add_variable("POD_NAME", kplus.EnvValue.from_field_ref(kplus.EnvFieldPaths.POD_NAME))
+    main.env.add_variable("POD_IP", kplus.EnvValue.from_field_ref(kplus.EnvFieldPaths.POD_IP))
+    main.env.copy_from(kplus.Env.from_secret(sec))
+    main.mount("/var/log/app", shared)
+    ship = pod.add_container(name="log-shipper", image="busybox:1.36", command=SHIP_CMD)
+    ship.mount("/var/log/app", shared, read_only=True)
+    where = "/spec/template/spec/nodeSelector" if deployment else "/spec/nodeSelector"
+    cdk8s.ApiObject.of(pod).add_json_patch(cdk8s.JsonPatch.add(where, {"disktype": "ssd"}))
+    if deployment:
+        pod.expose_via_service(name=unit)
+
+
 def run_cdk8s_plus(units: int, outdir: str) -> None:
     """cdk8s-plus-33, plus the JSON patch it needs for nodeSelector (it has none)."""
     import cdk8s
@@ -177,49 +263,19 @@ def run_cdk8s_plus(units: int, outdir: str) -> None:
     app = cdk8s.App(outdir=outdir)
     chart = cdk8s.Chart(app, "bench", disable_resource_name_hashes=True)
     for i in range(units):
-        unit = f"unit-{i}"
-        cfg = kplus.ConfigMap(
-            chart,
-            f"{unit}-cfg",
-            metadata=cdk8s.ApiObjectMetadata(name=f"{unit}-cfg"),
-            data={"log_level": "info", "feature_x": "on", "greeting": f"hello from unit {i}"},
-        )
-        sec = kplus.Secret(
-            chart,
-            f"{unit}-sec",
-            metadata=cdk8s.ApiObjectMetadata(name=f"{unit}-sec"),
-            string_data={"username": "admin", "password": f"s3cr3t-{i}"},
-        )
-        shared = kplus.Volume.from_empty_dir(chart, f"{unit}-shared", "shared")
-        pod = kplus.Pod(
-            chart,
-            unit,
-            metadata=cdk8s.ApiObjectMetadata(name=unit, labels={"app": "bench", "unit": unit}),
-            restart_policy=kplus.RestartPolicy.ALWAYS,
-            volumes=[shared],
-        )
-        pod.add_init_container(name="init-git", image="alpine/git:2.45.2", args=INIT_ARGS)
-        main = pod.add_container(
-            name="main",
-            image="nginx:1.14.2",
-            port_number=80,
-            liveness=kplus.Probe.from_http_get("/live", port=80),
-            readiness=kplus.Probe.from_http_get("/ready", port=80),
-            resources=kplus.ContainerResources(
-                cpu=kplus.CpuResources(request=kplus.Cpu.millis(250), limit=kplus.Cpu.millis(500)),
-                memory=kplus.MemoryResources(
-                    request=cdk8s.Size.mebibytes(64), limit=cdk8s.Size.mebibytes(128)
-                ),
-            ),
-        )
-        main.env.add_variable("LOG_LEVEL", kplus.EnvValue.from_config_map(cfg, "log_level"))
-        main.env.add_variable("POD_NAME", kplus.EnvValue.from_field_ref(kplus.EnvFieldPaths.POD_NAME))
-        main.env.add_variable("POD_IP", kplus.EnvValue.from_field_ref(kplus.EnvFieldPaths.POD_IP))
-        main.env.copy_from(kplus.Env.from_secret(sec))
-        main.mount("/var/log/app", shared)
-        ship = pod.add_container(name="log-shipper", image="busybox:1.36", command=SHIP_CMD)
-        ship.mount("/var/log/app", shared, read_only=True)
-        cdk8s.ApiObject.of(pod).add_json_patch(cdk8s.JsonPatch.add("/spec/nodeSelector", {"disktype": "ssd"}))
+        _cdk8s_plus_unit(cdk8s, kplus, chart, i, deployment=False)
+    app.synth()
+
+
+def run_cdk8s_plus_deployment(units: int, outdir: str) -> None:
+    """cdk8s-plus-33's Deployment + ``expose_via_service``, the same pod: 4 objects a unit."""
+    import cdk8s
+    import cdk8s_plus_33 as kplus
+
+    app = cdk8s.App(outdir=outdir)
+    chart = cdk8s.Chart(app, "bench", disable_resource_name_hashes=True)
+    for i in range(units):
+        _cdk8s_plus_unit(cdk8s, kplus, chart, i, deployment=True)
     app.synth()
 
 
@@ -306,7 +362,14 @@ def run_pyyaml(units: int, outdir: str) -> None:
         yaml.dump_all(docs, f, Dumper=dumper, sort_keys=False)
 
 
-IMPLS = {"podkit": run_podkit, "cdk8s-plus": run_cdk8s_plus, "l1": run_l1, "pyyaml": run_pyyaml}
+IMPLS = {
+    "podkit": run_podkit,
+    "cdk8s-plus": run_cdk8s_plus,
+    "l1": run_l1,
+    "pyyaml": run_pyyaml,
+    "podkit-deployment": run_podkit_deployment,
+    "cdk8s-plus-deployment": run_cdk8s_plus_deployment,
+}
 
 
 def main() -> None:

@@ -248,3 +248,80 @@ def test_typed_secrets_match_kubectl(
     (got,) = synth(chart)
     assert got["type"] == expected["type"] == type_name
     assert got["data"] == expected["data"]
+
+
+# -- typed factories: SecretEnv.tls / SecretEnv.docker_registry vs kubectl create secret ----------
+def _kubectl_secret(args: list[str]) -> dict[str, Any]:
+    out = subprocess.run(
+        [str(KUBECTL), "create", "secret", *args, "--dry-run=client", "-o", "json"],
+        capture_output=True,
+        check=True,
+    )
+    doc: dict[str, Any] = json.loads(out.stdout)
+    return doc
+
+
+def test_tls_factory_same_as_kubectl(tmp_path: Path, chart: pk.Chart) -> None:
+    from tests.test_namespace import write_tls
+
+    cert, key = write_tls(tmp_path)
+    expected = _kubectl_secret(["tls", "site", f"--cert={cert}", f"--key={key}"])
+    pk.SecretEnv.tls(chart, "site", cert_file=cert, key_file=key)
+    (got,) = synth(chart)
+    assert (got["type"], got["data"]) == (expected["type"], expected["data"])
+
+
+def test_tls_factory_refuses_what_kubectl_refuses(tmp_path: Path, chart: pk.Chart) -> None:
+    from tests.test_namespace import write_tls
+
+    cert, _ = write_tls(tmp_path, "a.example")
+    _, other_key = write_tls(tmp_path, "b.example")
+    (tmp_path / "empty.pem").write_bytes(b"no pem here\n")
+    for cert_file, key_file in (
+        (cert, other_key),
+        (tmp_path / "empty.pem", other_key),
+        (tmp_path / "nope", other_key),
+    ):
+        run = subprocess.run(
+            [
+                str(KUBECTL),
+                "create",
+                "secret",
+                "tls",
+                "x",
+                f"--cert={cert_file}",
+                f"--key={key_file}",
+                "--dry-run=client",
+            ],
+            capture_output=True,
+        )
+        assert run.returncode != 0
+        with pytest.raises(pk.PodkitError):
+            pk.SecretEnv.tls(chart, "x", cert_file=cert_file, key_file=key_file)
+
+
+@pytest.mark.parametrize(
+    ("server", "email"),
+    [(None, None), ("ghcr.io", "dev@example.com"), ("https://r.example/v2/", None)],
+    ids=["docker-hub", "with-email", "custom-server"],
+)
+def test_docker_registry_factory_same_as_kubectl(
+    server: str | None, email: str | None, chart: pk.Chart
+) -> None:
+    args = ["docker-registry", "regcred", "--docker-username=bot", "--docker-password=p<a>&ss"]
+    args += [f"--docker-server={server}"] if server else []
+    args += [f"--docker-email={email}"] if email else []
+    expected = _kubectl_secret(args)
+    kw: dict[str, Any] = {"server": server} if server else {}
+    pk.SecretEnv.docker_registry(chart, "regcred", username="bot", password="p<a>&ss", email=email, **kw)
+    (got,) = synth(chart)
+    assert (got["type"], got["data"]) == (expected["type"], expected["data"])
+
+
+def test_docker_registry_config_file_same_as_kubectl(tmp_path: Path, chart: pk.Chart) -> None:
+    config = tmp_path / "config.json"
+    config.write_bytes(b'{"auths": {"r.io": {"auth": "eDp5"}}}\n')
+    expected = _kubectl_secret(["docker-registry", "regcred", f"--from-file=.dockerconfigjson={config}"])
+    pk.SecretEnv.docker_registry(chart, "regcred", config_file=config)
+    (got,) = synth(chart)
+    assert (got["type"], got["data"]) == (expected["type"], expected["data"])

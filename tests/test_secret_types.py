@@ -592,3 +592,9 @@ def test_fails_docker_registry_lone_surrogate() -> None:
         docker_registry_data(
             PATH, server=DOCKER_HUB_SERVER, username="u", password="p\udcff", email=None, config_file=None
         )
+
+
+def test_secret_module_default_server_is_kubectls() -> None:
+    from podkit import _secret_types, secret
+
+    assert secret.DOCKER_HUB_SERVER == _secret_types.DOCKER_HUB_SERVER

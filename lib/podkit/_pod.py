@@ -622,8 +622,8 @@ class AbstractPod(PodkitResource):
                 raise DuplicateError(
                     self.path, f"two different volumes are named {volume.name!r}; give each a unique name"
                 )
-        if volume.source is not None:
-            self._same_chart(volume.source, f"volume {volume.name!r}")
+        for source in volume.sources():
+            self._same_chart(source, f"volume {volume.name!r}")
         self._volumes.append(volume)
 
     def mount(
@@ -667,8 +667,9 @@ class AbstractPod(PodkitResource):
                 if not any(source is s for s in out):
                     out.append(source)
         for v in self._volumes:
-            if v.source is not None and not any(v.source is s for s in out):
-                out.append(v.source)
+            for source in v.sources():
+                if not any(source is s for s in out):
+                    out.append(source)
         return out
 
     # -- checks across settings ------------------------------------------------------------------
@@ -722,6 +723,8 @@ class AbstractPod(PodkitResource):
         problems.extend(self._problem(m, rule="apiserver") for m in self._field_conflicts())
         grace = self.termination_grace_period_seconds
         limit = 30 if grace is None else grace
+        windows = self.os is OSName.WINDOWS
+        host_network = self.host_network
         for c in self.containers:
             lifecycle = c.lifecycle
             sleep = lifecycle.pre_stop.sleep_seconds if lifecycle and lifecycle.pre_stop else None
@@ -734,7 +737,7 @@ class AbstractPod(PodkitResource):
                         "apiserver",
                     )
                 )
-            if self.os is OSName.WINDOWS and c.security_context is not None:
+            if windows and c.security_context is not None:
                 sc = c.security_context
                 bad = [
                     n
@@ -761,7 +764,7 @@ class AbstractPod(PodkitResource):
                             "apiserver",
                         )
                     )
-            if self.host_network:
+            if host_network:
                 for port in c.ports:
                     if port.host_port is not None and port.host_port != port.number:
                         problems.append(
@@ -772,6 +775,8 @@ class AbstractPod(PodkitResource):
                                 "apiserver",
                             )
                         )
+        if not self._spec_fields:
+            return
         selectors: list[LabelSelector] = []
         for affinity in (self.pod_affinity, self.pod_anti_affinity):
             if affinity is not None:
@@ -789,8 +794,7 @@ class AbstractPod(PodkitResource):
 
     # -- synth -------------------------------------------------------------------------------
     def _check(self, problems: list[Problem]) -> None:
-        if self._spec_fields:
-            self._spec_problems(problems)
+        self._spec_problems(problems)
         # containers are values that may have changed since they joined: check them again
         for c in self.containers:
             where = f"{self.path}: container {c.name!r}"
@@ -804,11 +808,10 @@ class AbstractPod(PodkitResource):
         for i, c in enumerate(running):
             problems.extend(self._problem(m) for m in self._port_conflicts(c, running[:i]))
         for v in self._volumes:
-            if v.source is not None:
-                for key in v.referenced_keys():
-                    missing = v.source._missing_key_problem(key, f"{self.path}: volume {v.name!r}")
-                    if missing:
-                        problems.append(missing)
+            for source, key in v.key_references():
+                missing = source._missing_key_problem(key, f"{self.path}: volume {v.name!r}")
+                if missing:
+                    problems.append(missing)
 
     def render_pod_spec(self) -> dict[str, Any]:
         """The ``PodSpec`` (with ``None`` for unset fields; the render path drops them)."""

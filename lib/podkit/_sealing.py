@@ -39,12 +39,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, padding, rsa
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 from .errors import Problem, SealingError
 
@@ -120,6 +118,11 @@ def load_certificate(
     :raises SealingError: the file is missing or unreadable, holds no PEM certificate, its
         key is not RSA, or it has expired (kubeseal refuses expired certificates too).
     """
+    # cryptography loads only when sealing: synth reads the store and never needs it
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     where = os.fspath(path)
     fetch = f"fetch the controller's certificate with `kubeseal --fetch-cert > {where}` and commit it"
     try:
@@ -160,6 +163,8 @@ def load_certificate(
 
 
 def _key_kind(key: object) -> str:
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec
+
     if isinstance(key, ec.EllipticCurvePublicKey):
         return f"an EC ({key.curve.name})"
     if isinstance(key, dsa.DSAPublicKey):
@@ -173,6 +178,10 @@ def seal(cert: SealingCertificate | rsa.RSAPublicKey, value: bytes, label: bytes
 
     Randomized: sealing the same value twice gives different bytes, both of which unseal.
     """
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     public_key = cert.public_key if isinstance(cert, SealingCertificate) else cert
     session_key = os.urandom(_SESSION_KEY_BYTES)
     rsa_ciphertext = public_key.encrypt(

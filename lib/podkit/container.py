@@ -93,13 +93,15 @@ class Mount:
     sub_path_expr: str | None = None
 
     def render(self) -> dict[str, Any]:
-        return {
+        out = {
             "name": self.volume.name,
             "mountPath": self.path,
             "readOnly": True if self.read_only else None,
             "subPath": self.sub_path,
-            "subPathExpr": self.sub_path_expr,
         }
+        if self.sub_path_expr is not None:
+            out["subPathExpr"] = self.sub_path_expr
+        return out
 
 
 class Container:
@@ -210,10 +212,7 @@ class Container:
 
     @image.setter
     def image(self, value: str) -> None:
-        image = _checks.check_str(self._where, "image", value)
-        if not image.strip() or image != image.strip():
-            raise InvalidNameError(self._where, f"image {image!r} is empty or has surrounding spaces")
-        self._image = image
+        self._image = _checks.image_ref(self._where, value)
 
     @property
     def command(self) -> list[str] | None:
@@ -499,9 +498,7 @@ class Container:
             _checks.sub_path(self._where, sub_path_expr, what="sub_path_expr")
         if not isinstance(volume, Volume):
             raise PodkitTypeError(self._where, f"mount needs a Volume, got {volume!r}")
-        _checks.check_str(self._where, "mount path", at)
-        if not at.startswith("/"):
-            raise InvalidNameError(self._where, f"mount path {at!r} must be absolute (start with '/')")
+        _checks.mount_path(self._where, at, what="mount path")
         for m in self._mounts:
             if m.path == at:
                 raise DuplicateError(

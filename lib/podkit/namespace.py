@@ -20,7 +20,6 @@ import constructs
 
 from . import _checks
 from ._resource import PodkitResource
-from .config_map import ConfigMapRef
 from .errors import PodkitError, PodkitTypeError, Problem
 from .secret import SecretEnv, SecretRef, SecretType
 
@@ -120,7 +119,7 @@ class ServiceAccount(PodkitResource):
                     f"image pull secret {secret.path!r} is in another chart; it must be in this namespace: "
                     f"create it in this chart, or use SecretEnv.from_name({secret.name!r})",
                 )
-        elif not isinstance(secret, SecretRef) or type(secret) is ConfigMapRef:
+        elif not isinstance(secret, SecretRef):
             raise PodkitTypeError(
                 self.path,
                 f"image_pull_secrets takes Secret objects (SecretEnv.docker_registry(...) or "

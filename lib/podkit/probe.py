@@ -25,7 +25,7 @@ class Scheme(enum.Enum):
 
 @dataclass(frozen=True)
 class Probe:
-    """A probe. Build it with :meth:`http_get`, :meth:`exec` or :meth:`tcp_socket`.
+    """A probe. Build it with :meth:`http_get`, :meth:`exec`, :meth:`tcp_socket` or :meth:`grpc`.
 
     Timing arguments (all optional; Kubernetes' defaults apply when left out):
     ``initial_delay_seconds`` (0), ``period_seconds`` (10), ``timeout_seconds`` (1),
@@ -99,6 +99,31 @@ class Probe:
     ) -> Probe:
         """Healthy when a TCP connection to ``port`` succeeds."""
         return Probe({"tcpSocket": {"port": _port(port), "host": host}}, port, _timings(locals()))
+
+    @staticmethod
+    def grpc(
+        port: int,
+        *,
+        service: str | None = None,
+        initial_delay_seconds: int | None = None,
+        period_seconds: int | None = None,
+        timeout_seconds: int | None = None,
+        failure_threshold: int | None = None,
+        success_threshold: int | None = None,
+    ) -> Probe:
+        """The gRPC health checking protocol (``grpc.health.v1.Health/Check``) on ``port``.
+
+        :param port: a port number (the API has no named gRPC ports).
+        :param service: the service name sent in the request. Default: empty (the server's overall health).
+        """
+        if isinstance(port, str):
+            raise PodkitTypeError(
+                "", f"grpc probe port must be a port number, got {port!r}: Kubernetes has no named gRPC ports"
+            )
+        _checks.port_number("", "grpc probe port", port)
+        if service is not None:
+            _checks.check_str("", "grpc probe service", service)
+        return Probe({"grpc": {"port": port, "service": service}}, port, _timings(locals()))
 
     @property
     def port(self) -> int | str | None:

@@ -12,6 +12,7 @@ Nothing is emitted unless you ask: podkit injects no default requests or limits.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -164,6 +165,14 @@ class Resources:
     :param ephemeral_storage_limit: local scratch space limit.
     :param allow_large_cpu: accept a bare CPU number above 64 cores (``"500"``). Default: such a
         number raises, since it is almost always millicores without the ``m`` (``"500m"``).
+    :param extended_limits: extended resources such as ``{"nvidia.com/gpu": 1}``: whole numbers,
+        ``domain/name`` keys. Kubernetes cannot overcommit them, so each needs a limit, and a
+        request (rarely useful: it defaults to the limit) must equal it. Default: none.
+    :param extended_requests: requests of extended resources, each equal to its limit.
+    :param hugepages_limits: pre-allocated huge pages by page size, ``{"2Mi": "100Mi"}`` renders
+        ``hugepages-2Mi: 100Mi``; a multiple of the page size, and the container must also have a
+        cpu or memory request or limit (API server rule). Default: none.
+    :param hugepages_requests: huge page requests, each equal to its limit.
 
     Quantities Kubernetes accepts but that are almost surely mistakes raise with the likely
     fix: memory or ephemeral storage with a lower-case ``m`` (``"512m"`` is 0.512 bytes: did
@@ -177,6 +186,10 @@ class Resources:
     ephemeral_storage_request: str | None = None
     ephemeral_storage_limit: str | None = None
     allow_large_cpu: bool = False
+    extended_limits: Mapping[str, int | str] | None = None
+    extended_requests: Mapping[str, int | str] | None = None
+    hugepages_limits: Mapping[str, str] | None = None
+    hugepages_requests: Mapping[str, str] | None = None
 
     def render(self, path: str) -> dict[str, Any] | None:
         """The ``resources`` object; raises for bad quantities and requests above limits."""
@@ -207,6 +220,110 @@ class Resources:
                     f"{resource} request {parsed['request'][0]!r} is above its limit {parsed['limit'][0]!r}; "
                     f"Kubernetes rejects this: lower the request or raise the limit",
                 )
+        if (
+            self.extended_limits is not None
+            or self.extended_requests is not None
+            or self.hugepages_limits is not None
+            or self.hugepages_requests is not None
+        ):
+            self._not_overcommitted(path, requests, limits)
         if not requests and not limits:
             return None
         return {"requests": requests or None, "limits": limits or None}
+
+    def _not_overcommitted(self, path: str, requests: dict[str, str], limits: dict[str, str]) -> None:
+        """Extended resources and huge pages: whole units / page multiples, limit required,
+        request equal to the limit (``ValidateResourceRequirements`` for non-overcommitable resources)."""
+        parsed: dict[str, dict[str, Decimal]] = {"request": {}, "limit": {}}
+        for kind, values, out in (
+            ("limit", self.extended_limits, limits),
+            ("request", self.extended_requests, requests),
+        ):
+            for name, value in _mapping(path, f"extended_{kind}s", values).items():
+                _extended_name(path, name)
+                if isinstance(value, bool) or not isinstance(value, int | str):
+                    raise PodkitTypeError(
+                        path,
+                        f"{name} {kind} must be a whole number such as 1, got {type(value).__name__} {value!r}",
+                    )
+                text, amount = parse_quantity(path, f"{name} {kind}", value)
+                if amount != amount.to_integral_value():
+                    raise InvalidQuantityError(
+                        path,
+                        f"{name} {kind} {value!r} is not a whole number; extended resources are counted in "
+                        f"units: use e.g. 1",
+                    )
+                out[name] = text
+                parsed[kind][name] = amount
+        for kind, values, out in (
+            ("limit", self.hugepages_limits, limits),
+            ("request", self.hugepages_requests, requests),
+        ):
+            for size, value in _mapping(path, f"hugepages_{kind}s", values).items():
+                name = f"hugepages-{size}"
+                page = quantity_value(size) if isinstance(size, str) else None
+                if page is None or page <= 0:
+                    raise InvalidQuantityError(
+                        path,
+                        f"hugepages page size {size!r} is not a quantity; use the node's page size, "
+                        f"e.g. '2Mi' or '1Gi' (without the 'hugepages-' prefix)",
+                    )
+                if not isinstance(value, str):
+                    raise PodkitTypeError(
+                        path, f"{name} {kind} must be a string such as '100Mi', got {value!r}"
+                    )
+                text, amount = parse_quantity(path, f"{name} {kind}", value)
+                if amount % page:
+                    raise InvalidQuantityError(
+                        path, f"{name} {kind} {value!r} is not a multiple of the page size {size}; round it"
+                    )
+                out[name] = text
+                parsed[kind][name] = amount
+        for name, amount in parsed["request"].items():
+            if name not in parsed["limit"]:
+                raise InvalidQuantityError(
+                    path,
+                    f"{name} has a request {requests[name]!r} but no limit; Kubernetes cannot overcommit it and "
+                    f"requires a limit: set the limit (the request then defaults to it)",
+                )
+            if amount != parsed["limit"][name]:
+                raise InvalidQuantityError(
+                    path,
+                    f"{name} request {requests[name]!r} differs from its limit {limits[name]!r}; Kubernetes "
+                    f"requires them equal: drop the request or make them equal",
+                )
+        hugepages = any(n.startswith("hugepages-") for n in (*parsed["limit"], *parsed["request"]))
+        if hugepages and not any(n in ("cpu", "memory") for n in (*requests, *limits)):
+            raise InvalidQuantityError(
+                path,
+                "hugepages need a cpu or memory request or limit as well (API server rule); add one, "
+                "e.g. memory_limit='256Mi'",
+            )
+
+
+def _mapping(path: str, what: str, value: object) -> Mapping[Any, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise PodkitTypeError(
+            path, f"{what} must be a mapping such as {{'nvidia.com/gpu': 1}}, got {value!r}"
+        )
+    return value
+
+
+def _extended_name(path: str, name: object) -> str:
+    from . import _checks
+
+    if not isinstance(name, str) or "/" not in name:
+        raise InvalidQuantityError(
+            path,
+            f"extended resource {name!r} needs a domain: use 'domain/name', e.g. 'nvidia.com/gpu' "
+            f"(cpu, memory and ephemeral-storage have their own fields, hugepages hugepages_limits)",
+        )
+    domain = name.split("/", 1)[0]
+    if domain == "kubernetes.io" or domain.endswith(".kubernetes.io"):
+        raise InvalidQuantityError(
+            path,
+            f"extended resource {name!r} is in the kubernetes.io domain, reserved for Kubernetes: use your own",
+        )
+    return _checks.label_key(path, name, what="extended resource name")

@@ -22,9 +22,13 @@ from typing import Any
 import constructs
 
 from ._data import KeyedData, PathLike, b64, caller_dir, decode_text
-from ._secret_types import DOCKER_HUB_SERVER
 from .config_map import ConfigMapRef
 from .errors import PodkitTypeError, Problem
+
+#: kubectl's default registry for ``create secret docker-registry`` (equal to
+#: ``_secret_types.DOCKER_HUB_SERVER``; not imported from there because that module loads
+#: ``cryptography``, which only the tls/docker factories need)
+DOCKER_HUB_SERVER = "https://index.docker.io/v1/"
 
 
 class SecretType(enum.Enum):

@@ -131,7 +131,7 @@ class Service(PodkitResource):
         if not isinstance(target, _Workload):
             raise PodkitTypeError(
                 self.path,
-                f"target must be a workload (Deployment, StatefulSet, DaemonSet, ...), got {type(target).__name__}",
+                f"target must be a workload (Deployment, StatefulSet, DaemonSet, ...), got {target.__class__.__name__}",
             )
         if target._chart is not None and self._chart is not None and target._chart is not self._chart:
             raise PodkitError(
@@ -162,7 +162,7 @@ class Service(PodkitResource):
         if not isinstance(port, ServicePort):
             raise PodkitTypeError(
                 self.path,
-                f"ports must be ServicePort or container Port objects, got {type(port).__name__} {port!r}",
+                f"ports must be ServicePort or container Port objects, got {port.__class__.__name__} {port!r}",
             )
         missing = self._undeclared(port)
         if missing:

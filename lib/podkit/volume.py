@@ -1,4 +1,5 @@
-"""Pod volumes: shared scratch space, host paths, pod metadata as files, ConfigMaps, Secrets.
+"""Pod volumes: shared scratch space, host paths, pod metadata as files, ConfigMaps, Secrets,
+PersistentVolumeClaims, projected volumes, CSI drivers, NFS shares and ephemeral claims.
 
 A container's own file system lives and dies with the container. Volumes outlive
 container restarts and can be mounted by several containers of one pod (the sidecar
@@ -10,7 +11,7 @@ is a directory on the node. Build volumes with the static factories and mount th
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from .errors import InvalidNameError, PodkitTypeError
 
 if TYPE_CHECKING:
     from ._data import KeyedSource
+    from .storage import ClaimTemplate, PersistentVolumeClaim, Projection
 
 
 class StorageMedium(enum.Enum):
@@ -80,6 +82,10 @@ class Volume:
     _items: Mapping[str, str] | None = field(default=None, repr=False)
     _default_mode: int | None = field(default=None, repr=False)
     _optional: bool | None = field(default=None, repr=False)
+    # sources rendered at synth (they name ConfigMaps/Secrets whose names may carry a content
+    # hash), and the ConfigMaps/Secrets they use with the keys they read
+    _late: Callable[[], dict[str, Any]] | None = field(default=None, repr=False)
+    _uses: tuple[tuple[KeyedSource, tuple[str, ...]], ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         _checks.dns_label("", "volume name", self.name)
@@ -188,13 +194,138 @@ class Volume:
         """A Secret as files (kept in tmpfs on the node, never written to its disk)."""
         return _keyed_volume(secret, "Secret", name, items, default_mode, optional)
 
+    @staticmethod
+    def from_pvc(
+        claim: PersistentVolumeClaim | str, *, name: str | None = None, read_only: bool | None = None
+    ) -> Volume:
+        """A PersistentVolumeClaim: a :class:`~podkit.storage.PersistentVolumeClaim` of this app
+        (by object) or a claim that exists in the cluster (by name).
+
+        :param name: volume name. Default: the claim construct's id, or the claim name.
+        :param read_only: mount it read-only in every container. Default: read-write.
+        """
+        from .storage import PersistentVolumeClaim
+
+        if isinstance(claim, PersistentVolumeClaim):
+            claim_name, default = claim.name, claim.path.rsplit("/", 1)[-1]
+        else:
+            claim_name = default = _checks.dns_subdomain("", "claim name", claim)
+        _optional_bool("read_only", read_only)
+        return Volume(
+            name if name is not None else default,
+            {"persistentVolumeClaim": {"claimName": claim_name, "readOnly": read_only}},
+        )
+
+    @staticmethod
+    def projected(name: str, *, sources: Sequence[Projection], default_mode: int | None = None) -> Volume:
+        """Several sources in one directory: ConfigMap and Secret keys, pod fields and a
+        service-account token (``Projection.service_account_token(path="token", audience="vault")``).
+
+        :param default_mode: file mode, e.g. ``0o440``. Default: Kubernetes' 0644.
+        """
+        from .storage import check_projections
+
+        projections = check_projections(name, sources)
+        mode = _mode("", "default_mode", default_mode)
+        return Volume(
+            name,
+            _late=lambda: {"projected": {"sources": [p.render() for p in projections], "defaultMode": mode}},
+            _uses=tuple((p.source, tuple(p.referenced_keys())) for p in projections if p.source is not None),
+        )
+
+    @staticmethod
+    def csi(
+        name: str,
+        *,
+        driver: str,
+        read_only: bool | None = None,
+        fs_type: str | None = None,
+        volume_attributes: Mapping[str, str] | None = None,
+        node_publish_secret: KeyedSource | None = None,
+    ) -> Volume:
+        """A volume from a CSI driver, e.g. the Secrets Store CSI driver
+        (``driver="secrets-store.csi.k8s.io"``, ``volume_attributes={"secretProviderClass": "vault-db"}``).
+
+        :param read_only: default: read-write (some drivers, Secrets Store included, need ``True``).
+        :param fs_type: e.g. ``"ext4"``. Default: the driver's.
+        :param volume_attributes: driver-specific settings. Default: none.
+        :param node_publish_secret: a Secret (construct or ``SecretEnv.from_name``) the driver
+            reads when mounting. Default: none.
+        """
+        from ._data import KeyedSource
+        from .storage import csi_driver
+
+        driver = csi_driver(driver)
+        _optional_bool("read_only", read_only)
+        if fs_type is not None:
+            _checks.check_str("", "fs_type", fs_type)
+        attributes = (
+            _checks.check_str_map("", "volume_attributes", volume_attributes)
+            if volume_attributes is not None
+            else None
+        )
+        secret = node_publish_secret
+        if secret is not None and (not isinstance(secret, KeyedSource) or secret.SOURCE_KIND != "Secret"):
+            raise PodkitTypeError(
+                "", f"node_publish_secret must be a SecretEnv or SecretEnv.from_name(...), got {secret!r}"
+            )
+        return Volume(
+            name,
+            _late=lambda: {
+                "csi": {
+                    "driver": driver,
+                    "readOnly": read_only,
+                    "fsType": fs_type,
+                    "volumeAttributes": attributes or None,
+                    "nodePublishSecretRef": {"name": secret.name} if secret is not None else None,
+                }
+            },
+            _uses=((secret, ()),) if secret is not None else (),
+        )
+
+    @staticmethod
+    def nfs(name: str, *, server: str, path: str, read_only: bool | None = None) -> Volume:
+        """An NFS export: ``server`` (host name or IP) and the exported ``path``."""
+        server = _checks.check_str("", "nfs server", server)
+        if not server.strip():
+            raise InvalidNameError("", "nfs server is empty; give the NFS server's host name or IP")
+        _checks.mount_path("", path, what="nfs path")
+        _optional_bool("read_only", read_only)
+        return Volume(name, {"nfs": {"server": server, "path": path, "readOnly": read_only}})
+
+    @staticmethod
+    def ephemeral(name: str, *, claim: ClaimTemplate) -> Volume:
+        """A PersistentVolumeClaim created with the pod and deleted with it (scratch space
+        larger than the node's disk, or with a storage class's features)."""
+        from .storage import ClaimTemplate
+
+        if not isinstance(claim, ClaimTemplate):
+            raise PodkitTypeError(
+                "", f"claim must be a ClaimTemplate(size=..., access_modes=...), got {type(claim).__name__}"
+            )
+        return Volume(name, {"ephemeral": {"volumeClaimTemplate": claim.render()}})
+
     # -- rendering ---------------------------------------------------------------------
     @property
     def source(self) -> KeyedSource | None:
-        """The ConfigMap/Secret behind this volume, if any."""
+        """The ConfigMap/Secret behind this volume, if any (one; see :meth:`sources`)."""
         return self._keyed
 
+    def sources(self) -> list[KeyedSource]:
+        """Every ConfigMap/Secret this volume uses (a projected volume may use several)."""
+        out = [self._keyed] if self._keyed is not None else []
+        out.extend(s for s, _ in self._uses)
+        return out
+
+    def key_references(self) -> list[tuple[KeyedSource, str]]:
+        """Every (ConfigMap/Secret, key) this volume reads by key, for the synth-time key check."""
+        out = [(self._keyed, k) for k in self._items or {}] if self._keyed is not None else []
+        out.extend((s, k) for s, keys in self._uses for k in keys)
+        return out
+
     def render(self) -> dict[str, Any]:
+        if self._late is not None:
+            return {"name": self.name, **self._late()}
         if self._keyed is not None:
             items = (
                 [{"key": k, "path": p} for k, p in self._items.items()] if self._items is not None else None
@@ -207,6 +338,11 @@ class Volume:
 
     def referenced_keys(self) -> list[str]:
         return list(self._items or {})
+
+
+def _optional_bool(what: str, value: object) -> None:
+    if value is not None and not isinstance(value, bool):
+        raise PodkitTypeError("", f"{what} must be True, False or None, got {type(value).__name__} {value!r}")
 
 
 def _relative_path(volume: str, file_path: str) -> None:
