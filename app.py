@@ -15,9 +15,17 @@ from __future__ import annotations
 import podkit as pk
 
 SHARED_LOGS = "/var/log/app"
+# TEST ONLY: the example's sealed-secrets certificate (its private key is in the repo too)
+SEALING_CERT = "tests/fixtures/sealed-secrets/tls.crt"
 
 
-def web_stack(chart: pk.Chart, *, phase: str, db: pk.SecretEnv | pk.SecretRef) -> pk.SidecarPod:
+def web_stack(
+    chart: pk.Chart,
+    *,
+    phase: str,
+    db: pk.SecretEnv | pk.SecretRef,
+    api_token: pk.SecretEnv | pk.ExternalSecret,
+) -> pk.SidecarPod:
     """nginx with a log-shipping sidecar, a git init container and per-phase settings."""
     settings = pk.ConfigFromMap(
         chart,
@@ -38,6 +46,7 @@ def web_stack(chart: pk.Chart, *, phase: str, db: pk.SecretEnv | pk.SecretRef) -
             "POD_NAMESPACE": pk.EnvValue.from_field(pk.PodField.NAMESPACE),
             "POD_IP": pk.EnvValue.from_field(pk.PodField.POD_IP),
             "DB_PASSWORD": db.value("password"),
+            "API_TOKEN": api_token.value("token"),
         },
         env_from=[pk.EnvFrom(settings, prefix="APP_")],
         resources=pk.Resources(
@@ -158,13 +167,31 @@ def notes(chart: pk.Chart) -> None:
 def build(app: pk.App) -> None:
     notes(pk.Chart(app, "notes"))
     dev = pk.Chart(app, "dev", namespace="dev")
-    # dev may carry a throwaway password; prod must not carry any secret value.
+    # dev may carry throwaway secrets inline; prod must not carry any secret value.
     dev_db = pk.SecretEnv(
         dev, "db-credentials", from_literal={"username": "dev", "password": "dev-only-password"}
     )
-    web_stack(dev, phase="dev", db=dev_db)
+    dev_token = pk.SecretEnv(dev, "api-token", from_literal={"token": "dev-only-token"})
+    web_stack(dev, phase="dev", db=dev_db, api_token=dev_token)
     prod = pk.Chart(app, "prod", namespace="prod", forbid_inline_secrets=True)
-    web_stack(prod, phase="prod", db=pk.SecretEnv.from_name("db-credentials", keys=["username", "password"]))
+    # Database credentials: sealed with the controller's certificate by `podkit seal` (which
+    # reads PROD_DB_USERNAME/PROD_DB_PASSWORD) into sealed-secrets.yaml; synth reads only that.
+    # The example seals with the TEST certificate of tests/fixtures: use your cluster's own.
+    prod_db = pk.SealedSecret(
+        prod,
+        "db-credentials",
+        sealing=pk.Sealing(cert=SEALING_CERT, store="sealed-secrets.yaml"),
+        from_environment={"username": "PROD_DB_USERNAME", "password": "PROD_DB_PASSWORD"},
+    )
+    # The API token lives in the secret manager; the External Secrets Operator syncs it.
+    prod_token = pk.ExternalSecret(
+        prod,
+        "api-token",
+        store=pk.SecretStoreRef("vault", kind=pk.StoreKind.CLUSTER_SECRET_STORE),
+        data={"token": pk.RemoteRef("prod/web", property="api-token")},
+        refresh_interval="1h",
+    )
+    web_stack(prod, phase="prod", db=prod_db, api_token=prod_token)
 
 
 if __name__ == "__main__":

@@ -58,7 +58,7 @@ def test_fails_on_hook_mistakes() -> None:
     with pytest.raises(PodkitError, match=r"Lifecycle\(\) sets nothing"):
         Lifecycle()
     with pytest.raises(PodkitTypeError, match=r"exec hook command must be a non-empty list of str"):
-        LifecycleHandler.exec("nginx -s quit")  # type: ignore[arg-type]
+        LifecycleHandler.exec("nginx -s quit")
     with pytest.raises(PodkitError, match=r"sleep seconds -1 is negative"):
         LifecycleHandler.sleep(-1)
     with pytest.raises(PodkitTypeError, match=r"pre_stop must be a LifecycleHandler"):

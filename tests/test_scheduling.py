@@ -334,4 +334,4 @@ def test_pod_renders_tolerations_and_spread_of_its_own_labels(chart: pk.Chart) -
 
 def test_fails_when_a_pod_gets_a_single_toleration(chart: pk.Chart) -> None:
     with pytest.raises(PodkitTypeError, match=r"tolerations must be a list or tuple"):
-        web_pod(chart, tolerations=Toleration.exists("gpu"))  # type: ignore[arg-type]
+        web_pod(chart, tolerations=Toleration.exists("gpu"))

@@ -6,6 +6,7 @@ every synth below also runs the strict schema and API-server checks.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import cdk8s
@@ -623,3 +624,14 @@ def test_fails_expose_without_ports(chart: pk.Chart) -> None:
         pk.PodkitError, match=r"cannot expose Deployment 'web': main container 'web' declares no ports"
     ):
         d.expose()
+
+
+def test_sealed_secret_contributes_name_and_keys_only(app: pk.App, tmp_path: Path) -> None:
+    # a sealed secret's plaintext never leaves the machine, not even as a hash in the template
+    def digest(chart_id: str, value: str) -> str | None:
+        chart = pk.Chart(app, chart_id, namespace="prod")
+        sealing = pk.Sealing(store=tmp_path / f"{chart_id}.yaml")
+        db = pk.SealedSecret(chart, "db", sealing=sealing, from_literal={"password": value})
+        return Deployment(chart, "web", main=web(env_from=[db])).config_hash()
+
+    assert digest("a", "one") == digest("b", "two") is not None

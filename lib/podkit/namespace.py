@@ -95,7 +95,8 @@ class ServiceAccount(PodkitResource):
         self._pull: list[SecretEnv | SecretRef] = []
         if isinstance(image_pull_secrets, SecretEnv | SecretRef | str):
             raise PodkitTypeError(
-                self.path, f"image_pull_secrets takes a list, got a single {image_pull_secrets!r}: write [secret]"
+                self.path,
+                f"image_pull_secrets takes a list, got a single {image_pull_secrets!r}: write [secret]",
             )
         for s in image_pull_secrets:
             self.add_image_pull_secret(s)

@@ -493,8 +493,11 @@ class _Workload(AbstractPod):
 
 def _source_digest(source: KeyedSource) -> dict[str, Any]:
     """What of one ConfigMap/Secret goes into the config hash (values only if podkit builds them)."""
+    from .sealed_secret import SealedSecret
+
     entry: dict[str, Any] = {"kind": source.KIND, "name": source.name}
-    if isinstance(source, KeyedData):
+    # a sealed secret's plaintext never leaves the machine, not even as a hash
+    if isinstance(source, KeyedData) and not isinstance(source, SealedSecret):
         # the store's own fingerprint; missing env vars are reported by the Secret itself
         entry["data"] = source._store.fingerprint({"kind": source.KIND, **source._hash_inputs()}, [])
     else:

@@ -39,7 +39,8 @@ def test_phases_differ_only_in_config_values(app: pk.App) -> None:
     for phase in ("dev", "prod"):
         chart = pk.Chart(app, phase)
         db = pk.SecretEnv.from_name("db-credentials", keys=["username", "password"])
-        example.web_stack(chart, phase=phase, db=db)
+        token = pk.SecretEnv.from_name("api-token", keys=["token"])
+        example.web_stack(chart, phase=phase, db=db, api_token=token)
         charts[phase] = synth(chart)
     dev, prod = charts["dev"], charts["prod"]
     assert [(o["kind"], o["metadata"]["name"]) for o in dev] == [
@@ -67,7 +68,8 @@ def test_example_web_stack(app: pk.App, snapshot_yaml: SnapshotAssertion) -> Non
 
     chart = pk.Chart(app, "dev", namespace="dev")
     db = pk.SecretEnv(chart, "db", from_literal={"username": "u", "password": "p"})
-    example.web_stack(chart, phase="dev", db=db)
+    token = pk.SecretEnv(chart, "token", from_literal={"token": "t"})
+    example.web_stack(chart, phase="dev", db=db, api_token=token)
     objs = synth(chart)
     pod = by_name(objs, "web", "Pod")
     assert [c["name"] for c in pod["spec"]["containers"]] == ["nginx", "log-shipper"]

@@ -1,0 +1,339 @@
+"""The whole Pod surface (issue #15): pod knobs, container fields, gRPC probes, extended
+resources and huge pages, sub_path_expr. Each field renders when set, nothing when not, and
+each mistake the API server rejects fails early."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import podkit as pk
+from podkit._pod import AbstractPod, DNSConfig, DNSPolicy, HostAlias, OSName, PodFields
+from podkit.errors import DuplicateError, PodkitError, PodkitTypeError, Problem
+from podkit.pod_security import PodSecurity
+from podkit.scheduling import TaintEffect, Toleration
+from podkit.security import Capabilities, PodSecurityContext, SeccompProfile, SecurityContext
+from tests.k8s import synth
+
+
+class PlainPod(AbstractPod):
+    """What every controller does: forward the pod fields to ``AbstractPod``."""
+
+    KIND = "Pod"
+
+    def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
+        return {"spec": self.render_pod_spec()}
+
+
+def app_container() -> pk.Container:
+    return pk.Container(name="app", image="registry.example.com/app:1.0", ports=[8080])
+
+
+def spec_of(chart: pk.Chart) -> dict[str, Any]:
+    spec: dict[str, Any] = synth(chart)[-1]["spec"]
+    return spec
+
+
+def test_every_pod_knob_renders_through_the_constructor(chart: pk.Chart) -> None:
+    regcred = pk.SecretEnv(
+        chart,
+        "regcred",
+        from_literal={".dockerconfigjson": '{"auths": {}}'},
+        type=pk.SecretType.DOCKER_CONFIG_JSON,
+    )
+    PlainPod(
+        chart,
+        "web",
+        main=app_container(),
+        security_context=PodSecurityContext(run_as_non_root=True, fs_group=2000),
+        tolerations=[Toleration.exists("dedicated", effect=TaintEffect.NO_SCHEDULE)],
+        priority_class_name="high",
+        scheduler_name="default-scheduler",
+        runtime_class_name="gvisor",
+        termination_grace_period_seconds=45,
+        image_pull_secrets=[regcred, pk.SecretEnv.from_name("mirror-cred")],
+        host_network=False,
+        host_pid=False,
+        host_ipc=False,
+        dns_policy=DNSPolicy.NONE,
+        dns_config=DNSConfig(
+            nameservers=["10.0.0.10"], searches=["svc.cluster.local"], options={"ndots": "2"}
+        ),
+        host_aliases=[HostAlias("10.1.2.3", ["db.local", "cache.local"])],
+        hostname="web-0",
+        subdomain="web",
+        automount_service_account_token=False,
+        share_process_namespace=True,
+        enable_service_links=False,
+        os=OSName.LINUX,
+    )
+    spec = spec_of(chart)
+    del spec["containers"]
+    assert spec == {
+        "securityContext": {"runAsNonRoot": True, "fsGroup": 2000},
+        "tolerations": [{"key": "dedicated", "operator": "Exists", "effect": "NoSchedule"}],
+        "priorityClassName": "high",
+        "schedulerName": "default-scheduler",
+        "runtimeClassName": "gvisor",
+        "terminationGracePeriodSeconds": 45,
+        "imagePullSecrets": [{"name": "regcred"}, {"name": "mirror-cred"}],
+        "hostNetwork": False,
+        "hostPID": False,
+        "hostIPC": False,
+        "dnsPolicy": "None",
+        "dnsConfig": {
+            "nameservers": ["10.0.0.10"],
+            "searches": ["svc.cluster.local"],
+            "options": [{"name": "ndots", "value": "2"}],
+        },
+        "hostAliases": [{"ip": "10.1.2.3", "hostnames": ["db.local", "cache.local"]}],
+        "hostname": "web-0",
+        "subdomain": "web",
+        "automountServiceAccountToken": False,
+        "shareProcessNamespace": True,
+        "enableServiceLinks": False,
+        "os": {"name": "linux"},
+    }
+
+
+def test_pod_fields_are_the_documented_set() -> None:
+    assert set(PodFields.__annotations__) == {
+        name for name in vars(AbstractPod) if type(vars(AbstractPod)[name]).__name__ == "_SpecField"
+    }
+
+
+def test_unset_fields_render_nothing_and_can_be_cleared(chart: pk.Chart) -> None:
+    pod = pk.SidecarPod(chart, "web", main=app_container(), run_label=False)
+    pod.host_network = True
+    pod.host_network = None
+    assert pod.host_network is None
+    assert spec_of(chart) == {
+        "containers": [
+            {"name": "app", "image": "registry.example.com/app:1.0", "ports": [{"containerPort": 8080}]}
+        ]
+    }
+
+
+def test_fails_on_pod_knob_mistakes(chart: pk.Chart) -> None:
+    pod = pk.SidecarPod(chart, "web", main=app_container())
+    with pytest.raises(PodkitTypeError, match=r"host_network must be True, False or None, got str 'true'"):
+        pod.host_network = "true"  # type: ignore[assignment]
+    with pytest.raises(
+        PodkitTypeError, match=r"dns_policy must be a DNSPolicy, got str 'None'; use DNSPolicy.NONE"
+    ):
+        pod.dns_policy = "None"  # type: ignore[assignment]
+    with pytest.raises(PodkitError, match=r"termination_grace_period_seconds -1 is negative"):
+        pod.termination_grace_period_seconds = -1
+    with pytest.raises(
+        pk.InvalidNameError, match=r"\[test/web\] hostname 'web_0' is not a valid DNS-1123 label"
+    ):
+        pod.hostname = "web_0"
+    with pytest.raises(
+        pk.InvalidNameError, match=r"priority_class_name 'High' is not a valid DNS-1123 subdomain"
+    ):
+        pod.priority_class_name = "High"
+    with pytest.raises(PodkitError, match=r"dns_config has 4 nameservers; the API server allows at most 3"):
+        DNSConfig(nameservers=["1.1.1.1", "1.0.0.1", "8.8.8.8", "8.8.4.4"])
+    with pytest.raises(PodkitError, match=r"dns_config nameserver 'dns.google' is not an IP address"):
+        DNSConfig(nameservers=["dns.google"])
+    with pytest.raises(PodkitError, match=r"host alias ip '10.1.2' is not an IP address"):
+        HostAlias("10.1.2", ["db"])
+    with pytest.raises(PodkitError, match=r"host alias '10.1.2.3' has no hostnames"):
+        HostAlias("10.1.2.3", [])
+    with pytest.raises(PodkitTypeError, match=r"unexpected keyword argument 'host_networking'"):
+        PlainPod(chart, "other", main=app_container(), host_networking=True)  # type: ignore[call-arg]
+
+
+def test_fails_on_settings_the_api_server_refuses_together(chart: pk.Chart) -> None:
+    with pytest.raises(
+        PodkitError, match=r"host_pid=True and share_process_namespace=True cannot both be set"
+    ):
+        PlainPod(chart, "a", main=app_container(), host_pid=True, share_process_namespace=True)
+    with pytest.raises(
+        PodkitError, match=r"dns_policy=DNSPolicy.NONE needs dns_config with at least one nameserver"
+    ):
+        PlainPod(chart, "b", main=app_container(), dns_policy=DNSPolicy.NONE)
+    with pytest.raises(
+        PodkitError,
+        match=r"os=OSName.WINDOWS forbids Linux-only settings: host_ipc, security_context.fs_group",
+    ):
+        PlainPod(
+            chart,
+            "c",
+            main=app_container(),
+            os=OSName.WINDOWS,
+            host_ipc=True,
+            security_context=PodSecurityContext(fs_group=1000),
+        )
+    # set one by one as properties, they are checked at synth
+    pod = pk.SidecarPod(chart, "d", main=app_container())
+    pod.dns_policy = DNSPolicy.NONE
+    with pytest.raises(pk.SynthError, match=r"dns_policy=DNSPolicy.NONE needs dns_config"):
+        synth(chart)
+
+
+def test_fails_on_windows_pod_with_linux_container_settings(chart: pk.Chart) -> None:
+    main = pk.Container(name="app", image="mcr.microsoft.com/windows/nanoserver:ltsc2022")
+    main.security_context = SecurityContext(run_as_user=1000)
+    PlainPod(chart, "win", main=main, os=OSName.WINDOWS)
+    with pytest.raises(
+        pk.SynthError, match=r"container 'app' sets Linux-only security_context fields \(run_as_user\)"
+    ):
+        synth(chart)
+
+
+def test_fails_on_host_port_differing_from_container_port_with_host_network(chart: pk.Chart) -> None:
+    main = pk.Container(name="app", image="nginx:1.27", ports=[pk.Port(80, host_port=8080)])
+    PlainPod(chart, "web", main=main, host_network=True)
+    with pytest.raises(
+        pk.SynthError, match=r"with host_network=True the API server requires them to be equal"
+    ):
+        synth(chart)
+
+
+def test_fails_on_image_pull_secrets_that_cannot_pull(chart: pk.Chart) -> None:
+    opaque = pk.SecretEnv(chart, "opaque", from_literal={"a": "b"})
+    pod = pk.SidecarPod(chart, "web", main=app_container())
+    with pytest.raises(PodkitError, match=r"image pull secret 'test/opaque' has type Opaque"):
+        pod.image_pull_secrets = [opaque]
+    with pytest.raises(PodkitTypeError, match=r"image_pull_secrets takes Secrets, got ConfigMap 'cfg'"):
+        pod.image_pull_secrets = [pk.ConfigFromMap.from_name("cfg")]
+    with pytest.raises(DuplicateError, match=r"image pull secret 'reg' is listed twice"):
+        pod.image_pull_secrets = [pk.SecretEnv.from_name("reg"), pk.SecretEnv.from_name("reg")]
+    other = pk.Chart(chart.node.scope, "other")  # type: ignore[arg-type]
+    foreign = pk.SecretEnv(
+        other, "reg", from_literal={".dockerconfigjson": "{}"}, type=pk.SecretType.DOCKER_CONFIG_JSON
+    )
+    with pytest.raises(PodkitError, match=r"uses Secret 'other/reg' from another chart"):
+        pod.image_pull_secrets = [foreign]
+
+
+# -- container fields -------------------------------------------------------------------------------
+def test_container_security_context_stdin_tty_and_restricted_level(app: pk.App) -> None:
+    chart = pk.Chart(app, "prod", pod_security=PodSecurity.RESTRICTED)
+    web = pk.Container(
+        name="web",
+        image="nginxinc/nginx-unprivileged:1.27",
+        security_context=SecurityContext.restricted(run_as_user=101),
+        stdin=True,
+        tty=True,
+    )
+    pod = pk.SidecarPod(chart, "web", main=web)
+    pod.security_context = PodSecurityContext(seccomp_profile=SeccompProfile.runtime_default())
+    c = spec_of(chart)["containers"][0]
+    assert c["securityContext"] == {
+        "allowPrivilegeEscalation": False,
+        "capabilities": {"drop": ["ALL"]},
+        "runAsNonRoot": True,
+        "runAsUser": 101,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+    assert (c["stdin"], c["tty"]) == (True, True)
+    web.security_context = SecurityContext(capabilities=Capabilities(add=("NET_ADMIN",)))
+    with pytest.raises(pk.SynthError, match=r"restricted"):
+        synth(chart)
+
+
+def test_fails_on_container_field_types() -> None:
+    with pytest.raises(PodkitTypeError, match=r"security_context must be a SecurityContext"):
+        pk.Container(name="a", image="busybox", security_context={"runAsUser": 1})  # type: ignore[arg-type]
+    with pytest.raises(PodkitTypeError, match=r"tty must be True, False or None, got int 1"):
+        pk.Container(name="a", image="busybox", tty=1)  # type: ignore[arg-type]
+
+
+def test_sub_path_expr(chart: pk.Chart) -> None:
+    logs = pk.Volume.empty_dir("logs")
+    main = pk.Container(
+        name="app", image="busybox:1.36", env={"POD": pk.EnvValue.from_field(pk.PodField.POD_NAME)}
+    )
+    pod = pk.SidecarPod(chart, "app", main=main)
+    pod.mount(logs, at="/var/log/app", sub_path_expr="$(POD)")
+    assert spec_of(chart)["containers"][0]["volumeMounts"] == [
+        {"name": "logs", "mountPath": "/var/log/app", "subPathExpr": "$(POD)"}
+    ]
+    with pytest.raises(PodkitError, match=r"sets both sub_path 'a' and sub_path_expr '\$\(POD\)'"):
+        main.mount(logs, at="/x", sub_path="a", sub_path_expr="$(POD)")
+    with pytest.raises(pk.InvalidNameError, match=r"sub_path_expr '/abs' "):
+        main.mount(logs, at="/y", sub_path_expr="/abs")
+
+
+def test_grpc_probe(chart: pk.Chart) -> None:
+    main = pk.Container(
+        name="api",
+        image="registry.example.com/api:1",
+        ports=[9090],
+        liveness=pk.Probe.grpc(9090, service="api.v1.Health", period_seconds=5),
+        readiness=pk.Probe.grpc(9090),
+    )
+    pk.SidecarPod(chart, "api", main=main)
+    c = spec_of(chart)["containers"][0]
+    assert c["livenessProbe"] == {"grpc": {"port": 9090, "service": "api.v1.Health"}, "periodSeconds": 5}
+    assert c["readinessProbe"] == {"grpc": {"port": 9090}}
+    with pytest.raises(PodkitTypeError, match=r"grpc probe port must be a port number, got 'grpc'"):
+        pk.Probe.grpc("grpc")  # type: ignore[arg-type]
+    with pytest.raises(
+        pk.MissingReferenceError,
+        match=r"liveness probe uses port 50051, which the container does not declare",
+    ):
+        pk.Container(name="x", image="busybox", liveness=pk.Probe.grpc(50051))
+
+
+# -- resources --------------------------------------------------------------------------------------
+def test_extended_resources_and_hugepages(chart: pk.Chart) -> None:
+    gpu = pk.Container(
+        name="train",
+        image="nvcr.io/nvidia/pytorch:24.01-py3",
+        resources=pk.Resources(
+            memory_limit="8Gi",
+            extended_limits={"nvidia.com/gpu": 1},
+            hugepages_limits={"2Mi": "100Mi"},
+            hugepages_requests={"2Mi": "100Mi"},
+        ),
+    )
+    pk.SidecarPod(chart, "train", main=gpu)
+    assert spec_of(chart)["containers"][0]["resources"] == {
+        "limits": {"memory": "8Gi", "nvidia.com/gpu": "1", "hugepages-2Mi": "100Mi"},
+        "requests": {"hugepages-2Mi": "100Mi"},
+    }
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"extended_limits": {"nvidia.com/gpu": "0.5"}}, r"nvidia.com/gpu limit '0.5' is not a whole number"),
+        ({"extended_limits": {"gpu": 1}}, r"extended resource 'gpu' needs a domain"),
+        ({"extended_limits": {"kubernetes.io/gpu": 1}}, r"is in the kubernetes.io domain"),
+        ({"extended_requests": {"nvidia.com/gpu": 1}}, r"nvidia.com/gpu has a request '1' but no limit"),
+        (
+            {"extended_limits": {"nvidia.com/gpu": 2}, "extended_requests": {"nvidia.com/gpu": 1}},
+            r"nvidia.com/gpu request '1' differs from its limit '2'",
+        ),
+        ({"hugepages_limits": {"2Mi": "3Mi"}, "memory_limit": "1Gi"}, r"not a multiple of the page size 2Mi"),
+        ({"hugepages_limits": {"2Mi": "100Mi"}}, r"hugepages need a cpu or memory request or limit as well"),
+        (
+            {"hugepages_limits": {"huge": "100Mi"}, "memory_limit": "1Gi"},
+            r"hugepages page size 'huge' is not a quantity",
+        ),
+    ],
+)
+def test_fails_on_resources_kubernetes_cannot_overcommit(kwargs: dict[str, Any], match: str) -> None:
+    with pytest.raises(pk.PodkitException, match=match):
+        pk.Container(name="a", image="busybox", resources=pk.Resources(**kwargs))
+
+
+def test_restricted_gpu_job_tolerates_its_taint(chart: pk.Chart) -> None:
+    job = pk.SidecarPod(
+        chart,
+        "train",
+        main=pk.Container(
+            name="train",
+            image="nvcr.io/nvidia/pytorch:24.01-py3",
+            resources=pk.Resources(extended_limits={"nvidia.com/gpu": 1}),
+        ),
+        restart_policy=pk.RestartPolicy.NEVER,
+    )
+    job.tolerations = [Toleration.exists("nvidia.com/gpu", effect=TaintEffect.NO_SCHEDULE)]
+    spec = spec_of(chart)
+    assert spec["tolerations"] == [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]
+    assert spec["containers"][0]["resources"] == {"limits": {"nvidia.com/gpu": "1"}}
