@@ -5,9 +5,12 @@
 * ``dist/notes.k8s.yaml``: the notes' own examples, one object each (nginx pod, a
   one-shot pod, hostPath, resources, probes, downward API, ConfigMap/Secret use);
 * ``dist/dev.k8s.yaml`` and ``dist/prod.k8s.yaml``: the same web stack (nginx + log
-  shipper + git init container) per phase; only the ConfigMap values differ. prod takes
-  its database credentials from a Secret that exists only in the cluster, and its chart
-  forbids inline secrets so none can slip into the GitOps repo.
+  shipper + git init container, a Deployment behind a Service) per phase; only the
+  ConfigMap values differ, and a change to ``config/<phase>.env`` changes the pod template,
+  so the Deployment rolls. prod's database credentials are a SealedSecret and its API token
+  an ExternalSecret; its chart forbids inline secrets so none can slip into the GitOps repo;
+* ``dist/controllers.k8s.yaml``: each other controller kind once (StatefulSet with its
+  headless Service, DaemonSet, Job, CronJob).
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ def web_stack(
     *,
     phase: str,
     db: pk.SecretEnv | pk.SecretRef,
-    api_token: pk.SecretEnv | pk.ExternalSecret,
-) -> pk.SidecarPod:
-    """nginx with a log-shipping sidecar, a git init container and per-phase settings."""
+    api_token: pk.SecretEnv | pk.SecretRef | pk.ExternalSecret,
+    replicas: int = 1,
+) -> pk.Deployment:
+    """nginx with a log-shipping sidecar, a git init container and per-phase settings, as a
+    Deployment behind a Service."""
     settings = pk.ConfigFromMap(
         chart,
         "web-settings",
@@ -35,10 +40,11 @@ def web_stack(
     )
     logs = pk.Volume.empty_dir("logs")
     site = pk.Volume.empty_dir("site")
+    http = pk.Port(80, name="http")
     web = pk.Container(
         name="nginx",
         image="nginx:1.14.2",
-        ports=[pk.Port(80, name="http")],
+        ports=[http],
         env={
             "API_URL": settings.value("API_URL"),
             "NODE_NAME": pk.EnvValue.from_field(pk.PodField.NODE_NAME),
@@ -66,27 +72,32 @@ def web_stack(
         image="alpine/git:2.45.2",
         args=["clone", "--depth=1", "https://example.com/site.git", "/site"],
     )
-    pod = pk.SidecarPod(
+    deployment = pk.Deployment(
         chart,
         "web",
         main=web,
         sidecars=[shipper],
         init_containers=[clone],
+        replicas=replicas,
+        strategy=pk.DeploymentStrategy.rolling_update(max_surge=1, max_unavailable=0),
+        pod_labels={"app": "web", "phase": phase},
         labels={"app": "web", "phase": phase},
         node_selector={"disktype": "ssd"},
-        restart_policy=pk.RestartPolicy.ALWAYS,
     )
-    pod.mount(logs, at=SHARED_LOGS, containers=[web])
-    pod.mount(logs, at=SHARED_LOGS, containers=[shipper], read_only=True)
-    pod.mount(site, at="/site", containers=[clone])
-    pod.mount(site, at="/usr/share/nginx/html", containers=[web], read_only=True)
-    pod.mount(pk.Volume.from_config_map(settings, name="settings"), at="/etc/app", containers=[web])
-    pod.mount(
+    # the pod template carries podkit.dev/config-hash: editing config/<phase>.env rolls the pods
+    deployment.mount(logs, at=SHARED_LOGS, containers=[web])
+    deployment.mount(logs, at=SHARED_LOGS, containers=[shipper], read_only=True)
+    deployment.mount(site, at="/site", containers=[clone])
+    deployment.mount(site, at="/usr/share/nginx/html", containers=[web], read_only=True)
+    deployment.mount(pk.Volume.from_config_map(settings, name="settings"), at="/etc/app", containers=[web])
+    deployment.mount(
         pk.Volume.downward_api("podinfo", items={"labels": pk.PodField.LABELS}),
         at="/etc/podinfo",
         containers=[web],
     )
-    return pod
+    # Service "web" on port 80 -> targetPort "http"; selector = the Deployment's selector labels
+    deployment.expose(ports=[pk.ServicePort(http, port=80)])
+    return deployment
 
 
 def notes(chart: pk.Chart) -> None:
@@ -164,6 +175,40 @@ def notes(chart: pk.Chart) -> None:
     ex.mount(pk.Volume.from_secret(ex_secret, name="ex-secret-volume"), at="/etc/ex-secret", read_only=True)
 
 
+def controllers(chart: pk.Chart) -> None:
+    """Each controller kind once: StatefulSet (+ its headless Service), DaemonSet, Job, CronJob."""
+    data = pk.VolumeClaimTemplate("data", "1Gi", access_modes=[pk.AccessMode.READ_WRITE_ONCE])
+    pg = pk.Container(
+        name="postgres",
+        image="postgres:16",
+        ports=[pk.Port(5432, name="pg")],
+        env={"PGDATA": "/var/lib/postgresql/data/pgdata"},
+    )
+    db = pk.StatefulSet(chart, "db", main=pg, replicas=1, volume_claim_templates=[data])
+    db.mount(data.volume, at="/var/lib/postgresql/data")
+    pk.DaemonSet(
+        chart,
+        "node-logs",
+        main=pk.Container(name="fluent-bit", image="fluent/fluent-bit:3.1"),
+        node_selector={"kubernetes.io/os": "linux"},
+    )
+    pk.Job(
+        chart,
+        "migrate",
+        main=pk.Container(name="migrate", image="busybox:1.36", command=["sh", "-c", "echo migrating"]),
+        backoff_limit=2,
+        ttl_seconds_after_finished=3600,
+    )
+    pk.CronJob(
+        chart,
+        "nightly-report",
+        schedule="30 2 * * MON-FRI",
+        time_zone="Europe/Paris",
+        concurrency_policy=pk.ConcurrencyPolicy.FORBID,
+        main=pk.Container(name="report", image="busybox:1.36", command=["sh", "-c", "echo report"]),
+    )
+
+
 def build(app: pk.App) -> None:
     notes(pk.Chart(app, "notes"))
     dev = pk.Chart(app, "dev", namespace="dev")
@@ -172,7 +217,7 @@ def build(app: pk.App) -> None:
         dev, "db-credentials", from_literal={"username": "dev", "password": "dev-only-password"}
     )
     dev_token = pk.SecretEnv(dev, "api-token", from_literal={"token": "dev-only-token"})
-    web_stack(dev, phase="dev", db=dev_db, api_token=dev_token)
+    web_stack(dev, phase="dev", db=dev_db, api_token=dev_token, replicas=1)
     prod = pk.Chart(app, "prod", namespace="prod", forbid_inline_secrets=True)
     # Database credentials: sealed with the controller's certificate by `podkit seal` (which
     # reads PROD_DB_USERNAME/PROD_DB_PASSWORD) into sealed-secrets.yaml; synth reads only that.
@@ -191,7 +236,8 @@ def build(app: pk.App) -> None:
         data={"token": pk.RemoteRef("prod/web", property="api-token")},
         refresh_interval="1h",
     )
-    web_stack(prod, phase="prod", db=prod_db, api_token=prod_token)
+    web_stack(prod, phase="prod", db=prod_db, api_token=prod_token, replicas=3)
+    controllers(pk.Chart(app, "controllers", namespace="batch"))
 
 
 if __name__ == "__main__":

@@ -97,7 +97,9 @@ def test_fails_on_two_mounts_at_one_path() -> None:
 
 
 def test_fails_on_relative_mount_path() -> None:
-    with pytest.raises(pk.InvalidNameError, match=r"mount path 'data' must be an absolute path \(e.g. '/data'\)"):
+    with pytest.raises(
+        pk.InvalidNameError, match=r"mount path 'data' must be an absolute path \(e.g. '/data'\)"
+    ):
         pk.Container(name="a", image="x").mount(pk.Volume.empty_dir("one"), at="data")
 
 

@@ -58,5 +58,5 @@ def test_cdk8s_app_writes_the_same_files(name: str, tmp_path: Path) -> None:
 
 
 def test_fails_on_an_output_type_given_as_str() -> None:
-    with pytest.raises(pk.PodkitTypeError, match="yaml_output_type must be a cdk8s.YamlOutputType"):
+    with pytest.raises(pk.PodkitTypeError, match=r"yaml_output_type must be a cdk8s\.YamlOutputType"):
         pk.App(yaml_output_type="FILE_PER_APP")  # type: ignore[arg-type]

@@ -135,7 +135,7 @@ def test_app_seal_then_synth_needs_no_plaintext(tmp_path: Path, monkeypatch: pyt
     (report,) = build(PLAIN).seal()
     assert "password" in str(report) and PLAIN not in str(report)
     first = (tmp_path / "sealed.yaml").read_text()
-    (again,) = build(PLAIN).seal()  # unchanged value: nothing re-sealed, the file is untouched
+    (_again,) = build(PLAIN).seal()  # unchanged value: nothing re-sealed, the file is untouched
     assert (tmp_path / "sealed.yaml").read_text() == first
     monkeypatch.delenv("DB_PASSWORD")  # CI: no plaintext at all
     app = build(None)

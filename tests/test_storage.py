@@ -180,7 +180,9 @@ def test_csi_secrets_store_nfs_and_ephemeral(chart: pk.Chart) -> None:
 
 
 def test_fails_on_bad_csi_nfs_and_ephemeral() -> None:
-    with pytest.raises(pk.InvalidNameError, match=r"CSI driver 'Secrets Store' is not a valid DNS-1123 subdomain"):
+    with pytest.raises(
+        pk.InvalidNameError, match=r"CSI driver 'Secrets Store' is not a valid DNS-1123 subdomain"
+    ):
         pk.Volume.csi("s", driver="Secrets Store")
     with pytest.raises(PodkitTypeError, match=r"node_publish_secret must be a SecretEnv"):
         pk.Volume.csi("s", driver="x.csi.k8s.io", node_publish_secret=pk.ConfigFromMap.from_name("c"))

@@ -273,11 +273,6 @@ def test_claim_template_mount_renders_without_a_pod_volume(chart: pk.Chart) -> N
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_apiserver checks a StatefulSet template's mounts against spec.volumes only; the API server "
-    "skips that check for StatefulSets (claim templates are volumes too). Reported to the lead.",
-)
 def test_claim_template_mount_synthesizes(chart: pk.Chart) -> None:
     data = VolumeClaimTemplate("data", "1Gi")
     db = StatefulSet(

@@ -40,6 +40,7 @@ from .external_secret import (  # noqa: E402
     SecretStoreRef,
     StoreKind,
 )
+from .namespace import Namespace, ServiceAccount  # noqa: E402
 from .pod import RestartPolicy, SidecarPod  # noqa: E402
 from .pod_security import PodSecurity  # noqa: E402
 from .probe import Probe, Scheme  # noqa: E402
@@ -59,18 +60,40 @@ from .security import (  # noqa: E402
     SELinuxOptions,
     Sysctl,
 )
+from .service import Service, ServicePort, ServiceType  # noqa: E402
 from .volume import HostPathType, ResourceItem, StorageMedium, Volume  # noqa: E402
+from .workloads import (  # noqa: E402
+    AccessMode,
+    ConcurrencyPolicy,
+    CronJob,
+    DaemonSet,
+    DaemonSetUpdateStrategy,
+    Deployment,
+    DeploymentStrategy,
+    Job,
+    PodManagementPolicy,
+    StatefulSet,
+    StatefulSetUpdateStrategy,
+    VolumeClaimTemplate,
+)
 
 __all__ = [
+    "AccessMode",
     "App",
     "AppArmorProfile",
     "AppArmorProfileType",
     "Capabilities",
     "Chart",
+    "ConcurrencyPolicy",
     "ConfigFromMap",
     "ConfigMapRef",
     "Container",
     "CreationPolicy",
+    "CronJob",
+    "DaemonSet",
+    "DaemonSetUpdateStrategy",
+    "Deployment",
+    "DeploymentStrategy",
     "DuplicateError",
     "EnvFrom",
     "EnvValue",
@@ -82,9 +105,12 @@ __all__ = [
     "ImagePullPolicy",
     "InvalidNameError",
     "InvalidQuantityError",
+    "Job",
     "MissingReferenceError",
     "Mount",
+    "Namespace",
     "PodField",
+    "PodManagementPolicy",
     "PodSecurity",
     "PodSecurityContext",
     "PodkitError",
@@ -113,11 +139,18 @@ __all__ = [
     "SecretStoreRef",
     "SecretType",
     "SecurityContext",
+    "Service",
+    "ServiceAccount",
+    "ServicePort",
+    "ServiceType",
     "SidecarPod",
     "SourceError",
+    "StatefulSet",
+    "StatefulSetUpdateStrategy",
     "StorageMedium",
     "StoreKind",
     "SynthError",
     "Sysctl",
     "Volume",
+    "VolumeClaimTemplate",
 ]

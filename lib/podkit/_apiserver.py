@@ -197,7 +197,12 @@ def _pod(ck: _Check, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
 
 
 def _template(
-    ck: _Check, spec: Mapping[str, Any], where: str, restart: tuple[str, ...], selector: bool
+    ck: _Check,
+    spec: Mapping[str, Any],
+    where: str,
+    restart: tuple[str, ...],
+    selector: bool,
+    claims: tuple[str, ...] = (),
 ) -> None:
     """A pod template of a workload; with ``selector``, the workload's selector must match it."""
     template = spec.get("template")
@@ -208,7 +213,7 @@ def _template(
     tmeta = tmeta if isinstance(tmeta, dict) else {}
     _metadata(ck, tmeta, f"{where}.template.metadata", None)
     tspec = template.get("spec")
-    _pod_spec(ck, tspec if isinstance(tspec, dict) else {}, f"{where}.template.spec", restart)
+    _pod_spec(ck, tspec if isinstance(tspec, dict) else {}, f"{where}.template.spec", restart, claims)
     if selector:
         _selector(ck, spec.get("selector"), f"{where}.selector", tmeta.get("labels"), f"{where}.template")
 
@@ -262,7 +267,9 @@ def _selector(ck: _Check, selector: object, where: str, labels: object, template
         )
 
 
-def _pod_spec(ck: _Check, spec: Mapping[str, Any], where: str, restart: tuple[str, ...]) -> None:
+def _pod_spec(
+    ck: _Check, spec: Mapping[str, Any], where: str, restart: tuple[str, ...], claims: tuple[str, ...] = ()
+) -> None:
     policy = spec.get("restartPolicy")
     if policy is None:
         if "Always" not in restart:
@@ -277,6 +284,9 @@ def _pod_spec(ck: _Check, spec: Mapping[str, Any], where: str, restart: tuple[st
     for i, volume in enumerate(raw_volumes if isinstance(raw_volumes, list) else []):
         if isinstance(volume, dict):
             _volume(ck, volume, f"{where}.volumes[{i}]", volumes)
+    # a StatefulSet's volumeClaimTemplates are volumes of its pods (mounted by name)
+    for claim in claims:
+        volumes.setdefault(claim, {})
 
     containers = spec.get("containers")
     containers = containers if isinstance(containers, list) else []
@@ -1000,7 +1010,13 @@ def _stateful_set(ck: _Check, doc: Mapping[str, Any], spec: Mapping[str, Any]) -
     if isinstance(service, str) and service:
         ck.add(_label("spec.serviceName", service))
     ck.enum("spec.podManagementPolicy", spec.get("podManagementPolicy"), ("OrderedReady", "Parallel"))
-    _template(ck, spec, "spec", ("Always",), selector=True)
+    templates = spec.get("volumeClaimTemplates")
+    claims = tuple(
+        str(_dict(t.get("metadata")).get("name"))
+        for t in (templates if isinstance(templates, list) else [])
+        if isinstance(t, dict)
+    )
+    _template(ck, spec, "spec", ("Always",), selector=True, claims=claims)
     _update_strategy(ck, spec.get("updateStrategy"), surge=False)
     rolling = _dict(spec.get("updateStrategy")).get("rollingUpdate")
     if isinstance(rolling, dict):
