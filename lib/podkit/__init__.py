@@ -14,6 +14,7 @@ from ._jsii import install_error_translation  # noqa: E402
 # podkit errors raised while Node synthesizes come out of cdk8s calls as themselves
 install_error_translation()
 
+from ._pod import DNSConfig, DNSPolicy, HostAlias, OSName, PodFields  # noqa: E402
 from .app import App  # noqa: E402
 from .chart import Chart  # noqa: E402
 from .config_map import ConfigFromMap, ConfigMapRef  # noqa: E402
@@ -40,11 +41,31 @@ from .external_secret import (  # noqa: E402
     SecretStoreRef,
     StoreKind,
 )
+from .lifecycle import Lifecycle, LifecycleHandler, TerminationMessagePolicy  # noqa: E402
 from .namespace import Namespace, ServiceAccount  # noqa: E402
 from .pod import RestartPolicy, SidecarPod  # noqa: E402
 from .pod_security import PodSecurity  # noqa: E402
 from .probe import Probe, Scheme  # noqa: E402
 from .resources import Resources  # noqa: E402
+from .scheduling import (  # noqa: E402
+    LabelRequirement,
+    LabelSelector,
+    LabelSelectorOperator,
+    NodeAffinity,
+    NodeAffinityPolicy,
+    NodeRequirement,
+    NodeSelectorOperator,
+    NodeSelectorTerm,
+    PodAffinity,
+    PodAffinityTerm,
+    TaintEffect,
+    Toleration,
+    TolerationOperator,
+    TopologySpreadConstraint,
+    WeightedNodeSelectorTerm,
+    WeightedPodAffinityTerm,
+    WhenUnsatisfiable,
+)
 from .sealed_secret import SealedSecret, Sealing, SealingScope  # noqa: E402
 from .secret import SecretEnv, SecretRef, SecretType  # noqa: E402
 from .security import (  # noqa: E402
@@ -61,6 +82,7 @@ from .security import (  # noqa: E402
     Sysctl,
 )
 from .service import Service, ServicePort, ServiceType  # noqa: E402
+from .storage import ClaimTemplate, PersistentVolumeClaim, Projection, VolumeMode  # noqa: E402
 from .volume import HostPathType, ResourceItem, StorageMedium, Volume  # noqa: E402
 from .workloads import (  # noqa: E402
     AccessMode,
@@ -84,12 +106,15 @@ __all__ = [
     "AppArmorProfileType",
     "Capabilities",
     "Chart",
+    "ClaimTemplate",
     "ConcurrencyPolicy",
     "ConfigFromMap",
     "ConfigMapRef",
     "Container",
     "CreationPolicy",
     "CronJob",
+    "DNSConfig",
+    "DNSPolicy",
     "DaemonSet",
     "DaemonSetUpdateStrategy",
     "Deployment",
@@ -101,15 +126,31 @@ __all__ = [
     "Extract",
     "FSGroupChangePolicy",
     "FieldRef",
+    "HostAlias",
     "HostPathType",
     "ImagePullPolicy",
     "InvalidNameError",
     "InvalidQuantityError",
     "Job",
+    "LabelRequirement",
+    "LabelSelector",
+    "LabelSelectorOperator",
+    "Lifecycle",
+    "LifecycleHandler",
     "MissingReferenceError",
     "Mount",
     "Namespace",
+    "NodeAffinity",
+    "NodeAffinityPolicy",
+    "NodeRequirement",
+    "NodeSelectorOperator",
+    "NodeSelectorTerm",
+    "OSName",
+    "PersistentVolumeClaim",
+    "PodAffinity",
+    "PodAffinityTerm",
     "PodField",
+    "PodFields",
     "PodManagementPolicy",
     "PodSecurity",
     "PodSecurityContext",
@@ -120,6 +161,7 @@ __all__ = [
     "Probe",
     "Problem",
     "ProcMountType",
+    "Projection",
     "Protocol",
     "RemoteRef",
     "ResourceField",
@@ -151,6 +193,15 @@ __all__ = [
     "StoreKind",
     "SynthError",
     "Sysctl",
+    "TaintEffect",
+    "TerminationMessagePolicy",
+    "Toleration",
+    "TolerationOperator",
+    "TopologySpreadConstraint",
     "Volume",
     "VolumeClaimTemplate",
+    "VolumeMode",
+    "WeightedNodeSelectorTerm",
+    "WeightedPodAffinityTerm",
+    "WhenUnsatisfiable",
 ]

@@ -19,11 +19,11 @@ Everything a pod has lives in ``AbstractPod`` (``_pod.py``), shared with the con
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 import constructs
 
-from ._pod import AbstractPod, RestartPolicy
+from ._pod import AbstractPod, PodFields, RestartPolicy
 from .container import Container
 from .errors import PodkitTypeError, Problem
 from .volume import Volume
@@ -54,6 +54,8 @@ class SidecarPod(AbstractPod):
     :param annotations: annotations of the pod.
     :param name: Kubernetes name. Default: ``id``.
     :param namespace: default: the chart's namespace, if any.
+    :param pod_fields: the opt-in pod settings (security context, scheduling, DNS, host
+        namespaces, image pull secrets, ...): see ``PodFields``. Default: none set.
     """
 
     KIND = "Pod"
@@ -76,6 +78,7 @@ class SidecarPod(AbstractPod):
         annotations: Mapping[str, str] | None = None,
         name: str | None = None,
         namespace: str | None = None,
+        **pod_fields: Unpack[PodFields],
     ) -> None:
         super().__init__(
             scope,
@@ -92,6 +95,7 @@ class SidecarPod(AbstractPod):
             annotations=annotations,
             name=name,
             namespace=namespace,
+            **pod_fields,
         )
         if not isinstance(run_label, bool):
             raise PodkitTypeError(self.path, f"run_label must be a bool, got {type(run_label).__name__}")
