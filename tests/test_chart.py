@@ -167,3 +167,16 @@ def test_fails_on_an_id_shared_with_another_cdk8s_construct(chart: pk.Chart) -> 
         match=r"\[test/web\] construct id 'web' is used by a podkit construct and by another cdk8s construct \(KubeService\)",
     ):
         chart.to_json()
+
+
+def test_fails_on_a_chart_id_with_a_trailing_newline() -> None:
+    # cdk8s would quietly write web--.k8s.yaml
+    with pytest.raises(
+        pk.InvalidNameError, match=r"chart id 'web\\n' has surrounding spaces or control characters"
+    ):
+        pk.Chart(pk.App(), "web\n")
+
+
+def test_fails_on_a_selector_that_is_neither_str_nor_mapping(chart: pk.Chart) -> None:
+    with pytest.raises(pk.PodkitTypeError, match=r"label selector must be a str .* got int 5"):
+        chart.select(5)  # type: ignore[arg-type]

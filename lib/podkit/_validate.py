@@ -21,13 +21,38 @@ if TYPE_CHECKING:
     import cdk8s
 
 
+#: fields of a v1 Secret whose values must never be echoed, not even when of the wrong type
+_SECRET_FIELDS = ("data", "stringData")
+
+
+def _schema_messages(doc: dict[str, Any]) -> list[str]:
+    """Schema problems of ``doc``; a Secret's values are checked without being shown."""
+    if doc.get("kind") != "Secret" or doc.get("apiVersion") != "v1":
+        return _schema.validate_object(doc)
+    hidden = {f: doc[f] for f in _SECRET_FIELDS if f in doc}
+    messages = _schema.validate_object({k: v for k, v in doc.items() if k not in hidden})
+    for field, values in hidden.items():
+        if values is None:
+            continue
+        if not isinstance(values, dict):
+            messages.append(f"{field}: expected object, got {type(values).__name__} (value not shown)")
+            continue
+        # the schema says map of string to string; check that, naming the key, never the value
+        messages.extend(
+            f"{field}.{key}: expected string, got {type(value).__name__} (value not shown)"
+            for key, value in values.items()
+            if value is not None and not isinstance(value, str)
+        )
+    return messages
+
+
 def check_final(doc: Any, path: str, *, chart: cdk8s.Chart | None) -> list[Problem]:
     """Every problem of one final object; ``path`` names it in messages."""
     if not isinstance(doc, dict):
         return [Problem(path, f"expected an object, got {type(doc).__name__}", rule="schema")]
     problems: list[Problem] = []
     if getattr(chart, "validate_schema", True):
-        for message in _schema.validate_object(doc):
+        for message in _schema_messages(doc):
             meta = doc.get("metadata") or {}
             problems.append(
                 Problem(

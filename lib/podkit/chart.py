@@ -20,7 +20,7 @@ import cdk8s
 import constructs
 
 from . import _checks
-from .errors import DuplicateError, PodkitError, PodkitTypeError, Problem, SynthError
+from .errors import DuplicateError, InvalidNameError, PodkitError, PodkitTypeError, Problem, SynthError
 
 if TYPE_CHECKING:
     from ._resource import PodkitResource
@@ -64,6 +64,13 @@ class Chart(cdk8s.Chart):
             )
         if not isinstance(id, str) or not id:
             raise PodkitTypeError("", f"chart id must be a non-empty str, got {id!r}")
+        if not id.isprintable() or id != id.strip():
+            # cdk8s would quietly turn "web\n" into the file web--.k8s.yaml
+            raise InvalidNameError(
+                repr(id),
+                f"chart id {id!r} has surrounding spaces or control characters; the id names the output "
+                f"file (<id>.k8s.yaml): use {id.strip() or 'a plain name'!r}",
+            )
         if namespace is not None:
             _checks.dns_label(id, "namespace", namespace)
         for flag, value in (
@@ -358,6 +365,12 @@ def parse_selector(selector: str | Mapping[str, str]) -> Predicate:
     if isinstance(selector, Mapping):
         wanted = dict(selector)
         return lambda labels: all(labels.get(k) == v for k, v in wanted.items())
+    if not isinstance(selector, str):
+        raise PodkitTypeError(
+            "",
+            f"label selector must be a str ('app=web,tier!=db') or a mapping of labels, "
+            f"got {type(selector).__name__} {selector!r}",
+        )
     tests: list[Predicate] = []
     for part in _split_selector(selector):
         m = _REQ.match(part)
