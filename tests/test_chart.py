@@ -179,4 +179,4 @@ def test_fails_on_a_chart_id_with_a_trailing_newline() -> None:
 
 def test_fails_on_a_selector_that_is_neither_str_nor_mapping(chart: pk.Chart) -> None:
     with pytest.raises(pk.PodkitTypeError, match=r"label selector must be a str .* got int 5"):
-        chart.select(5)  # type: ignore[arg-type]
+        chart.select(5)  # type: ignore[call-overload]
