@@ -44,3 +44,16 @@ def test_a_patched_secret_value_never_reaches_the_synth_error(chart_kind: str) -
     text = str(err.value)
     assert "987654321" not in text and SECRET not in text
     assert base64.b64encode(SECRET.encode()).decode() not in text
+
+
+def test_a_custom_resource_is_reported_against_its_crd_schema() -> None:
+    doc = {
+        "apiVersion": "bitnami.com/v1alpha1",
+        "kind": "SealedSecret",
+        "metadata": {"name": "db"},
+        "spec": {},
+    }
+    assert [str(p) for p in check_final(doc, "prod/db", chart=None)] == [
+        "[prod/db] SealedSecret 'db' does not match the SealedSecret CRD (@kubernetes-models/sealed-secrets@6.0.0) "
+        "schema: spec: required field 'encryptedData' is missing"
+    ]

@@ -46,22 +46,20 @@ def _schema_messages(doc: dict[str, Any]) -> list[str]:
     return messages
 
 
+def schema_problems(doc: dict[str, Any], path: str) -> list[Problem]:
+    """Strict schema problems of one object (Kubernetes 1.33, or the CRD's for custom kinds)."""
+    meta = doc.get("metadata") or {}
+    what = f"{doc.get('kind')} {meta.get('name')!r} does not match the {_schema.schema_label(doc)} schema"
+    return [Problem(path, f"{what}: {message}", rule="schema") for message in _schema_messages(doc)]
+
+
 def check_final(doc: Any, path: str, *, chart: cdk8s.Chart | None) -> list[Problem]:
     """Every problem of one final object; ``path`` names it in messages."""
     if not isinstance(doc, dict):
         return [Problem(path, f"expected an object, got {type(doc).__name__}", rule="schema")]
     problems: list[Problem] = []
     if getattr(chart, "validate_schema", True):
-        for message in _schema_messages(doc):
-            meta = doc.get("metadata") or {}
-            problems.append(
-                Problem(
-                    path,
-                    f"{doc.get('kind')} {meta.get('name')!r} does not match the Kubernetes "
-                    f"{_schema.KUBERNETES_VERSION} schema: {message}",
-                    rule="schema",
-                )
-            )
+        problems.extend(schema_problems(doc, path))
     if problems:
         # the API server's rules assume the schema's shape; a wrong type would only echo
         return problems
