@@ -26,37 +26,21 @@ from functools import cache
 from typing import Any
 
 from . import _checks as c
+from ._checks import Rule, remember_valid
 from .errors import Problem
 from .resources import quantity_value
 
-Rule = Callable[[str, str], "str | None"]
-
-
-def _memo(rule: Rule) -> Rule:
-    """Remember values a rule accepted: apps repeat the same labels, keys and images."""
-    good: set[str] = set()
-
-    def check(what: str, value: str) -> str | None:
-        if value in good:
-            return None
-        error = rule(what, value)
-        if error is None and len(good) < 50_000:
-            good.add(value)
-        return error
-
-    return check
-
-
-_label = _memo(c.dns_label_error)
-_subdomain = _memo(c.dns_subdomain_error)
-_dns1035 = _memo(c.dns1035_label_error)
-_env_name = _memo(c.env_name_error)
-_config_key = _memo(c.config_key_error)
-_qualified = _memo(c.qualified_name_error)
-_label_value = _memo(c.label_value_error)
-_port_name = _memo(c.port_name_error)
-_header = _memo(c.http_header_name_error)
-_image = c.image_ref_error  # memoized in _checks
+# Apps repeat the same labels, keys and names: each rule remembers the values it accepted.
+_label = remember_valid(c.dns_label_error)
+_subdomain = remember_valid(c.dns_subdomain_error)
+_dns1035 = remember_valid(c.dns1035_label_error)
+_env_name = remember_valid(c.env_name_error)
+_config_key = remember_valid(c.config_key_error)
+_qualified = remember_valid(c.qualified_name_error)
+_label_value = remember_valid(c.label_value_error)
+_port_name = remember_valid(c.port_name_error)
+_header = remember_valid(c.http_header_name_error)
+_image = c.image_ref_error  # already remembers valid images
 
 MAX_ANNOTATIONS = 256 * 1024  # TotalAnnotationSizeLimitB
 MAX_DATA = 1024 * 1024  # MaxSecretSize / the ConfigMap total size limit
@@ -123,10 +107,8 @@ def check_object(doc: Mapping[str, Any], path: str) -> list[Problem]:
     """
     ck = _Check(path)
     kind = doc.get("kind")
-    meta = doc.get("metadata")
-    meta = meta if isinstance(meta, dict) else {}
-    spec = doc.get("spec")
-    spec = spec if isinstance(spec, dict) else {}
+    meta = _dict(doc.get("metadata"))
+    spec = _dict(doc.get("spec"))
     handler = _KINDS.get(kind) if isinstance(kind, str) else None
     if handler is None:
         _metadata(ck, meta, "metadata", None)
@@ -171,9 +153,8 @@ def _metadata(ck: _Check, meta: Mapping[str, Any], where: str, name_rule: Rule |
             if isinstance(key, str):
                 # ValidateAnnotations checks the lower-cased key
                 ck.add(_qualified(f"{where}.annotations key", key.lower()))
-                total += len(key) if key.isascii() else len(key.encode())
-            if isinstance(value, str):
-                total += len(value) if value.isascii() else len(value.encode())
+                total += _data_size(key)
+            total += _data_size(value)
         if total > MAX_ANNOTATIONS:
             ck.add(
                 f"{where}.annotations total {total} bytes, more than the 262144 (256 KiB) allowed: "
@@ -209,11 +190,9 @@ def _template(
     if not isinstance(template, dict):
         ck.add(f"{where}.template is missing: a workload needs a pod template")
         return
-    tmeta = template.get("metadata")
-    tmeta = tmeta if isinstance(tmeta, dict) else {}
+    tmeta = _dict(template.get("metadata"))
     _metadata(ck, tmeta, f"{where}.template.metadata", None)
-    tspec = template.get("spec")
-    _pod_spec(ck, tspec if isinstance(tspec, dict) else {}, f"{where}.template.spec", restart, claims)
+    _pod_spec(ck, _dict(template.get("spec")), f"{where}.template.spec", restart, claims)
     if selector:
         _selector(ck, spec.get("selector"), f"{where}.selector", tmeta.get("labels"), f"{where}.template")
 
@@ -224,7 +203,7 @@ def _selector(ck: _Check, selector: object, where: str, labels: object, template
     ):
         ck.add(f"{where} is empty: select the pod template's labels (e.g. matchLabels: {{app: web}})")
         return
-    labels = labels if isinstance(labels, dict) else {}
+    labels = _dict(labels)
     match_labels = selector.get("matchLabels")
     _labels(ck, match_labels, f"{where}.matchLabels")
     matches = True
@@ -584,7 +563,7 @@ def _resources(ck: _Check, resources: object, at: str) -> None:
             if value is None or value < 0:
                 ck.add(
                     f"{where} {quantity!r} is not a non-negative Kubernetes quantity: use a number with an "
-                    f"optional suffix ({_suffixes()})"
+                    f"optional suffix ({_SUFFIXES})"
                 )
                 continue
             if "/" in name and value != value.to_integral_value():
@@ -624,8 +603,7 @@ def _resources(ck: _Check, resources: object, at: str) -> None:
         ck.add(f"{at} requests hugepages without a cpu or memory request or limit: add one")
 
 
-def _suffixes() -> str:
-    return "Ki Mi Gi Ti Pi Ei, n u m k M G T P E"
+_SUFFIXES = "Ki Mi Gi Ti Pi Ei, n u m k M G T P E"
 
 
 def _resource_name_error(name: object) -> str | None:
@@ -760,10 +738,8 @@ def _b64_size(value: object) -> int | None:
 
 
 def _config_map(ck: _Check, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
-    data = doc.get("data")
-    data = data if isinstance(data, dict) else {}
-    binary = doc.get("binaryData")
-    binary = binary if isinstance(binary, dict) else {}
+    data = _dict(doc.get("data"))
+    binary = _dict(doc.get("binaryData"))
     total = 0
     for key, value in data.items():
         if isinstance(key, str):
@@ -797,10 +773,8 @@ _SECRET_KEYS: dict[str, tuple[tuple[str, ...], str]] = {
 
 def _secret(ck: _Check, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
     # Never put a value of data/stringData in a message: keys, types and sizes only.
-    data = doc.get("data")
-    data = data if isinstance(data, dict) else {}
-    string_data = doc.get("stringData")
-    string_data = string_data if isinstance(string_data, dict) else {}
+    data = _dict(doc.get("data"))
+    string_data = _dict(doc.get("stringData"))
     sizes: dict[str, int] = {}
     for key, value in data.items():
         if isinstance(key, str):
@@ -993,13 +967,7 @@ def _deployment(ck: _Check, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> 
     ck.at_least("spec.minReadySeconds", spec.get("minReadySeconds"), 0)
     ck.at_least("spec.revisionHistoryLimit", spec.get("revisionHistoryLimit"), 0)
     _template(ck, spec, "spec", ("Always",), selector=True)
-    strategy = spec.get("strategy")
-    if isinstance(strategy, dict):
-        kind = strategy.get("type")
-        ck.enum("spec.strategy.type", kind, ("RollingUpdate", "Recreate"))
-        if kind == "Recreate" and strategy.get("rollingUpdate") is not None:
-            ck.add("spec.strategy.rollingUpdate is not allowed with type Recreate: remove it")
-        _rolling(ck, strategy.get("rollingUpdate"), "spec.strategy.rollingUpdate", surge=True)
+    _strategy(ck, spec.get("strategy"), "spec.strategy", "Recreate", surge=True)
 
 
 def _stateful_set(ck: _Check, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
@@ -1017,27 +985,29 @@ def _stateful_set(ck: _Check, doc: Mapping[str, Any], spec: Mapping[str, Any]) -
         if isinstance(t, dict)
     )
     _template(ck, spec, "spec", ("Always",), selector=True, claims=claims)
-    _update_strategy(ck, spec.get("updateStrategy"), surge=False)
+    _strategy(ck, spec.get("updateStrategy"), "spec.updateStrategy", "OnDelete", surge=False)
     rolling = _dict(spec.get("updateStrategy")).get("rollingUpdate")
     if isinstance(rolling, dict):
         ck.at_least("spec.updateStrategy.rollingUpdate.partition", rolling.get("partition"), 0)
 
 
-def _update_strategy(ck: _Check, strategy: object, surge: bool) -> None:
+def _strategy(ck: _Check, strategy: object, where: str, other: str, surge: bool) -> None:
+    """A Deployment's ``strategy`` or a StatefulSet's/DaemonSet's ``updateStrategy``: type
+    RollingUpdate or ``other`` (Recreate, OnDelete), and rollingUpdate only with RollingUpdate."""
     if not isinstance(strategy, dict):
         return
     kind = strategy.get("type")
-    ck.enum("spec.updateStrategy.type", kind, ("RollingUpdate", "OnDelete"))
-    if kind == "OnDelete" and strategy.get("rollingUpdate") is not None:
-        ck.add("spec.updateStrategy.rollingUpdate is not allowed with type OnDelete: remove it")
-    _rolling(ck, strategy.get("rollingUpdate"), "spec.updateStrategy.rollingUpdate", surge=surge)
+    ck.enum(f"{where}.type", kind, ("RollingUpdate", other))
+    if kind == other and strategy.get("rollingUpdate") is not None:
+        ck.add(f"{where}.rollingUpdate is not allowed with type {other}: remove it")
+    _rolling(ck, strategy.get("rollingUpdate"), f"{where}.rollingUpdate", surge=surge)
 
 
 def _daemon_set(ck: _Check, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
     ck.at_least("spec.minReadySeconds", spec.get("minReadySeconds"), 0)
     ck.at_least("spec.revisionHistoryLimit", spec.get("revisionHistoryLimit"), 0)
     _template(ck, spec, "spec", ("Always",), selector=True)
-    _update_strategy(ck, spec.get("updateStrategy"), surge=True)
+    _strategy(ck, spec.get("updateStrategy"), "spec.updateStrategy", "OnDelete", surge=True)
 
 
 def _replica_set(ck: _Check, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
@@ -1090,7 +1060,7 @@ def _cron_job(ck: _Check, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> No
     if isinstance(tmeta, dict):
         _metadata(ck, tmeta, "spec.jobTemplate.metadata", None)
     job = template.get("spec")
-    _job_spec(ck, job if isinstance(job, dict) else {}, "spec.jobTemplate.spec")
+    _job_spec(ck, _dict(job), "spec.jobTemplate.spec")
 
 
 # -- cron ----------------------------------------------------------------------------------

@@ -14,10 +14,13 @@ newline, and ``"web\\n"`` would be written as a YAML block scalar).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
 from .errors import InvalidNameError, PodkitTypeError
+
+#: A rule: ``rule(what, value)`` returns what is wrong with ``value``, or ``None``.
+Rule = Callable[[str, str], "str | None"]
 
 # https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
 DNS1123_LABEL = re.compile(r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\Z")
@@ -40,12 +43,26 @@ _HAS_LETTER = re.compile(r"[a-z]")
 # HTTP header field names are RFC 7230 tokens (validation.IsHTTPHeaderName).
 HTTP_HEADER_NAME = re.compile(r"[-A-Za-z0-9!#$%&'*+.^_`|~]+\Z")
 
-# Kept for callers that still use the old private names (they now match in full).
+# Kept for a caller that still uses the old private name (it now matches in full).
 _ENV_NAME = ENV_NAME
-_CONFIG_KEY = CONFIG_KEY
 
 MAX_LABEL = 63
 MAX_SUBDOMAIN = 253
+
+
+def remember_valid(rule: Rule, limit: int = 50_000) -> Rule:
+    """``rule``, remembering the values it accepted: apps repeat the same labels, keys and images."""
+    good: set[str] = set()
+
+    def check(what: str, value: str) -> str | None:
+        if value in good:
+            return None
+        error = rule(what, value)
+        if error is None and len(good) < limit:
+            good.add(value)
+        return error
+
+    return check
 
 
 # -- rules: each returns the problem text, or None -----------------------------------------
@@ -202,19 +219,17 @@ _DOMAIN = re.compile(
 )
 _TAG = re.compile(r"[\w][\w.-]{0,127}\Z", re.ASCII)
 _DIGEST = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}\Z")
-_GOOD_IMAGES: set[str] = set()
 
 
-def image_ref_error(what: str, value: str) -> str | None:
-    """An image reference a runtime can pull: ``[domain/]path[:tag][@digest]``."""
-    if value in _GOOD_IMAGES:
-        return None
+def _image_ref_error(what: str, value: str) -> str | None:
     reason = _image_reason(value)
     if reason is None:
-        if len(_GOOD_IMAGES) < 10_000:
-            _GOOD_IMAGES.add(value)
         return None
     return f"{what} {value!r} is not a pullable image reference: {reason}"
+
+
+#: An image reference a runtime can pull: ``[domain/]path[:tag][@digest]``.
+image_ref_error = remember_valid(_image_ref_error, limit=10_000)
 
 
 def _image_reason(value: str) -> str | None:
@@ -362,36 +377,39 @@ def _raise_if(path: str, error: str | None) -> None:
         raise InvalidNameError(path, error)
 
 
+def _valid(path: str, what: str, value: object, rule: Rule) -> str:
+    """``value`` when it is a str that ``rule`` accepts; else raise with the rule's text."""
+    text = check_str(path, what, value)
+    _raise_if(path, rule(what, text))
+    return text
+
+
+def optional_bool(path: str, what: str, value: object) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        fail_type(path, what, value, "True, False or None")
+    return value
+
+
 def dns_label(path: str, what: str, value: object) -> str:
     """RFC 1123 label: container, volume and port-less names (max 63)."""
-    name = check_str(path, what, value)
-    _raise_if(path, dns_label_error(what, name))
-    return name
+    return _valid(path, what, value, dns_label_error)
 
 
 def dns_subdomain(path: str, what: str, value: object) -> str:
     """RFC 1123 subdomain: object names (max 253)."""
-    name = check_str(path, what, value)
-    _raise_if(path, dns_subdomain_error(what, name))
-    return name
+    return _valid(path, what, value, dns_subdomain_error)
 
 
 def env_name(path: str, value: object, *, what: str = "env var name") -> str:
-    name = check_str(path, what, value)
-    _raise_if(path, env_name_error(what, name))
-    return name
+    return _valid(path, what, value, env_name_error)
 
 
 def config_key(path: str, value: object, *, what: str = "key") -> str:
-    key = check_str(path, what, value)
-    _raise_if(path, config_key_error(what, key))
-    return key
+    return _valid(path, what, value, config_key_error)
 
 
 def label_key(path: str, value: object, *, what: str = "label key") -> str:
-    key = check_str(path, what, value)
-    _raise_if(path, qualified_name_error(what, key))
-    return key
+    return _valid(path, what, value, qualified_name_error)
 
 
 def label_value(path: str, key: str, value: object) -> str:
@@ -408,9 +426,7 @@ def labels(path: str, value: object) -> dict[str, str]:
 
 
 def port_name(path: str, value: object, *, what: str = "port name") -> str:
-    name = check_str(path, what, value)
-    _raise_if(path, port_name_error(what, name))
-    return name
+    return _valid(path, what, value, port_name_error)
 
 
 def port_number(path: str, what: str, value: object) -> int:
@@ -423,15 +439,11 @@ def port_number(path: str, what: str, value: object) -> int:
 
 def image_ref(path: str, value: object, *, what: str = "image") -> str:
     """An image reference a container runtime can pull (``nginx:1.27``, ``ghcr.io/org/app@sha256:...``)."""
-    image = check_str(path, what, value)
-    _raise_if(path, image_ref_error(what, image))
-    return image
+    return _valid(path, what, value, image_ref_error)
 
 
 def http_header_name(path: str, value: object, *, what: str = "probe header name") -> str:
-    name = check_str(path, what, value)
-    _raise_if(path, http_header_name_error(what, name))
-    return name
+    return _valid(path, what, value, http_header_name_error)
 
 
 def relative_path(path: str, what: str, value: object, *, reserved: bool = False) -> str:
@@ -443,22 +455,16 @@ def relative_path(path: str, what: str, value: object, *, reserved: bool = False
 
 def sub_path(path: str, value: object, *, what: str = "sub_path") -> str:
     """A mount's ``subPath``: relative, without a '..' element."""
-    text = check_str(path, what, value)
-    _raise_if(path, sub_path_error(what, text))
-    return text
+    return _valid(path, what, value, sub_path_error)
 
 
 def mount_path(path: str, value: object, *, what: str = "mount path") -> str:
     """A mount's ``mountPath``: absolute and not empty."""
-    text = check_str(path, what, value)
-    _raise_if(path, mount_path_error(what, text))
-    return text
+    return _valid(path, what, value, mount_path_error)
 
 
 def host_path(path: str, value: object, *, what: str = "host path") -> str:
-    text = check_str(path, what, value)
-    _raise_if(path, host_path_error(what, text))
-    return text
+    return _valid(path, what, value, host_path_error)
 
 
 def _suggest_label(name: str) -> str:

@@ -50,19 +50,18 @@ class FieldRef:
 
     def __post_init__(self) -> None:
         # Checked here, where the path arrives: a path Kubernetes does not know would only
-        # fail when the pod is created.
+        # fail when the pod is created. A path valid in an env var or a downwardAPI volume passes.
         path = _checks.check_str("", "FieldRef field_path", self.field_path)
-        if _checks.field_path_error("", path, volume=False) and _checks.field_path_error(
-            "", path, volume=True
-        ):
-            error = _checks.field_path_error(f"FieldRef {path!r}", path, volume=False) or ""
-            if "is not a field path" in error:
-                members = ", ".join(f"PodField.{f.name}" for f in PodField)
-                error = (
-                    f"FieldRef {path!r} is not a field path Kubernetes accepts: use one of {members}, "
-                    f"or FieldRef.label('KEY') / FieldRef.annotation('KEY')"
-                )
-            raise InvalidNameError("", error)
+        error = _checks.field_path_error(f"FieldRef {path!r}", path, volume=False)
+        if error is None or _checks.field_path_error("", path, volume=True) is None:
+            return
+        if "is not a field path" in error:
+            members = ", ".join(f"PodField.{f.name}" for f in PodField)
+            error = (
+                f"FieldRef {path!r} is not a field path Kubernetes accepts: use one of {members}, "
+                f"or FieldRef.label('KEY') / FieldRef.annotation('KEY')"
+            )
+        raise InvalidNameError("", error)
 
     @staticmethod
     def label(key: str) -> FieldRef:
@@ -155,12 +154,10 @@ class EnvValue:
     def from_field(field: PodField | FieldRef) -> EnvValue:
         """A field of the running pod, e.g. ``EnvValue.from_field(PodField.NODE_NAME)``."""
         ref = FieldRef.of(field)
-        if ref.field_path in ("metadata.labels", "metadata.annotations"):
-            field = PodField(ref.field_path)
-        if isinstance(field, PodField) and field.volume_only:
+        if ref.field_path in (PodField.LABELS.value, PodField.ANNOTATIONS.value):
             raise InvalidNameError(
                 "",
-                f"{field.value} holds every label/annotation and is only available in a downwardAPI "
+                f"{ref.field_path} holds every label/annotation and is only available in a downwardAPI "
                 f"volume; for one key use FieldRef.label('KEY') / FieldRef.annotation('KEY')",
             )
         return EnvValue(_field=ref.field_path)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from .errors import InvalidQuantityError, PodkitTypeError
@@ -23,7 +23,6 @@ from .errors import InvalidQuantityError, PodkitTypeError
 QUANTITY = re.compile(
     r"([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?\Z"
 )
-_QUANTITY = QUANTITY
 _BINARY = {"Ki": 1, "Mi": 2, "Gi": 3, "Ti": 4, "Pi": 5, "Ei": 6}
 _DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
 # Common spellings that are not Kubernetes suffixes, and what the author probably meant.
@@ -46,17 +45,12 @@ def parse_quantity(path: str, what: str, value: object) -> tuple[str, Decimal]:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise PodkitTypeError(path, f"{what} must be a quantity string like '250m' or '64Mi', got {value!r}")
     text = str(value) if not isinstance(value, float) else repr(value)
-    m = QUANTITY.match(text)
-    if not m:
+    amount = quantity_value(text)
+    if amount is None:
         raise InvalidQuantityError(path, f"{what} {value!r} is not a Kubernetes quantity; {_hint(text)}")
-    number, suffix = m.group(1), m.group(2) or ""
-    try:
-        amount = Decimal(number)
-    except InvalidOperation:  # pragma: no cover - the regex admits only decimals
-        raise InvalidQuantityError(path, f"{what} {value!r} is not a number") from None
     if amount < 0:
         raise InvalidQuantityError(path, f"{what} {value!r} is negative; use a positive amount")
-    return text, _scale(amount, suffix)
+    return text, amount
 
 
 def _scale(amount: Decimal, suffix: str) -> Decimal:
@@ -96,8 +90,10 @@ def _plain(amount: Decimal) -> str:
     return format(amount.normalize(), "f")
 
 
-def _likely_mistake(path: str, resource: str, what: str, text: str, allow_large_cpu: bool) -> None:
-    """Quantities Kubernetes accepts but nobody means: raise with the likely fix."""
+def _likely_mistake(
+    path: str, resource: str, what: str, text: str, amount: Decimal, allow_large_cpu: bool
+) -> None:
+    """Quantities Kubernetes accepts but nobody means (``text`` is ``amount``): raise with the likely fix."""
     m = QUANTITY.match(text)
     if m is None:  # pragma: no cover - parse_quantity ran first
         return
@@ -105,24 +101,24 @@ def _likely_mistake(path: str, resource: str, what: str, text: str, allow_large_
     if resource != "cpu" and suffix == "m":
         raise InvalidQuantityError(
             path,
-            f"{what} {text!r} means {_plain(_scale(Decimal(number), 'm'))} bytes ('m' is milli, one thousandth); "
+            f"{what} {text!r} means {_plain(amount)} bytes ('m' is milli, one thousandth); "
             f"did you mean {number + 'Mi'!r} (mebibytes) or {number + 'M'!r} (megabytes)?",
         )
     if resource == "cpu" and suffix in _BYTE_SUFFIXES:
         raise InvalidQuantityError(
             path,
-            f"{what} {text!r} is {_plain(_scale(Decimal(number), suffix))} cores: byte suffixes make no sense for "
+            f"{what} {text!r} is {_plain(amount)} cores: byte suffixes make no sense for "
             f"CPU; did you mean {number + 'm'!r} (millicores)?",
         )
     if (
         resource == "cpu"
         and not allow_large_cpu
         and suffix[:1] not in ("n", "u", "m")
-        and _scale(Decimal(number), suffix) > MAX_PLAIN_CPU
+        and amount > MAX_PLAIN_CPU
     ):
         raise InvalidQuantityError(
             path,
-            f"{what} {text!r} is {_plain(_scale(Decimal(number), suffix))} whole cores, more than {MAX_PLAIN_CPU}; "
+            f"{what} {text!r} is {_plain(amount)} whole cores, more than {MAX_PLAIN_CPU}; "
             f"did you mean {number + 'm'!r} (millicores)? If you really mean cores, pass "
             f"Resources(..., allow_large_cpu=True)",
         )
@@ -211,7 +207,7 @@ class Resources:
                         f"{what} must be a string with a unit, got {value!r}; did you mean '{value}Mi'?",
                     )
                 text, amount = parse_quantity(path, what, value)
-                _likely_mistake(path, resource, what, text, self.allow_large_cpu)
+                _likely_mistake(path, resource, what, text, amount, self.allow_large_cpu)
                 out[resource] = text
                 parsed[kind] = (text, amount)
             if "request" in parsed and "limit" in parsed and parsed["request"][1] > parsed["limit"][1]:

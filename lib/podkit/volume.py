@@ -210,7 +210,7 @@ class Volume:
             claim_name, default = claim.name, claim.path.rsplit("/", 1)[-1]
         else:
             claim_name = default = _checks.dns_subdomain("", "claim name", claim)
-        _optional_bool("read_only", read_only)
+        _checks.optional_bool("", "read_only", read_only)
         return Volume(
             name if name is not None else default,
             {"persistentVolumeClaim": {"claimName": claim_name, "readOnly": read_only}},
@@ -256,7 +256,7 @@ class Volume:
         from .storage import csi_driver
 
         driver = csi_driver(driver)
-        _optional_bool("read_only", read_only)
+        _checks.optional_bool("", "read_only", read_only)
         if fs_type is not None:
             _checks.check_str("", "fs_type", fs_type)
         attributes = (
@@ -290,7 +290,7 @@ class Volume:
         if not server.strip():
             raise InvalidNameError("", "nfs server is empty; give the NFS server's host name or IP")
         _checks.mount_path("", path, what="nfs path")
-        _optional_bool("read_only", read_only)
+        _checks.optional_bool("", "read_only", read_only)
         return Volume(name, {"nfs": {"server": server, "path": path, "readOnly": read_only}})
 
     @staticmethod
@@ -338,11 +338,6 @@ class Volume:
 
     def referenced_keys(self) -> list[str]:
         return list(self._items or {})
-
-
-def _optional_bool(what: str, value: object) -> None:
-    if value is not None and not isinstance(value, bool):
-        raise PodkitTypeError("", f"{what} must be True, False or None, got {type(value).__name__} {value!r}")
 
 
 def _relative_path(volume: str, file_path: str) -> None:
