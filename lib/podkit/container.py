@@ -154,13 +154,10 @@ class Container:
         stdin: bool | None = None,
         tty: bool | None = None,
     ) -> None:
-        self.name = _checks.dns_label(f"container {name!r}", "container name", name)
+        self._where = f"container {name!r}"
+        self.name = _checks.dns_label(self._where, "container name", name)
         # opt-in fields, rendered when set (spec key -> JSON); unset ones cost nothing at render
         self._extra: dict[str, Any] = {}
-        self._lifecycle: Lifecycle | None = None
-        self._security_context: SecurityContext | None = None
-        self._termination_message_policy: TerminationMessagePolicy | None = None
-        self._where = f"container {name!r}"
         self.image = image
         self.command = command
         self.args = args
@@ -191,18 +188,12 @@ class Container:
         self.liveness = liveness
         self.readiness = readiness
         self.startup = startup
-        if security_context is not None:
-            self.security_context = security_context
-        if lifecycle is not None:
-            self.lifecycle = lifecycle
-        if termination_message_policy is not None:
-            self.termination_message_policy = termination_message_policy
-        if termination_message_path is not None:
-            self.termination_message_path = termination_message_path
-        if stdin is not None:
-            self.stdin = stdin
-        if tty is not None:
-            self.tty = tty
+        self.security_context = security_context
+        self.lifecycle = lifecycle
+        self.termination_message_policy = termination_message_policy
+        self.termination_message_path = termination_message_path
+        self.stdin = stdin
+        self.tty = tty
 
     # -- settings: validated on every assignment, rendered at synth ------------------------
     @property
@@ -345,7 +336,7 @@ class Container:
 
     @stdin.setter
     def stdin(self, value: bool | None) -> None:
-        self._set_extra("stdin", _opt_bool(self._where, "stdin", value))
+        self._set_extra("stdin", _checks.optional_bool(self._where, "stdin", value))
 
     @property
     def tty(self) -> bool | None:
@@ -353,7 +344,7 @@ class Container:
 
     @tty.setter
     def tty(self, value: bool | None) -> None:
-        self._set_extra("tty", _opt_bool(self._where, "tty", value))
+        self._set_extra("tty", _checks.optional_bool(self._where, "tty", value))
 
     def _set_extra(self, key: str, rendered: Any) -> None:
         if rendered is None:
@@ -368,10 +359,8 @@ class Container:
 
     def add_port(self, port: int | Port) -> Port:
         """Declare a port (number or :class:`Port`). Duplicates in the container are errors."""
+        # a Port checked its number and name when it was made
         p = port if isinstance(port, Port) else Port(_checks.port_number(self._where, "port", port))
-        _checks.port_number(self._where, "port", p.number)
-        if p.name is not None:
-            _checks.port_name(self._where, p.name)
         for q in self._ports:
             if q.number == p.number and q.protocol == p.protocol:
                 raise DuplicateError(self._where, f"port {p.number}/{p.protocol.value} is declared twice")
@@ -539,14 +528,6 @@ class Container:
 
     def __repr__(self) -> str:
         return f"<Container {self.name} {self.image}>"
-
-
-def _opt_bool(where: str, what: str, value: object) -> bool | None:
-    if value is not None and not isinstance(value, bool):
-        raise PodkitTypeError(
-            where, f"{what} must be True, False or None, got {type(value).__name__} {value!r}"
-        )
-    return value
 
 
 def _iterable(where: str, what: str, value: object) -> list[Any]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from . import _checks
 from .errors import InvalidNameError, PodkitError, PodkitTypeError
-from .probe import Scheme
+from .probe import Scheme, http_get_action
 
 __all__ = ["Lifecycle", "LifecycleHandler", "TerminationMessagePolicy"]
 
@@ -73,18 +73,7 @@ class LifecycleHandler:
         header_map = _checks.check_str_map("", "hook headers", headers) if headers is not None else {}
         for name in header_map:
             _checks.http_header_name("", name, what="hook header name")
-        return LifecycleHandler(
-            {
-                "httpGet": {
-                    "path": path,
-                    "port": port,
-                    "scheme": scheme.value if scheme is not Scheme.HTTP else None,
-                    "host": host,
-                    "httpHeaders": [{"name": k, "value": v} for k, v in header_map.items()] or None,
-                }
-            },
-            port,
-        )
+        return LifecycleHandler(http_get_action(path, port, scheme, host, header_map), port)
 
     @staticmethod
     def sleep(seconds: int) -> LifecycleHandler:

@@ -57,15 +57,7 @@ class Probe:
         if not isinstance(scheme, Scheme):
             raise PodkitTypeError("", f"scheme must be a Scheme, got {scheme!r}")
         headers = _headers(headers)
-        handler = {
-            "httpGet": {
-                "path": path,
-                "port": _port(port),
-                "scheme": scheme.value if scheme is not Scheme.HTTP else None,
-                "host": host,
-                "httpHeaders": [{"name": k, "value": v} for k, v in (headers or {}).items()] or None,
-            }
-        }
+        handler = http_get_action(path, _port(port), scheme, host, headers)
         return Probe(handler, port, _timings(locals()))
 
     @staticmethod
@@ -132,6 +124,21 @@ class Probe:
 
     def render(self) -> dict[str, Any]:
         return {**self._handler, **self._timings}
+
+
+def http_get_action(
+    path: str, port: int | str, scheme: Scheme, host: str | None, headers: Mapping[str, str]
+) -> dict[str, Any]:
+    """Kubernetes' ``HTTPGetAction`` (validated values), the same type in a probe and a lifecycle hook."""
+    return {
+        "httpGet": {
+            "path": path,
+            "port": port,
+            "scheme": scheme.value if scheme is not Scheme.HTTP else None,
+            "host": host,
+            "httpHeaders": [{"name": k, "value": v} for k, v in headers.items()] or None,
+        }
+    }
 
 
 _TIMING_KEYS = {
