@@ -96,6 +96,11 @@ def test_fails_on_two_mounts_at_one_path() -> None:
         c.mount(pk.Volume.empty_dir("two"), at="/data")
 
 
+def test_fails_on_a_mount_path_with_a_trailing_newline() -> None:
+    with pytest.raises(pk.InvalidNameError, match=r"mount path '/data\\n' has control characters"):
+        pk.Container(name="a", image="x").mount(pk.Volume.empty_dir("one"), at="/data\n")
+
+
 def test_fails_on_relative_mount_path() -> None:
     with pytest.raises(
         pk.InvalidNameError, match=r"mount path 'data' must be an absolute path \(e.g. '/data'\)"

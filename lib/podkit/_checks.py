@@ -195,8 +195,11 @@ def sub_path_error(what: str, value: str) -> str | None:
 
 def mount_path_error(what: str, value: str) -> str | None:
     """``volumeMounts[].mountPath``: an absolute path in the container."""
-    if value.startswith("/"):
+    if value.startswith("/") and value.isprintable():
         return None
+    if not value.isprintable():
+        # the API server would take it, but "/data\n" is a typo that mounts at a path nobody reads
+        return f"{what} {value!r} has control characters (a trailing newline?): use {value.strip()!r}"
     if not value:
         return f"{what} is empty: set an absolute path such as '/data'"
     return f"{what} {value!r} must be an absolute path (e.g. '/{value}')"
