@@ -59,6 +59,29 @@ def test_fails_when_a_consumed_key_is_not_sealed(chart: pk.Chart, tmp_path: Path
     assert secret.known_keys() == {"password"}
 
 
+def test_keys_added_after_construction_are_declared_and_sealed(chart: pk.Chart, tmp_path: Path) -> None:
+    (tmp_path / "cert.pem").write_text("not read until podkit seal")
+    store = tmp_path / "s.yaml"
+    secret = sealed(chart, store)
+    secret.add_literal("user", "app")
+    secret.add_file(f"ca.crt={tmp_path / 'cert.pem'}")
+    _sealing.seal_app([secret], store_path=store, cert_path=CERT)
+    doc = synth(chart)[0]
+    assert sorted(doc["spec"]["encryptedData"]) == ["ca.crt", "password", "user"]
+    assert secret.known_keys() == {"password", "user", "ca.crt"}
+
+
+def test_file_keys_are_declared_before_sealing(chart: pk.Chart, tmp_path: Path) -> None:
+    secret = sealed(chart, tmp_path / "s.yaml", from_file=["ca.crt=not-read.pem"])
+    secret.add_file("tls.crt=not-read-either.pem")
+    assert secret.known_keys() == {"password", "ca.crt", "tls.crt"}
+
+
+def test_fails_on_a_file_key_that_is_also_a_literal(chart: pk.Chart, tmp_path: Path) -> None:
+    with pytest.raises(pk.DuplicateError, match=r"key 'password' \(from file 'password=pw.txt'\) is already"):
+        sealed(chart, tmp_path / "s.yaml", from_file=["password=pw.txt"])
+
+
 def test_consumer_key_checks_work_as_for_inline_secrets(chart: pk.Chart, tmp_path: Path) -> None:
     store = tmp_path / "s.yaml"
     secret = sealed(chart, store)

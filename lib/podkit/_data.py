@@ -162,13 +162,15 @@ class DataStore:
         self.values: dict[str, str | bytes] = {}
         # keys whose value is read from the environment at synth: key -> variable
         self.deferred: dict[str, str] = {}
+        # keys whose value is read elsewhere, never here (a SealedSecret's 'key=path' files)
+        self.declared: set[str] = set()
 
     def keys(self) -> set[str]:
-        return set(self.values) | set(self.deferred)
+        return set(self.values) | set(self.deferred) | self.declared
 
     def _new_key(self, key: object, origin: str) -> str:
         k = _checks.config_key(self.path, key, what=f"key (from {origin})")
-        if k in self.values or k in self.deferred:
+        if k in self.values or k in self.deferred or k in self.declared:
             raise DuplicateError(
                 self.path,
                 f"key {k!r} (from {origin}) is already in this {self.kind}; kubectl rejects duplicate keys "
@@ -199,6 +201,10 @@ class DataStore:
     def add_from_environment(self, key: str, variable: str) -> None:
         k = self._new_key(key, f"environment variable {variable!r}")
         self.deferred[k] = _checks.check_str(self.path, "environment variable name", variable)
+
+    def declare(self, key: str, origin: str) -> None:
+        """A key whose value this store never holds (checked for validity and duplicates only)."""
+        self.declared.add(self._new_key(key, origin))
 
     def add_file_source(self, source: PathLike, base: Path) -> None:
         key, file_path = _parse_file_source(self.path, source)
@@ -449,7 +455,11 @@ class KeyedData(PodkitResource, KeyedSource):
         """The name pods use: with a content-hash suffix when ``content_hash`` is on."""
         if not self.content_hash:
             return self._name
-        return f"{self._name}-{self._store.fingerprint({'kind': self.KIND, **self._hash_inputs()}, [])}"
+        return f"{self._name}-{self._content_fingerprint()}"
+
+    def _content_fingerprint(self) -> str:
+        """Hash of the values, the kind and :meth:`_hash_inputs` (an unset env var is reported at render)."""
+        return self._store.fingerprint({"kind": self.KIND, **self._hash_inputs()}, [])
 
     def _metadata(self) -> dict[str, Any]:
         return {**super()._metadata(), "name": self.name}

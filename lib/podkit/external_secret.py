@@ -26,7 +26,7 @@ from . import _checks
 from ._data import KeyedSource
 from ._resource import PodkitResource
 from .errors import DuplicateError, PodkitError, PodkitTypeError, Problem
-from .secret import SecretType
+from .secret import SecretType, unmet_required_keys
 
 if TYPE_CHECKING:
     from .chart import Chart
@@ -277,15 +277,10 @@ class ExternalSecret(PodkitResource, KeyedSource):
                     "source",
                 )
             )
-        from .secret import _REQUIRED
-
-        required = _REQUIRED.get(self.secret_type) if self.secret_type is not None else None
         keys = self.known_keys()
-        if required is not None and keys is not None and self.secret_type is not None:
-            needed, all_of = required
-            present = [k for k in needed if k in keys]
-            if (all_of and len(present) != len(needed)) or (not all_of and not present):
-                want = " and ".join(needed) if all_of else " or ".join(needed)
+        if self.secret_type is not None and keys is not None:
+            want = unmet_required_keys(self.secret_type, keys)
+            if want is not None:
                 problems.append(
                     self._problem(
                         f"a {self.secret_type.value} Secret needs key {want}; this ExternalSecret declares "

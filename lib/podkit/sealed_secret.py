@@ -30,7 +30,7 @@ from . import _sealing
 from ._data import DataStore, PathLike, _parse_file_source, caller_dir, file_sources
 from ._sealing import DEFAULT_STORE_NAME, SealingScope, SealRequest
 from .errors import PodkitTypeError, Problem, SealingError
-from .secret import _REQUIRED, SecretEnv, SecretType
+from .secret import SecretEnv, SecretType, unmet_required_keys
 
 __all__ = ["SealedSecret", "Sealing", "SealingScope"]
 
@@ -125,24 +125,25 @@ class SealedSecret(SecretEnv):
         from_literal: Mapping[str, str] | None,
         from_env_file: Sequence[PathLike] | None,
     ) -> None:
-        # Keys that can be known without reading plaintext are declared in the DataStore as
-        # "deferred" keys; the values are read by _plaintext() (podkit seal) only.
+        # The DataStore holds the literals and environment variables, and declares the keys of
+        # 'key=path' files without reading them; files are read by _plaintext() (podkit seal) only.
         self._store = DataStore(self.path, "Secret")
-        self._files = file_sources(from_file, self.path, "from_file")
+        files = file_sources(from_file, self.path, "from_file")
+        self._files: list[PathLike] = []
         self._env_files = file_sources(from_env_file, self.path, "from_env_file")
         if from_literal is not None and not isinstance(from_literal, Mapping):
             raise PodkitTypeError(
                 self.path, f"from_literal must be a mapping, got {type(from_literal).__name__}"
             )
-        self._literals = dict(from_literal or {})
-        for key, value in self._literals.items():
+        for key, value in (from_literal or {}).items():
             self._store.add_literal(key, value)  # validates key and type, never shows the value
-        for source in self._files:
-            file_key, _ = _parse_file_source(self.path, source)
-            if file_key is not None:
-                self._store.add_from_environment(file_key, f"<file {source}>")
+        for source in files:
+            self.add_file(source)
 
     def add_file(self, source: PathLike) -> None:
+        file_key, _ = _parse_file_source(self.path, source)
+        if file_key is not None:
+            self._store.declare(file_key, f"file {str(source)!r}")
         self._files.append(source)
 
     def add_env_file(self, source: PathLike) -> None:
@@ -153,13 +154,13 @@ class SealedSecret(SecretEnv):
         store = DataStore(self.path, "Secret")
         for source in self._files:
             store.add_file_source(source, self._base)
-        for key, value in self._literals.items():
+        for key, value in self._store.values.items():
+            assert isinstance(value, str)  # a SealedSecret's store holds only its literals
             store.add_literal(key, value)
         for env_file in self._env_files:
             store.add_env_file(env_file, self._base)
         for key, variable in self._store.deferred.items():
-            if not variable.startswith("<file "):
-                store.add_from_environment(key, variable)
+            store.add_from_environment(key, variable)
         problems: list[Problem] = []
         values = store.resolved(problems)
         if problems:
@@ -202,18 +203,14 @@ class SealedSecret(SecretEnv):
     # -- synth -----------------------------------------------------------------------------
     def _check(self, problems: list[Problem]) -> None:
         keys = self.known_keys() or set()
-        required = _REQUIRED.get(self.type)
-        if required is not None:
-            needed, all_of = required
-            present = [k for k in needed if k in keys]
-            if (all_of and len(present) != len(needed)) or (not all_of and not present):
-                want = " and ".join(needed) if all_of else " or ".join(needed)
-                problems.append(
-                    self._problem(
-                        f"a {self.type.value} Secret needs key {want}; it has {', '.join(sorted(keys)) or 'no keys'}",
-                        f"declare and seal {want} (podkit seal)",
-                    )
+        want = unmet_required_keys(self.type, keys)
+        if want is not None:
+            problems.append(
+                self._problem(
+                    f"a {self.type.value} Secret needs key {want}; it has {', '.join(sorted(keys)) or 'no keys'}",
+                    f"declare and seal {want} (podkit seal)",
                 )
+            )
         if self._sealing.scope is not SealingScope.CLUSTER_WIDE and self._namespace_for_sealing() is None:
             problems.append(
                 self._problem(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import constructs
@@ -53,6 +53,21 @@ _REQUIRED: dict[SecretType, tuple[tuple[str, ...], bool]] = {
     SecretType.DOCKER_CFG: ((".dockercfg",), True),
 }
 _SA_ANNOTATION = "kubernetes.io/service-account.name"
+
+
+def unmet_required_keys(secret_type: SecretType, keys: Collection[str]) -> str | None:
+    """The keys a ``secret_type`` Secret needs, as a phrase (``"tls.crt and tls.key"``,
+    ``"username or password"``), when ``keys`` lack them; ``None`` when they are there or the
+    type needs none. SecretEnv, SealedSecret and ExternalSecret check their keys with it.
+    """
+    required = _REQUIRED.get(secret_type)
+    if required is None:
+        return None
+    needed, all_of = required
+    present = [k for k in needed if k in keys]
+    if (all_of and len(present) == len(needed)) or (not all_of and present):
+        return None
+    return " and ".join(needed) if all_of else " or ".join(needed)
 
 
 class SecretEnv(KeyedData):
@@ -128,18 +143,14 @@ class SecretEnv(KeyedData):
                     "secret-guard",
                 )
             )
-        required = _REQUIRED.get(self.type)
-        if required is not None:
-            needed, all_of = required
-            present = [k for k in needed if k in keys]
-            if (all_of and len(present) != len(needed)) or (not all_of and not present):
-                want = " and ".join(needed) if all_of else " or ".join(needed)
-                problems.append(
-                    self._problem(
-                        f"a {self.type.value} Secret needs key {want}; it has {', '.join(sorted(keys)) or 'no keys'}",
-                        f"add {want}",
-                    )
+        want = unmet_required_keys(self.type, keys)
+        if want is not None:
+            problems.append(
+                self._problem(
+                    f"a {self.type.value} Secret needs key {want}; it has {', '.join(sorted(keys)) or 'no keys'}",
+                    f"add {want}",
                 )
+            )
         if self.type is SecretType.SERVICE_ACCOUNT_TOKEN and _SA_ANNOTATION not in self._annotations:
             problems.append(
                 self._problem(
