@@ -219,6 +219,13 @@ class _Checker:
     def _requires(self, who: str, what: str, fix: str) -> None:
         self._add(f"{who} does not set {what}, which the {self.level.value} level requires", fix)
 
+    def _forbids_added(self, who: str, capabilities: list[str], allowed: tuple[str, ...]) -> None:
+        self._add(
+            f"{who} adds {', '.join(capabilities)} in securityContext.capabilities.add, "
+            f"which the {self.level.value} level forbids",
+            f"remove {_it(capabilities)}; only {', '.join(allowed)} may be added",
+        )
+
     def _add(self, message: str, fix: str) -> None:
         self.problems.append(Problem(self.path, message, fix, RULE))
 
@@ -250,11 +257,7 @@ class _Checker:
             added = [str(a) for a in _list(_map(c.sc.get("capabilities")).get("add"))]
             bad = [a for a in added if a not in BASELINE_CAPABILITIES]
             if bad:
-                self._add(
-                    f"{c.who} adds {', '.join(bad)} in securityContext.capabilities.add, "
-                    f"which the {self.level.value} level forbids",
-                    f"remove {_it(bad)}; only {', '.join(BASELINE_CAPABILITIES)} may be added",
-                )
+                self._forbids_added(c.who, bad, BASELINE_CAPABILITIES)
 
     def _host_path_volumes(self) -> None:
         for v in map(_map, _list(self.spec.get("volumes"))):
@@ -287,13 +290,7 @@ class _Checker:
                     f"annotation {key}={value!r}",
                     "use 'runtime/default' or 'localhost/<profile>', or remove the annotation",
                 )
-        for who, sc in self._setters():
-            if _map(sc.get("appArmorProfile")).get("type") == "Unconfined":
-                self._forbids(
-                    who,
-                    "securityContext.appArmorProfile.type=Unconfined",
-                    "use RuntimeDefault or Localhost, or remove it",
-                )
+        self._unconfined("appArmorProfile")
 
     def _se_linux(self) -> None:
         for who, sc in self._setters():
@@ -316,11 +313,15 @@ class _Checker:
                 self._forbids(c.who, f"securityContext.procMount={proc_mount}", "remove it (or set Default)")
 
     def _seccomp_baseline(self) -> None:
+        self._unconfined("seccompProfile")
+
+    def _unconfined(self, profile: str) -> None:
+        """Baseline forbids an ``Unconfined`` AppArmor or seccomp profile, on the pod or a container."""
         for who, sc in self._setters():
-            if _map(sc.get("seccompProfile")).get("type") == "Unconfined":
+            if _map(sc.get(profile)).get("type") == "Unconfined":
                 self._forbids(
                     who,
-                    "securityContext.seccompProfile.type=Unconfined",
+                    f"securityContext.{profile}.type=Unconfined",
                     "use RuntimeDefault or Localhost, or remove it",
                 )
 
@@ -417,11 +418,7 @@ class _Checker:
                 )
             bad = [str(a) for a in _list(capabilities.get("add")) if a != "NET_BIND_SERVICE"]
             if bad:
-                self._add(
-                    f"{c.who} adds {', '.join(bad)} in securityContext.capabilities.add, "
-                    f"which the {self.level.value} level forbids",
-                    f"remove {_it(bad)}; only NET_BIND_SERVICE may be added",
-                )
+                self._forbids_added(c.who, bad, ("NET_BIND_SERVICE",))
 
 
 def _it(values: list[str]) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 from . import _checks
 from .errors import DuplicateError, PodkitError, PodkitTypeError
-from .security import _check_enum, _check_sequence
+from .security import _check_enum, _check_optional_enum, _check_sequence
 
 __all__ = [
     "LabelRequirement",
@@ -149,26 +149,29 @@ class NodeRequirement:
         values = _values("node requirement values", self.values)
         object.__setattr__(self, "values", values)
         where = f"node requirement {self.key!r} {op.value}"
-        if op in (NodeSelectorOperator.IN, NodeSelectorOperator.NOT_IN):
-            if not values:
-                raise PodkitError("", f"{where} has no values; {op.value} needs at least one value")
-            for v in values:
-                _checks.label_value("", self.key, v)
-        elif op in (NodeSelectorOperator.EXISTS, NodeSelectorOperator.DOES_NOT_EXIST):
-            if values:
-                raise PodkitError(
-                    "", f"{where} has values {list(values)!r}; {op.value} takes no values: remove them"
-                )
-        else:
+        if op in (NodeSelectorOperator.GT, NodeSelectorOperator.LT):
             if len(values) != 1 or not _is_integer(values[0]):
                 raise PodkitError(
                     "",
                     f"{where} has values {list(values)!r}; {op.value} takes exactly one integer value, "
                     f"e.g. ('4',)",
                 )
+        else:
+            _check_set_values(where, self.key, op.value, values)
 
     def render(self) -> dict[str, Any]:
         return {"key": self.key, "operator": self.operator.value, "values": list(self.values) or None}
+
+
+def _check_set_values(where: str, key: str, operator: str, values: tuple[str, ...]) -> None:
+    """``In``/``NotIn`` need label values, ``Exists``/``DoesNotExist`` none (node and pod selectors alike)."""
+    if operator in ("In", "NotIn"):
+        if not values:
+            raise PodkitError("", f"{where} has no values; {operator} needs at least one value")
+        for v in values:
+            _checks.label_value("", key, v)
+    elif values:
+        raise PodkitError("", f"{where} has values {list(values)!r}; {operator} takes no values: remove them")
 
 
 def _is_integer(text: str) -> bool:
@@ -265,16 +268,7 @@ class LabelRequirement:
         op = _check_enum("label requirement operator", self.operator, LabelSelectorOperator)
         values = _values("label requirement values", self.values)
         object.__setattr__(self, "values", values)
-        where = f"label requirement {self.key!r} {op.value}"
-        if op in (LabelSelectorOperator.IN, LabelSelectorOperator.NOT_IN):
-            if not values:
-                raise PodkitError("", f"{where} has no values; {op.value} needs at least one value")
-            for v in values:
-                _checks.label_value("", self.key, v)
-        elif values:
-            raise PodkitError(
-                "", f"{where} has values {list(values)!r}; {op.value} takes no values: remove them"
-            )
+        _check_set_values(f"label requirement {self.key!r} {op.value}", self.key, op.value, values)
 
     def render(self) -> dict[str, Any]:
         return {"key": self.key, "operator": self.operator.value, "values": list(self.values) or None}
@@ -476,8 +470,7 @@ class Toleration:
 
     def __post_init__(self) -> None:
         op = _check_enum("toleration operator", self.operator, TolerationOperator)
-        if self.effect is not None:
-            _check_enum("toleration effect", self.effect, TaintEffect)
+        _check_optional_enum("toleration effect", self.effect, TaintEffect)
         if self.key is not None:
             _checks.label_key("", self.key, what="toleration key")
         elif op is TolerationOperator.EQUAL:
@@ -587,8 +580,7 @@ class TopologySpreadConstraint:
                     "remove it or change when_unsatisfiable",
                 )
         for attr in ("node_affinity_policy", "node_taints_policy"):
-            if getattr(self, attr) is not None:
-                _check_enum(attr, getattr(self, attr), NodeAffinityPolicy)
+            _check_optional_enum(attr, getattr(self, attr), NodeAffinityPolicy)
 
     def render(self) -> dict[str, Any]:
         return {
