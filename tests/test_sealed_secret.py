@@ -188,3 +188,23 @@ def test_fails_to_seal_without_a_certificate(tmp_path: Path) -> None:
     pk.SealedSecret(chart, "db", sealing=pk.Sealing(store=tmp_path / "s.yaml"), from_literal={"a": "b"})
     with pytest.raises(pk.SealingError, match=r"\[prod/db\] no certificate to seal with"):
         app.seal()
+
+
+def test_fails_on_the_plaintext_factories_with_the_sealed_way_to_write_them(chart: pk.Chart) -> None:
+    with pytest.raises(pk.PodkitError, match=r"SealedSecret.tls is not available: .*type=SecretType.TLS"):
+        pk.SealedSecret.tls(chart, "t", cert_file="c.pem", key_file="k.pem")
+    with pytest.raises(pk.PodkitError, match=r"from_file=\['.dockerconfigjson=path/to/config.json'\]"):
+        pk.SealedSecret.docker_registry(chart, "r", username="u", password="p")
+    assert chart.podkit_objects == []
+
+
+def test_keys_looked_up_before_sealing_are_fresh_after_it(chart: pk.Chart, tmp_path: Path) -> None:
+    store = tmp_path / "s.yaml"
+    secret = sealed(chart, store)
+    pk.SidecarPod(
+        chart, "web", main=pk.Container(name="web", image="nginx:1.27", env={"P": secret.value("password")})
+    )
+    with pytest.raises(pk.SynthError, match="run `podkit seal`"):
+        chart.to_json()  # reads the (missing) store
+    _sealing.seal_app([secret], store_path=store, cert_path=CERT)
+    assert [d["kind"] for d in chart.to_json()] == ["SealedSecret", "Pod"]

@@ -29,7 +29,7 @@ import constructs
 from . import _sealing
 from ._data import DataStore, PathLike, _parse_file_source, caller_dir, file_sources
 from ._sealing import DEFAULT_STORE_NAME, SealingScope, SealRequest
-from .errors import PodkitTypeError, Problem, SealingError
+from .errors import PodkitError, PodkitTypeError, Problem, SealingError
 from .secret import SecretEnv, SecretType, unmet_required_keys
 
 __all__ = ["SealedSecret", "Sealing", "SealingScope"]
@@ -111,7 +111,29 @@ class SealedSecret(SecretEnv):
             namespace=namespace,
         )
         self._store_path = Path(self._base, sealing.store)
-        self._loaded_store: _sealing.SealedStore | None = None
+        # the store as last read, with the file's (mtime, size) then: re-read when it changes
+        # (podkit seal may rewrite it in this very process, after keys were looked up)
+        self._loaded_store: tuple[tuple[int, int] | None, _sealing.SealedStore] | None = None
+
+    # SecretEnv's typed factories read the files now and would keep plaintext for synth; a
+    # sealed Secret declares the same keys from files that only `podkit seal` reads.
+    @classmethod
+    def tls(cls, scope: constructs.Construct, id: str, **_: Any) -> SecretEnv:
+        raise PodkitError(
+            f"{id}",
+            "SealedSecret.tls is not available: declare the files, which only `podkit seal` reads: "
+            "SealedSecret(scope, id, sealing=..., type=SecretType.TLS, "
+            "from_file=['tls.crt=path/to/cert.pem', 'tls.key=path/to/key.pem'])",
+        )
+
+    @classmethod
+    def docker_registry(cls, scope: constructs.Construct, id: str, **_: Any) -> SecretEnv:
+        raise PodkitError(
+            f"{id}",
+            "SealedSecret.docker_registry is not available: declare the Docker config file, which only "
+            "`podkit seal` reads: SealedSecret(scope, id, sealing=..., type=SecretType.DOCKER_CONFIG_JSON, "
+            "from_file=['.dockerconfigjson=path/to/config.json'])",
+        )
 
     @property
     def sealing(self) -> Sealing:
@@ -179,9 +201,14 @@ class SealedSecret(SecretEnv):
         return self._store_path
 
     def _sealed_store(self) -> _sealing.SealedStore:
-        if self._loaded_store is None:
-            self._loaded_store = _sealing.load_store(self._store_path)
-        return self._loaded_store
+        try:
+            stat = self._store_path.stat()
+            version: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+        except FileNotFoundError:
+            version = None
+        if self._loaded_store is None or self._loaded_store[0] != version:
+            self._loaded_store = (version, _sealing.load_store(self._store_path))
+        return self._loaded_store[1]
 
     def known_keys(self) -> set[str] | None:
         keys = set(self._store.keys())
