@@ -25,6 +25,7 @@ from typing import Any
 import cdk8s
 
 from . import _yaml
+from .app import to_yaml
 
 REDACTED = "<redacted>"
 # shown on the new side when a Secret value changed: the reader learns *that* it changed
@@ -206,19 +207,19 @@ def redact(data: Any) -> Any:
         return stringify([redact_object(d) for d in docs]) if any(map(is_secret, docs)) else data
     if isinstance(data, list):
         return [redact_object(d) for d in data]
-    if (
-        isinstance(data, dict)
-        and data
-        and all(isinstance(v, list) for v in data.values())
-        and "kind" not in data
-    ):
+    if data and _is_file_map(data):
         return {name: [redact_object(d) for d in docs] for name, docs in data.items()}
     return redact_object(data)
 
 
+def _is_file_map(data: Any) -> bool:
+    """Is ``data`` ``{file name: [objects]}`` (``App.synth_documents()``), not one object?"""
+    return isinstance(data, dict) and "kind" not in data and all(isinstance(v, list) for v in data.values())
+
+
 def stringify(docs: list[Any]) -> str:
-    """Multi-document YAML written as cdk8s writes ``dist/`` (``cdk8s.Yaml.stringify``)."""
-    return str(cdk8s.Yaml.stringify(*docs)) if docs else ""
+    """Multi-document YAML, byte for byte as ``dist/`` is written (``app.to_yaml``)."""
+    return to_yaml(docs)
 
 
 def snapshot_text(data: Any) -> str:
@@ -229,7 +230,7 @@ def snapshot_text(data: Any) -> str:
     data = redact(data)
     if isinstance(data, str):
         return data
-    if isinstance(data, dict) and "kind" not in data and all(isinstance(v, list) for v in data.values()):
+    if _is_file_map(data):
         return "".join(f"# {name}\n{stringify(docs)}" for name, docs in data.items())
     return stringify(data if isinstance(data, list) else [data])
 

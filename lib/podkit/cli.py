@@ -12,7 +12,7 @@ Errors print as ``podkit: error: ...``. A podkit exception raised by the app pri
 message alone (it already says where, what and how to fix); any other exception prints
 the app's traceback with podkit's, cdk8s' and jsii's frames left out.
 
-The logic lives in library functions (:func:`synth`, :func:`diff`, :func:`init`) that tests
+The logic lives in library functions (:func:`synth`, :func:`diff`, :func:`seal`, :func:`init`) that tests
 call directly; :func:`main` only parses arguments and maps exceptions to exit codes.
 """
 
@@ -71,6 +71,17 @@ def read_project_setting(project: Path, key: str) -> str | None:
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
         value = value[1:-1]
     return value
+
+
+def _project_and_app(cwd: Path | None, app: str | None) -> tuple[Path, str]:
+    """The project folder (found from ``cwd``) and the app command (``app``, else its ``app:``)."""
+    project = find_project(cwd or Path.cwd())
+    command = app or read_project_setting(project, "app")
+    if not command:
+        raise CommandError(
+            "", f"{project / PROJECT_FILE} has no `app:` command; add e.g. `app: python app.py`"
+        )
+    return project, command
 
 
 def app_argv(command: str) -> list[str]:
@@ -171,12 +182,7 @@ def synth(
     :returns: the output folder and the files published. Raises :class:`CommandError` (the
         output folder untouched) when the app fails.
     """
-    project = find_project(cwd or Path.cwd())
-    command = app or read_project_setting(project, "app")
-    if not command:
-        raise CommandError(
-            "", f"{project / PROJECT_FILE} has no `app:` command; add e.g. `app: python app.py`"
-        )
+    project, command = _project_and_app(cwd, app)
     outdir = project / (output if output is not None else "dist")
     with tempfile.TemporaryDirectory(prefix="podkit-synth-") as tmp:
         stage = Path(tmp) / "out"
@@ -189,17 +195,27 @@ def synth(
 
 def diff(*, cwd: Path | None = None, app: str | None = None, output: Path | None = None) -> str:
     """``podkit diff``: the report of a fresh synth against the committed output ('' when equal)."""
-    project = find_project(cwd or Path.cwd())
-    command = app or read_project_setting(project, "app")
-    if not command:
-        raise CommandError(
-            "", f"{project / PROJECT_FILE} has no `app:` command; add e.g. `app: python app.py`"
-        )
+    project, command = _project_and_app(cwd, app)
     outdir = project / (output if output is not None else "dist")
     with tempfile.TemporaryDirectory(prefix="podkit-diff-") as tmp:
         fresh = Path(tmp) / "out"
         run_app(project, command, fresh)
         return _diff.compare_folders(_diff.read_folder(outdir), _diff.read_folder(fresh))
+
+
+# --------------------------------------------------------------------------- seal
+
+
+def seal(
+    *, cwd: Path | None = None, app: str | None = None, cert: Path | None = None, force: bool = False
+) -> str:
+    """``podkit seal``: run the app in seal mode (``App.synth`` seals); returns its report."""
+    project, command = _project_and_app(cwd, app)
+    extra = {"PODKIT_SEAL": "force" if force else "1"}
+    if cert is not None:
+        extra["PODKIT_SEAL_CERT"] = str(cert.absolute())
+    with tempfile.TemporaryDirectory(prefix="podkit-seal-") as tmp:
+        return run_app(project, command, Path(tmp) / "out", extra_env=extra)
 
 
 # --------------------------------------------------------------------------- init
@@ -345,23 +361,6 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 def _cmd_init(args: argparse.Namespace) -> int:
     init(args.directory, requirement=args.podkit_requirement)
     return EXIT_OK
-
-
-def seal(
-    *, cwd: Path | None = None, app: str | None = None, cert: Path | None = None, force: bool = False
-) -> str:
-    """``podkit seal``: run the app in seal mode (``App.synth`` seals); returns its report."""
-    project = find_project(cwd or Path.cwd())
-    command = app or read_project_setting(project, "app")
-    if not command:
-        raise CommandError(
-            "", f"{project / PROJECT_FILE} has no `app:` command; add e.g. `app: python app.py`"
-        )
-    extra = {"PODKIT_SEAL": "force" if force else "1"}
-    if cert is not None:
-        extra["PODKIT_SEAL_CERT"] = str(cert.absolute())
-    with tempfile.TemporaryDirectory(prefix="podkit-seal-") as tmp:
-        return run_app(project, command, Path(tmp) / "out", extra_env=extra)
 
 
 def _cmd_seal(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ used: pytest loads this module in every run of a project that has podkit install
 
 from __future__ import annotations
 
+import functools
 import os
 import shlex
 import subprocess
@@ -53,38 +54,30 @@ def redact(data: Any) -> Any:
     return _diff.redact(data)
 
 
+@functools.cache
 def snapshot_extension() -> type[Any]:
     """The syrupy extension class behind ``snapshot_yaml`` (for ``snapshot.use_extension``)."""
-    return _extension()
-
-
-_EXTENSION: list[type[Any]] = []
-
-
-def _extension() -> type[Any]:
     # built on first use: syrupy is imported only by projects that take a snapshot
-    if not _EXTENSION:
-        from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+    from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-        from . import _diff
+    from . import _diff
 
-        class YamlSnapshotExtension(SingleFileSnapshotExtension):
-            """One ``.yaml`` file per snapshot, serialized like ``dist/``, Secret values redacted."""
+    class YamlSnapshotExtension(SingleFileSnapshotExtension):
+        """One ``.yaml`` file per snapshot, serialized like ``dist/``, Secret values redacted."""
 
-            file_extension = "yaml"
-            _write_mode = WriteMode.TEXT
+        file_extension = "yaml"
+        _write_mode = WriteMode.TEXT
 
-            def serialize(self, data: Any, **kwargs: Any) -> str:
-                return _diff.snapshot_text(data)
+        def serialize(self, data: Any, **kwargs: Any) -> str:
+            return _diff.snapshot_text(data)
 
-        _EXTENSION.append(YamlSnapshotExtension)
-    return _EXTENSION[0]
+    return YamlSnapshotExtension
 
 
 @pytest.fixture
 def snapshot_yaml(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """A syrupy snapshot written as readable YAML (see the module docs)."""
-    return snapshot.use_extension(_extension())
+    return snapshot.use_extension(snapshot_extension())
 
 
 def assert_schema_valid(docs: Iterable[Any]) -> None:
