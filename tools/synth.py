@@ -2,10 +2,11 @@
 
 The cdk8s CLI deletes its output folder before it runs the app, so pointing it at dist/
 would lose dist/ whenever the app raises. Here the CLI writes to ``--stage`` (a folder the
-CLI owns) and only a fully successful synth updates ``--dist``, with podkit's output writer
-(see publish_dist.py). On failure the CLI's own message is shown and dist/ stays
-byte-identical. A podkit app run this way writes only ``--stage``: it publishes itself only
-under a bare ``cdk8s synth`` (see ``podkit._output.plan_output``).
+CLI owns) and only a fully successful synth updates ``--dist``, with podkit's one output
+writer (``podkit._output.publish``: the rules of ``App.synth``, swapped in atomically). On
+failure the CLI's own message is shown and dist/ stays byte-identical. A podkit app run this
+way writes only ``--stage``: it publishes itself only under a bare ``cdk8s synth`` (see
+``podkit._output.plan_output``).
 """
 
 from __future__ import annotations
@@ -16,9 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from publish_dist import publish
-
+from podkit._output import publish
 from podkit.errors import PodkitError
 
 ROOT = Path(__file__).resolve().parent.parent

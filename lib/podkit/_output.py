@@ -255,6 +255,11 @@ def _retire(folder: Path, live: Path, owned: set[str] | None = None) -> bool:
 # --- checks -----------------------------------------------------------------------------------
 
 
+def _folders_of(name: str) -> list[str]:
+    """The folders ``name`` lies in, innermost first: ``a/b/c.yaml`` -> ``['a/b', 'a']``."""
+    return [p.as_posix() for p in PurePosixPath(name).parents][:-1]
+
+
 def _check_names(outdir: Path, files: Mapping[str, str]) -> list[str]:
     names = []
     for name, text in files.items():
@@ -282,8 +287,7 @@ def _check_names(outdir: Path, files: Mapping[str, str]) -> list[str]:
     names.sort()
     taken = set(names)
     for name in names:
-        parents = [p.as_posix() for p in PurePosixPath(name).parents][:-1]
-        clash = next((p for p in parents if p in taken), None)
+        clash = next((p for p in _folders_of(name) if p in taken), None)
         if clash is not None:
             raise PodkitError(
                 f"outdir '{outdir}'",
@@ -429,8 +433,7 @@ def _clashes(name: str, user: Mapping[str, os.stat_result]) -> bool:
     """Would writing ``name`` overwrite a user entry, or write through a user symlink?"""
     if name in user:
         return True
-    parents = [p.as_posix() for p in PurePosixPath(name).parents][:-1]
-    return any(p in user and not stat.S_ISDIR(user[p].st_mode) for p in parents)
+    return any(p in user and not stat.S_ISDIR(user[p].st_mode) for p in _folders_of(name))
 
 
 def _swap(staging: Path, target: Path) -> Path:
