@@ -78,26 +78,24 @@ def _podkit_unit(pk, chart, i: int, deployment: bool):  # type: ignore[no-untype
         pod.expose()
 
 
-def run_podkit(units: int, outdir: str) -> None:
-    """podkit, written the way the README tells users to write it."""
+def _run_podkit(units: int, outdir: str, *, deployment: bool) -> None:
     import podkit as pk
 
     app = pk.App(outdir=outdir)
     chart = pk.Chart(app, "bench")
     for i in range(units):
-        _podkit_unit(pk, chart, i, deployment=False)
+        _podkit_unit(pk, chart, i, deployment=deployment)
     app.synth()
+
+
+def run_podkit(units: int, outdir: str) -> None:
+    """podkit, written the way the README tells users to write it."""
+    _run_podkit(units, outdir, deployment=False)
 
 
 def run_podkit_deployment(units: int, outdir: str) -> None:
     """The same pod as a podkit Deployment behind a Service (``expose()``): 4 objects a unit."""
-    import podkit as pk
-
-    app = pk.App(outdir=outdir)
-    chart = pk.Chart(app, "bench")
-    for i in range(units):
-        _podkit_unit(pk, chart, i, deployment=True)
-    app.synth()
+    _run_podkit(units, outdir, deployment=True)
 
 
 def run_l1(units: int, outdir: str) -> None:

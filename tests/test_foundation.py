@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import podkit as pk
+from tests.test_wheel import build_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
@@ -95,25 +96,7 @@ def test_readme_concept_guide_is_current() -> None:
 def test_wheel_ships_everything_podkit_needs(tmp_path: Path) -> None:
     import zipfile
 
-    # build from a copy, so setuptools' build/ and egg-info never land in the work tree
-    src = tmp_path / "src"
-    shutil.copytree(ROOT / "lib", src / "lib", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    for name in ("pyproject.toml", "README.md", "setup.py"):
-        shutil.copy(ROOT / name, src / name)
-    cmd = [
-        sys.executable,
-        "-m",
-        "pip",
-        "wheel",
-        "--no-deps",
-        "--no-build-isolation",
-        "-q",
-        "-w",
-        str(tmp_path),
-        str(src),
-    ]
-    subprocess.run(cmd, check=True, capture_output=True)
-    (wheel,) = tmp_path.glob("podkit-*.whl")
+    wheel = build_wheel(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
     modules = {
         f"podkit/{p.name}"

@@ -303,29 +303,26 @@ def _die(*args: Any) -> Any:
     os._exit(9)
 
 
-def _die_on_second_rename() -> None:
-    real, calls = _output._rename, {"n": 0}
+def _die_on_second_call(name: str) -> None:
+    """Make the system-call wrapper ``_output.<name>`` kill the process on its second call."""
+    real, calls = getattr(_output, name), {"n": 0}
 
-    def rename(src: Path, dst: Path) -> None:
+    def dies_second(*args: Any) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             os._exit(9)
-        real(src, dst)
+        real(*args)
 
+    setattr(_output, name, dies_second)
+
+
+def _die_on_second_rename() -> None:
     _output._exchange = lambda a, b: False
-    _output._rename = rename
+    _die_on_second_call("_rename")
 
 
 def _die_while_writing() -> None:
-    real, calls = _output._write, {"n": 0}
-
-    def write(path: Path, text: str) -> None:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            os._exit(9)
-        real(path, text)
-
-    _output._write = write
+    _die_on_second_call("_write")
 
 
 def _die_after_the_swap() -> None:
