@@ -109,7 +109,7 @@ def test_wheel_ships_everything_podkit_needs(tmp_path: Path) -> None:
     assert "podkit_node.pth" in names
     assert {f"podkit/_scaffold/{p.name}" for p in (ROOT / "lib" / "podkit" / "_scaffold").iterdir()} <= names
     entry_points = zipfile.ZipFile(wheel).read("podkit-0.1.0.dist-info/entry_points.txt").decode()
-    assert "podkit = podkit.cli:main" in entry_points and "podkit = podkit.testing" in entry_points
+    assert "podkit = podkit.cli:main" in entry_points and "podkit = _podkit_pytestplugin" in entry_points
     # podkit needs nothing from imports/: the generated binding is for users' own constructs
     assert not any(n.startswith("imports/") for n in names)
     assert "imports" not in (ROOT / "lib" / "podkit" / "__init__.py").read_text()

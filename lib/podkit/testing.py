@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from syrupy.assertion import SnapshotAssertion
+    pass
 
 
 __all__ = [
@@ -74,26 +74,25 @@ def snapshot_extension() -> type[Any]:
     return YamlSnapshotExtension
 
 
-@pytest.fixture
-def snapshot_yaml(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """A syrupy snapshot written as readable YAML (see the module docs)."""
-    return snapshot.use_extension(snapshot_extension())
+# The fixture is defined in the plugin entry point, which pytest loads without loading podkit;
+# re-exported so that `pytest_plugins = ["podkit.testing"]` keeps working.
+from _podkit_pytestplugin import snapshot_yaml  # noqa: E402
 
 
 def assert_schema_valid(docs: Iterable[Any]) -> None:
     """Fail unless every object is valid Kubernetes 1.33 under the strict schema.
 
-    Unknown fields are errors (as ``kubectl apply --validate=strict``); kinds the schema
-    does not know (custom resources) are skipped. Accepts any shape :func:`redact` accepts.
+    Unknown fields are errors (as ``kubectl apply --validate=strict``); SealedSecret and
+    ExternalSecret are checked against their CRDs, other custom resources are skipped. Accepts any shape :func:`redact` accepts.
     """
-    from . import _diff, _schema
+    from . import _diff, _validate
 
     data = _diff.parse_yaml(docs) if isinstance(docs, str) else docs
     if isinstance(data, dict):
         flat = [d for v in data.values() for d in v] if "kind" not in data else [data]
     else:
         flat = list(data)
-    problems = _schema.validate_documents("", flat)
+    problems = [str(p) for doc in flat for p in _validate.schema_problems(doc, "")]
     if problems:
         pytest.fail(
             "objects are not valid Kubernetes (strict schema):\n" + "\n".join(problems), pytrace=False
