@@ -12,6 +12,7 @@ import pytest
 import podkit as pk
 from podkit import _schema
 from podkit._sealing import SealingScope, SealRequest, load_store, render_sealed_secret, seal_into_store
+from podkit._validate import schema_problems
 from podkit.external_secret import ExternalSecret, RemoteRef, SecretStoreRef
 from tests.sealing_helpers import CERT
 
@@ -78,7 +79,7 @@ def test_fails_sealed_secret_without_encrypted_data_naming_the_crd() -> None:
         "metadata": {"name": "db"},
         "spec": {},
     }
-    assert _schema.validate_documents("prod", [doc]) == [
+    assert [str(p) for p in schema_problems(doc, "prod")] == [
         "[prod] SealedSecret 'db' does not match the SealedSecret CRD (@kubernetes-models/sealed-secrets@6.0.0) "
         "schema: spec: required field 'encryptedData' is missing"
     ]

@@ -17,7 +17,7 @@ Other kinds the schemas do not know (other CRDs) are skipped.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -173,16 +173,3 @@ def validate_object(obj: Any) -> list[str]:
     problems: list[str] = []
     _ref(name)(obj, None, problems)
     return problems
-
-
-def validate_documents(path: str, docs: Iterable[Any]) -> list[str]:
-    """Schema problems of a chart's objects, each prefixed with the chart path and object."""
-    out: list[str] = []
-    for doc in docs:
-        for problem in validate_object(doc):
-            meta = doc.get("metadata", {}) if isinstance(doc, dict) else {}
-            out.append(
-                f"[{path}] {doc.get('kind')} {meta.get('name')!r} does not match the {schema_label(doc)} "
-                f"schema: {problem}"
-            )
-    return out
