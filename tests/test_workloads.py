@@ -16,8 +16,8 @@ from syrupy.assertion import SnapshotAssertion
 import podkit as pk
 from podkit.namespace import ServiceAccount
 from podkit.service import ServicePort
+from podkit.storage import AccessMode
 from podkit.workloads import (
-    AccessMode,
     ConcurrencyPolicy,
     CronJob,
     DaemonSet,

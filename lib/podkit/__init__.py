@@ -82,10 +82,9 @@ from .security import (  # noqa: E402
     Sysctl,
 )
 from .service import Service, ServicePort, ServiceType  # noqa: E402
-from .storage import ClaimTemplate, PersistentVolumeClaim, Projection, VolumeMode  # noqa: E402
+from .storage import AccessMode, ClaimTemplate, PersistentVolumeClaim, Projection, VolumeMode  # noqa: E402
 from .volume import HostPathType, ResourceItem, StorageMedium, Volume  # noqa: E402
 from .workloads import (  # noqa: E402
-    AccessMode,
     ConcurrencyPolicy,
     CronJob,
     DaemonSet,

@@ -45,7 +45,7 @@ import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, Unpack
 
 import constructs
 
@@ -57,6 +57,7 @@ from ._resource import mapping_arg
 from .container import Container, Port
 from .errors import InvalidNameError, PodkitError, PodkitTypeError, Problem
 from .resources import parse_quantity
+from .storage import AccessMode, claim_spec
 from .volume import Volume
 
 if TYPE_CHECKING:
@@ -141,11 +142,18 @@ def _is_zero(value: int | str | None) -> bool:
 
 # -- strategies -----------------------------------------------------------------------------
 @dataclass(frozen=True)
-class DeploymentStrategy:
-    """How a Deployment replaces old pods. Make one with :meth:`rolling_update` or :meth:`recreate`."""
+class _Strategy:
+    """A controller's update strategy: its ``type`` and, for RollingUpdate, its settings."""
 
     _type: str
     _rolling: Mapping[str, Any] | None = None
+
+    def render(self) -> dict[str, Any]:
+        return {"type": self._type, "rollingUpdate": dict(self._rolling) if self._rolling else None}
+
+
+class DeploymentStrategy(_Strategy):
+    """How a Deployment replaces old pods. Make one with :meth:`rolling_update` or :meth:`recreate`."""
 
     @staticmethod
     def rolling_update(
@@ -171,16 +179,9 @@ class DeploymentStrategy:
         """Stop every old pod before starting new ones (downtime; for apps that cannot run twice)."""
         return DeploymentStrategy("Recreate")
 
-    def render(self) -> dict[str, Any]:
-        return {"type": self._type, "rollingUpdate": dict(self._rolling) if self._rolling else None}
 
-
-@dataclass(frozen=True)
-class StatefulSetUpdateStrategy:
+class StatefulSetUpdateStrategy(_Strategy):
     """How a StatefulSet replaces pods: :meth:`rolling_update` or :meth:`on_delete`."""
-
-    _type: str
-    _rolling: Mapping[str, Any] | None = None
 
     @staticmethod
     def rolling_update(
@@ -209,16 +210,9 @@ class StatefulSetUpdateStrategy:
         """Replace a pod only when someone deletes it."""
         return StatefulSetUpdateStrategy("OnDelete")
 
-    def render(self) -> dict[str, Any]:
-        return {"type": self._type, "rollingUpdate": dict(self._rolling) if self._rolling else None}
 
-
-@dataclass(frozen=True)
-class DaemonSetUpdateStrategy:
+class DaemonSetUpdateStrategy(_Strategy):
     """How a DaemonSet replaces pods: :meth:`rolling_update` or :meth:`on_delete`."""
-
-    _type: str
-    _rolling: Mapping[str, Any] | None = None
 
     @staticmethod
     def rolling_update(
@@ -244,9 +238,6 @@ class DaemonSetUpdateStrategy:
         """Replace a pod only when someone deletes it."""
         return DaemonSetUpdateStrategy("OnDelete")
 
-    def render(self) -> dict[str, Any]:
-        return {"type": self._type, "rollingUpdate": dict(self._rolling) if self._rolling else None}
-
 
 class PodManagementPolicy(enum.Enum):
     """In which order a StatefulSet creates and deletes pods."""
@@ -255,15 +246,6 @@ class PodManagementPolicy(enum.Enum):
     ORDERED_READY = "OrderedReady"
     #: all at once
     PARALLEL = "Parallel"
-
-
-class AccessMode(enum.Enum):
-    """How a PersistentVolume may be mounted."""
-
-    READ_WRITE_ONCE = "ReadWriteOnce"
-    READ_ONLY_MANY = "ReadOnlyMany"
-    READ_WRITE_MANY = "ReadWriteMany"
-    READ_WRITE_ONCE_POD = "ReadWriteOncePod"
 
 
 class ConcurrencyPolicy(enum.Enum):
@@ -294,10 +276,13 @@ class VolumeClaimTemplate:
     access_modes: Sequence[AccessMode] = (AccessMode.READ_WRITE_ONCE,)
     storage_class: str | None = None
     volume: Volume = field(init=False, repr=False)
+    _spec: dict[str, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         where = f"volume claim template {self.name!r}"
         _checks.dns_label(where, "volume claim template name", self.name)
+        # the template's own messages first; claim_spec then applies every claim rule (the one
+        # PersistentVolumeClaimSpec of PersistentVolumeClaim and ClaimTemplate) and renders the spec
         text, amount = parse_quantity(where, "size", self.size)
         if amount <= 0:
             raise PodkitError(where, f"size {self.size!r} is zero; request a size such as '10Gi'")
@@ -307,24 +292,56 @@ class VolumeClaimTemplate:
         if not modes:
             raise PodkitError(where, "access_modes is empty; use e.g. [AccessMode.READ_WRITE_ONCE]")
         if self.storage_class is not None:
+            # "" (no class) is refused here, unlike storage_class_name of the other claims
             _checks.dns_subdomain(where, "storage_class", self.storage_class)
+        spec = claim_spec(
+            where, size=self.size, access_modes=modes, storage_class_name=self.storage_class, volume_mode=None
+        )
+        object.__setattr__(self, "_spec", spec)
         object.__setattr__(self, "size", text)
         object.__setattr__(self, "access_modes", tuple(modes))
         # the pod sees the claim as a volume of this name; StatefulSet leaves it out of spec.volumes
         object.__setattr__(self, "volume", Volume(self.name))
 
     def render(self) -> dict[str, Any]:
-        return {
-            "metadata": {"name": self.name},
-            "spec": {
-                "accessModes": [m.value for m in self.access_modes],
-                "storageClassName": self.storage_class,
-                "resources": {"requests": {"storage": self.size}},
-            },
-        }
+        return {"metadata": {"name": self.name}, "spec": self._spec}
 
 
 # -- the shared base ------------------------------------------------------------------------
+class WorkloadArgs(TypedDict, total=False):
+    """The pod-template arguments every controller takes, besides ``main`` and its own settings.
+
+    :param sidecars: regular helper containers, as ``SidecarPod``'s. Default: none.
+    :param native_sidecars: helpers started before ``main`` and kept running. Default: none.
+    :param init_containers: run to completion before the other containers. Default: none.
+    :param volumes: volumes of the pods (``mount`` adds volumes by itself). Default: none.
+    :param node_selector: run only on nodes with all these labels. Default: any node.
+    :param service_account: a ``ServiceAccount`` (or its name). Default: the namespace's ``default``.
+    :param pod_labels: extra labels of the pods (the selector labels are always there).
+    :param pod_annotations: annotations of the pods.
+    :param rollout_on_config_change: add the ``podkit.dev/config-hash`` annotation to the pod
+        template. Default: true.
+    :param labels: labels of the controller object itself.
+    :param annotations: annotations of the controller object itself.
+    :param name: Kubernetes name. Default: ``id`` (at most 63 characters: it is a label value).
+    :param namespace: default: the chart's namespace, if any.
+    """
+
+    sidecars: Sequence[Container]
+    native_sidecars: Sequence[Container]
+    init_containers: Sequence[Container]
+    volumes: Sequence[Volume]
+    node_selector: Mapping[str, str] | None
+    service_account: ServiceAccount | str | None
+    pod_labels: Mapping[str, str] | None
+    pod_annotations: Mapping[str, str] | None
+    rollout_on_config_change: bool
+    labels: Mapping[str, str] | None
+    annotations: Mapping[str, str] | None
+    name: str | None
+    namespace: str | None
+
+
 class _Workload(AbstractPod):
     """A pod template under a controller: selector labels, template labels and annotations,
     and the config-hash annotation. Subclasses put :meth:`_template` where their kind wants it."""
@@ -337,20 +354,20 @@ class _Workload(AbstractPod):
         id: str,
         *,
         main: Container,
-        sidecars: Sequence[Container],
-        native_sidecars: Sequence[Container],
-        init_containers: Sequence[Container],
-        volumes: Sequence[Volume],
-        node_selector: Mapping[str, str] | None,
         restart_policy: RestartPolicy | None,
-        service_account: ServiceAccount | str | None,
-        pod_labels: Mapping[str, str] | None,
-        pod_annotations: Mapping[str, str] | None,
-        rollout_on_config_change: bool,
-        labels: Mapping[str, str] | None,
-        annotations: Mapping[str, str] | None,
-        name: str | None,
-        namespace: str | None,
+        sidecars: Sequence[Container] = (),
+        native_sidecars: Sequence[Container] = (),
+        init_containers: Sequence[Container] = (),
+        volumes: Sequence[Volume] = (),
+        node_selector: Mapping[str, str] | None = None,
+        service_account: ServiceAccount | str | None = None,
+        pod_labels: Mapping[str, str] | None = None,
+        pod_annotations: Mapping[str, str] | None = None,
+        rollout_on_config_change: bool = True,
+        labels: Mapping[str, str] | None = None,
+        annotations: Mapping[str, str] | None = None,
+        name: str | None = None,
+        namespace: str | None = None,
     ) -> None:
         from .namespace import ServiceAccount
 
@@ -511,8 +528,8 @@ class Deployment(_Workload):
 
     ``Deployment(chart, "web", main=Container(name="web", image="nginx:1.27", ports=[Port(80, name="http")]), replicas=3)``
 
-    The pod arguments (``main``, ``sidecars``, ``native_sidecars``, ``init_containers``,
-    ``volumes``, ``node_selector``) are those of ``SidecarPod``. Selector labels, config
+    The pod arguments: ``main`` (as ``SidecarPod``'s) and :class:`WorkloadArgs` (``sidecars``,
+    ``volumes``, ``service_account``, ``pod_labels``, ``name``, ...). Selector labels, config
     rollout and the content-hash alternative: see the module docs.
 
     :param replicas: pods to run. Default: not set (Kubernetes runs 1; leave it out when an
@@ -521,13 +538,6 @@ class Deployment(_Workload):
         set (RollingUpdate, 25% / 25%).
     :param revision_history_limit: old ReplicaSets kept for rollback. Default: not set (10).
     :param min_ready_seconds: a new pod counts as available after being Ready this long. Default: not set (0).
-    :param service_account: a ``ServiceAccount`` (or its name). Default: the namespace's ``default``.
-    :param pod_labels: extra labels of the pods (the selector labels are always there).
-    :param pod_annotations: annotations of the pods.
-    :param rollout_on_config_change: add the ``podkit.dev/config-hash`` annotation to the pod
-        template. Default: true.
-    :param labels: labels of the Deployment object itself.
-    :param name: Kubernetes name. Default: ``id`` (at most 63 characters: it is a label value).
     """
 
     KIND = "Deployment"
@@ -539,43 +549,13 @@ class Deployment(_Workload):
         id: str,
         *,
         main: Container,
-        sidecars: Sequence[Container] = (),
-        native_sidecars: Sequence[Container] = (),
-        init_containers: Sequence[Container] = (),
-        volumes: Sequence[Volume] = (),
         replicas: int | None = None,
         strategy: DeploymentStrategy | None = None,
         revision_history_limit: int | None = None,
         min_ready_seconds: int | None = None,
-        node_selector: Mapping[str, str] | None = None,
-        service_account: ServiceAccount | str | None = None,
-        pod_labels: Mapping[str, str] | None = None,
-        pod_annotations: Mapping[str, str] | None = None,
-        rollout_on_config_change: bool = True,
-        labels: Mapping[str, str] | None = None,
-        annotations: Mapping[str, str] | None = None,
-        name: str | None = None,
-        namespace: str | None = None,
+        **pod: Unpack[WorkloadArgs],
     ) -> None:
-        super().__init__(
-            scope,
-            id,
-            main=main,
-            sidecars=sidecars,
-            native_sidecars=native_sidecars,
-            init_containers=init_containers,
-            volumes=volumes,
-            node_selector=node_selector,
-            restart_policy=None,
-            service_account=service_account,
-            pod_labels=pod_labels,
-            pod_annotations=pod_annotations,
-            rollout_on_config_change=rollout_on_config_change,
-            labels=labels,
-            annotations=annotations,
-            name=name,
-            namespace=namespace,
-        )
+        super().__init__(scope, id, main=main, restart_policy=None, **pod)
         self.replicas = _opt_int(self.path, "replicas", replicas, 0)
         if strategy is not None and not isinstance(strategy, DeploymentStrategy):
             raise PodkitTypeError(
@@ -627,10 +607,6 @@ class StatefulSet(_Workload):
         id: str,
         *,
         main: Container,
-        sidecars: Sequence[Container] = (),
-        native_sidecars: Sequence[Container] = (),
-        init_containers: Sequence[Container] = (),
-        volumes: Sequence[Volume] = (),
         service: Service | None = None,
         replicas: int | None = None,
         pod_management_policy: PodManagementPolicy | None = None,
@@ -638,15 +614,7 @@ class StatefulSet(_Workload):
         update_strategy: StatefulSetUpdateStrategy | None = None,
         revision_history_limit: int | None = None,
         min_ready_seconds: int | None = None,
-        node_selector: Mapping[str, str] | None = None,
-        service_account: ServiceAccount | str | None = None,
-        pod_labels: Mapping[str, str] | None = None,
-        pod_annotations: Mapping[str, str] | None = None,
-        rollout_on_config_change: bool = True,
-        labels: Mapping[str, str] | None = None,
-        annotations: Mapping[str, str] | None = None,
-        name: str | None = None,
-        namespace: str | None = None,
+        **pod: Unpack[WorkloadArgs],
     ) -> None:
         from .service import Service, ServiceType
 
@@ -654,26 +622,10 @@ class StatefulSet(_Workload):
         claims = sequence_of(
             where, "volume_claim_templates", volume_claim_templates, VolumeClaimTemplate, "template"
         )
+        volumes = sequence_of(where, "volumes", pod.get("volumes", ()), Volume, "volume")
         # claim volumes join the pod first, so containers may mount them
-        super().__init__(
-            scope,
-            id,
-            main=main,
-            sidecars=sidecars,
-            native_sidecars=native_sidecars,
-            init_containers=init_containers,
-            volumes=[*(c.volume for c in claims), *sequence_of(where, "volumes", volumes, Volume, "volume")],
-            node_selector=node_selector,
-            restart_policy=None,
-            service_account=service_account,
-            pod_labels=pod_labels,
-            pod_annotations=pod_annotations,
-            rollout_on_config_change=rollout_on_config_change,
-            labels=labels,
-            annotations=annotations,
-            name=name,
-            namespace=namespace,
-        )
+        pod["volumes"] = [*(c.volume for c in claims), *volumes]
+        super().__init__(scope, id, main=main, restart_policy=None, **pod)
         self._claims = claims
         self.replicas = _opt_int(self.path, "replicas", replicas, 0)
         self.pod_management_policy = (
@@ -700,7 +652,7 @@ class StatefulSet(_Workload):
                 ports=list(self.main.ports),
                 type=ServiceType.HEADLESS,
                 name=f"{self.name}-headless",
-                namespace=namespace,
+                namespace=self._namespace,
             )
 
     @property
@@ -755,42 +707,12 @@ class DaemonSet(_Workload):
         id: str,
         *,
         main: Container,
-        sidecars: Sequence[Container] = (),
-        native_sidecars: Sequence[Container] = (),
-        init_containers: Sequence[Container] = (),
-        volumes: Sequence[Volume] = (),
         update_strategy: DaemonSetUpdateStrategy | None = None,
         revision_history_limit: int | None = None,
         min_ready_seconds: int | None = None,
-        node_selector: Mapping[str, str] | None = None,
-        service_account: ServiceAccount | str | None = None,
-        pod_labels: Mapping[str, str] | None = None,
-        pod_annotations: Mapping[str, str] | None = None,
-        rollout_on_config_change: bool = True,
-        labels: Mapping[str, str] | None = None,
-        annotations: Mapping[str, str] | None = None,
-        name: str | None = None,
-        namespace: str | None = None,
+        **pod: Unpack[WorkloadArgs],
     ) -> None:
-        super().__init__(
-            scope,
-            id,
-            main=main,
-            sidecars=sidecars,
-            native_sidecars=native_sidecars,
-            init_containers=init_containers,
-            volumes=volumes,
-            node_selector=node_selector,
-            restart_policy=None,
-            service_account=service_account,
-            pod_labels=pod_labels,
-            pod_annotations=pod_annotations,
-            rollout_on_config_change=rollout_on_config_change,
-            labels=labels,
-            annotations=annotations,
-            name=name,
-            namespace=namespace,
-        )
+        super().__init__(scope, id, main=main, restart_policy=None, **pod)
         if update_strategy is not None and not isinstance(update_strategy, DaemonSetUpdateStrategy):
             raise PodkitTypeError(
                 self.path, f"update_strategy must be a DaemonSetUpdateStrategy, got {update_strategy!r}"
@@ -895,44 +817,20 @@ class Job(_Workload, _JobSettings):
         id: str,
         *,
         main: Container,
-        sidecars: Sequence[Container] = (),
-        native_sidecars: Sequence[Container] = (),
-        init_containers: Sequence[Container] = (),
-        volumes: Sequence[Volume] = (),
         restart_policy: RestartPolicy = RestartPolicy.NEVER,
         completions: int | None = None,
         parallelism: int | None = None,
         backoff_limit: int | None = None,
         active_deadline_seconds: int | None = None,
         ttl_seconds_after_finished: int | None = None,
-        node_selector: Mapping[str, str] | None = None,
-        service_account: ServiceAccount | str | None = None,
-        pod_labels: Mapping[str, str] | None = None,
-        pod_annotations: Mapping[str, str] | None = None,
-        rollout_on_config_change: bool = True,
-        labels: Mapping[str, str] | None = None,
-        annotations: Mapping[str, str] | None = None,
-        name: str | None = None,
-        namespace: str | None = None,
+        **pod: Unpack[WorkloadArgs],
     ) -> None:
         super().__init__(
             scope,
             id,
             main=main,
-            sidecars=sidecars,
-            native_sidecars=native_sidecars,
-            init_containers=init_containers,
-            volumes=volumes,
-            node_selector=node_selector,
             restart_policy=_job_restart(_path(scope, id), self.KIND, restart_policy),
-            service_account=service_account,
-            pod_labels=pod_labels,
-            pod_annotations=pod_annotations,
-            rollout_on_config_change=rollout_on_config_change,
-            labels=labels,
-            annotations=annotations,
-            name=name,
-            namespace=namespace,
+            **pod,
         )
         self._job_settings(
             self.path,
@@ -981,10 +879,6 @@ class CronJob(_Workload, _JobSettings):
         *,
         schedule: str,
         main: Container,
-        sidecars: Sequence[Container] = (),
-        native_sidecars: Sequence[Container] = (),
-        init_containers: Sequence[Container] = (),
-        volumes: Sequence[Volume] = (),
         time_zone: str | None = None,
         concurrency_policy: ConcurrencyPolicy | None = None,
         suspend: bool | None = None,
@@ -997,34 +891,14 @@ class CronJob(_Workload, _JobSettings):
         backoff_limit: int | None = None,
         active_deadline_seconds: int | None = None,
         ttl_seconds_after_finished: int | None = None,
-        node_selector: Mapping[str, str] | None = None,
-        service_account: ServiceAccount | str | None = None,
-        pod_labels: Mapping[str, str] | None = None,
-        pod_annotations: Mapping[str, str] | None = None,
-        rollout_on_config_change: bool = True,
-        labels: Mapping[str, str] | None = None,
-        annotations: Mapping[str, str] | None = None,
-        name: str | None = None,
-        namespace: str | None = None,
+        **pod: Unpack[WorkloadArgs],
     ) -> None:
         super().__init__(
             scope,
             id,
             main=main,
-            sidecars=sidecars,
-            native_sidecars=native_sidecars,
-            init_containers=init_containers,
-            volumes=volumes,
-            node_selector=node_selector,
             restart_policy=_job_restart(_path(scope, id), self.KIND, restart_policy),
-            service_account=service_account,
-            pod_labels=pod_labels,
-            pod_annotations=pod_annotations,
-            rollout_on_config_change=rollout_on_config_change,
-            labels=labels,
-            annotations=annotations,
-            name=name,
-            namespace=namespace,
+            **pod,
         )
         if len(self.name) > MAX_CRONJOB_NAME:
             raise InvalidNameError(
