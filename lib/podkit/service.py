@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import constructs
 
@@ -24,9 +24,7 @@ from . import _checks
 from ._resource import PodkitResource
 from .container import Port
 from .errors import MissingReferenceError, PodkitError, PodkitTypeError, Problem
-
-if TYPE_CHECKING:
-    from .workloads import _Workload
+from .workloads import _Workload, enum_arg
 
 __all__ = ["Service", "ServicePort", "ServiceType"]
 
@@ -120,8 +118,6 @@ class Service(PodkitResource):
         name: str | None = None,
         namespace: str | None = None,
     ) -> None:
-        from .workloads import _Workload
-
         if namespace is None and isinstance(target, _Workload):
             namespace = target._namespace
         super().__init__(scope, id, name=name, labels=labels, annotations=annotations, namespace=namespace)
@@ -139,12 +135,8 @@ class Service(PodkitResource):
                 f"target {target.path!r} is in another chart; a Service selects pods of its own namespace: "
                 f"create the Service in the chart of its target",
             )
-        if not isinstance(type, ServiceType):
-            from .workloads import enum_arg
-
-            enum_arg(self.path, "type", type, ServiceType)
+        self.type = enum_arg(self.path, "type", type, ServiceType)
         self.target = target
-        self.type = type
         self._ports: list[ServicePort] = []
         if isinstance(ports, ServicePort | Port | str | bytes):
             raise PodkitTypeError(self.path, f"ports takes a list, got a single {ports!r}: write [port]")
