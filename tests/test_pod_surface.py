@@ -337,3 +337,8 @@ def test_restricted_gpu_job_tolerates_its_taint(chart: pk.Chart) -> None:
     spec = spec_of(chart)
     assert spec["tolerations"] == [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]
     assert spec["containers"][0]["resources"] == {"limits": {"nvidia.com/gpu": "1"}}
+
+
+def test_errors_of_shared_value_checks_name_the_pod(chart: pk.Chart) -> None:
+    with pytest.raises(PodkitTypeError, match=r"^\[test/p\] tolerations must contain Toleration values"):
+        pk.SidecarPod(chart, "p", main=pk.Container(name="c", image="nginx:1.27"), tolerations={"a": "b"})  # type: ignore[arg-type]

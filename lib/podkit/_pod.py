@@ -26,7 +26,14 @@ from . import _checks
 from ._data import KeyedSource
 from ._resource import PodkitResource, mapping_arg
 from .container import Container
-from .errors import DuplicateError, MissingReferenceError, PodkitError, PodkitTypeError, Problem
+from .errors import (
+    DuplicateError,
+    MissingReferenceError,
+    PodkitError,
+    PodkitException,
+    PodkitTypeError,
+    Problem,
+)
 from .scheduling import (
     LabelSelector,
     NodeAffinity,
@@ -236,7 +243,15 @@ class _SpecField(Generic[_T]):
         if value is None:
             obj._spec_fields.pop(self.name, None)
             return
-        obj._spec_fields[self.name] = (self, self.check(obj, self.name, value))
+        try:
+            checked = self.check(obj, self.name, value)
+        except PodkitException as e:
+            if e.path:
+                raise
+            # checks shared with the value classes (scheduling, security) carry no construct
+            # path; the pod that received the value names itself
+            raise type(e)(obj.path, e.detail) from None
+        obj._spec_fields[self.name] = (self, checked)
 
 
 def _bool(pod: AbstractPod, name: str, value: object) -> bool:
@@ -269,10 +284,7 @@ def _instance(cls: type[_T], example: str) -> Callable[[AbstractPod, str, Any], 
 
 def _member(cls: type[_T]) -> Callable[[AbstractPod, str, Any], _T]:
     def check(pod: AbstractPod, name: str, value: object) -> _T:
-        try:
-            return _check_enum(name, value, cls)  # type: ignore[type-var]
-        except PodkitTypeError as e:
-            raise PodkitTypeError(pod.path, e.detail) from None
+        return _check_enum(name, value, cls)  # type: ignore[type-var]
 
     return check
 
