@@ -249,3 +249,8 @@ def test_built_up_with_add_methods(chart: pk.Chart, tmp_path: Path) -> None:
     assert cfg.keys() == ["A", "b", "conf"]
     assert synth(chart)[0]["data"] == {"A": "1", "b": "2", "conf": "x=1\n"}
     assert chart.podkit_objects == [cfg]
+
+
+def test_fails_on_immutable_given_as_a_str(chart: pk.Chart) -> None:
+    with pytest.raises(pk.PodkitTypeError, match=r"\[test/cfg\] immutable must be a bool, got str 'yes'"):
+        pk.ConfigFromMap(chart, "cfg", data={"a": "1"}, immutable="yes")  # type: ignore[arg-type]

@@ -223,3 +223,18 @@ def test_content_hash_for_secrets(app: pk.App) -> None:
         chart = pk.Chart(app, f"c{i}")
         names.append(pk.SecretEnv(chart, "s", from_literal={"k": value}, content_hash=True).name)
     assert names[0] == names[1] != names[2]
+
+
+def test_fails_on_from_environment_given_as_a_list(chart: pk.Chart) -> None:
+    with pytest.raises(
+        pk.PodkitTypeError, match=r"\[test/s\] from_environment must be a mapping of str to str"
+    ):
+        pk.SecretEnv(chart, "s", from_environment=[("pin", "PIN")])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("flag", ["string_data", "immutable", "content_hash"])
+def test_fails_on_a_flag_given_as_a_str(chart: pk.Chart, flag: str) -> None:
+    # "false" would be truthy
+    with pytest.raises(pk.PodkitTypeError, match=rf"\[test/s\] {flag} must be a bool, got str 'false'"):
+        pk.SecretEnv(chart, "s", from_literal={"k": KNOWN_SECRET}, **{flag: "false"})  # type: ignore[arg-type]
+    assert chart.podkit_objects == []

@@ -201,3 +201,11 @@ def test_stateful_set_headless_service_is_dropped_with_a_failed_constructor(char
     with pytest.raises(pk.PodkitError):
         StatefulSet(chart, "db", main=pk.Container(name="a", image="a:1"), replicas=-1)
     assert synth(chart) == []
+
+
+def test_fails_on_a_single_port_number(chart: pk.Chart) -> None:
+    target = deployment(chart)
+    with pytest.raises(
+        pk.PodkitTypeError, match=r"\[test/s\] ports takes a list, got a single 80: write \[port\]"
+    ):
+        Service(chart, "s", target=target, ports=80)  # type: ignore[arg-type]

@@ -630,3 +630,10 @@ def test_sealed_secret_contributes_name_and_keys_only(app: pk.App, tmp_path: Pat
         return Deployment(chart, "web", main=web(env_from=[db])).config_hash()
 
     assert digest("a", "one") == digest("b", "two") is not None
+
+
+def test_fails_on_a_schedule_with_a_trailing_newline(chart: pk.Chart) -> None:
+    with pytest.raises(
+        pk.PodkitError, match=r"schedule '0 3 \* \* \*\\n' has surrounding whitespace .*: use '0 3 \* \* \*'"
+    ):
+        pk.CronJob(chart, "nightly", schedule="0 3 * * *\n", main=task())

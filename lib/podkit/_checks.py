@@ -387,6 +387,13 @@ def _valid(path: str, what: str, value: object, rule: Rule) -> str:
     return text
 
 
+def check_bool(path: str, what: str, value: object) -> bool:
+    """A flag: True or False (a str such as "false" would be truthy)."""
+    if not isinstance(value, bool):
+        raise PodkitTypeError(path, f"{what} must be a bool, got {type(value).__name__} {value!r}")
+    return value
+
+
 def optional_bool(path: str, what: str, value: object) -> bool | None:
     if value is not None and not isinstance(value, bool):
         fail_type(path, what, value, "True, False or None")

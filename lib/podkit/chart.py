@@ -73,12 +73,8 @@ class Chart(cdk8s.Chart):
             )
         if namespace is not None:
             _checks.dns_label(id, "namespace", namespace)
-        for flag, value in (
-            ("forbid_inline_secrets", forbid_inline_secrets),
-            ("validate_schema", validate_schema),
-        ):
-            if not isinstance(value, bool):
-                raise PodkitTypeError(id, f"{flag} must be a bool, got {type(value).__name__} {value!r}")
+        _checks.check_bool(id, "forbid_inline_secrets", forbid_inline_secrets)
+        _checks.check_bool(id, "validate_schema", validate_schema)
         if pod_security is not None:
             _check_level(id, pod_security)
         checked_labels = _checks.labels(id, labels or {})

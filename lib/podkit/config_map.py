@@ -64,8 +64,8 @@ class ConfigFromMap(KeyedData):
         namespace: str | None = None,
     ) -> None:
         super().__init__(scope, id, name=name, labels=labels, annotations=annotations, namespace=namespace)
-        self.immutable = immutable
-        self.content_hash = content_hash
+        self.immutable = _checks.check_bool(self.path, "immutable", immutable)
+        self.content_hash = _checks.check_bool(self.path, "content_hash", content_hash)
         self._load(from_file=from_file, from_literal=from_literal, from_env_file=from_env_file)
         for k, v in _checks.check_str_map(self.path, "data", data or {}).items():
             self._store.add_literal(k, v, "data")

@@ -21,7 +21,9 @@ from typing import Any
 
 import constructs
 
+from . import _checks
 from ._data import KeyedData, PathLike, b64, caller_dir, decode_text
+from ._resource import mapping_arg
 from .config_map import ConfigMapRef
 from .errors import PodkitTypeError, Problem
 
@@ -111,11 +113,11 @@ class SecretEnv(KeyedData):
         if not isinstance(type, SecretType):
             raise PodkitTypeError(self.path, f"type must be a SecretType (e.g. SecretType.TLS), got {type!r}")
         self.type = type
-        self.string_data = string_data
-        self.immutable = immutable
-        self.content_hash = content_hash
+        self.string_data = _checks.check_bool(self.path, "string_data", string_data)
+        self.immutable = _checks.check_bool(self.path, "immutable", immutable)
+        self.content_hash = _checks.check_bool(self.path, "content_hash", content_hash)
         self._load(from_file=from_file, from_literal=from_literal, from_env_file=from_env_file)
-        for k, var in (from_environment or {}).items():
+        for k, var in mapping_arg(self.path, "from_environment", from_environment).items():
             self._store.add_from_environment(k, var)
 
     def add_from_environment(self, key: str, variable: str) -> None:

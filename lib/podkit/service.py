@@ -14,7 +14,7 @@ virtual IP, DNS returns the pod IPs; what a StatefulSet needs for per-pod names)
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,7 +138,7 @@ class Service(PodkitResource):
         self.type = enum_arg(self.path, "type", type, ServiceType)
         self.target = target
         self._ports: list[ServicePort] = []
-        if isinstance(ports, ServicePort | Port | str | bytes):
+        if isinstance(ports, ServicePort | Port | str | bytes) or not isinstance(ports, Iterable):
             raise PodkitTypeError(self.path, f"ports takes a list, got a single {ports!r}: write [port]")
         for p in ports:
             self.add_port(p)

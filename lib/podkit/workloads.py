@@ -953,6 +953,12 @@ def _schedule(path: str, schedule: object) -> str:
             path,
             f"schedule must be a cron str such as '*/5 * * * *', got {type(schedule).__name__} {schedule!r}",
         )
+    if schedule != schedule.strip():
+        # the controller would trim it, but the manifest would carry "0 3 * * *\n" as a block scalar
+        raise PodkitError(
+            path,
+            f"schedule {schedule!r} has surrounding whitespace (a trailing newline?): use {schedule.strip()!r}",
+        )
     # one parser for the early check and the synth check: the API server's (robfig/cron's rules)
     error = _schedule_error(schedule) if schedule.strip() else "spec.schedule is empty"
     if error is None:
