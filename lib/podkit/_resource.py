@@ -66,13 +66,12 @@ class PodkitResource(_jsii.LazyConstruct):
             )
         if not isinstance(id, str) or not id:
             raise PodkitTypeError("", f"id must be a non-empty str, got {id!r}")
-        from .chart import chart_of, scope_path
+        from .chart import chart_of, construct_path
 
         self._scope = scope
         self._id = id
         self._chart: Chart | None = chart_of(scope)
-        parent_path = scope_path(scope)
-        self._path = f"{parent_path}/{id}" if parent_path else id
+        self._path = construct_path(scope, id)
         self._name = _checks.dns_subdomain(self._path, f"{self.KIND} name", name if name is not None else id)
         self._labels: dict[str, str] = {}
         self._annotations: dict[str, str] = {}

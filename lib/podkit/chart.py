@@ -314,6 +314,13 @@ def chart_of(scope: constructs.Construct) -> Chart | None:
     return chart if isinstance(chart, Chart) else None
 
 
+def construct_path(scope: object, id: object) -> str:
+    """The path a construct ``id`` in ``scope`` has (``chart/web``), also before it exists:
+    checks that run before a constructor's ``super().__init__`` name it the same way."""
+    parent = scope_path(scope) if isinstance(scope, constructs.Construct) else ""
+    return f"{parent}/{id}" if parent else str(id)
+
+
 def scope_path(scope: constructs.Construct) -> str:
     from ._resource import PodkitResource
 

@@ -24,6 +24,7 @@ import constructs
 from . import _checks
 from ._data import KeyedData, PathLike, b64, caller_dir, decode_text
 from ._resource import mapping_arg
+from .chart import construct_path
 from .config_map import ConfigMapRef
 from .errors import PodkitTypeError, Problem
 
@@ -208,7 +209,7 @@ class SecretEnv(KeyedData):
         from ._secret_types import tls_data
 
         base = caller_dir()
-        where = _new_path(scope, id)
+        where = construct_path(scope, id)
         data = tls_data(
             where, base / _fs(where, "cert_file", cert_file), base / _fs(where, "key_file", key_file)
         )
@@ -246,7 +247,7 @@ class SecretEnv(KeyedData):
         """
         from ._secret_types import docker_registry_data
 
-        where = _new_path(scope, id)
+        where = construct_path(scope, id)
         file = None if config_file is None else caller_dir() / _fs(where, "config_file", config_file)
         type_value, data = docker_registry_data(
             where, server=server, username=username, password=password, email=email, config_file=file
@@ -266,14 +267,6 @@ class SecretEnv(KeyedData):
         :param keys: the keys it is expected to have; using another key is an error at once.
         """
         return SecretRef(name, keys=keys)
-
-
-def _new_path(scope: object, id: object) -> str:
-    """The construct path of a Secret not built yet: factories check their input first."""
-    from .chart import scope_path
-
-    parent = scope_path(scope) if isinstance(scope, constructs.Construct) else ""
-    return f"{parent}/{id}" if parent else str(id)
 
 
 def _fs(path: str, what: str, value: object) -> str:

@@ -54,6 +54,7 @@ from ._apiserver import MAX_CRONJOB_NAME, _schedule_error
 from ._data import KeyedData, KeyedSource
 from ._pod import AbstractPod, RestartPolicy, sequence_of
 from ._resource import mapping_arg
+from .chart import construct_path
 from .container import Container, Port
 from .errors import InvalidNameError, PodkitError, PodkitTypeError, Problem
 from .resources import parse_quantity
@@ -516,7 +517,7 @@ def _source_digest(source: KeyedSource) -> dict[str, Any]:
     # a sealed secret's plaintext never leaves the machine, not even as a hash
     if isinstance(source, KeyedData) and not isinstance(source, SealedSecret):
         # the store's own fingerprint; missing env vars are reported by the Secret itself
-        entry["data"] = source._store.fingerprint({"kind": source.KIND, **source._hash_inputs()}, [])
+        entry["data"] = source._content_fingerprint()
     else:
         keys = source.known_keys()
         entry["keys"] = sorted(keys) if keys is not None else None
@@ -618,7 +619,7 @@ class StatefulSet(_Workload):
     ) -> None:
         from .service import Service, ServiceType
 
-        where = _path(scope, id)
+        where = construct_path(scope, id)
         claims = sequence_of(
             where, "volume_claim_templates", volume_claim_templates, VolumeClaimTemplate, "template"
         )
@@ -772,14 +773,6 @@ _JOB_RESTART = (
 )
 
 
-def _path(scope: constructs.Construct, id: str) -> str:
-    """The construct path of an object not yet built (for errors raised before ``super().__init__``)."""
-    from .chart import scope_path
-
-    parent = scope_path(scope) if isinstance(scope, constructs.Construct) else ""
-    return f"{parent}/{id}" if parent else str(id)
-
-
 def _job_restart(path: str, kind: str, policy: object) -> RestartPolicy:
     if policy is None or policy is RestartPolicy.ALWAYS:
         got = "None" if policy is None else "RestartPolicy.ALWAYS"
@@ -829,7 +822,7 @@ class Job(_Workload, _JobSettings):
             scope,
             id,
             main=main,
-            restart_policy=_job_restart(_path(scope, id), self.KIND, restart_policy),
+            restart_policy=_job_restart(construct_path(scope, id), self.KIND, restart_policy),
             **pod,
         )
         self._job_settings(
@@ -897,7 +890,7 @@ class CronJob(_Workload, _JobSettings):
             scope,
             id,
             main=main,
-            restart_policy=_job_restart(_path(scope, id), self.KIND, restart_policy),
+            restart_policy=_job_restart(construct_path(scope, id), self.KIND, restart_policy),
             **pod,
         )
         if len(self.name) > MAX_CRONJOB_NAME:
