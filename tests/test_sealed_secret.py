@@ -208,3 +208,20 @@ def test_keys_looked_up_before_sealing_are_fresh_after_it(chart: pk.Chart, tmp_p
         chart.to_json()  # reads the (missing) store
     _sealing.seal_app([secret], store_path=store, cert_path=CERT)
     assert [d["kind"] for d in chart.to_json()] == ["SealedSecret", "Pod"]
+
+
+def test_a_relative_certificate_resolves_against_the_declaring_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # not the tests folder: the store and the cert resolve like imports
+    app = pk.App(outdir=str(tmp_path / "dist"))
+    chart = pk.Chart(app, "prod", namespace="prod")
+    secret = pk.SealedSecret(
+        chart,
+        "db",
+        sealing=pk.Sealing(store=tmp_path / "s.yaml", cert="fixtures/sealed-secrets/tls.crt"),
+        from_literal={"a": "b"},
+    )
+    assert secret.cert_path == CERT
+    (report,) = app.seal()
+    assert "sealed prod/db a (new)" in str(report)

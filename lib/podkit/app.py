@@ -20,7 +20,7 @@ from typing import Any
 
 import cdk8s
 
-from . import _gc, _yaml
+from . import _gc, _sealing, _yaml
 from .chart import Chart
 from .errors import PodkitError, PodkitTypeError, Problem, SealingError, SynthError
 
@@ -109,7 +109,9 @@ class App(cdk8s.App):
         finally:
             _gc.restore(freeze_at_exit=True)
 
-    def seal(self, *, cert: str | os.PathLike[str] | None = None, force: bool = False) -> list[Any]:
+    def seal(
+        self, *, cert: str | os.PathLike[str] | None = None, force: bool = False
+    ) -> list[_sealing.SealReport]:
         """Seal every ``SealedSecret`` of the app into its store (what ``podkit seal`` runs).
 
         Reads the plaintext sources (files, literals, environment) here, never at synth. A value
@@ -118,7 +120,6 @@ class App(cdk8s.App):
         :param cert: the controller's certificate. Default: each Secret's ``Sealing.cert``.
         :returns: one report per store file.
         """
-        from . import _sealing
         from .sealed_secret import SealedSecret
 
         by_store: dict[str, tuple[str | os.PathLike[str] | None, list[SealedSecret]]] = {}
@@ -126,7 +127,7 @@ class App(cdk8s.App):
             for obj in chart.node.find_all() if not isinstance(chart, Chart) else chart.podkit_objects:
                 if isinstance(obj, SealedSecret):
                     key = str(obj.store_path)
-                    chosen = cert if cert is not None else obj.sealing.cert
+                    chosen = cert if cert is not None else obj.cert_path
                     _, items = by_store.setdefault(key, (chosen, []))
                     items.append(obj)
         reports = []

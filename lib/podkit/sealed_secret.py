@@ -42,7 +42,8 @@ class Sealing:
     :param store: the committed file of sealed values, relative to the file that declares the
         Secret. Default: ``sealed-secrets.yaml``.
     :param cert: the controller's public certificate (PEM, ``kubeseal --fetch-cert``), used
-        only by ``podkit seal``. Default: none (``podkit seal --cert`` must then name it).
+        only by ``podkit seal``; relative to the declaring file, like ``store``. Default: none
+        (``podkit seal --cert`` must then name it).
     :param scope: where the value may be unsealed. Default: ``SealingScope.STRICT`` (only as a
         Secret of this name in this namespace, the controller's default).
     """
@@ -199,6 +200,11 @@ class SealedSecret(SecretEnv):
     @property
     def store_path(self) -> Path:
         return self._store_path
+
+    @property
+    def cert_path(self) -> Path | None:
+        """The certificate, resolved like the store (against the declaring file's folder)."""
+        return None if self._sealing.cert is None else Path(self._base, self._sealing.cert)
 
     def _sealed_store(self) -> _sealing.SealedStore:
         try:
