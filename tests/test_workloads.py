@@ -637,3 +637,31 @@ def test_fails_on_a_schedule_with_a_trailing_newline(chart: pk.Chart) -> None:
         pk.PodkitError, match=r"schedule '0 3 \* \* \*\\n' has surrounding whitespace .*: use '0 3 \* \* \*'"
     ):
         pk.CronJob(chart, "nightly", schedule="0 3 * * *\n", main=task())
+
+
+def test_every_controller_takes_the_opt_in_pod_fields(chart: pk.Chart) -> None:
+    gpu = pk.Toleration(
+        key="nvidia.com/gpu", operator=pk.TolerationOperator.EXISTS, effect=pk.TaintEffect.NO_SCHEDULE
+    )
+    fields: dict[str, Any] = {
+        "tolerations": [gpu],
+        "priority_class_name": "batch",
+        "enable_service_links": False,
+    }
+    made = [
+        pk.Deployment(chart, "d", main=web(), **fields),
+        pk.StatefulSet(chart, "s", main=web(), **fields),
+        pk.DaemonSet(chart, "a", main=web(), **fields),
+        pk.Job(chart, "j", main=task(), **fields),
+        pk.CronJob(chart, "c", schedule="0 3 * * *", main=task(), **fields),
+    ]
+    specs = {d["metadata"]["name"]: d["spec"] for d in synth(chart) if d["kind"] != "Service"}
+    templates = [specs[w.name]["template"] for w in made[:4]] + [
+        specs["c"]["jobTemplate"]["spec"]["template"]
+    ]
+    for template in templates:
+        assert template["spec"]["tolerations"] == [
+            {"effect": "NoSchedule", "key": "nvidia.com/gpu", "operator": "Exists"}
+        ]
+        assert template["spec"]["priorityClassName"] == "batch"
+        assert template["spec"]["enableServiceLinks"] is False

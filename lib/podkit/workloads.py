@@ -45,14 +45,14 @@ import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 
 import constructs
 
 from . import _checks
 from ._apiserver import MAX_CRONJOB_NAME, _schedule_error
 from ._data import KeyedData, KeyedSource
-from ._pod import AbstractPod, RestartPolicy, sequence_of
+from ._pod import AbstractPod, PodFields, RestartPolicy, sequence_of
 from ._resource import mapping_arg
 from .chart import construct_path
 from .container import Container, Port
@@ -309,8 +309,9 @@ class VolumeClaimTemplate:
 
 
 # -- the shared base ------------------------------------------------------------------------
-class WorkloadArgs(TypedDict, total=False):
-    """The pod-template arguments every controller takes, besides ``main`` and its own settings.
+class WorkloadArgs(PodFields, total=False):
+    """The pod-template arguments every controller takes, besides ``main`` and its own settings:
+    these and every opt-in pod field of ``PodFields`` (security context, scheduling, DNS, ...).
 
     :param sidecars: regular helper containers, as ``SidecarPod``'s. Default: none.
     :param native_sidecars: helpers started before ``main`` and kept running. Default: none.
@@ -369,6 +370,7 @@ class _Workload(AbstractPod):
         annotations: Mapping[str, str] | None = None,
         name: str | None = None,
         namespace: str | None = None,
+        **pod_fields: Unpack[PodFields],
     ) -> None:
         from .namespace import ServiceAccount
 
@@ -388,6 +390,7 @@ class _Workload(AbstractPod):
             annotations=annotations,
             name=name,
             namespace=namespace,
+            **pod_fields,
         )
         if _checks.label_value_error("", self.name) is not None:
             raise InvalidNameError(
