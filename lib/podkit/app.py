@@ -20,7 +20,7 @@ from typing import Any
 
 import cdk8s
 
-from . import _gc, _sealing, _yaml
+from . import _gc, _node, _sealing, _yaml
 from .chart import Chart
 from .errors import PodkitError, PodkitTypeError, Problem, SealingError, SynthError
 
@@ -61,11 +61,12 @@ class App(cdk8s.App):
             )
         plan = _output.plan_output(os.fspath(outdir) if outdir is not None else None)
         _gc.relax()
-        super().__init__(
-            outdir=str(plan.write_to),
-            output_file_extension=output_file_extension,
-            yaml_output_type=yaml_output_type,
-        )
+        with _node.unchecked():  # checked above
+            super().__init__(
+                outdir=str(plan.write_to),
+                output_file_extension=output_file_extension,
+                yaml_output_type=yaml_output_type,
+            )
         self._output_plan = plan
 
     def synth_documents(self) -> dict[str, list[Any]]:
@@ -167,7 +168,8 @@ def layout(
             files["app" + ext] = [d for _, docs in rendered for d in docs]
         return files
     for i, (chart, docs) in enumerate(rendered):
-        base = cdk8s.Names.to_dns_label(chart)
+        with _node.unchecked():  # a chart
+            base = cdk8s.Names.to_dns_label(chart)
         chart_name = f"{i:04d}-{base}" if indexed else base
         if output_type == cdk8s.YamlOutputType.FILE_PER_RESOURCE:
             for doc in docs:

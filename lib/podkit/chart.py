@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 import cdk8s
 import constructs
 
-from . import _checks
+from . import _checks, _node
 from .errors import DuplicateError, InvalidNameError, PodkitError, PodkitTypeError, Problem, SynthError
 
 if TYPE_CHECKING:
@@ -78,13 +78,16 @@ class Chart(cdk8s.Chart):
         if pod_security is not None:
             _check_level(id, pod_security)
         checked_labels = _checks.labels(id, labels or {})
-        if scope.node.try_find_child(id) is not None:
+        with _node.unchecked():  # checked above
+            clash = scope.node.try_find_child(id) is not None
+        if clash:
             raise DuplicateError(
                 id,
                 f"there is already a chart (or construct) with id {id!r} in this app; chart ids name the "
                 f"output files and must be unique: pick another id",
             )
-        super().__init__(scope, id, namespace=namespace, labels=checked_labels)
+        with _node.unchecked():  # checked above
+            super().__init__(scope, id, namespace=namespace, labels=checked_labels)
         self._podkit_objects: list[PodkitResource] = []
         # construct ids in use per scope (Python identity of the scope object -> scope, ids)
         self._podkit_ids: dict[int, tuple[constructs.Construct, set[str]]] = {}
