@@ -200,3 +200,27 @@ def test_fails_docker_registry_without_credentials(chart: pk.Chart) -> None:
     ):
         pk.SecretEnv.docker_registry(chart, "reg")
     assert synth(chart) == []
+
+
+def test_a_sidecar_pod_takes_the_service_account_object(chart: pk.Chart) -> None:
+    runner = pk.ServiceAccount(chart, "runner")
+    pod = pk.SidecarPod(chart, "p", main=pk.Container(name="a", image="nginx:1.27"), service_account=runner)
+    assert pod.to_manifest()["spec"]["serviceAccountName"] == "runner"
+    old = pk.SidecarPod(chart, "q", main=pk.Container(name="a", image="nginx:1.27"), service_account_name="runner")
+    assert old.to_manifest()["spec"]["serviceAccountName"] == "runner"
+
+
+def test_fails_sidecar_pod_with_both_service_account_spellings(chart: pk.Chart) -> None:
+    runner = pk.ServiceAccount(chart, "runner")
+    with pytest.raises(pk.PodkitError) as e:
+        pk.SidecarPod(
+            chart,
+            "p",
+            main=pk.Container(name="a", image="nginx:1.27"),
+            service_account=runner,
+            service_account_name="runner",
+        )
+    assert str(e.value) == (
+        "[test/p] service_account and service_account_name both given: pass the ServiceAccount (or its "
+        "name) as service_account only"
+    )

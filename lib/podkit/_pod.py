@@ -18,7 +18,7 @@ import enum
 import ipaddress
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypedDict, TypeVar, Unpack, overload
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, Unpack, overload
 
 import constructs
 
@@ -45,6 +45,9 @@ from .scheduling import (
 )
 from .security import PodSecurityContext, _check_enum, _check_sequence
 from .volume import Volume
+
+if TYPE_CHECKING:
+    from .namespace import ServiceAccount
 
 
 class RestartPolicy(enum.Enum):
@@ -446,7 +449,7 @@ class AbstractPod(PodkitResource):
         volumes: Sequence[Volume] = (),
         node_selector: Mapping[str, str] | None = None,
         restart_policy: RestartPolicy | None = None,
-        service_account_name: str | None = None,
+        service_account: ServiceAccount | str | None = None,
         labels: Mapping[str, str] | None = None,
         annotations: Mapping[str, str] | None = None,
         name: str | None = None,
@@ -467,9 +470,14 @@ class AbstractPod(PodkitResource):
             _checks.label_key(self.path, k, what="node_selector key"): _checks.label_value(self.path, k, v)
             for k, v in mapping_arg(self.path, "node_selector", node_selector).items()
         }
+        from .namespace import ServiceAccount
+
+        # the object's name (the one place that resolves it, for SidecarPod and every controller)
         self.service_account_name = (
-            _checks.dns_subdomain(self.path, "service account name", service_account_name)
-            if service_account_name is not None
+            service_account.name
+            if isinstance(service_account, ServiceAccount)
+            else _checks.dns_subdomain(self.path, "service account name", service_account)
+            if service_account is not None
             else None
         )
         self._volumes: list[Volume] = []

@@ -19,14 +19,18 @@ Everything a pod has lives in ``AbstractPod`` (``_pod.py``), shared with the con
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 import constructs
 
 from ._pod import AbstractPod, PodFields, RestartPolicy
+from .chart import construct_path
 from .container import Container
-from .errors import PodkitTypeError, Problem
+from .errors import PodkitError, PodkitTypeError, Problem
 from .volume import Volume
+
+if TYPE_CHECKING:
+    from .namespace import ServiceAccount
 
 __all__ = ["RestartPolicy", "SidecarPod"]
 
@@ -50,7 +54,9 @@ class SidecarPod(AbstractPod):
     :param run_label: add ``run: <name>`` as ``kubectl run`` does. Default: true.
     :param node_selector: run only on nodes with all these labels. Default: any node.
     :param restart_policy: default: not emitted, which Kubernetes treats as ``Always``.
-    :param service_account_name: default: the namespace's ``default`` service account.
+    :param service_account: a ``ServiceAccount`` (or its name). Default: the namespace's
+        ``default`` service account.
+    :param service_account_name: the same as a name (the older spelling); give one of the two.
     :param annotations: annotations of the pod.
     :param name: Kubernetes name. Default: ``id``.
     :param namespace: default: the chart's namespace, if any.
@@ -74,12 +80,19 @@ class SidecarPod(AbstractPod):
         run_label: bool = True,
         node_selector: Mapping[str, str] | None = None,
         restart_policy: RestartPolicy | None = None,
+        service_account: ServiceAccount | str | None = None,
         service_account_name: str | None = None,
         annotations: Mapping[str, str] | None = None,
         name: str | None = None,
         namespace: str | None = None,
         **pod_fields: Unpack[PodFields],
     ) -> None:
+        if service_account is not None and service_account_name is not None:
+            raise PodkitError(
+                construct_path(scope, id),
+                "service_account and service_account_name both given: pass the ServiceAccount (or "
+                "its name) as service_account only",
+            )
         super().__init__(
             scope,
             id,
@@ -90,7 +103,7 @@ class SidecarPod(AbstractPod):
             volumes=volumes,
             node_selector=node_selector,
             restart_policy=restart_policy,
-            service_account_name=service_account_name,
+            service_account=service_account if service_account is not None else service_account_name,
             labels=labels,
             annotations=annotations,
             name=name,

@@ -372,9 +372,6 @@ class _Workload(AbstractPod):
         namespace: str | None = None,
         **pod_fields: Unpack[PodFields],
     ) -> None:
-        from .namespace import ServiceAccount
-
-        sa = service_account.name if isinstance(service_account, ServiceAccount) else service_account
         super().__init__(
             scope,
             id,
@@ -385,7 +382,7 @@ class _Workload(AbstractPod):
             volumes=volumes,
             node_selector=node_selector,
             restart_policy=restart_policy,
-            service_account_name=sa,
+            service_account=service_account,
             labels=labels,
             annotations=annotations,
             name=name,
