@@ -483,9 +483,21 @@ def _suggest_label(name: str) -> str:
 
 
 def jsonable(value: Any) -> Any:
-    """Drop ``None`` values and sort mapping keys recursively, as cdk8s does for ApiObjects."""
-    if isinstance(value, dict):
-        return {k: jsonable(value[k]) for k in sorted(value) if value[k] is not None}
-    if isinstance(value, list):
-        return [jsonable(v) for v in value]
+    """Drop ``None`` values and sort mapping keys recursively, as cdk8s does for ApiObjects.
+
+    One pass over the tree; scalars (most of it) are copied without a call (issue #16)."""
+    if type(value) is dict:
+        return {
+            k: jsonable(v) if type(v) is dict or type(v) is list else v
+            for k, v in sorted(value.items(), key=_first)
+            if v is not None
+        }
+    if type(value) is list:
+        return [jsonable(v) if type(v) is dict or type(v) is list else v for v in value]
+    if isinstance(value, dict | list):  # subclasses: the general (slower) path
+        return jsonable(dict(value) if isinstance(value, dict) else list(value))
     return value
+
+
+def _first(item: tuple[str, Any]) -> str:
+    return item[0]

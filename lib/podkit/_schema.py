@@ -127,6 +127,9 @@ def _compile(node: dict[str, Any]) -> Checker:
     bool_ok = "boolean" in type_names
     enum = node.get("enum")
     props = {k: _compile(v) for k, v in node.get("properties", {}).items()}
+    # plain typed leaves (most properties: strings, integers, booleans) are checked inline by
+    # the parent, without a call per value (issue #16); anything else goes through its checker
+    leaves = {k: leaf for k, v in node.get("properties", {}).items() if (leaf := _leaf(v)) is not None}
     required = list(node.get("required", []))
     extra = node.get("additionalProperties")
     extra_check = _compile(extra) if isinstance(extra, dict) else None
@@ -151,6 +154,12 @@ def _compile(node: dict[str, Any]) -> Checker:
             for k, v in value.items():
                 sub = props.get(k)
                 if sub is not None:
+                    leaf = leaves.get(k)
+                    if leaf is not None and (
+                        v is None
+                        or (isinstance(v, leaf[0]) and (leaf[1] or (v is not True and v is not False)))
+                    ):
+                        continue
                     sub(v, (where, k), problems)
                 elif extra_check is not None:
                     extra_check(v, (where, k), problems)
@@ -161,6 +170,18 @@ def _compile(node: dict[str, Any]) -> Checker:
                 items(v, (where, i), problems)
 
     return check
+
+
+def _leaf(node: dict[str, Any]) -> tuple[tuple[type, ...], bool] | None:
+    """(Python types, booleans allowed) of a schema node that is only a scalar type, else None."""
+    if set(node) - {"type", "description", "format"}:
+        return None
+    types = node.get("type")
+    names = [types] if isinstance(types, str) else list(types or [])
+    names = [t for t in names if t != "null"]
+    if not names or not all(t in ("string", "integer", "number", "boolean") for t in names):
+        return None
+    return tuple(t for name in names for t in _TYPES[name]), "boolean" in names
 
 
 def validate_object(obj: Any) -> list[str]:

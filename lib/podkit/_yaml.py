@@ -117,11 +117,13 @@ def _block(value: str, indent: str) -> str:
 def _map(obj: dict[str, Any], indent: str, out: list[str], first_prefix: str | None = None) -> None:
     prefix = first_prefix
     for k, v in obj.items():
-        if not isinstance(k, str) or _ARRAY_INDEX.match(k):
-            raise _Unsure
+        key = _KEY_CACHE.get(k) if type(k) is str else None
+        if key is None:  # first time this key is seen (the same few hundred keys repeat)
+            if not isinstance(k, str) or _ARRAY_INDEX.match(k):
+                raise _Unsure
+            key = _scalar(k, True)
         lead = prefix if prefix is not None else indent
         prefix = None
-        key = _scalar(k, True)
         if isinstance(v, dict | list):
             if not v:
                 out.append(f"{lead}{key}: {'{}' if isinstance(v, dict) else '[]'}\n")
