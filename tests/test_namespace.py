@@ -206,7 +206,9 @@ def test_a_sidecar_pod_takes_the_service_account_object(chart: pk.Chart) -> None
     runner = pk.ServiceAccount(chart, "runner")
     pod = pk.SidecarPod(chart, "p", main=pk.Container(name="a", image="nginx:1.27"), service_account=runner)
     assert pod.to_manifest()["spec"]["serviceAccountName"] == "runner"
-    old = pk.SidecarPod(chart, "q", main=pk.Container(name="a", image="nginx:1.27"), service_account_name="runner")
+    old = pk.SidecarPod(
+        chart, "q", main=pk.Container(name="a", image="nginx:1.27"), service_account_name="runner"
+    )
     assert old.to_manifest()["spec"]["serviceAccountName"] == "runner"
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import _checks
+from ._kplus import KplusMembers
 from ._resource import PodkitResource
 from .errors import DuplicateError, PodkitTypeError, Problem, SourceError
 
@@ -55,14 +56,31 @@ def caller_dir() -> Path:
     frame = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename
-        if not os.path.abspath(filename).startswith(_PODKIT_DIR + os.sep) and not filename.startswith("<"):
-            return Path(os.path.abspath(filename)).parent
+        if filename in _FOLDERS:
+            folder = _FOLDERS[filename]
+        else:
+            path = os.path.abspath(filename)
+            inside = path.startswith(_PODKIT_DIR + os.sep) or filename.startswith("<")
+            # cached per file name: thousands of ConfigMaps come from the same few files
+            folder = _FOLDERS[filename] = None if inside else Path(path).parent
+        if folder is not None:
+            return folder
         frame = frame.f_back  # type: ignore[assignment]
     return Path.cwd()
 
 
-class KeyedSource:
-    """Something with keys a pod can consume: a ConfigMap or Secret, built here or by reference."""
+_FOLDERS: dict[str, Path | None] = {}
+
+
+class KeyedSource(KplusMembers):
+    """Something with keys a pod can consume: a ConfigMap or Secret, built here or by reference.
+
+    cdk8s-plus pods consume it too: it has the members of cdk8s-plus's ``IConfigMap`` /
+    ``ISecret`` (:class:`~podkit._kplus.KplusMembers`). For jsii to serve them to Node they
+    must come before ``constructs.Construct`` in the MRO, so a construct lists this class
+    *before* ``PodkitResource`` in its bases (which is why ``path`` and ``name`` are declared
+    here for type checkers only: at run time they would hide ``PodkitResource``'s).
+    """
 
     KIND: ClassVar[str]  # the kind of object this construct writes
     #: the kind of object pods read: "ConfigMap" or "Secret" (an ExternalSecret writes an
@@ -74,14 +92,15 @@ class KeyedSource:
         if not cls.__dict__.get("SOURCE_KIND") and "KIND" in cls.__dict__:
             cls.SOURCE_KIND = cls.KIND
 
-    @property
-    def path(self) -> str:
-        """Construct path (or, for references, the referenced name) used in messages."""
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by PodkitResource, or by the reference class
 
-    @property
-    def name(self) -> str:
-        raise NotImplementedError
+        @property
+        def path(self) -> str:
+            """Construct path (or, for references, the referenced name) used in messages."""
+
+        @property
+        def name(self) -> str:
+            """The Kubernetes name pods use."""
 
     @property
     def owning_chart(self) -> Chart | None:
@@ -389,8 +408,10 @@ def file_sources(value: Sequence[PathLike] | PathLike | None, path: str, what: s
     return list(value)
 
 
-class KeyedData(PodkitResource, KeyedSource):
+class KeyedData(KeyedSource, PodkitResource):
     """What ConfigFromMap and SecretEnv share: kubectl-like sources, keys, content-hash names.
+
+    Handed to cdk8s-plus, it is its ``IConfigMap``/``ISecret`` (see ``_kplus.py``).
 
     Subclasses call :meth:`_load` from their constructor and say in :meth:`_hash_inputs`
     what besides the values goes into a content hash.

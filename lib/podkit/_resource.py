@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 import cdk8s
 import constructs
 
-from . import _checks, _jsii
+from . import _checks, _jsii, _kplus
 from .errors import DuplicateError, PodkitTypeError, Problem, SynthError
 
 if typing.TYPE_CHECKING:
@@ -96,6 +96,13 @@ class PodkitResource(_jsii.LazyConstruct):
                 f"construct ids become Kubernetes names and must be unique: pick another id",
             )
         self._materialize()
+
+    def _materialize(self) -> None:
+        if not self.is_materialized:
+            # a ConfigMap or Secret handed to cdk8s-plus must be an IConfigMap/ISecret in Node,
+            # which jsii only sets up when it creates the Node object: now (see _kplus.py)
+            _kplus.declare(type(self))
+        super()._materialize()
 
     def _make_default_child(self) -> None:
         _Resource(self, "Resource", owner=self)

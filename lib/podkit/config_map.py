@@ -24,6 +24,7 @@ import constructs
 
 from . import _checks
 from ._data import KeyedData, KeyedSource, PathLike, b64, decode_text
+from ._kplus import NodeOnDemand
 from .errors import MissingReferenceError, Problem
 
 
@@ -99,8 +100,11 @@ class ConfigFromMap(KeyedData):
         return ConfigMapRef(name, keys=keys)
 
 
-class ConfigMapRef(KeyedSource):
-    """A ConfigMap by name, not written by this app. Create with ``ConfigFromMap.from_name``."""
+class ConfigMapRef(NodeOnDemand, KeyedSource):
+    """A ConfigMap by name, not written by this app. Create with ``ConfigFromMap.from_name``.
+
+    Handed to cdk8s-plus, it is its ``IConfigMap`` (see ``_kplus.py``).
+    """
 
     KIND = "ConfigMap"
 
