@@ -733,6 +733,14 @@ CATALOGUE: list[Row] = [
         put(("spec", "containers", 0, "envFrom", 0, "secretRef"), {"name": "db"}),
         "spec.containers[0].envFrom[0] must have exactly one of configMapRef, secretRef (found: configMapRef, secretRef)",
     ),
+    # validateConfigMapEnvSource / validateSecretEnvSource: name required (what a cdk8s-plus
+    # consumer of an object without a name would write: configMapRef: {})
+    (
+        "env-from-name",
+        pod,
+        put(("spec", "containers", 0, "envFrom", 0, "configMapRef"), {}),
+        "spec.containers[0].envFrom[0].configMapRef.name is missing: name the ConfigMap whose keys become variables",
+    ),
     # ValidateVolumeMounts: name must be a pod volume
     (
         "mount-volume",

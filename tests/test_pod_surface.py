@@ -342,3 +342,46 @@ def test_restricted_gpu_job_tolerates_its_taint(chart: pk.Chart) -> None:
 def test_errors_of_shared_value_checks_name_the_pod(chart: pk.Chart) -> None:
     with pytest.raises(PodkitTypeError, match=r"^\[test/p\] tolerations must contain Toleration values"):
         pk.SidecarPod(chart, "p", main=pk.Container(name="c", image="nginx:1.27"), tolerations={"a": "b"})  # type: ignore[arg-type]
+
+
+def test_fails_namespaced_sysctls_with_the_node_namespaces(chart: pk.Chart) -> None:
+    from podkit.security import Sysctl
+
+    net = PodSecurityContext(sysctls=[Sysctl("net.ipv4.tcp_keepalive_time", "600")])
+    with pytest.raises(PodkitError) as e:
+        PlainPod(chart, "a", main=app_container(), host_network=True, security_context=net)
+    assert str(e.value) == (
+        "[test/a] sysctl 'net.ipv4.tcp_keepalive_time' is namespaced and host_network=True shares the node's "
+        "namespace, so the API server rejects it (it would set the node's value); drop the sysctl or host_network"
+    )
+    ipc = PodSecurityContext(sysctls=[Sysctl("kernel/shmmax", "68719476736")])
+    with pytest.raises(PodkitError, match=r"sysctl 'kernel/shmmax' is namespaced and host_ipc=True"):
+        PlainPod(chart, "b", main=app_container(), host_ipc=True, security_context=ipc)
+    # each is fine without its host namespace; setting the flag later is caught at synth
+    PlainPod(chart, "c", main=app_container(), host_ipc=True, security_context=net)
+    late = PlainPod(chart, "d", main=app_container(), security_context=ipc)
+    late.host_ipc = True
+    with pytest.raises(
+        pk.SynthError, match=r"\[test/d\] sysctl 'kernel/shmmax' is namespaced and host_ipc=True"
+    ):
+        synth(chart)
+
+
+def test_fails_a_patched_host_network_with_a_net_sysctl(chart: pk.Chart) -> None:
+    import cdk8s
+
+    from podkit.security import Sysctl
+
+    pod = PlainPod(
+        chart,
+        "a",
+        main=app_container(),
+        security_context=PodSecurityContext(sysctls=[Sysctl("net.ipv4.ping_group_range", "0 1")]),
+    )
+    cdk8s.ApiObject.of(pod).add_json_patch(cdk8s.JsonPatch.add("/spec/hostNetwork", True))
+    with pytest.raises(pk.SynthError) as e:
+        synth(chart)
+    assert (
+        "spec.securityContext.sysctls[0] 'net.ipv4.ping_group_range' may not be specified when 'hostNetwork' is true"
+        in str(e.value)
+    )

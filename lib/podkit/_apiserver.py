@@ -280,6 +280,19 @@ def _pod_spec(
             if isinstance(container, dict):
                 _container(ck, container, f"{where}.{field}[{i}]", init, volumes, seen_names, host_ports)
 
+    security = spec.get("securityContext")
+    sysctls = security.get("sysctls") if isinstance(security, dict) else None
+    for i, sysctl in enumerate(sysctls if isinstance(sysctls, list) else []):
+        name = sysctl.get("name") if isinstance(sysctl, dict) else None
+        if isinstance(name, str):
+            host = c.sysctl_host_conflict(
+                name, host_network=spec.get("hostNetwork") is True, host_ipc=spec.get("hostIPC") is True
+            )
+            if host is not None:
+                ck.add(
+                    f"{where}.securityContext.sysctls[{i}] {name!r} may not be specified when {host!r} is true"
+                )
+
     ck.at_least(f"{where}.terminationGracePeriodSeconds", spec.get("terminationGracePeriodSeconds"), 0)
     ck.at_least(f"{where}.activeDeadlineSeconds", spec.get("activeDeadlineSeconds"), 1)
     for field, rule in (
@@ -446,6 +459,9 @@ def _env(ck: _Check, env: object, env_from: object, at: str) -> None:
             ck.add(
                 f"{where} must have exactly one of configMapRef, secretRef (found: {', '.join(refs) or 'none'})"
             )
+        elif isinstance(source[refs[0]], dict) and not source[refs[0]].get("name"):
+            kind = "ConfigMap" if refs[0] == "configMapRef" else "Secret"
+            ck.add(f"{where}.{refs[0]}.name is missing: name the {kind} whose keys become variables")
 
 
 def _field_ref(ck: _Check, path: object, where: str, *, volume: bool) -> None:
@@ -660,6 +676,8 @@ def _volume(ck: _Check, volume: Mapping[str, Any], at: str, volumes: dict[str, M
                     continue
                 for kind, inner in projection.items():
                     if isinstance(inner, dict) and kind in ("configMap", "secret"):
+                        if not inner.get("name"):
+                            ck.add(f"{where}.sources[{j}].{kind}.name is missing: name the {kind} to project")
                         _key_items(ck, inner, f"{where}.sources[{j}].{kind}")
                     elif isinstance(inner, dict) and kind == "downwardAPI":
                         _downward_items(ck, inner, f"{where}.sources[{j}].{kind}")

@@ -501,3 +501,19 @@ def jsonable(value: Any) -> Any:
 
 def _first(item: tuple[str, Any]) -> str:
     return item[0]
+
+
+#: the kubelet's namespaced sysctls: IPC ones by exact name or prefix, and every ``net.*``
+_IPC_SYSCTLS = ("kernel.sem",)
+_IPC_SYSCTL_PREFIXES = ("kernel.shm", "kernel.msg", "fs.mqueue.")
+
+
+def sysctl_host_conflict(name: str, *, host_network: bool, host_ipc: bool) -> str | None:
+    """The host namespace a namespaced sysctl cannot be combined with (the API server rejects a
+    ``net.*`` sysctl with ``hostNetwork`` and an IPC one with ``hostIPC``), or ``None``."""
+    dotted = name.replace("/", ".")
+    if host_network and dotted.startswith("net."):
+        return "hostNetwork"
+    if host_ipc and (dotted in _IPC_SYSCTLS or dotted.startswith(_IPC_SYSCTL_PREFIXES)):
+        return "hostIPC"
+    return None

@@ -709,8 +709,18 @@ class AbstractPod(PodkitResource):
                 "dns_policy=DNSPolicy.NONE needs dns_config with at least one nameserver (the pod would have "
                 "no resolver); add dns_config=DNSConfig(nameservers=(...,)) or use another policy"
             )
+        sc = self.security_context
+        for sysctl in sc.sysctls if sc is not None and sc.sysctls else ():
+            host = _checks.sysctl_host_conflict(
+                sysctl.name, host_network=self.host_network is True, host_ipc=self.host_ipc is True
+            )
+            if host is not None:
+                flag = "host_network" if host == "hostNetwork" else "host_ipc"
+                out.append(
+                    f"sysctl {sysctl.name!r} is namespaced and {flag}=True shares the node's namespace, so the "
+                    f"API server rejects it (it would set the node's value); drop the sysctl or {flag}"
+                )
         if self.os is OSName.WINDOWS:
-            sc = self.security_context
             linux_only = [
                 n for n in ("host_pid", "host_ipc", "share_process_namespace") if getattr(self, n) is True
             ]
