@@ -98,3 +98,37 @@ def test_example_prod_chart_uses_the_guard_and_a_reference() -> None:
     prod = next(c for c in application.charts if c.node.id == "prod")
     assert isinstance(prod, pk.Chart) and prod.forbid_inline_secrets
     assert not [o for o in synth(prod) if o["kind"] == "Secret"]
+
+
+def test_example_charts_check_their_pod_security_levels() -> None:
+    import app as example
+
+    application = pk.App()
+    example.build(application)
+    levels = {c.node.id: getattr(c, "pod_security", None) for c in application.charts}
+    assert levels == {
+        "notes": None,
+        "dev": pk.PodSecurity.RESTRICTED,
+        "prod": pk.PodSecurity.RESTRICTED,
+        "controllers": None,
+        "data": pk.PodSecurity.BASELINE,
+        "ml": pk.PodSecurity.BASELINE,
+        "payments": pk.PodSecurity.RESTRICTED,
+        "node-agent": None,  # host namespaces, privileged: the privileged level
+        "ci": None,  # seccomp and AppArmor unconfined
+    }
+
+
+def test_the_restricted_level_adds_nothing_to_the_web_stack(app: pk.App) -> None:
+    # GIVEN the web stack in a chart without a level and in one checking restricted
+    import app as example
+
+    out = []
+    for id, level in (("unchecked", None), ("restricted", pk.PodSecurity.RESTRICTED)):
+        chart = pk.Chart(app, id, namespace="dev", pod_security=level)
+        db = pk.SecretEnv.from_name("db-credentials", keys=["username", "password"])
+        token = pk.SecretEnv.from_name("api-token", keys=["token"])
+        example.web_stack(chart, phase="dev", db=db, api_token=token)
+        out.append(synth(chart))
+    # THEN both render the same objects: the hardening is the app's own, visible settings
+    assert out[0] == out[1]
