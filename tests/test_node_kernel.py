@@ -11,6 +11,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+import textwrap
 import warnings
 from pathlib import Path
 
@@ -161,3 +162,89 @@ def test_unchecked_skips_type_checks_only_inside_the_block(tmp_path: Path) -> No
     pk.App(outdir=str(tmp_path))
     with pytest.raises(TypeError, match="outdir"):
         cdk8s.App(outdir=42)  # type: ignore[arg-type]
+
+
+def run_script(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("PODKIT_JSII")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+    )
+
+
+SYNTH = """
+def synth(outdir):
+    app = pk.App(outdir=outdir)
+    pk.SidecarPod(pk.Chart(app, "c"), "p", main=pk.Container(name="a", image="nginx:1.27"))
+    app.synth()
+"""
+
+
+def test_an_app_that_never_calls_node_exits_quietly() -> None:
+    # the kernel is still loading assemblies at exit: it is ended, not left to hit a closed socket
+    result = run_script("import podkit, podkit._node as n; print(n._kernel.runtime_dir)")
+    assert result.returncode == 0 and result.stderr == ""
+    assert not Path(result.stdout.strip()).exists()
+
+
+def test_a_process_that_reaps_every_child_still_exits_cleanly() -> None:
+    result = run_script(
+        """
+        import signal, podkit as pk, podkit._node as n
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel itself
+        pk.App(outdir="/tmp/unused-podkit-dist")
+        print(n._kernel.runtime_dir)
+        """
+    )
+    assert result.returncode == 0 and result.stderr == ""
+    assert not Path(result.stdout.strip()).exists()
+
+
+def test_a_forked_child_leaves_the_parents_kernel_alone(tmp_path: Path) -> None:
+    result = run_script(
+        "import os, sys, podkit as pk\n"
+        + SYNTH
+        + f"""
+synth({str(tmp_path / "a")!r})
+pid = os.fork()
+if pid == 0:
+    sys.exit(0)  # runs the inherited atexit hooks
+os.waitpid(pid, 0)
+synth({str(tmp_path / "b")!r})
+print("ok")
+"""
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "ok\n" and result.stderr == ""
+    assert (tmp_path / "b" / "c.k8s.yaml").read_bytes() == (tmp_path / "a" / "c.k8s.yaml").read_bytes()
+
+
+def test_the_kernel_inherits_no_other_descriptors() -> None:
+    result = run_script(
+        """
+        import os
+        r, w = os.pipe()
+        os.set_inheritable(r, True)
+        os.set_inheritable(w, True)
+        import podkit, podkit._node as n
+        ours = {os.readlink(f"/proc/self/fd/{fd}") for fd in (r, w)}
+        theirs = {os.readlink(f"/proc/{n._kernel.pid}/fd/{fd}") for fd in os.listdir(f"/proc/{n._kernel.pid}/fd")}
+        print(sorted(ours & theirs), os.readlink(f"/proc/{n._kernel.pid}/fd/0"))
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[] /dev/null"
+
+
+def test_a_bare_node_name_is_looked_up_on_path() -> None:
+    node = _node.configure_jsii_node()
+    assert node is not None
+    result = run_script(
+        "import podkit._node as n; print(n.kernel_mode())",
+        env={"JSII_NODE": "node", "PATH": os.path.dirname(node) + os.pathsep + os.environ["PATH"]},
+    )
+    assert result.stdout == "direct\n", result.stderr

@@ -39,9 +39,11 @@ import json
 import os
 import platform
 import shutil
+import signal
 import socket
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from collections.abc import Iterator
@@ -159,16 +161,22 @@ class DirectKernel:
         #: (name, version) of assemblies whose load is queued; jsii's own load is answered here
         self.queued: set[tuple[str, str]] = set()
         self.exit_status: int | None = None
+        self.owner = os.getpid()
+        #: why the kernel cannot be used (a queued load failed), for every later call
+        self.broken: str | None = None
         atexit.register(self.stop)
 
     @classmethod
     def spawn(cls, runtime_version: str) -> DirectKernel:
-        node = os.environ.get("JSII_NODE") or shutil.which("node")
+        configured = os.environ.get("JSII_NODE") or "node"
+        # jsii runs JSII_NODE through PATH lookup (Popen); posix_spawn does not search PATH
+        node = configured if os.sep in configured else shutil.which(configured)
         if node is None:
-            raise FileNotFoundError("no node binary (JSII_NODE unset, none on PATH)")
+            raise FileNotFoundError(f"no {configured!r} on PATH")
         jsii_spec = importlib.util.find_spec("jsii")
         assert jsii_spec is not None and jsii_spec.origin is not None
         embedded = os.path.join(os.path.dirname(jsii_spec.origin), "_embedded", "jsii")
+        assemblies = [found for package in PRELOADED if (found := _assembly(package)) is not None]
         runtime_dir = tempfile.mkdtemp(prefix="podkit-jsii-")
         try:
             # the kernel and the worker it starts for type indexes, laid out as jsii lays them out
@@ -184,6 +192,9 @@ class DirectKernel:
         try:
             child.set_inheritable(True)
             actions: list[tuple[Any, ...]] = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0)]
+            # posix_spawn has no close_fds: close what else is inheritable (pipes whose readers
+            # wait for EOF, a jobserver's fds), as subprocess does for jsii's own start
+            actions += [(os.POSIX_SPAWN_CLOSE, fd) for fd in _inheritable_fds() if fd != child.fileno()]
             if child.fileno() != 3:
                 actions += [(os.POSIX_SPAWN_DUP2, child.fileno(), 3), (os.POSIX_SPAWN_CLOSE, child.fileno())]
             env = dict(os.environ, JSII_AGENT=f"Python/{platform.python_version()}")
@@ -196,11 +207,12 @@ class DirectKernel:
         finally:
             child.close()
         kernel = cls(pid, parent, runtime_dir, runtime_version)
-        for package in PRELOADED:
-            found = _assembly(package)
-            if found is None:
-                break
-            kernel.queue_load(*found)
+        try:
+            for assembly in assemblies:
+                kernel.queue_load(*assembly)
+        except BaseException:
+            kernel.stop()
+            raise
         return kernel
 
     def queue_load(self, name: str, version: str, tarball: str) -> None:
@@ -219,42 +231,75 @@ class DirectKernel:
     def drain(self) -> None:
         """Read the replies to the hello and the queued loads; raise if one of them failed."""
         while self.pending:
-            what = self.pending.pop(0)
             reply = json.loads(self.read_line())
+            what = self.pending.pop(0)  # only once its reply is read (an interrupt leaves it queued)
             if what == "hello":
                 expected = f"@jsii/runtime@{self.runtime_version}"
                 if reply.get("hello") not in (expected, "@jsii/runtime@0.0.0"):
                     raise RuntimeError(f"jsii kernel says {reply!r}, expected hello from {expected}")
             elif "error" in reply:
-                raise RuntimeError(f"jsii kernel failed to {what}: {reply['error']}")
+                # nothing that needs the assembly can work: fail this and every later call
+                self.broken = f"jsii kernel failed to {what}: {reply['error']}"
+        if self.broken is not None:
+            raise RuntimeError(self.broken)
 
     def stop(self) -> None:
-        """End the kernel as jsii does (``{"exit":0}``), then reap it; safe to call twice."""
+        """End the kernel as jsii does (``{"exit":0}``) and reap it; safe to call twice."""
         if self.exit_status is not None:
             return
         atexit.unregister(self.stop)
+        if os.getpid() != self.owner:
+            # a fork()ed child inherited our end of the socket: the kernel is the parent's
+            self.exit_status = 0
+            for stream in (self.writer, self.reader, self.sock):
+                with contextlib.suppress(OSError):
+                    stream.close()
+            return
         try:
-            self.writer.write(b'{"exit":0}\n')
-            self.writer.flush()
-        except OSError:
-            pass  # already gone (e.g. Ctrl-C reached Node first)
-        for stream in (self.writer, self.reader):
-            with contextlib.suppress(OSError):
-                stream.close()
-        self.sock.close()
-        deadline = time.monotonic() + 5
-        status: int | None = None
-        while status is None:
-            pid, raw = os.waitpid(self.pid, os.WNOHANG)
-            if pid:
-                status = os.waitstatus_to_exitcode(raw)
-            elif time.monotonic() > deadline:
-                os.kill(self.pid, 9)
-                status = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+            if self.pending:
+                # never used: it is still loading assemblies, whose replies nobody will read
+                # (a write to a closed socket would make Node print an EPIPE trace); end it
+                os.kill(self.pid, signal.SIGKILL)
             else:
-                time.sleep(0.005)
-        self.exit_status = status
-        shutil.rmtree(self.runtime_dir, ignore_errors=True)
+                with contextlib.suppress(OSError):
+                    self.writer.write(b'{"exit":0}\n')
+                    self.writer.flush()
+            for stream in (self.writer, self.reader, self.sock):
+                with contextlib.suppress(OSError):
+                    stream.close()
+            self.exit_status = self._reap()
+        finally:
+            self.exit_status = 0 if self.exit_status is None else self.exit_status
+            shutil.rmtree(self.runtime_dir, ignore_errors=True)
+
+    def _reap(self) -> int:
+        deadline = time.monotonic() + 5
+        try:
+            while True:
+                pid, raw = os.waitpid(self.pid, os.WNOHANG)
+                if pid:
+                    return os.waitstatus_to_exitcode(raw)
+                if time.monotonic() > deadline:
+                    os.kill(self.pid, signal.SIGKILL)
+                    return os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+                time.sleep(0.002)
+        except ChildProcessError:
+            return 0  # reaped by someone else (SIGCHLD ignored, a supervisor reaping all children)
+
+
+def _inheritable_fds() -> list[int]:
+    """This process's file descriptors above stderr that a child would inherit."""
+    try:
+        fds = [int(entry) for entry in os.listdir("/proc/self/fd")]
+    except OSError:
+        return []
+    out = []
+    for fd in fds:
+        if fd > 2:
+            with contextlib.suppress(OSError):  # the listing's own fd, closed by now
+                if os.get_inheritable(fd):
+                    out.append(fd)
+    return out
 
 
 def install_provider() -> None:
@@ -320,24 +365,28 @@ def unchecked() -> Iterator[None]:
 
     The generated cdk8s classes check every argument with typeguard, whose first use imports
     it (~40 ms, a tenth of a small synth). podkit has checked these values itself (each
-    public parameter raises a ``PodkitTypeError``), so the check would prove nothing. Only the
-    calls inside the block are unchecked; the user's own cdk8s calls keep their checks. A jsii
-    without the hook (another version) simply checks.
+    public parameter raises a ``PodkitTypeError``), so the check would prove nothing. The
+    switch is process-wide while a block runs (jsii has one), so blocks are serialized and
+    nest; a jsii without the hook (another version) simply checks.
     """
-    import jsii._type_checking as type_checking
-
-    saved = getattr(type_checking, "_resolved_check", _MISSING)
-    if saved is _MISSING:
+    try:
+        import jsii._type_checking as type_checking
+    except ImportError:
         yield
         return
-    type_checking._resolved_check = _no_check
-    try:
+    if not hasattr(type_checking, "_resolved_check"):
         yield
-    finally:
-        type_checking._resolved_check = saved
+        return
+    with _unchecked_lock:
+        saved = type_checking._resolved_check
+        type_checking._resolved_check = _no_check
+        try:
+            yield
+        finally:
+            type_checking._resolved_check = saved
 
 
-_MISSING: Any = object()
+_unchecked_lock = threading.RLock()
 
 
 def _no_check(*, argname: str, value: object, expected_type: Any) -> object:
