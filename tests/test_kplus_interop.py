@@ -194,6 +194,40 @@ def test_env_from_reads_the_name_at_synth() -> None:
     assert spec["containers"][0]["envFrom"] == [{"configMapRef": {"name": config.name}}]
 
 
+def test_fails_adding_data_to_a_content_hash_config_map_whose_name_cdk8s_plus_kept() -> None:
+    # EnvValue.from_config_map reads the name when called: a later key would rename the
+    # ConfigMap and leave the pod pointing at a name nothing writes
+    chart = cdk8s.Testing.chart()
+    config = pk.ConfigFromMap(chart, "cfg", data={"a": "1"}, content_hash=True)
+    value = kplus.EnvValue.from_config_map(config, "a")
+    kept = config.name
+    with pytest.raises(pk.PodkitError) as e:
+        config.add_literal("b", "2")
+    assert str(e.value) == (
+        f"[{config.path}] add_literal('b', ...): this content-hash ConfigMap's name {kept!r} was already "
+        "handed to Node (a cdk8s-plus EnvValue or Volume keeps it), and new data would change it; add all "
+        "data before handing the object to cdk8s-plus, or use content_hash=False"
+    )
+    kplus.Pod(chart, "pod", containers=[_container(env_variables={"A": value})])
+    spec = _pod_spec(_objects(chart), "Pod")
+    assert spec["containers"][0]["env"][0]["valueFrom"]["configMapKeyRef"]["name"] == kept == config.name
+    # reading the name in Python does not freeze anything
+    other = pk.ConfigFromMap(chart, "other", data={"a": "1"}, content_hash=True)
+    assert other.name
+    other.add_literal("b", "2")
+
+
+def test_an_external_secret_serves_every_member_to_node() -> None:
+    chart = cdk8s.Testing.chart()
+    external = pk.ExternalSecret(
+        chart, "db", store=pk.SecretStoreRef("vault"), data={"password": pk.RemoteRef("db/password")}
+    )
+    from jsii._kernel import _get_overides
+
+    served = {o.property or o.method for o in _get_overides(type(external), external)}
+    assert {"name", "kind", "apiVersion", "resourceType", "envValue"} <= served
+
+
 def test_a_sealed_secret_is_consumed_as_its_secret(tmp_path: Any) -> None:
     from podkit import _sealing
     from tests.sealing_helpers import CERT

@@ -33,9 +33,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import _checks
-from ._kplus import KplusMembers
+from ._kplus import KplusMembers, read_by_node
 from ._resource import PodkitResource
-from .errors import DuplicateError, PodkitTypeError, Problem, SourceError
+from .errors import DuplicateError, PodkitError, PodkitTypeError, Problem, SourceError
 
 if TYPE_CHECKING:
     from .chart import Chart
@@ -446,15 +446,30 @@ class KeyedData(KeyedSource, PodkitResource):
     # -- building ------------------------------------------------------------------------
     def add_literal(self, key: str, value: str) -> None:
         """Add one key (``--from-literal``). A key that is already there is an error."""
+        self._check_name_not_handed_out(f"add_literal({key!r}, ...)")
         self._store.add_literal(key, value)
 
     def add_file(self, source: PathLike) -> None:
         """Add a file, ``key=path`` or directory (``--from-file``), relative to the calling file."""
+        self._check_name_not_handed_out(f"add_file({os.fspath(source)!r})")
         self._store.add_file_source(source, caller_dir())
 
     def add_env_file(self, source: PathLike) -> None:
         """Add every ``KEY=value`` of an env file (``--from-env-file``)."""
+        self._check_name_not_handed_out(f"add_env_file({os.fspath(source)!r})")
         self._store.add_env_file(source, caller_dir())
+
+    def _check_name_not_handed_out(self, call: str) -> None:
+        # cdk8s-plus (EnvValue.from_config_map, Volume.from_secret, ...) keeps the name it read;
+        # new data would give this object another content-hash name, and its pods a missing object
+        given = self.__dict__.get("_podkit_name_read_by_node")
+        if given is not None:
+            raise PodkitError(
+                self.path,
+                f"{call}: this content-hash {self.KIND}'s name {given!r} was already handed to Node (a "
+                f"cdk8s-plus EnvValue or Volume keeps it), and new data would change it; add all data "
+                f"before handing the object to cdk8s-plus, or use content_hash=False",
+            )
 
     def keys(self) -> list[str]:
         """The keys, sorted."""
@@ -476,7 +491,10 @@ class KeyedData(KeyedSource, PodkitResource):
         """The name pods use: with a content-hash suffix when ``content_hash`` is on."""
         if not self.content_hash:
             return self._name
-        return f"{self._name}-{self._content_fingerprint()}"
+        name = f"{self._name}-{self._content_fingerprint()}"
+        if read_by_node():
+            self.__dict__["_podkit_name_read_by_node"] = name
+        return name
 
     def _content_fingerprint(self) -> str:
         """Hash of the values, the kind and :meth:`_hash_inputs` (an unset env var is reported at render)."""

@@ -19,15 +19,15 @@ before jsii creates the Node object (:func:`declare`):
 * a reference (``ConfigFromMap.from_name``), which is no construct, through
   :class:`NodeOnDemand`: when it is first handed to jsii.
 
-If cdk8s-plus is installed, it is imported then (once); if it is not, nothing is declared and
-nothing changes. The members themselves (:class:`KplusMembers`) are plain Python properties:
+The interface of every cdk8s-plus module the app has imported is declared; podkit never imports
+cdk8s-plus for this (see :func:`imported_kplus`). The members themselves (:class:`KplusMembers`) are plain Python properties:
 ``name`` is read when Node asks, so a content-hash name is the name the object has then.
 """
 
 from __future__ import annotations
 
-import functools
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -48,38 +48,57 @@ _INTERFACES = {"ConfigMap": "IConfigMap", "Secret": "ISecret"}
 _RESOURCE_TYPES = {"ConfigMap": "configmaps", "Secret": "secrets"}
 
 
-@functools.cache
-def _installed_kplus() -> ModuleType | None:
-    try:
-        return importlib.import_module(KPLUS_MODULE)
-    except ModuleNotFoundError as e:
-        if e.name != KPLUS_MODULE:
-            raise  # installed but broken (a dependency is missing): say so, do not hide it
-        return None
+#: the cdk8s-plus modules podkit declares interfaces for: any major version the app imported
+_KPLUS_NAME = re.compile(r"cdk8s_plus_[0-9]+")
+
+
+def imported_kplus() -> list[ModuleType]:
+    """The cdk8s-plus modules this app has imported (``cdk8s_plus_33``, ``cdk8s_plus_32``, ...).
+
+    podkit never imports cdk8s-plus to declare its interfaces: code that can hand a podkit object
+    to cdk8s-plus has imported it already (an app imports it at the top), and importing it for
+    apps that do not use it would cost ~0.1 s. An object whose Node half was created before
+    cdk8s-plus was imported renders ``configMapRef: {}`` there, which podkit's API-server rules
+    reject at synth, naming the object.
+    """
+    return [m for name, m in list(sys.modules.items()) if m is not None and _KPLUS_NAME.fullmatch(name)]
 
 
 def kplus() -> ModuleType | None:
-    """cdk8s-plus, if installed: the module already imported, or imported now (once)."""
-    return sys.modules.get(KPLUS_MODULE) or _installed_kplus()
+    """cdk8s-plus for :meth:`KplusMembers.env_value`: imported already, or imported now."""
+    found = imported_kplus()
+    if found:
+        return max(found, key=lambda m: int(m.__name__.rsplit("_", 1)[1]))
+    try:
+        return importlib.import_module(KPLUS_MODULE)
+    except ImportError:
+        return None
 
 
 def declare(cls: type[Any]) -> None:
     """Declare the cdk8s-plus interface of ``cls`` (by its ``SOURCE_KIND``) before jsii creates
-    an instance's Node object. A no-op for other classes, or when cdk8s-plus is not installed."""
+    an instance's Node object. A no-op for other classes, or when no cdk8s-plus is imported."""
     interface_name = _INTERFACES.get(getattr(cls, "SOURCE_KIND", ""))
     if interface_name is None:
         return
-    module = kplus()
-    if module is None:
-        return
-    interface = getattr(module, interface_name)
-    # jsii reads __jsii_ifaces__ from the class (and its bases) when it creates the Node object
-    if interface in getattr(cls, "__jsii_ifaces__", ()):
-        return
-    jsii.implements(interface)(cls)
-    # a subclass of another kind (SecretRef extends ConfigMapRef) is not its base's interface
-    others = {getattr(module, name) for name in _INTERFACES.values()} - {interface}
-    cls.__jsii_ifaces__ = [i for i in cls.__jsii_ifaces__ if i not in others]
+    for module in imported_kplus():
+        interface = getattr(module, interface_name, None)
+        # jsii reads __jsii_ifaces__ from the class (and its bases) when it creates the Node object
+        if interface is None or interface in getattr(cls, "__jsii_ifaces__", ()):
+            continue
+        jsii.implements(interface)(cls)
+        # a subclass of another kind (SecretRef extends ConfigMapRef) is not its base's interface
+        others = {getattr(module, name, None) for name in _INTERFACES.values()} - {interface}
+        cls.__jsii_ifaces__ = [i for i in cls.__jsii_ifaces__ if i not in others]
+
+
+def read_by_node() -> bool:
+    """Whether the property getter calling this runs for Node (a jsii callback), not Python.
+
+    jsii answers a Node read of a Python property from ``jsii._kernel``'s callback handler,
+    which calls ``getattr`` on the object: that handler is the getter's caller.
+    """
+    return sys._getframe(2).f_globals.get("__name__") == "jsii._kernel"
 
 
 class KplusMembers:

@@ -134,7 +134,7 @@ class Extract(RemoteRef):
     """
 
 
-class ExternalSecret(PodkitResource, KeyedSource):
+class ExternalSecret(KeyedSource, PodkitResource):
     """An ``external-secrets.io/v1`` ExternalSecret, consumed as the Secret it creates.
 
     :param store: the store the values come from.
