@@ -24,8 +24,9 @@ $(PY_STAMP): requirements.lock pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	# imports/k8s is 3.7 MB of Python: byte-compile it once instead of on every run.
-	$(BIN)/python -m compileall -q imports > /dev/null
+	# imports/k8s is 3.7 MB of Python: byte-compile it (and podkit, installed editable) once
+	# instead of on every run when PYTHONDONTWRITEBYTECODE is set; stale files are recompiled.
+	$(BIN)/python -m compileall -q imports lib > /dev/null
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json $(PY_STAMP)

@@ -11,6 +11,7 @@ to cdk8s-plus (Python) for each size, plus podkit's growth from N=1000 to N=3000
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import platform
 import statistics
@@ -112,6 +113,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--impls", nargs="+", default=IMPLS, choices=IMPLS)
     args = parser.parse_args()
+    # Measure podkit as installed: pip byte-compiles a wheel's modules at install time, but an
+    # editable install under PYTHONDONTWRITEBYTECODE=1 (set on some machines) would compile
+    # podkit's sources on every run (~60 ms of each run here). Site-packages are compiled already.
+    compileall.compile_dir(str(HERE.parent / "lib"), quiet=1)
 
     print(f"machine: {machine()}")
     print(f"repeats: {args.repeats} per cell, medians shown; every run is a fresh process\n")
