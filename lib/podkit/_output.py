@@ -344,8 +344,14 @@ def _recover(target: Path) -> None:
     parent, name = target.parent, target.name
     ours = re.compile(rf"\.{re.escape(name)}\.podkit-(new|old)-\d+-[0-9a-f]+")
     legacy = re.compile(rf"\.{re.escape(name)}\.podkit-(?:staging|old)-(\d+)")  # earlier podkit
+    # listdir + a prefix test first: the parent may be a big shared folder such as /tmp
+    prefix = f".{name}.podkit-"
     leftovers = sorted(
-        (p for p in parent.iterdir() if ours.fullmatch(p.name) or legacy.fullmatch(p.name)),
+        (
+            parent / entry
+            for entry in os.listdir(parent)
+            if entry.startswith(prefix) and (ours.fullmatch(entry) or legacy.fullmatch(entry))
+        ),
         key=lambda p: p.lstat().st_mtime_ns,
     )
     if not os.path.lexists(target):

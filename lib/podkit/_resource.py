@@ -29,6 +29,7 @@ import cdk8s
 import constructs
 
 from . import _checks, _jsii, _kplus
+from .chart import chart_of, construct_path
 from .errors import DuplicateError, PodkitTypeError, Problem, SynthError
 
 if typing.TYPE_CHECKING:
@@ -66,8 +67,6 @@ class PodkitResource(_jsii.LazyConstruct):
             )
         if not isinstance(id, str) or not id:
             raise PodkitTypeError("", f"id must be a non-empty str, got {id!r}")
-        from .chart import chart_of, construct_path
-
         self._scope = scope
         self._id = id
         self._chart: Chart | None = chart_of(scope)

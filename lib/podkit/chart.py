@@ -302,10 +302,10 @@ def _duplicates(path: str, docs: Iterable[Any]) -> list[Problem]:
 
 def chart_of(scope: constructs.Construct) -> Chart | None:
     """The podkit Chart that renders constructs created in ``scope`` (``None`` if not one)."""
-    from ._resource import PodkitResource
-
     if isinstance(scope, Chart):
         return scope
+    from ._resource import PodkitResource  # (a cycle at import time; after the common case)
+
     if isinstance(scope, PodkitResource):
         return scope._chart
     try:
@@ -325,14 +325,14 @@ def construct_path(scope: object, id: object) -> str:
 
 
 def scope_path(scope: constructs.Construct) -> str:
-    from ._resource import PodkitResource
-
-    if isinstance(scope, PodkitResource):
-        return scope.path
     if isinstance(scope, Chart):
         if scope._podkit_path is None:
             scope._podkit_path = scope.node.path
         return scope._podkit_path
+    from ._resource import PodkitResource  # (a cycle at import time; after the common case)
+
+    if isinstance(scope, PodkitResource):
+        return scope.path
     return str(scope.node.path)
 
 

@@ -38,7 +38,6 @@ the annotation off.
 from __future__ import annotations
 
 import enum
-import hashlib
 import json
 import re
 import zoneinfo
@@ -451,6 +450,8 @@ class _Workload(AbstractPod):
         if not sources:
             return None
         entries = [_source_digest(s) for s in sources]
+        import hashlib  # loaded at the first config hash, not by every import podkit
+
         return hashlib.sha256(json.dumps(entries, sort_keys=True).encode("utf-8")).hexdigest()
 
     # -- rendering --------------------------------------------------------------------------
