@@ -140,13 +140,21 @@ def main() -> None:
             ratio = f"{wall / base[0]:.3f}" if base else "-"
             mem_ratio = f"{peak / base[1]:.2f}" if base else "-"
             print(
-                f"| {LABELS[impl]:<40} | {units:>5} | {units * PER_UNIT[impl]:>7} | {wall:>7.2f} | {ratio:>6} | {peak:>8.0f} | {mem_ratio:>9} |"
+                f"| {LABELS[impl]:<40} | {units:>5} | {units * PER_UNIT[impl]:>7} | {wall:>7.3f} | {ratio:>6} | {peak:>8.0f} | {mem_ratio:>9} |"
             )
-    if ("podkit", 1000) in results and ("podkit", 3000) in results:
-        growth = results[("podkit", 3000)][0] / results[("podkit", 1000)][0]
-        print(
-            f"\npodkit growth N=1000 -> N=3000: x{growth:.2f} (linear would be <= x3.3 with fixed start-up)"
-        )
+    print()
+    # issue #16's figures: podkit against the floor (plain dicts + PyYAML) of the same run
+    for units in args.sizes:
+        pod, floor, plus = (results.get((impl, units)) for impl in ("podkit", "pyyaml", "cdk8s-plus"))
+        if pod and floor:
+            line = f"podkit N={units}: {pod[0]:.3f} s = {pod[0] / floor[0]:.2f}x the floor ({floor[0]:.3f} s)"
+            if plus:
+                line += f"; peak memory {pod[1] / plus[1]:.2f}x cdk8s-plus"
+            print(line)
+    t = {n: results[("podkit", n)][0] for n in (100, 1000, 3000) if ("podkit", n) in results}
+    if len(t) == 3:
+        linearity = (t[3000] - t[1000]) / (t[1000] - t[100])
+        print(f"podkit growth (T3000 - T1000) / (T1000 - T100) = {linearity:.2f} (2.22 is exactly linear)")
 
 
 if __name__ == "__main__":
