@@ -133,3 +133,37 @@ def test_node_hook_pth_sets_the_same_node_as_import_podkit() -> None:
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == pk.__dict__["configure_jsii_node"]()
     assert line.count("\n") == 1 and line.startswith("import ")  # site.py runs only such lines
+
+
+def _jsii_classes() -> list[type]:
+    import podkit._jsii as seam
+
+    return [
+        obj
+        for name in pk.__all__
+        if isinstance(obj := getattr(pk, name), type) and isinstance(obj, seam.PodkitMeta)
+    ]
+
+
+def test_every_construct_shows_its_own_parameters_to_help_and_inspect() -> None:
+    import inspect
+    import pydoc
+
+    classes = _jsii_classes()
+    names = {c.__name__ for c in classes}
+    assert {"App", "Chart", "SidecarPod", "ConfigFromMap", "SecretEnv", "Deployment", "Service"} <= names
+    for cls in classes:
+        params = inspect.signature(cls).parameters
+        assert "args" not in params and "kwargs" not in params, cls
+        if cls is not pk.App:
+            assert list(params)[:2] == ["scope", "id"], cls
+            # keyword-only, plus the typed **pod fields (Unpack[PodFields]) of pods and controllers
+            kinds = {p.kind for p in list(params.values())[2:]}
+            assert kinds <= {inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.VAR_KEYWORD}, cls
+        page = pydoc.render_doc(cls, renderer=pydoc.plaintext)  # type: ignore[attr-defined]
+        own = page.split("Methods inherited from")[0]
+        assert "Creates a new construct node" not in own, cls
+        assert "*args" not in own.splitlines()[3], cls  # the signature line under the class name
+        assert vars(cls).get("__init__") is None or vars(cls)["__init__"].__doc__, cls
+    # an example: SidecarPod's documented parameter reaches help(SidecarPod.__init__)
+    assert ":param native_sidecars:" in (pk.SidecarPod.__init__.__doc__ or "")

@@ -26,6 +26,7 @@ checked in one module (``tests/test_jsii_seam.py`` is its contract test):
 from __future__ import annotations
 
 import functools
+import inspect
 import re
 import warnings
 from collections.abc import Callable, Sequence
@@ -42,7 +43,33 @@ from .errors import PodkitException
 _constructing: list[Any] = []
 
 
-class LazyMeta(jsii.JSIIMeta):
+class PodkitMeta(jsii.JSIIMeta):
+    """Metaclass of podkit's jsii classes (``App``, ``Chart`` and, through :class:`LazyMeta`, every
+    construct): ``help()``, ``inspect.signature`` and IDEs show podkit's own parameters.
+
+    jsii's metaclass defines ``__call__(*args, **kwargs)``, which ``inspect.signature`` would
+    report for the class; and an ``__init__`` without a docstring inherits "Creates a new
+    construct node." from ``constructs.Construct``. So the class's signature is its
+    ``__init__``'s, and that ``__init__`` documents itself with the class docstring (where podkit
+    describes every parameter).
+    """
+
+    def __init__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(name, bases, namespace, **kwargs)
+        init = namespace.get("__init__")
+        if init is not None and init.__doc__ is None and cls.__doc__:
+            init.__doc__ = cls.__doc__
+
+    @property
+    def __signature__(cls) -> inspect.Signature:
+        signature = inspect.signature(cls.__init__)  # type: ignore[misc]
+        return signature.replace(
+            parameters=list(signature.parameters.values())[1:],  # without self
+            return_annotation=inspect.Signature.empty,
+        )
+
+
+class LazyMeta(PodkitMeta):
     """Metaclass of podkit constructs: no eager jsii registration; attach after ``__init__``."""
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:

@@ -20,7 +20,7 @@ from typing import Any
 
 import cdk8s
 
-from . import _gc, _node, _sealing, _yaml
+from . import _gc, _jsii, _node, _sealing, _yaml
 from .chart import Chart
 from .errors import PodkitError, PodkitTypeError, Problem, SealingError, SynthError
 
@@ -29,7 +29,7 @@ SEAL_ENV = "PODKIT_SEAL"
 SEAL_CERT_ENV = "PODKIT_SEAL_CERT"
 
 
-class App(cdk8s.App):
+class App(cdk8s.App, metaclass=_jsii.PodkitMeta):
     """The root of a podkit app.
 
     :param outdir: where manifests go. Default: ``$CDK8S_OUTDIR`` (set by ``cdk8s synth``),

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 import cdk8s
 import constructs
 
-from . import _checks, _node
+from . import _checks, _jsii, _node
 from .errors import DuplicateError, InvalidNameError, PodkitError, PodkitTypeError, Problem, SynthError
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 R = TypeVar("R", bound="PodkitResource")
 
 
-class Chart(cdk8s.Chart):
+class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
     """A cdk8s chart that synthesizes podkit constructs fast (one jsii call per chart).
 
     :param scope: the app (``podkit.App`` or ``cdk8s.App``).
