@@ -49,6 +49,7 @@ CONSTRUCTS: dict[str, Factory] = {
         s, i, store=pk.SecretStoreRef("vault"), data={"k": pk.RemoteRef("db/k")}
     ),
     "Deployment": lambda s, i, _: pk.Deployment(s, i, main=_container()),
+    "StatefulSet": lambda s, i, _: pk.StatefulSet(s, i, main=_container()),
     "DaemonSet": lambda s, i, _: pk.DaemonSet(s, i, main=_container()),
     "Job": lambda s, i, _: pk.Job(s, i, main=_container()),
     "CronJob": lambda s, i, _: pk.CronJob(s, i, schedule="0 3 * * *", main=_container()),
@@ -77,6 +78,23 @@ def _nested() -> constructs.Construct:
     return constructs.Construct(pk.Chart(pk.App(), "chart"), "group")
 
 
+#: the objects a factory makes besides the one under test, as (kind, name): the Service's target,
+#: and the headless Service a StatefulSet creates alongside itself (a sibling in the same scope)
+COMPANIONS: dict[str, list[tuple[str, str]]] = {
+    "Service": [("Deployment", "obj-target")],
+    "StatefulSet": [("Service", "obj-headless")],
+}
+
+
+def test_the_matrix_covers_every_public_construct() -> None:
+    public = {
+        name
+        for name in pk.__all__
+        if isinstance(getattr(pk, name), type) and issubclass(getattr(pk, name), constructs.Construct)
+    }
+    assert public - {"App", "Chart"} == set(CONSTRUCTS)
+
+
 SCOPES: dict[str, Callable[[], constructs.Construct]] = {
     "podkit.Chart": _podkit_chart,
     "cdk8s.Chart": _cdk8s_chart,
@@ -97,8 +115,10 @@ def _synth(scope: constructs.Construct) -> list[dict[str, Any]]:
 def test_synth(kind: str, scope_kind: str, tmp_path: Path) -> None:
     scope = SCOPES[scope_kind]()
     obj = CONSTRUCTS[kind](scope, "obj", tmp_path)
-    docs = [d for d in _synth(scope) if d["metadata"]["name"] == obj.name]
-    assert [d["kind"] for d in docs] == [obj.KIND]
+    docs = _synth(scope)
+    assert sorted((d["kind"], d["metadata"]["name"]) for d in docs) == sorted(
+        [(obj.KIND, obj.name), *COMPANIONS.get(kind, [])]
+    )
 
 
 @pytest.mark.parametrize("scope_kind", SCOPES)
@@ -137,7 +157,23 @@ def test_as_dependency(kind: str, scope_kind: str, tmp_path: Path) -> None:
 
 
 # -- regressions of issue #10 ----------------------------------------------------------------
-def _missing_key_pod(chart: pk.Chart) -> pk.SidecarPod:
+@pytest.mark.parametrize("scope_kind", SCOPES)
+def test_a_statefulsets_headless_service_keeps_the_escape_hatch(scope_kind: str) -> None:
+    # GIVEN a StatefulSet that made its own governing Service
+    scope = SCOPES[scope_kind]()
+    db = pk.StatefulSet(scope, "db", main=_container())
+    # WHEN both are patched through ApiObject.of
+    cdk8s.ApiObject.of(db.service).add_json_patch(cdk8s.JsonPatch.add("/metadata/annotations", {"s": "1"}))
+    cdk8s.ApiObject.of(db).add_json_patch(cdk8s.JsonPatch.add("/metadata/annotations", {"d": "1"}))
+    docs = {d["kind"]: d for d in _synth(scope)}
+    # THEN each patch lands on its own object, and the StatefulSet names the Service it made
+    assert docs["Service"]["metadata"]["annotations"] == {"s": "1"}
+    assert docs["StatefulSet"]["metadata"]["annotations"] == {"d": "1"}
+    assert docs["StatefulSet"]["spec"]["serviceName"] == docs["Service"]["metadata"]["name"] == "db-headless"
+    assert docs["Service"]["spec"]["clusterIP"] == "None"
+
+
+def _missing_key_pod(chart: constructs.Construct) -> pk.SidecarPod:
     cfg = pk.ConfigFromMap(chart, "cfg", data={"a": "1"})
     return pk.SidecarPod(
         chart, "p", main=pk.Container(name="c", image="nginx:1.27", env={"X": cfg.value("missing")})
@@ -156,13 +192,51 @@ def test_escape_hatch_does_not_turn_synth_errors_into_runtime_errors() -> None:
 
 def test_synth_errors_survive_cdk8s_entry_points() -> None:
     chart = cdk8s.Testing.chart()
-    _missing_key_pod(chart)  # type: ignore[arg-type]
+    _missing_key_pod(chart)
     with pytest.raises(pk.SynthError, match="uses key 'missing'"):
         cdk8s.Testing.synth(chart)
     app = cdk8s.App()
     _missing_key_pod(pk.Chart(app, "c"))
     with pytest.raises(pk.SynthError, match="uses key 'missing'"):
         app.synth_yaml()
+
+
+CHARTS: dict[str, Callable[[cdk8s.App, str], constructs.Construct]] = {
+    "podkit.Chart": lambda app, id: pk.Chart(app, id),
+    "cdk8s.Chart": lambda app, id: cdk8s.Chart(app, id),
+}
+
+
+@pytest.mark.parametrize("chart_kind", CHARTS)
+def test_synth_errors_survive_cdk8s_app_synth(chart_kind: str, tmp_path: Path) -> None:
+    # GIVEN a plain cdk8s.App whose chart holds a pod that uses a key its ConfigMap lacks
+    app = cdk8s.App(outdir=str(tmp_path / "dist"))
+    _missing_key_pod(CHARTS[chart_kind](app, "c"))
+    # WHEN cdk8s itself synthesizes (App.synth writes the files through jsii)
+    # THEN the podkit exception arrives as itself, with every problem, not as a jsii RuntimeError
+    with pytest.raises(pk.SynthError) as err:
+        app.synth()
+    assert type(err.value) is pk.SynthError
+    assert [str(p) for p in err.value.problems] == [
+        "[c/p: container 'c'] uses key 'missing' of ConfigMap 'c/cfg', which has no such key (keys: a); "
+        "add the key or fix the name"
+    ]
+    assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").iterdir())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="cdk8s.App.synth writes chart by chart, so a valid chart before the failing one is "
+    "written although SynthError says 'nothing was written' (podkit.App is atomic)",
+)
+@pytest.mark.parametrize("chart_kind", CHARTS)
+def test_cdk8s_app_synth_writes_nothing_when_a_later_chart_fails(chart_kind: str, tmp_path: Path) -> None:
+    app = cdk8s.App(outdir=str(tmp_path / "dist"))
+    pk.ConfigFromMap(CHARTS[chart_kind](app, "a"), "ok", data={"k": "v"})
+    _missing_key_pod(CHARTS[chart_kind](app, "b"))
+    with pytest.raises(pk.SynthError, match="nothing was written"):
+        app.synth()
+    assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").iterdir())
 
 
 def test_failed_constructor_leaves_nothing_behind(chart: pk.Chart) -> None:

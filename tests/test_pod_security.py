@@ -5,8 +5,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import cdk8s
 import pytest
 
+import podkit as pk
 from podkit._checks import jsonable
 from podkit.errors import PodkitTypeError, Problem
 from podkit.pod_security import PodSecurity, check_pod_security
@@ -529,3 +531,87 @@ def test_fails_on_a_document_that_is_not_a_mapping() -> None:
         PodkitTypeError, match=r"pod security check needs a rendered object \(a dict\), got list"
     ):
         check_pod_security([pod()], RESTRICTED, PATH)  # type: ignore[arg-type]
+
+
+# -- in a chart: after escape-hatch patches, and for objects podkit did not build ----------------
+
+
+def _problems(chart: pk.Chart) -> list[str]:
+    with pytest.raises(pk.SynthError) as err:
+        chart.to_json()
+    return [str(p) for p in err.value.problems]
+
+
+def _restricted_web(chart: pk.Chart) -> pk.SidecarPod:
+    main = pk.Container(
+        name="nginx", image="nginx:1.27", security_context=SecurityContext.restricted(run_as_user=1000)
+    )
+    return pk.SidecarPod(chart, "web", main=main)
+
+
+def _raw(chart: pk.Chart, id: str, api_version: str, kind: str, spec: dict[str, Any]) -> cdk8s.ApiObject:
+    obj = cdk8s.ApiObject(chart, id, api_version=api_version, kind=kind, metadata={"name": id})
+    obj.add_json_patch(cdk8s.JsonPatch.add("/spec", spec))
+    return obj
+
+
+def test_a_patch_that_sets_privileged_fails_a_restricted_chart() -> None:
+    # GIVEN a restricted chart whose pod passes as podkit renders it
+    chart = pk.Chart(pk.App(), "sec", pod_security=RESTRICTED)
+    web = _restricted_web(chart)
+    assert [d["kind"] for d in chart.to_json()] == ["Pod"]
+    # WHEN an escape-hatch patch makes the container privileged
+    patch = cdk8s.JsonPatch.add("/spec/containers/0/securityContext/privileged", True)
+    cdk8s.ApiObject.of(web).add_json_patch(patch)
+    # THEN synth fails naming the object, the container, the field and the fix
+    assert _problems(chart) == [
+        "[sec/web] container 'nginx' sets securityContext.privileged=true, which the restricted level "
+        "forbids; remove it"
+    ]
+
+
+def test_a_patch_that_fixes_a_pod_is_what_the_level_judges() -> None:
+    # GIVEN a restricted chart with a pod that lacks the restricted settings
+    chart = pk.Chart(pk.App(), "sec", pod_security=RESTRICTED)
+    pod_ = pk.SidecarPod(chart, "web", main=pk.Container(name="nginx", image="nginx:1.27"))
+    assert len(_problems(chart)) == 4
+    # WHEN a patch adds them  THEN the patched object passes: the check runs on the final object
+    cdk8s.ApiObject.of(pod_).add_json_patch(
+        cdk8s.JsonPatch.add("/spec/containers/0/securityContext", RESTRICTED_SC)
+    )
+    assert [d["kind"] for d in chart.to_json()] == ["Pod"]
+
+
+def test_a_raw_api_object_pod_is_checked() -> None:
+    # GIVEN a Pod written with plain cdk8s (no podkit construct) in a baseline chart
+    chart = pk.Chart(pk.App(), "base", pod_security=BASELINE)
+    _raw(
+        chart, "raw", "v1", "Pod", {"hostNetwork": True, "containers": [{"name": "c", "image": "nginx:1.27"}]}
+    )
+    # THEN the level holds for it too, and the problem names the object by kind and name
+    assert _problems(chart) == [
+        "[base: Pod raw] pod sets hostNetwork=true, which the baseline level forbids; remove it"
+    ]
+
+
+@pytest.mark.parametrize("kind", ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"])
+def test_a_raw_api_object_workloads_pod_template_is_checked(kind: str) -> None:
+    # GIVEN a workload written with plain cdk8s whose template runs a privileged container
+    doc = pod(restartPolicy="Never") if kind in ("Job", "CronJob") else pod()
+    sc(doc)["privileged"] = True
+    raw = _workload(kind, doc)
+    if kind != "CronJob":
+        raw["spec"]["selector"] = {"matchLabels": {"app": "web"}}
+    if kind == "StatefulSet":
+        raw["spec"]["serviceName"] = "web"
+    chart = pk.Chart(pk.App(), "base", pod_security=BASELINE)
+    _raw(chart, "raw", raw["apiVersion"], kind, raw["spec"])
+    # THEN its pod template is checked like a podkit workload's
+    assert _problems(chart) == [
+        f"[base: {kind} raw] container 'web' sets securityContext.privileged=true, which the baseline "
+        "level forbids; remove it"
+    ]
+    # and the same object passes in a chart without a level
+    unchecked = pk.Chart(pk.App(), "free")
+    _raw(unchecked, "raw", raw["apiVersion"], kind, raw["spec"])
+    assert [d["kind"] for d in unchecked.to_json()] == [kind]

@@ -322,6 +322,58 @@ def test_fails_on_resources_kubernetes_cannot_overcommit(kwargs: dict[str, Any],
         pk.Container(name="a", image="busybox", resources=pk.Resources(**kwargs))
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"hugepages_limits": {"2Mi": "100Mi"}, "hugepages_requests": {"2Mi": "50Mi"}},
+            "hugepages-2Mi request '50Mi' differs from its limit '100Mi'; Kubernetes requires them equal: "
+            "drop the request or make them equal",
+        ),
+        (
+            {"hugepages_limits": {"2Mi": "100Mi"}, "hugepages_requests": {"2Mi": "200Mi"}},
+            "hugepages-2Mi request '200Mi' differs from its limit '100Mi'; Kubernetes requires them equal: "
+            "drop the request or make them equal",
+        ),
+        (
+            {"hugepages_requests": {"2Mi": "100Mi"}},
+            "hugepages-2Mi has a request '100Mi' but no limit; Kubernetes cannot overcommit it and requires "
+            "a limit: set the limit (the request then defaults to it)",
+        ),
+        (
+            # a limit for another page size does not count
+            {"hugepages_limits": {"2Mi": "100Mi"}, "hugepages_requests": {"1Gi": "1Gi"}},
+            "hugepages-1Gi has a request '1Gi' but no limit; Kubernetes cannot overcommit it and requires "
+            "a limit: set the limit (the request then defaults to it)",
+        ),
+    ],
+)
+def test_fails_on_hugepages_requests_kubernetes_rejects(kwargs: dict[str, Any], message: str) -> None:
+    # huge pages cannot be overcommitted: the API server requires a limit and request == limit
+    resources = pk.Resources(memory_limit="1Gi", **kwargs)
+    with pytest.raises(pk.InvalidQuantityError) as err:
+        pk.Container(name="a", image="busybox", resources=resources)
+    assert str(err.value) == f"[container 'a'] {message}"
+    # the same check when resources are set later
+    later = pk.Container(name="a", image="busybox")
+    with pytest.raises(pk.InvalidQuantityError) as err:
+        later.resources = resources
+    assert str(err.value) == f"[container 'a'] {message}"
+    assert later.resources is None
+
+
+def test_hugepages_request_equal_to_its_limit_in_another_notation(chart: pk.Chart) -> None:
+    # equal as quantities is equal: 104857600 bytes is 100Mi
+    resources = pk.Resources(
+        memory_limit="1Gi", hugepages_limits={"2Mi": "100Mi"}, hugepages_requests={"2Mi": "104857600"}
+    )
+    pk.SidecarPod(chart, "p", main=pk.Container(name="a", image="busybox", resources=resources))
+    assert spec_of(chart)["containers"][0]["resources"] == {
+        "limits": {"memory": "1Gi", "hugepages-2Mi": "100Mi"},
+        "requests": {"hugepages-2Mi": "104857600"},
+    }
+
+
 def test_restricted_gpu_job_tolerates_its_taint(chart: pk.Chart) -> None:
     job = pk.SidecarPod(
         chart,

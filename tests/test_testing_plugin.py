@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 import podkit as pk
-from podkit.testing import assert_output_fresh, assert_schema_valid, redact
+from podkit.testing import (
+    assert_output_fresh,
+    assert_same_output,
+    assert_schema_valid,
+    read_output,
+    redact,
+)
 
 SECRET = "correct-horse-battery-staple"
 
@@ -44,6 +50,15 @@ def test_object_list(snapshot_yaml):
 
 def test_one_object(snapshot_yaml):
     assert app().synth_documents()["web.k8s.yaml"][0] == snapshot_yaml
+
+
+def test_output_folder(snapshot_yaml, tmp_path):
+    from podkit.testing import read_output
+
+    a = pk.App(outdir=str(tmp_path / "dist"))
+    build(a)
+    a.synth()
+    assert read_output(tmp_path / "dist") == snapshot_yaml
 '''
 
 
@@ -60,6 +75,7 @@ def test_no_snapshot_of_any_output_shape_holds_a_secret_value(tmp_path: Path) ->
         "test_documents.yaml",
         "test_object_list.yaml",
         "test_one_object.yaml",
+        "test_output_folder.yaml",
         "test_yaml_text.yaml",
     ]
     encoded = base64.b64encode(SECRET.encode()).decode()
@@ -71,6 +87,8 @@ def test_no_snapshot_of_any_output_shape_holds_a_secret_value(tmp_path: Path) ->
         "# web.k8s.yaml\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: <redacted>\n"
         "type: Opaque\n"
     )
+    # a whole output folder snapshots like the documents it was written from
+    assert (snaps[0].parent / "test_output_folder.yaml").read_text() == snaps[0].read_text()
     # and the run that compares against them passes
     check = subprocess.run([*cmd[:-2], "tests"], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert check.returncode == 0, check.stdout
@@ -126,3 +144,88 @@ def test_schema_assertion_is_strict() -> None:
         pytest.fail.Exception, match=r"not valid Kubernetes \(strict schema\):\n.*unknown field 'dat'"
     ):
         assert_schema_valid([{**good, "dat": {}}])
+
+
+# -- whole output folders ------------------------------------------------------------------------
+
+
+def _synth_to(folder: Path, image: str = "nginx:1.27.0", *, one_file: bool = False) -> Path:
+    app = pk.App(outdir=str(folder))
+    chart = pk.Chart(app, "web")
+    pk.SidecarPod(chart, "web", main=pk.Container(name="nginx", image=image))
+    pk.SecretEnv(chart if one_file else pk.Chart(app, "secrets"), "db", from_literal={"password": SECRET})
+    app.synth()
+    return folder
+
+
+def test_read_output_returns_the_documents_shape(tmp_path: Path) -> None:
+    # GIVEN an app written to a folder, one file per chart
+    out = _synth_to(tmp_path / "dist")
+    # WHEN it is read back  THEN it is what synth_documents() returned, file by file
+    fresh = pk.App()
+    fresh_chart = pk.Chart(fresh, "web")
+    pk.SidecarPod(fresh_chart, "web", main=pk.Container(name="nginx", image="nginx:1.27.0"))
+    pk.SecretEnv(pk.Chart(fresh, "secrets"), "db", from_literal={"password": SECRET})
+    assert read_output(out) == fresh.synth_documents()
+    assert list(read_output(out)) == ["secrets.k8s.yaml", "web.k8s.yaml"]
+    assert read_output(tmp_path / "missing") == {}
+
+
+def test_read_output_reads_subfolders(tmp_path: Path) -> None:
+    (tmp_path / "dist" / "web").mkdir(parents=True)
+    (tmp_path / "dist" / "web" / "ConfigMap.c.k8s.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
+    )
+    (tmp_path / "dist" / "notes.txt").write_text("not YAML, not read")
+    assert read_output(tmp_path / "dist") == {
+        "web/ConfigMap.c.k8s.yaml": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}]
+    }
+
+
+def test_fails_to_read_a_document_that_is_not_an_object(tmp_path: Path) -> None:
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / "a.k8s.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n---\n- 1\n"
+    )
+    with pytest.raises(pk.PodkitError) as err:
+        read_output(tmp_path / "dist")
+    assert str(err.value) == (
+        f"{tmp_path / 'dist'}/a.k8s.yaml, line 6: the document is a list, not a Kubernetes object; expected a "
+        "mapping with apiVersion, kind and metadata.name; run `podkit synth` to rewrite the output, or fix "
+        "the file"
+    )
+
+
+def test_same_output_passes_for_identical_folders(tmp_path: Path) -> None:
+    assert_same_output(_synth_to(tmp_path / "a"), _synth_to(tmp_path / "b"))
+
+
+def test_fails_with_a_per_object_diff_naming_both_folders(tmp_path: Path) -> None:
+    # GIVEN two folders whose Pod image and Secret value differ
+    a = _synth_to(tmp_path / "a")
+    b = _synth_to(tmp_path / "b", image="nginx:1.28.0")
+    (b / "secrets.k8s.yaml").write_text(
+        (b / "secrets.k8s.yaml").read_text().replace("Y29ycmVjdC", "AAAAAAAAAA")
+    )
+    # WHEN compared  THEN the report names the folders, shows the change, and no Secret value
+    with pytest.raises(pytest.fail.Exception) as failed:
+        assert_same_output(a, b)
+    message = str(failed.value)
+    assert message.startswith(f"{b} differs from {a}:\n")
+    assert f"~ changed Pod web\n--- {a}: Pod web\n+++ {b}: Pod web\n" in message
+    assert "-    - image: nginx:1.27.0\n+    - image: nginx:1.28.0\n" in message
+    assert "-  password: <redacted>\n+  password: <redacted, changed>\n" in message
+    assert SECRET not in message and "Y29ycmVjdC" not in message
+
+
+def test_fails_on_the_same_objects_in_another_file_layout(tmp_path: Path) -> None:
+    # GIVEN the same objects, one file per chart in one folder and one file in the other
+    a = _synth_to(tmp_path / "a")
+    b = _synth_to(tmp_path / "b", one_file=True)
+    with pytest.raises(pytest.fail.Exception) as failed:
+        assert_same_output(a, b)
+    assert str(failed.value) == (
+        f"{b} differs from {a}:\n"
+        "~ file secrets.k8s.yaml: same objects, different file layout or order\n"
+        "~ file web.k8s.yaml: same objects, different file layout or order\n"
+    )

@@ -6,6 +6,11 @@ every synth below also runs the strict schema and API-server checks.
 
 from __future__ import annotations
 
+import importlib.metadata
+import sys
+import tomllib
+import zoneinfo
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +19,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 import podkit as pk
+from podkit import _apiserver, workloads
 from podkit.namespace import ServiceAccount
 from podkit.service import ServicePort
 from podkit.storage import AccessMode
@@ -579,6 +585,79 @@ def test_fails_bad_time_zone(chart: pk.Chart) -> None:
         CronJob(chart, "c", schedule="@daily", time_zone="Mars/Olympus", main=task())
 
 
+# -- the time zone database behind time_zone ---------------------------------------------------
+ZoneSources = Callable[..., None]
+
+
+def _clear_zone_caches() -> None:
+    workloads._time_zones.cache_clear()
+    _apiserver._zone_data.cache_clear()
+    _apiserver._time_zone_error.cache_clear()
+    zoneinfo.ZoneInfo.clear_cache()
+
+
+@pytest.fixture
+def zone_sources(monkeypatch: pytest.MonkeyPatch) -> Iterator[ZoneSources]:
+    """Choose where zoneinfo may find a tz database: the system's files, the tzdata package."""
+    saved = zoneinfo.TZPATH
+
+    def use(*, system: bool, package: bool) -> None:
+        _clear_zone_caches()
+        if not system:
+            zoneinfo.reset_tzpath(to=[])
+        if not package:
+            # None in sys.modules makes `import tzdata` (and its zone subpackages) fail
+            for name in {"tzdata", *(m for m in sys.modules if m.startswith("tzdata."))}:
+                monkeypatch.setitem(sys.modules, name, None)
+
+    yield use
+    zoneinfo.reset_tzpath(to=saved)
+    _clear_zone_caches()
+
+
+def test_tzdata_is_a_pinned_dependency() -> None:
+    # GIVEN the wheel's metadata source and the lock  THEN tzdata is declared at the locked version
+    root = Path(__file__).resolve().parent.parent
+    declared = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
+    locked = [
+        line for line in (root / "requirements.lock").read_text().splitlines() if line.startswith("tzdata==")
+    ]
+    assert len(locked) == 1 and locked[0] in declared
+    assert locked[0] == f"tzdata=={importlib.metadata.version('tzdata')}"
+
+
+def test_time_zone_is_checked_with_only_the_tzdata_package(
+    chart: pk.Chart, zone_sources: ZoneSources
+) -> None:
+    # GIVEN a machine without system zoneinfo files (a slim container): only podkit's tzdata dependency
+    zone_sources(system=False, package=True)
+    # THEN names are still checked, early and at synth
+    with pytest.raises(pk.PodkitError, match=r"time_zone 'Mars/Olympus' is not an IANA time zone name;"):
+        CronJob(chart, "bad", schedule="@daily", time_zone="Mars/Olympus", main=task())
+    CronJob(chart, "c", schedule="@daily", time_zone="Europe/Paris", main=task())
+    assert by_name(synth(chart), "c")["spec"]["timeZone"] == "Europe/Paris"
+
+
+def test_fails_loudly_without_any_time_zone_database(chart: pk.Chart, zone_sources: ZoneSources) -> None:
+    # GIVEN no system zoneinfo files and no tzdata package
+    zone_sources(system=False, package=False)
+    # WHEN a CronJob names a zone  THEN it is an error, not a name passed unchecked
+    with pytest.raises(pk.PodkitError) as err:
+        CronJob(chart, "c", schedule="@daily", time_zone="Europe/Paris", main=task())
+    assert str(err.value) == (
+        "[test/c] time_zone 'Europe/Paris' cannot be checked: no IANA time zone database was found to "
+        "check it against (neither system zoneinfo files in zoneinfo.TZPATH nor the tzdata package, a "
+        "podkit dependency): reinstall podkit's dependencies (pip install tzdata)"
+    )
+    # and a zone set past the early check (escape hatch) fails synth the same way
+    cron = CronJob(chart, "p", schedule="@daily", main=task())
+    cdk8s.ApiObject.of(cron).add_json_patch(cdk8s.JsonPatch.add("/spec/timeZone", "Mars/Olympus"))
+    with pytest.raises(
+        pk.SynthError, match=r"spec\.timeZone 'Mars/Olympus' cannot be checked: no IANA time zone database"
+    ):
+        synth(chart)
+
+
 def test_fails_cron_job_settings(chart: pk.Chart) -> None:
     with pytest.raises(pk.PodkitTypeError, match=r"suspend must be a bool, got str 'no'"):
         CronJob(chart, "c", schedule="@daily", main=task(), suspend="no")  # type: ignore[arg-type]
@@ -586,6 +665,38 @@ def test_fails_cron_job_settings(chart: pk.Chart) -> None:
         CronJob(chart, "c", schedule="@daily", main=task(), starting_deadline_seconds=-1)
     with pytest.raises(pk.InvalidNameError, match=r"CronJob name 'c{53}' is 53 characters; at most 52"):
         CronJob(chart, "c" * 53, schedule="@daily", main=task())
+
+
+@pytest.mark.parametrize("limit", ["successful_jobs_history_limit", "failed_jobs_history_limit"])
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        (-1, pk.PodkitError, "{limit} is -1; expected an int >= 0"),
+        ("3", pk.PodkitTypeError, "{limit} must be an int, got str '3'"),
+        (1.5, pk.PodkitTypeError, "{limit} must be an int, got float 1.5"),
+        (True, pk.PodkitTypeError, "{limit} must be an int, got bool True"),
+    ],
+)
+def test_fails_history_limits(chart: pk.Chart, limit: str, value: object, error: type, message: str) -> None:
+    # the API server rejects a negative limit; a str or bool would render as the wrong YAML type
+    kw: dict[str, Any] = {limit: value}
+    with pytest.raises(error) as err:
+        CronJob(chart, "c", schedule="@daily", main=task(), **kw)
+    assert str(err.value) == "[test/c] " + message.format(limit=limit)
+    assert chart.podkit_objects == []
+
+
+def test_history_limits_of_zero_keep_no_finished_jobs(chart: pk.Chart) -> None:
+    CronJob(
+        chart,
+        "c",
+        schedule="@daily",
+        main=task(),
+        successful_jobs_history_limit=0,
+        failed_jobs_history_limit=0,
+    )
+    spec = by_name(synth(chart), "c")["spec"]
+    assert (spec["successfulJobsHistoryLimit"], spec["failedJobsHistoryLimit"]) == (0, 0)
 
 
 @pytest.mark.parametrize(

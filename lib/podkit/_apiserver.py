@@ -1161,7 +1161,8 @@ def _time_zone_error(zone: str) -> str | None:
     if zone.lower() == "local":
         return f"{where} is not allowed: name an explicit IANA time zone such as 'Etc/UTC'"
     if not _zone_data():
-        return None  # no tz database on this machine: the API server will judge
+        # without a database every name would pass unchecked: say so instead
+        return f"{where} cannot be checked: {NO_ZONE_DATABASE}"
     try:
         zoneinfo.ZoneInfo(zone)
     except (ValueError, zoneinfo.ZoneInfoNotFoundError):
@@ -1169,10 +1170,21 @@ def _time_zone_error(zone: str) -> str | None:
     return None
 
 
+#: why a time zone name cannot be checked; zoneinfo reads the system's files (zoneinfo.TZPATH)
+#: or, where there are none (slim containers, Windows), the tzdata package podkit depends on
+NO_ZONE_DATABASE = (
+    "no IANA time zone database was found to check it against (neither system zoneinfo files in "
+    "zoneinfo.TZPATH nor the tzdata package, a podkit dependency): reinstall podkit's dependencies "
+    "(pip install tzdata)"
+)
+
+
 @cache
 def _zone_data() -> bool:
+    """Whether zoneinfo finds a tz database at all (system files or the tzdata package)."""
     try:
-        zoneinfo.ZoneInfo("Europe/Paris")
+        # no_cache: a zone loaded earlier must not stand in for a database that is gone
+        zoneinfo.ZoneInfo.no_cache("Etc/UTC")
     except zoneinfo.ZoneInfoNotFoundError:
         return False
     return True

@@ -9,6 +9,9 @@ and pytest-django register theirs, so a project gets the fixtures without a ``co
 - :func:`assert_output_fresh`: synthesizes the app and fails with an object-by-object YAML
   diff when the committed output folder differs.
 - :func:`assert_schema_valid`: every object is valid Kubernetes 1.33 (strict).
+- :func:`read_output`: the objects of an output folder, ``{file: [objects]}``, to snapshot
+  or check a whole ``dist/`` (``assert read_output(dist) == snapshot_yaml``).
+- :func:`assert_same_output`: two output folders are byte-identical, or a per-object YAML diff.
 
 Nothing here imports podkit's constructs or starts Node until a fixture or assertion is
 used: pytest loads this module in every run of a project that has podkit installed.
@@ -34,7 +37,9 @@ if TYPE_CHECKING:
 __all__ = [
     "REDACTED",
     "assert_output_fresh",
+    "assert_same_output",
     "assert_schema_valid",
+    "read_output",
     "redact",
     "snapshot_extension",
     "snapshot_yaml",
@@ -97,6 +102,59 @@ def assert_schema_valid(docs: Iterable[Any]) -> None:
         pytest.fail(
             "objects are not valid Kubernetes (strict schema):\n" + "\n".join(problems), pytrace=False
         )
+
+
+def read_output(folder: str | os.PathLike[str]) -> dict[str, list[dict[str, Any]]]:
+    """The objects of every YAML file under an output folder, as ``{relative path: [objects]}``.
+
+    The shape ``App.synth_documents()`` returns, so a whole ``dist/`` can be snapshotted
+    (``assert read_output(dist) == snapshot_yaml``, Secret values redacted) or checked
+    (``assert_schema_valid(read_output(dist))``). Subfolders are read too (the folder-per-chart
+    output types of cdk8s). Files are parsed strictly, with the YAML parser cdk8s uses; a file
+    that is not UTF-8, not YAML, or holds a document that is not a Kubernetes object is a
+    :class:`~podkit.errors.PodkitError` naming the file and the line.
+
+    :param folder: an output folder; one that does not exist reads as ``{}``.
+    """
+    from . import _diff
+
+    root = Path(folder)
+    texts = _diff.read_folder(root)
+    # parse errors name the file as <folder>/<file>, as the freshness diff does
+    loaded = _diff.load_objects({f"{root}/{name}": text for name, text in texts.items()})
+    return {name: loaded[f"{root}/{name}"] for name in texts}
+
+
+def assert_same_output(expected: str | os.PathLike[str], actual: str | os.PathLike[str]) -> None:
+    """Fail, with a per-object YAML diff, unless two output folders hold byte-identical YAML.
+
+    For two ways of producing the same manifests (``podkit.App`` and ``cdk8s.App``, two
+    working directories, two runs). Objects are matched by API group, kind, namespace and
+    name; Secret values are redacted in the report. When every object is equal but the bytes
+    are not, the report names the files whose layout, order or formatting differs.
+    """
+    from . import _diff
+
+    left, right = Path(expected), Path(actual)
+    left_files, right_files = _diff.read_folder(left), _diff.read_folder(right)
+    if left_files == right_files:
+        return
+    old, new = read_output(left), read_output(right)
+    # labelled by folder: neither side is "committed" or "fresh" here
+    report = _diff.format_diff(
+        _diff.diff_objects(
+            [d for docs in old.values() for d in docs], [d for docs in new.values() for d in docs]
+        ),
+        old_label=str(left),
+        new_label=str(right),
+    )
+    if not report:
+        report = "".join(
+            f"~ file {name}: same objects, different file layout or order\n"
+            for name in sorted(left_files.keys() | right_files.keys())
+            if left_files.get(name) != right_files.get(name)
+        )
+    pytest.fail(f"{right} differs from {left}:\n" + report, pytrace=False)
 
 
 def assert_output_fresh(app_or_command: Any, outdir: str | os.PathLike[str]) -> None:

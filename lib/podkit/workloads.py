@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 import constructs
 
 from . import _checks
-from ._apiserver import MAX_CRONJOB_NAME, _schedule_error
+from ._apiserver import MAX_CRONJOB_NAME, NO_ZONE_DATABASE, _schedule_error
 from ._data import KeyedData, KeyedSource
 from ._pod import AbstractPod, PodFields, RestartPolicy, sequence_of
 from ._resource import mapping_arg
@@ -974,7 +974,10 @@ def _time_zone(path: str, zone: object) -> str | None:
             path, f"time_zone must be an IANA name str such as 'Europe/Paris', got {zone!r}"
         )
     zones = _time_zones()
-    if zones and zone not in zones:
+    if not zones:
+        # without a database any typo would pass unchecked: fail instead
+        raise PodkitError(path, f"time_zone {zone!r} cannot be checked: {NO_ZONE_DATABASE}")
+    if zone not in zones:
         close = next((z for z in sorted(zones) if z.lower() == zone.lower()), None)
         hint = f" (did you mean {close!r}?)" if close else ""
         raise PodkitError(

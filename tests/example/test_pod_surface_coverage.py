@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+
+from podkit.testing import read_output
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DIST = ROOT / "dist"
@@ -218,10 +219,7 @@ def found(docs: list[dict[str, Any]], path: str) -> list[Any]:
 
 
 def dist_documents() -> list[dict[str, Any]]:
-    docs: list[dict[str, Any]] = []
-    for path in sorted(DIST.glob("*.k8s.yaml")):
-        docs.extend(d for d in yaml.safe_load_all(path.read_text()) if d is not None)
-    return docs
+    return [doc for docs in read_output(DIST).values() for doc in docs]
 
 
 @pytest.fixture(scope="module")
