@@ -224,11 +224,6 @@ def test_synth_errors_survive_cdk8s_app_synth(chart_kind: str, tmp_path: Path) -
     assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").iterdir())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cdk8s.App.synth writes chart by chart, so a valid chart before the failing one is "
-    "written although SynthError says 'nothing was written' (podkit.App is atomic)",
-)
 @pytest.mark.parametrize("chart_kind", CHARTS)
 def test_cdk8s_app_synth_writes_nothing_when_a_later_chart_fails(chart_kind: str, tmp_path: Path) -> None:
     app = cdk8s.App(outdir=str(tmp_path / "dist"))

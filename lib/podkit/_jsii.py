@@ -235,3 +235,23 @@ def install_error_translation() -> bool:
         if call is not None and not getattr(call, "__podkit_translating__", False):
             setattr(jsii, name, _translating(call))
     return True
+
+
+@jsii.implements(constructs.IValidation)
+class ChecksBeforeWriting:
+    """podkit's synth checks as a construct validation, for ``cdk8s.App.synth()``.
+
+    ``cdk8s.App.synth()`` writes chart by chart, so a chart that failed only when cdk8s asked it
+    for its objects would leave the charts before it written. But cdk8s first validates every
+    construct of the app (``node.validate()``) and writes nothing if one fails: podkit's checks
+    run there too. The :class:`SynthError` raised inside this callback reaches the caller as
+    itself (:func:`install_error_translation`). ``podkit.App`` does not need this: it renders
+    every chart before writing anything.
+    """
+
+    def __init__(self, check: Callable[[], object]) -> None:
+        self._check = check
+
+    def validate(self) -> list[str]:
+        self._check()
+        return []

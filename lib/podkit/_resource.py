@@ -97,11 +97,15 @@ class PodkitResource(_jsii.LazyConstruct):
         self._materialize()
 
     def _materialize(self) -> None:
-        if not self.is_materialized:
-            # a ConfigMap or Secret handed to cdk8s-plus must be an IConfigMap/ISecret in Node,
-            # which jsii only sets up when it creates the Node object: now (see _kplus.py)
-            _kplus.declare(type(self))
+        if self.is_materialized:
+            return
+        # a ConfigMap or Secret handed to cdk8s-plus must be an IConfigMap/ISecret in Node,
+        # which jsii only sets up when it creates the Node object: now (see _kplus.py)
+        _kplus.declare(type(self))
         super()._materialize()
+        if self._chart is None:
+            # rendered by a plain cdk8s chart: check before cdk8s.App writes any file
+            self.node.add_validation(_jsii.ChecksBeforeWriting(self.to_manifest))
 
     def _make_default_child(self) -> None:
         _Resource(self, "Resource", owner=self)

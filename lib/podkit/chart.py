@@ -88,6 +88,8 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
             )
         with _node.unchecked():  # checked above
             super().__init__(scope, id, namespace=namespace, labels=checked_labels)
+            # cdk8s.App.synth() validates the whole app before writing: render and check there
+            self.node.add_validation(_jsii.ChecksBeforeWriting(self._check_podkit_objects))
         self._podkit_objects: list[PodkitResource] = []
         # construct ids in use per scope (Python identity of the scope object -> scope, ids)
         self._podkit_ids: dict[int, tuple[constructs.Construct, set[str]]] = {}
@@ -169,11 +171,14 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
         from ._validate import check_final
 
         # Node renders the other constructs; materialized podkit objects answer with a slot
+        global _rendering
         self._podkit_rendering = True
+        _rendering += 1
         try:
             node_docs: list[Any] = list(super().to_json())
         finally:
             self._podkit_rendering = False
+            _rendering -= 1
         chart_path = scope_path(self)
         problems: list[Problem] = []
         final: list[tuple[str, Any]] = []
@@ -193,6 +198,23 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
         if problems:
             raise SynthError(problems)
         return [doc for _, doc in final]
+
+    def _check_podkit_objects(self) -> None:
+        """Render and check this chart's podkit objects, in Python only (see ChecksBeforeWriting:
+        this runs inside a Node callback, where rendering Node's objects would call back again).
+        The other objects are checked in :meth:`to_json`, as before."""
+        from ._validate import check_final
+
+        if _rendering:
+            # cdk8s validates the whole app again inside every Chart.toJson, and this chart's
+            # own rendering (to_json) checks everything anyway: only the first round counts
+            return
+        problems: list[Problem] = []
+        for obj in self._podkit_objects:
+            doc, found = obj.render()
+            problems.extend(found or check_final(doc, obj.path, chart=self))
+        if problems:
+            raise SynthError(problems)
 
     def _id_clashes(self) -> list[Problem]:
         """Construct ids a podkit object shares with another cdk8s construct of its scope.
@@ -298,6 +320,11 @@ def _duplicates(path: str, docs: Iterable[Any]) -> list[Problem]:
             )
         seen.add(key)
     return out
+
+
+#: podkit charts rendering right now (to_json inside to_json: a chart rendered by another's
+#: Node call); their checks make the construct validations redundant (ChecksBeforeWriting)
+_rendering = 0
 
 
 def chart_of(scope: constructs.Construct) -> Chart | None:
