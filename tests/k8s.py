@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 import cdk8s
+import constructs
 import jsonschema
 import kubernetes_validate
 from hypothesis import settings
 from kubernetes_validate import utils as kv_utils
 from referencing import Registry, Resource
 
+import podkit as pk
 from podkit import _schema
 
 #: Property tests: random locally, the same examples on every CI run (CI=true), so CI never
@@ -87,3 +90,24 @@ def by_name(objs: list[dict[str, Any]], name: str, kind: str | None = None) -> d
 
 
 __all__ = ["assert_valid", "by_name", "kubernetes_validate", "schema_errors", "synth"]
+
+
+def _podkit_chart() -> constructs.Construct:
+    return pk.Chart(pk.App(), "chart")
+
+
+def _cdk8s_chart() -> constructs.Construct:
+    return cdk8s.Chart(cdk8s.App(), "chart")
+
+
+def _nested() -> constructs.Construct:
+    return constructs.Construct(pk.Chart(pk.App(), "chart"), "group")
+
+
+#: every kind of scope a podkit construct must work in (issue #12): a scope factory per name
+SCOPES: dict[str, Callable[[], constructs.Construct]] = {
+    "podkit.Chart": _podkit_chart,
+    "cdk8s.Chart": _cdk8s_chart,
+    "Testing.chart": cdk8s.Testing.chart,
+    "nested Construct": _nested,
+}

@@ -16,7 +16,7 @@ import pytest
 
 import podkit as pk
 from podkit import _sealing
-from tests.k8s import assert_valid
+from tests.k8s import SCOPES, assert_valid
 from tests.sealing_helpers import CERT
 
 Factory = Callable[[constructs.Construct, str, Path], Any]
@@ -62,22 +62,6 @@ CONSTRUCTS: dict[str, Factory] = {
 }
 
 
-def _podkit_chart() -> constructs.Construct:
-    return pk.Chart(pk.App(), "chart")
-
-
-def _cdk8s_chart() -> constructs.Construct:
-    return cdk8s.Chart(cdk8s.App(), "chart")
-
-
-def _testing_chart() -> constructs.Construct:
-    return cdk8s.Testing.chart()
-
-
-def _nested() -> constructs.Construct:
-    return constructs.Construct(pk.Chart(pk.App(), "chart"), "group")
-
-
 #: the objects a factory makes besides the one under test, as (kind, name): the Service's target,
 #: and the headless Service a StatefulSet creates alongside itself (a sibling in the same scope)
 COMPANIONS: dict[str, list[tuple[str, str]]] = {
@@ -93,14 +77,6 @@ def test_the_matrix_covers_every_public_construct() -> None:
         if isinstance(getattr(pk, name), type) and issubclass(getattr(pk, name), constructs.Construct)
     }
     assert public - {"App", "Chart"} == set(CONSTRUCTS)
-
-
-SCOPES: dict[str, Callable[[], constructs.Construct]] = {
-    "podkit.Chart": _podkit_chart,
-    "cdk8s.Chart": _cdk8s_chart,
-    "Testing.chart": _testing_chart,
-    "nested Construct": _nested,
-}
 
 
 def _synth(scope: constructs.Construct) -> list[dict[str, Any]]:

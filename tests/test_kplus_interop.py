@@ -11,7 +11,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
 from typing import Any
 
 import cdk8s
@@ -21,31 +20,7 @@ import pytest
 
 import podkit as pk
 from podkit import _apiserver
-from tests.k8s import by_name, synth
-
-
-def _podkit_chart() -> constructs.Construct:
-    return pk.Chart(pk.App(), "chart")
-
-
-def _cdk8s_chart() -> constructs.Construct:
-    return cdk8s.Chart(cdk8s.App(), "chart")
-
-
-def _testing_chart() -> constructs.Construct:
-    return cdk8s.Testing.chart()
-
-
-def _nested() -> constructs.Construct:
-    return constructs.Construct(pk.Chart(pk.App(), "chart"), "group")
-
-
-SCOPES: dict[str, Callable[[], constructs.Construct]] = {
-    "podkit.Chart": _podkit_chart,
-    "cdk8s.Chart": _cdk8s_chart,
-    "Testing.chart": _testing_chart,
-    "nested Construct": _nested,
-}
+from tests.k8s import SCOPES, by_name, synth
 
 
 def _objects(scope: constructs.Construct) -> list[dict[str, Any]]:
