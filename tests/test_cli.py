@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
 import pytest
 
-from podkit import cli
+from podkit import _diff, cli
 
 GOOD_APP = """
 import podkit as pk
@@ -124,17 +126,132 @@ def test_fails_on_bad_arguments_with_usage_and_exit_2(capsys: pytest.CaptureFixt
     assert "podkit: error: unrecognized arguments: --nope" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["synth", "diff", "init"])
+@pytest.mark.parametrize("command", ["synth", "diff", "init", "seal"])
 def test_every_subcommand_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         cli.main([command, "--help"])
     assert exit_.value.code == 0
-    assert capsys.readouterr().out.startswith(f"usage: podkit {command} [-h]")
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: podkit {command} [-h] [--debug]")
+    assert re.search(r"\n  --debug +print the traceback of an unexpected error", out)
+
+
+def test_every_subcommand_is_documented_and_tested_for_help() -> None:
+    # a new subcommand fails here until it is added to test_every_subcommand_has_help
+    parser = cli.build_parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert sorted(sub.choices) == ["diff", "init", "seal", "synth"]
+
+
+# -- every error exits 2 (issue #12: `diff` must never exit 1 for an error) -------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels: {x: "\xff"}\n',
+            r"{dist}/web.k8s.yaml, line 5: byte 0xff is not UTF-8 (invalid start byte); expected the "
+            r"UTF-8 YAML a synth writes; run `podkit synth` to rewrite the output, or fix the file",
+        ),
+        (
+            b'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\na: "unterminated\n',
+            r'{dist}/web.k8s.yaml, line 6, column 1: not valid YAML: Missing closing "quote; '
+            r"run `podkit synth` to rewrite the output, or fix the file",
+        ),
+        (
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n---\n- just\n- a list\n",
+            r"{dist}/web.k8s.yaml, line 6: the document is a list, not a Kubernetes object; expected "
+            r"a mapping with apiVersion, kind and metadata.name; run `podkit synth` to rewrite the "
+            r"output, or fix the file",
+        ),
+    ],
+    ids=["not-utf8", "broken-yaml", "not-an-object"],
+)
+def test_fails_diff_with_exit_2_on_a_broken_committed_file(
+    content: bytes,
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # GIVEN a committed dist/ file edited into something that is not a manifest
+    root = project(tmp_path, GOOD_APP)
+    cli.synth(cwd=root)
+    (root / "dist" / "web.k8s.yaml").write_bytes(content)
+    monkeypatch.chdir(root)
+    # WHEN podkit diff runs  THEN it is an error (2), never "differs" (1), and names file and line
+    assert cli.main(["diff"]) == 2
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", f"podkit: error: {message.format(dist=root / 'dist')}\n")
+
+
+def test_fails_unexpected_errors_in_one_line_with_exit_2_and_a_traceback_on_debug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path, GOOD_APP)
+    monkeypatch.chdir(root)
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise KeyError("a\nb")
+
+    monkeypatch.setattr(_diff, "compare_folders", broken)
+    assert cli.main(["diff"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        "podkit: error: unexpected KeyError: 'a\\nb'; podkit did not expect this, please report it "
+        "(rerun `podkit diff --debug` for the traceback)\n",
+    )
+    assert cli.main(["diff", "--debug"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback (most recent call last):\n")
+    assert err.endswith(
+        "podkit: error: unexpected KeyError: 'a\\nb'; podkit did not expect this, please report it\n"
+    )
+
+
+def test_fails_os_errors_with_the_file_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def denied(**kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(tmp_path / "dist"))
+
+    monkeypatch.setattr(cli, "synth", denied)
+    assert cli.main(["synth"]) == 2
+    assert capsys.readouterr().err == f"podkit: error: Permission denied: {tmp_path / 'dist'}\n"
+
+
+def test_fails_synth_on_a_cdk8s_yaml_that_is_not_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "cdk8s.yaml").write_bytes(b"app: python \xff.py\n")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["synth"]) == 2
+    assert capsys.readouterr().err == (
+        f"podkit: error: {tmp_path / 'cdk8s.yaml'} is not UTF-8 (invalid start byte at byte 12); "
+        "save it as UTF-8\n"
+    )
+
+
+def test_fails_seal_and_init_with_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["seal"]) == 2
+    assert capsys.readouterr().err.startswith(f"podkit: error: no cdk8s.yaml in {tmp_path} or any parent")
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "x").write_text("")
+    assert cli.main(["init", "taken"]) == 2
+    assert capsys.readouterr().err == (
+        "podkit: error: taken already exists and is not an empty folder; choose a new folder\n"
+    )
 
 
 def test_init_scaffolds_a_complete_project(tmp_path: Path) -> None:
+    wheel = tmp_path / "podkit-0.1.0-py3-none-any.whl"
+    wheel.write_bytes(b"wheel")
     target = tmp_path / "My Team"
-    cli.init(target, requirement="./vendor/podkit-0.1.0-py3-none-any.whl")
+    cli.init(target, source=wheel)
     files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
     assert files == [
         ".github/workflows/podkit.yml",
@@ -150,12 +267,57 @@ def test_init_scaffolds_a_complete_project(tmp_path: Path) -> None:
         "requirements.txt",
         "tests/__snapshots__/test_app/test_manifests_snapshot.yaml",
         "tests/test_app.py",
+        "vendor/podkit-0.1.0-py3-none-any.whl",
     ]
     requirements = (target / "requirements.txt").read_text().splitlines()
-    assert requirements[2] == "./vendor/podkit-0.1.0-py3-none-any.whl"
-    assert "replace the next line with: podkit==0.1.0" in requirements[1]
+    assert requirements[:3] == [
+        "# podkit is not on PyPI yet: this installs the podkit 0.1.0 that created this project",
+        f"# (a copy of {wheel}). Once podkit is published, replace the next line with: podkit==0.1.0",
+        "./vendor/podkit-0.1.0-py3-none-any.whl",
+    ]
+    assert (target / "vendor" / wheel.name).read_bytes() == b"wheel"
     assert "pytest==9.2.0" in requirements and "syrupy==7.0.2" in requirements
     assert 'name = "my-team"' in (target / "pyproject.toml").read_text()
+
+
+def test_init_writes_an_explicit_requirement_as_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "synth", lambda **kwargs: None)
+    monkeypatch.setattr(cli, "_write_first_snapshot", lambda project: None)
+    assert cli.main(["init", str(tmp_path / "p"), "--podkit-requirement", "podkit==0.1.0"]) == 0
+    assert (tmp_path / "p" / "requirements.txt").read_text().splitlines()[1:3] == [
+        "# (given to `podkit init --podkit-requirement`). Once podkit is published, replace the "
+        "next line with: podkit==0.1.0",
+        "podkit==0.1.0",
+    ]
+    assert not (tmp_path / "p" / "vendor").exists()
+
+
+def test_fails_init_with_both_a_source_and_a_requirement(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["init", "x", "--podkit-source", "a.whl", "--podkit-requirement", "podkit==0.1.0"])
+    assert exit_.value.code == 2
+    assert (
+        "argument --podkit-requirement: not allowed with argument --podkit-source" in capsys.readouterr().err
+    )
+
+
+def test_failed_init_removes_what_it_wrote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing_synth(**kwargs: object) -> None:
+        raise cli.CommandError("", "the app failed")
+
+    monkeypatch.setattr(cli, "synth", failing_synth)
+    wheel = tmp_path / "podkit-0.1.0-py3-none-any.whl"
+    wheel.write_bytes(b"wheel")
+    # a folder init created is removed; an empty folder that was there is left empty
+    for target, existed in ((tmp_path / "new", False), (tmp_path / "empty", True)):
+        if existed:
+            target.mkdir()
+        with pytest.raises(cli.CommandError, match=r"^the app failed$"):
+            cli.init(target, source=wheel)
+        assert target.exists() is existed
+        assert not existed or list(target.iterdir()) == []
 
 
 def test_fails_to_init_over_a_non_empty_folder(tmp_path: Path) -> None:
@@ -166,22 +328,139 @@ def test_fails_to_init_over_a_non_empty_folder(tmp_path: Path) -> None:
         cli.init(tmp_path)
 
 
-def test_requirement_names_where_podkit_came_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+# -- where a new project's podkit comes from (podkit is not on PyPI) ---------------------------
+
+
+class FakeDist:
+    """An installed podkit as importlib.metadata sees it, with the given PEP 610 record."""
+
+    version = "0.1.0"
+
+    def __init__(self, direct_url: dict[str, object] | None) -> None:
+        self.direct_url = direct_url
+
+    def read_text(self, name: str) -> str | None:
+        assert name == "direct_url.json"
+        return None if self.direct_url is None else json.dumps(self.direct_url)
+
+
+def installed_from(monkeypatch: pytest.MonkeyPatch, direct_url: dict[str, object] | None) -> None:
     from importlib import metadata
 
+    monkeypatch.setattr(metadata, "distribution", lambda name: FakeDist(direct_url))
+
+
+FIX = (
+    "pass --podkit-source PATH (the podkit wheel or source folder to install from), or "
+    "--podkit-requirement SPEC if a package index you trust serves this podkit (e.g. 'podkit==0.1.0')"
+)
+
+
+def test_installed_from_a_local_wheel_copies_it_into_vendor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     wheel = tmp_path / "podkit-0.1.0-py3-none-any.whl"
     wheel.write_bytes(b"wheel")
+    installed_from(monkeypatch, {"url": wheel.as_uri(), "archive_info": {}})
+    assert cli.installed_podkit() == cli.PodkitSource(
+        "./vendor/podkit-0.1.0-py3-none-any.whl", f"a copy of {wheel}", vendor=wheel
+    )
 
-    class Dist:
-        version = "0.1.0"
 
-        def read_text(self, name: str) -> str:
-            return json.dumps({"url": wheel.as_uri(), "archive_info": {}})
+def test_installed_from_a_source_folder_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    installed_from(monkeypatch, {"url": tmp_path.as_uri(), "dir_info": {"editable": True}})
+    assert cli.installed_podkit() == cli.PodkitSource(
+        f"podkit @ {tmp_path.as_uri()}",
+        f"the source folder {tmp_path} (editable install); not reachable from CI: use a wheel",
+    )
 
-    monkeypatch.setattr(metadata, "distribution", lambda name: Dist())
-    line, origin = cli.podkit_requirement(tmp_path / "new")
-    assert (line, origin) == ("./vendor/podkit-0.1.0-py3-none-any.whl", f"a copy of {wheel}")
-    assert (tmp_path / "new" / "vendor" / wheel.name).read_bytes() == b"wheel"
-    wheel.unlink()
-    with pytest.raises(cli.CommandError, match=r"which no longer exists; pass --podkit-requirement"):
-        cli.podkit_requirement(tmp_path / "other")
+
+def test_installed_from_git_pins_the_commit(monkeypatch: pytest.MonkeyPatch) -> None:
+    url = "https://example.com/team/podkit.git"
+    installed_from(
+        monkeypatch,
+        {"url": url, "vcs_info": {"vcs": "git", "commit_id": "0123abc", "requested_revision": "main"}},
+    )
+    assert cli.installed_podkit() == cli.PodkitSource(f"podkit @ git+{url}@0123abc", f"{url} at 0123abc")
+
+
+def test_installed_from_a_url_pins_its_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    url = "https://example.com/podkit-0.1.0-py3-none-any.whl"
+    installed_from(monkeypatch, {"url": url, "archive_info": {"hashes": {"sha256": "ab12"}}})
+    assert cli.installed_podkit() == cli.PodkitSource(f"podkit @ {url}#sha256=ab12", f"from {url}")
+
+
+def test_fails_when_installed_from_an_index(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # GIVEN podkit installed from an index or --find-links (no direct_url.json)
+    installed_from(monkeypatch, None)
+    message = (
+        "podkit 0.1.0 was installed from a package index or --find-links, which leaves no record of "
+        "the file it came from, and a bare `podkit==0.1.0` could install some other package while "
+        f"podkit is not on PyPI; {FIX}"
+    )
+    with pytest.raises(cli.CommandError, match=f"^{re.escape(message)}$"):
+        cli.installed_podkit()
+    # THEN init refuses before writing anything
+    with pytest.raises(cli.CommandError, match="was installed from a package index"):
+        cli.init(tmp_path / "new")
+    assert not (tmp_path / "new").exists()
+
+
+def test_fails_when_the_installed_file_is_gone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wheel = tmp_path / "podkit-0.1.0-py3-none-any.whl"
+    installed_from(monkeypatch, {"url": wheel.as_uri(), "archive_info": {}})
+    message = f"podkit 0.1.0 was installed from {wheel}, which no longer exists; {FIX}"
+    with pytest.raises(cli.CommandError, match=f"^{re.escape(message)}$"):
+        cli.installed_podkit()
+
+
+def test_fails_when_podkit_is_not_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib import metadata
+
+    def missing(name: str) -> None:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "distribution", missing)
+    with pytest.raises(
+        cli.CommandError, match=r"^podkit is running without being installed .*--podkit-source PATH"
+    ):
+        cli.installed_podkit()
+
+
+def test_podkit_source_takes_a_wheel_an_sdist_or_a_source_folder(tmp_path: Path) -> None:
+    wheel = tmp_path / "podkit-0.1.0-py3-none-any.whl"
+    sdist = tmp_path / "podkit-0.1.0.tar.gz"
+    for f in (wheel, sdist):
+        f.write_bytes(b"")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "pyproject.toml").write_text('[project]\nname = "podkit"\n')
+    assert cli.podkit_from_path(wheel) == cli.PodkitSource(
+        f"./vendor/{wheel.name}", f"a copy of {wheel}", wheel
+    )
+    assert cli.podkit_from_path(sdist).requirement == "./vendor/podkit-0.1.0.tar.gz"
+    assert cli.podkit_from_path(tmp_path / "src") == cli.PodkitSource(
+        f"podkit @ {(tmp_path / 'src').as_uri()}",
+        f"the source folder {tmp_path / 'src'}; not reachable from CI: use a wheel",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "gone.whl",
+            r"--podkit-source {path} does not exist; expected a podkit wheel, sdist or source folder",
+        ),
+        ("other-1.0-py3-none-any.whl", r"--podkit-source {path} is not a podkit wheel or sdist; expected"),
+        ("folder", r"--podkit-source {path} is not a podkit source folder \(its pyproject.toml does not"),
+    ],
+)
+def test_fails_podkit_source_that_is_not_podkit(name: str, message: str, tmp_path: Path) -> None:
+    path = tmp_path / name
+    if name == "folder":
+        path.mkdir()
+        (path / "pyproject.toml").write_text('[project]\nname = "podkit-extras"\n')
+    elif name != "gone.whl":
+        path.write_bytes(b"")
+    with pytest.raises(cli.CommandError, match="^" + message.format(path=re.escape(str(path)))):
+        cli.podkit_from_path(path)

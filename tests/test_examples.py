@@ -29,7 +29,11 @@ def test_argocd_application_syncs_the_output_folder() -> None:
     (app,) = load("examples/gitops/argocd-application.yaml")
     assert (app["apiVersion"], app["kind"]) == ("argoproj.io/v1alpha1", "Application")
     assert app["spec"]["source"]["path"] == "dist"
-    assert app["spec"]["syncPolicy"]["automated"] == {"prune": True, "selfHeal": True}
+    # no app-wide syncOptions: Replace=true is `kubectl replace`, still rejected for immutable
+    # fields, and replaces everything; Force=true,Replace=true belongs on the flagged objects only
+    assert app["spec"]["syncPolicy"] == {"automated": {"prune": True, "selfHeal": True}}
+    text = (ROOT / "examples/gitops/argocd-application.yaml").read_text(encoding="utf-8")
+    assert "#     argocd.argoproj.io/sync-options: Force=true,Replace=true\n" in text
 
 
 def test_flux_kustomization_applies_the_output_folder_from_its_source() -> None:
@@ -37,6 +41,10 @@ def test_flux_kustomization_applies_the_output_folder_from_its_source() -> None:
     assert (source["kind"], kustomization["kind"]) == ("GitRepository", "Kustomization")
     assert kustomization["spec"]["path"] == "./dist"
     assert kustomization["spec"]["sourceRef"] == {"kind": "GitRepository", "name": source["metadata"]["name"]}
+    # no Kustomization-wide force (it would recreate any object, a PVC included); per object instead
+    assert "force" not in kustomization["spec"]
+    text = (ROOT / "examples/gitops/flux-kustomization.yaml").read_text(encoding="utf-8")
+    assert "#     kustomize.toolkit.fluxcd.io/force: enabled\n" in text
 
 
 def test_ci_workflow_fails_on_stale_output() -> None:

@@ -8,7 +8,10 @@ warns when applying the change needs the object deleted and recreated.
 
 Secret values never leave this module: ``data``/``stringData`` values are replaced with
 markers before anything is rendered, and a changed value shows as a changed marker.
-Everything here is a pure function over lists of dicts (tests call them directly).
+Everything here is a pure function over lists of dicts (tests call them directly), except
+:func:`read_folder` and :func:`load_objects`, which read output files strictly: a file that is
+not UTF-8, not YAML, or holds a document that is not a Kubernetes object is an error naming
+the file and line, never a silently "removed" object.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from __future__ import annotations
 import copy
 import difflib
 import json
+import subprocess
+import tarfile
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +31,7 @@ import cdk8s
 
 from . import _yaml
 from .app import to_yaml
+from .errors import PodkitError
 
 REDACTED = "<redacted>"
 # shown on the new side when a Secret value changed: the reader learns *that* it changed
@@ -130,8 +136,11 @@ _WORKLOADS = {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"}
 def recreate_reasons(old: Any, new: Any) -> list[str]:
     """Why applying ``old`` -> ``new`` needs a delete-and-recreate (empty when it does not).
 
-    The API server rejects updates to immutable fields; GitOps tools then fail the sync
-    until the object is deleted by hand (or replaced with ``Replace=true`` / ``force``).
+    The API server rejects updates to immutable fields, whether they come from ``kubectl
+    apply``, ``kubectl replace`` (Argo CD's ``Replace=true``) or server-side apply; a GitOps
+    sync then fails until the object is deleted and created again (by hand, or by a
+    per-object ``argocd.argoproj.io/sync-options: Force=true,Replace=true`` /
+    ``kustomize.toolkit.fluxcd.io/force: enabled``).
     https://kubernetes.io/docs/concepts/workloads/pods/#pod-update-and-replacement
     """
     kind = new.get("kind")
@@ -141,9 +150,18 @@ def recreate_reasons(old: Any, new: Any) -> list[str]:
         # podkit treats any change of the spec as a replacement, which is what a sync will do
         reasons.append("the Pod spec changed: a Pod is replaced, not updated")
     if kind in ("ConfigMap", "Secret") and old.get("immutable") is True:
+        # Once immutable, always immutable: the API server rejects unsetting the flag as well as
+        # any change of the data (ValidateConfigMapUpdate / ValidateSecretUpdate).
+        # https://kubernetes.io/docs/concepts/configuration/configmap/#configmap-immutable
+        if new.get("immutable") is not True:
+            now = "removed" if "immutable" not in new else f"set to {json.dumps(new.get('immutable'))}"
+            reasons.append(f"{kind} is immutable and its immutable: true was {now}")
         for name in ("data", "binaryData", "stringData"):
             if old.get(name) != new.get(name):
                 reasons.append(f"{kind} is immutable and its {name} changed")
+    if kind == "Secret" and old.get("type", "Opaque") != new.get("type", "Opaque"):
+        # a Secret's type never changes in place, immutable or not (ValidateSecretUpdate)
+        reasons.append("a Secret's type is immutable")
     if kind in _WORKLOADS and _get(old, "spec", "selector") != _get(new, "spec", "selector"):
         reasons.append("spec.selector is immutable")
     if kind == "Job" and _get(old, "spec", "template") != _get(new, "spec", "template"):
@@ -238,28 +256,164 @@ def snapshot_text(data: Any) -> str:
 def read_folder(folder: Path) -> dict[str, str]:
     """``{relative path: text}`` of every YAML file under ``folder`` (empty if it is missing).
 
-    Recursive, so the folder-per-chart output types of cdk8s compare too.
+    Recursive, so the folder-per-chart output types of cdk8s compare too. A file that is not
+    UTF-8 is a :class:`~podkit.errors.PodkitError` naming the file, the line and the byte
+    (cdk8s writes UTF-8; anything else was edited or corrupted after the synth).
     """
     if not folder.is_dir():
         return {}
-    return {
-        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.suffix in (".yaml", ".yml")
+    files: dict[str, str] = {}
+    for path in sorted(folder.rglob("*")):
+        if not (path.is_file() and path.suffix in (".yaml", ".yml")):
+            continue
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            line = data.count(b"\n", 0, e.start) + 1
+            raise PodkitError(
+                "",
+                f"{path}, line {line}: byte 0x{data[e.start]:02x} is not UTF-8 ({e.reason}); "
+                "expected the UTF-8 YAML a synth writes; run `podkit synth` to rewrite the output, "
+                "or fix the file",
+            ) from None
+        # "\r\n" and "\r" read as "\n", as Python's text mode and a YAML parser read them
+        files[path.relative_to(folder).as_posix()] = text.replace("\r\n", "\n").replace("\r", "\n")
+    return files
+
+
+# A Node script run with the `yaml` package cdk8s bundles (the parser that cdk8s.Yaml.load
+# uses, with the same YAML 1.1 schema), but, unlike cdk8s.Yaml.load, it reports the first
+# error of each document instead of returning what it could make of it: cdk8s reads
+# `a: "unterminated` as {a: unterminated}. stdin: {"files": {name: text}}; stdout:
+# {name: {"docs": [[line, value], ...]} or {"error": [line, column, message]}}.
+_STRICT_LOAD_JS = r"""
+const YAML = require(process.argv[1]);
+const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+const out = {};
+for (const [name, text] of Object.entries(input.files)) {
+  const lineAt = (offset) => text.slice(0, offset).split('\n').length;
+  const docs = [];
+  let error = null;
+  for (const doc of YAML.parseAllDocuments(text, { version: '1.1' })) {
+    const problem = doc.errors[0];
+    if (problem) {
+      const pos = problem.linePos ? problem.linePos[0] : { line: lineAt(problem.pos[0]), col: 1 };
+      error = [pos.line, pos.col, problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')];
+      break;
     }
+    const start = doc.contents && doc.contents.range ? doc.contents.range[0] : doc.range[0];
+    docs.push([lineAt(start), doc.toJSON()]);
+  }
+  out[name] = error ? { error } : { docs };
+}
+process.stdout.write(JSON.stringify(out));
+"""
 
 
-def compare_folders(committed: Mapping[str, str], fresh: Mapping[str, str]) -> str:
+def _yaml_package(into: Path) -> Path:
+    """Unpack the ``yaml`` package that cdk8s bundles (its jsii tarball) into ``into``."""
+    tarballs = sorted((Path(cdk8s.__file__).parent / "_jsii").glob("*.jsii.tgz"))
+    prefix = "package/node_modules/yaml/"
+    with tarfile.open(tarballs[0]) as tar:
+        members = [m for m in tar if m.name.startswith(prefix + "dist/") or m.name == prefix + "package.json"]
+        # the "data" filter exists from Python 3.11.4 on; the members are cdk8s's own files anyway
+        safe: dict[str, Any] = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+        tar.extractall(into, members=members, **safe)
+    return into / prefix
+
+
+def _node_binary() -> str:
+    from . import _node
+
+    return _node.configure_jsii_node() or "node"
+
+
+def load_objects(files: Mapping[str, str]) -> dict[str, list[Any]]:
+    """Parse ``{file name: YAML text}`` strictly into ``{file name: [Kubernetes objects]}``.
+
+    Empty documents (a trailing ``---``) are skipped, as cdk8s skips them. A YAML error, or a
+    document that is not a Kubernetes object (a mapping with ``apiVersion``, ``kind`` and
+    ``metadata.name``), is a :class:`~podkit.errors.PodkitError` naming the file and the line.
+    """
+    if not files:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="podkit-yaml-") as tmp:
+        package = _yaml_package(Path(tmp))
+        result = subprocess.run(
+            [_node_binary(), "-e", _STRICT_LOAD_JS, str(package)],
+            input=json.dumps({"files": dict(files)}),
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=False,
+        )
+    if result.returncode != 0:
+        raise RuntimeError(f"the YAML reader (node) failed: {result.stderr.strip()}")
+    parsed: dict[str, Any] = json.loads(result.stdout)
+    objects: dict[str, list[Any]] = {}
+    for name in files:
+        entry = parsed[name]
+        if "error" in entry:
+            line, column, message = entry["error"]
+            raise PodkitError(
+                "",
+                f"{name}, line {line}, column {column}: not valid YAML: {message}; "
+                "run `podkit synth` to rewrite the output, or fix the file",
+            )
+        objects[name] = [obj for line, obj in entry["docs"] if _check_object(name, line, obj)]
+    return objects
+
+
+def _check_object(name: str, line: int, obj: Any) -> bool:
+    """Is ``obj`` a document to compare (``False``: empty, skip it)? Raise for a non-object."""
+    if obj is None:
+        return False
+    meta = obj.get("metadata") if isinstance(obj, dict) else None
+    if (
+        isinstance(obj, dict)
+        and all(isinstance(obj.get(k), str) and obj[k] for k in ("apiVersion", "kind"))
+        and isinstance(meta, dict)
+        and isinstance(meta.get("name"), str)
+        and meta["name"]
+    ):
+        return True
+    got = (
+        f"a mapping with keys {sorted(obj)[:6]}"
+        if isinstance(obj, dict)
+        else f"a {_JSON_TYPES.get(type(obj), type(obj).__name__)}"
+    )
+    raise PodkitError(
+        "",
+        f"{name}, line {line}: the document is {got}, not a Kubernetes object; expected a mapping "
+        "with apiVersion, kind and metadata.name; run `podkit synth` to rewrite the output, or fix the file",
+    )
+
+
+_JSON_TYPES = {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}
+
+
+def compare_folders(
+    committed: Mapping[str, str],
+    fresh: Mapping[str, str],
+    *,
+    committed_folder: str = "committed output",
+    fresh_folder: str = "fresh synth",
+) -> str:
     """The report for two output folders (``{file: text}``), empty when byte-identical.
 
     Objects are compared across all files (an object moved between files is not a change
     of the object); when every object is equal but the bytes are not, the files named are
-    the ones whose layout, order or formatting differs.
+    the ones whose layout, order or formatting differs. Both sides are read strictly
+    (:func:`load_objects`); an error names the file as ``<folder>/<file>``.
     """
     if dict(committed) == dict(fresh):
         return ""
-    old = [d for text in committed.values() for d in parse_yaml(text)]
-    new = [d for text in fresh.values() for d in parse_yaml(text)]
+    old_names = {f"{committed_folder}/{n}": t for n, t in committed.items()}
+    new_names = {f"{fresh_folder}/{n}": t for n, t in fresh.items()}
+    loaded = load_objects({**old_names, **new_names})
+    old = [d for n in old_names for d in loaded[n]]
+    new = [d for n in new_names for d in loaded[n]]
     report = format_diff(diff_objects(old, new))
     if report:
         return report

@@ -8,9 +8,12 @@ CI and pre-commit can read::
     1  diff: they differ
     2  an error: bad arguments, no cdk8s.yaml, the app failed, ...
 
-Errors print as ``podkit: error: ...``. A podkit exception raised by the app prints its
-message alone (it already says where, what and how to fix); any other exception prints
-the app's traceback with podkit's, cdk8s' and jsii's frames left out.
+Errors print as ``podkit: error: ...`` and exit 2, whatever raised them: ``diff`` must never
+exit 1 for an error, since 1 means "differs" to CI and pre-commit. A podkit exception raised
+by the app prints its message alone (it already says where, what and how to fix); any other
+exception in the app prints the app's traceback with podkit's, cdk8s' and jsii's frames left
+out. A file podkit cannot read or write prints the OS error; anything else podkit did not
+expect prints one line, and its traceback with ``--debug``.
 
 The logic lives in library functions (:func:`synth`, :func:`diff`, :func:`seal`, :func:`init`) that tests
 call directly; :func:`main` only parses arguments and maps exceptions to exit codes.
@@ -27,7 +30,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import _diff
@@ -63,7 +68,13 @@ def read_project_setting(project: Path, key: str) -> str | None:
     cdk8s.yaml is a flat file; reading it line by line avoids starting Node (cdk8s' YAML
     parser) just to find one string.
     """
-    text = (project / PROJECT_FILE).read_text(encoding="utf-8")
+    path = project / PROJECT_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise CommandError(
+            "", f"{path} is not UTF-8 ({e.reason} at byte {e.start}); save it as UTF-8"
+        ) from None
     match = re.search(rf"^{re.escape(key)}:[ \t]*(.+?)[ \t]*$", text, re.MULTILINE)
     if match is None:
         return None
@@ -200,7 +211,9 @@ def diff(*, cwd: Path | None = None, app: str | None = None, output: Path | None
     with tempfile.TemporaryDirectory(prefix="podkit-diff-") as tmp:
         fresh = Path(tmp) / "out"
         run_app(project, command, fresh)
-        return _diff.compare_folders(_diff.read_folder(outdir), _diff.read_folder(fresh))
+        return _diff.compare_folders(
+            _diff.read_folder(outdir), _diff.read_folder(fresh), committed_folder=str(outdir)
+        )
 
 
 # --------------------------------------------------------------------------- seal
@@ -237,48 +250,129 @@ SCAFFOLD = {
 _TEST_TOOLS = {"pytest": "pytest==9.2.0", "syrupy": "syrupy==7.0.2"}
 
 
-def podkit_requirement(project: Path) -> tuple[str, str]:
-    """How a new project installs *this* podkit: (requirement line, comment saying where from).
+@dataclass(frozen=True)
+class PodkitSource:
+    """How a new project installs podkit: one line of its ``requirements.txt``.
 
-    podkit is not on PyPI: a bare ``podkit`` could resolve to some other package. The
-    install record (``direct_url.json``, PEP 610) says which wheel or source folder this
-    podkit came from. A wheel is copied into the project's ``vendor/`` so the project (and
-    its CI) installs the same file from a relative path.
+    :param requirement: the requirement line (``./vendor/podkit-0.1.0-py3-none-any.whl``,
+        ``podkit @ git+https://...@<commit>``, ...).
+    :param origin: where this podkit came from, for the comment above the line.
+    :param vendor: a file that ``podkit init`` copies into the project's ``vendor/`` (the
+        requirement names the copy), or ``None``.
+    """
+
+    requirement: str
+    origin: str
+    vendor: Path | None = None
+
+
+_FIX = (
+    "pass --podkit-source PATH (the podkit wheel or source folder to install from), or "
+    "--podkit-requirement SPEC if a package index you trust serves this podkit (e.g. 'podkit=={version}')"
+)
+
+
+def podkit_from_path(path: Path) -> PodkitSource:
+    """:class:`PodkitSource` for ``--podkit-source PATH``: a podkit wheel/sdist or source folder.
+
+    A wheel or sdist is copied into the project's ``vendor/`` so the project and its CI
+    install that very file from a relative path; a source folder is named by its absolute
+    ``file://`` URL (fine on this machine, unreachable from CI: build a wheel for that).
+    """
+    path = path.expanduser().absolute()
+    if path.is_file():
+        if re.fullmatch(r"podkit-[^-]+(-[^-]+)*\.whl|podkit-.+\.(tar\.gz|zip)", path.name):
+            return PodkitSource(f"./vendor/{path.name}", f"a copy of {path}", vendor=path)
+        raise CommandError(
+            "",
+            f"--podkit-source {path} is not a podkit wheel or sdist; expected a file named "
+            "podkit-<version>-....whl or podkit-<version>.tar.gz, or a podkit source folder",
+        )
+    if path.is_dir():
+        pyproject = path / "pyproject.toml"
+        text = pyproject.read_text(encoding="utf-8") if pyproject.is_file() else ""
+        if not re.search(r"""^name\s*=\s*["']podkit["']""", text, re.MULTILINE):
+            raise CommandError(
+                "",
+                f"--podkit-source {path} is not a podkit source folder (its pyproject.toml does not "
+                'declare name = "podkit"); expected the folder holding podkit\'s pyproject.toml, or a wheel',
+            )
+        return PodkitSource(
+            f"podkit @ {path.as_uri()}", f"the source folder {path}; not reachable from CI: use a wheel"
+        )
+    raise CommandError(
+        "", f"--podkit-source {path} does not exist; expected a podkit wheel, sdist or source folder"
+    )
+
+
+def installed_podkit() -> PodkitSource:
+    """:class:`PodkitSource` for the podkit running this command, from its install record.
+
+    podkit is not on PyPI: a bare ``podkit==X`` could resolve to some other package. pip and
+    uv record a direct install (a local file or folder, a URL, a VCS checkout) in
+    ``direct_url.json`` (PEP 610); an install from a package index or ``--find-links`` leaves
+    no such record, and nothing installed says which file it was (pip's cache is keyed by
+    URL hash, ``RECORD`` lists installed files only), so that case is refused with the way
+    out rather than guessed.
     """
     from importlib import metadata
     from urllib.parse import unquote, urlparse
 
-    dist = metadata.distribution("podkit")
+    try:
+        dist = metadata.distribution("podkit")
+    except metadata.PackageNotFoundError:
+        raise CommandError(
+            "",
+            "podkit is running without being installed (no podkit distribution metadata), so "
+            "there is no record of where it came from; " + _FIX.format(version="X.Y.Z"),
+        ) from None
     record = dist.read_text("direct_url.json")
     if not record:
-        return f"podkit=={dist.version}", "installed from a package index"
+        raise CommandError(
+            "",
+            f"podkit {dist.version} was installed from a package index or --find-links, which leaves "
+            f"no record of the file it came from, and a bare `podkit=={dist.version}` could install "
+            "some other package while podkit is not on PyPI; " + _FIX.format(version=dist.version),
+        )
     info = json.loads(record)
     url = str(info["url"])
     if "vcs_info" in info:
         vcs = info["vcs_info"]
-        return f"podkit @ {vcs['vcs']}+{url}@{vcs['commit_id']}", f"from {url}"
+        subdirectory = f"#subdirectory={info['subdirectory']}" if info.get("subdirectory") else ""
+        return PodkitSource(
+            f"podkit @ {vcs['vcs']}+{url}@{vcs['commit_id']}{subdirectory}", f"{url} at {vcs['commit_id']}"
+        )
     if not url.startswith("file://"):
-        return f"podkit @ {url}", f"from {url}"
+        # a remote archive: pin its hash, so that the URL cannot serve other bytes later
+        archive = info.get("archive_info") or {}
+        hashes = archive.get("hashes") or {}
+        digest = f"sha256={hashes['sha256']}" if "sha256" in hashes else archive.get("hash", "")
+        return PodkitSource(f"podkit @ {url}{'#' + digest if digest else ''}", f"from {url}")
     source = Path(unquote(urlparse(url).path))
     if not source.exists():
         raise CommandError(
             "",
-            f"podkit was installed from {source}, which no longer exists; pass "
-            "--podkit-requirement (e.g. a path to a podkit wheel)",
+            f"podkit {dist.version} was installed from {source}, which no longer exists; "
+            + _FIX.format(version=dist.version),
         )
     if source.is_file():
-        vendor = project / "vendor"
-        vendor.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, vendor / source.name)
-        return f"./vendor/{source.name}", f"a copy of {source}"
-    return f"podkit @ {source.as_uri()}", f"the source folder {source} (not reachable from CI: use a wheel)"
+        return PodkitSource(f"./vendor/{source.name}", f"a copy of {source}", vendor=source)
+    editable = " (editable install)" if (info.get("dir_info") or {}).get("editable") else ""
+    return PodkitSource(
+        f"podkit @ {source.as_uri()}",
+        f"the source folder {source}{editable}; not reachable from CI: use a wheel",
+    )
 
 
 def _test_tool_pins() -> list[str]:
     from importlib import metadata
 
     pins = dict(_TEST_TOOLS)
-    for req in metadata.requires("podkit") or []:
+    try:
+        requires = metadata.requires("podkit") or []
+    except metadata.PackageNotFoundError:
+        requires = []
+    for req in requires:
         spec, _, marker = req.partition(";")
         name = re.split(r"[=<>!~ \[]", spec.strip(), maxsplit=1)[0].lower()
         if name in pins and "dev" in marker and "==" in spec:
@@ -286,45 +380,77 @@ def _test_tool_pins() -> list[str]:
     return list(pins.values())
 
 
-def init(directory: Path, *, requirement: str | None = None) -> Path:
+def init(directory: Path, *, requirement: str | None = None, source: Path | None = None) -> Path:
     """``podkit init DIR``: a new project whose ``make test`` passes at once.
 
     Writes the files of :data:`SCAFFOLD`, a ``requirements.txt`` that installs this podkit,
     then synthesizes ``dist/`` and writes the snapshot, so that the first commit is complete.
+    On any failure, what it wrote is removed again (``DIR`` is left as it was found).
+
+    :param requirement: the podkit requirement line, written as given (e.g. ``podkit==0.1.0``
+        from an index you trust). Default: from ``source``.
+    :param source: a podkit wheel, sdist or source folder to install from (:func:`podkit_from_path`).
+        Default: where the running podkit was installed from (:func:`installed_podkit`).
     """
-    from importlib import metadata, resources
+    from importlib import resources
 
     target = directory.absolute()
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise CommandError("", f"{directory} already exists and is not an empty folder; choose a new folder")
+    # decided before anything is written: a refusal leaves no half-made project behind
+    if requirement is not None:
+        podkit = PodkitSource(requirement, "given to `podkit init --podkit-requirement`")
+    elif source is not None:
+        podkit = podkit_from_path(source)
+    else:
+        podkit = installed_podkit()
+    version = _podkit_version()
     name = re.sub(r"[^a-z0-9-]+", "-", target.name.lower()).strip("-") or "app"
     package = name.replace("-", "_")
     package = package if package.isidentifier() else f"p_{package}"
+    created = not target.exists()
     target.mkdir(parents=True, exist_ok=True)
-    templates = resources.files("podkit").joinpath("_scaffold")
-    for dest, template in SCAFFOLD.items():
-        text = templates.joinpath(template).read_text(encoding="utf-8")
-        path = target / dest.replace("{{package}}", package)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text.replace("{{name}}", name).replace("{{package}}", package), encoding="utf-8")
+    try:
+        templates = resources.files("podkit").joinpath("_scaffold")
+        for dest, template in SCAFFOLD.items():
+            text = templates.joinpath(template).read_text(encoding="utf-8")
+            path = target / dest.replace("{{package}}", package)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text.replace("{{name}}", name).replace("{{package}}", package), encoding="utf-8")
+        if podkit.vendor is not None:
+            (target / "vendor").mkdir()
+            shutil.copyfile(podkit.vendor, target / "vendor" / podkit.vendor.name)
+        lines = [
+            f"# podkit is not on PyPI yet: this installs the podkit {version} that created this project",
+            f"# ({podkit.origin}). Once podkit is published, replace the next line with: podkit=={version}",
+            podkit.requirement,
+            "# test tools, pinned as podkit's own tests pin them",
+            *_test_tool_pins(),
+        ]
+        (target / "requirements.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    version = metadata.version("podkit")
-    if requirement is None:
-        requirement, origin = podkit_requirement(target)
-    else:
-        origin = "given to `podkit init --podkit-requirement`"
-    lines = [
-        f"# podkit is not on PyPI yet: this installs the podkit {version} that created this project",
-        f"# ({origin}). Once podkit is published, replace the next line with: podkit=={version}",
-        requirement,
-        "# test tools, pinned as podkit's own tests pin them",
-        *_test_tool_pins(),
-    ]
-    (target / "requirements.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-    synth(cwd=target)
-    _write_first_snapshot(target)
+        synth(cwd=target)
+        _write_first_snapshot(target)
+    except BaseException:
+        if created:
+            shutil.rmtree(target, ignore_errors=True)
+        else:
+            for child in target.iterdir():
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child)
+                else:
+                    child.unlink()
+        raise
     return target
+
+
+def _podkit_version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("podkit")
+    except metadata.PackageNotFoundError:
+        return "X.Y.Z"
 
 
 def _write_first_snapshot(project: Path) -> None:
@@ -359,7 +485,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    init(args.directory, requirement=args.podkit_requirement)
+    init(args.directory, requirement=args.podkit_requirement, source=args.podkit_source)
     return EXIT_OK
 
 
@@ -375,9 +501,15 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit status: 0 success/equal, 1 `diff` found differences, 2 error.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # every subcommand takes --debug (after the subcommand, where people type it)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", help="print the traceback of an unexpected error (a bug report)"
+    )
 
     p = sub.add_parser(
         "synth",
+        parents=[common],
         help="synthesize the app of cdk8s.yaml into the output folder, all or nothing",
         description="Run the app named in cdk8s.yaml (found in this folder or a parent) into a "
         "staging folder, then replace the output folder with it. On failure the output folder "
@@ -389,6 +521,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "diff",
+        parents=[common],
         help="compare a fresh synth with the committed output, object by object",
         description="Synthesize to a temporary folder and compare with the committed output by "
         "(API group, kind, namespace, name): added, removed, and changed objects as a YAML diff. "
@@ -401,6 +534,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "init",
+        parents=[common],
         help="scaffold a new podkit project",
         description="Create DIR laid out like a podkit project: pyproject.toml, app.py, cdk8s.yaml, "
         "lib/, dist/ (synthesized), tests/ (snapshot, freshness, schema), a Makefile with "
@@ -409,15 +543,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "directory", type=Path, metavar="DIR", help="the new project folder (must be empty or absent)"
     )
-    p.add_argument(
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--podkit-source",
+        type=Path,
+        metavar="PATH",
+        help="the podkit wheel, sdist or source folder the new project installs (a wheel is copied "
+        "into vendor/); default: where this podkit was installed from, refused when that was a "
+        "package index (podkit is not on PyPI: the name could resolve to another package)",
+    )
+    where.add_argument(
         "--podkit-requirement",
         metavar="SPEC",
-        help="how the new project installs podkit (default: where this podkit was installed from)",
+        help="the podkit line of the new project's requirements.txt, written as given "
+        "(e.g. 'podkit==0.1.0' from an index you trust)",
     )
     p.set_defaults(run=_cmd_init)
 
     p = sub.add_parser(
         "seal",
+        parents=[common],
         help="seal the app's SealedSecrets into their committed store",
         description="Run the app named in cdk8s.yaml in seal mode: every SealedSecret's plaintext "
         "sources are read here and encrypted with the sealed-secrets controller's certificate into "
@@ -432,14 +577,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``podkit`` console script; returns the exit status."""
+    """Entry point of the ``podkit`` console script; returns the exit status.
+
+    Every error exits 2 (never 1, which ``diff`` uses for "differs"): a podkit exception
+    prints its message; an OS error (a file that cannot be read or written) prints the
+    OS's message and the file; anything else prints one line naming the exception, and its
+    traceback with ``--debug``.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)  # argparse prints usage errors itself and exits 2
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
-    except PodkitException as e:
-        print(f"{parser.prog}: error: {e}", file=sys.stderr)
-        return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception as e:
+        if args.debug:
+            traceback.print_exc()
+        print(f"{parser.prog}: error: {_error_message(e, args)}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _error_message(error: Exception, args: argparse.Namespace) -> str:
+    if isinstance(error, PodkitException):
+        return str(error)  # already where, what and how to fix; may span lines (an app traceback)
+    if isinstance(error, OSError) and error.strerror:
+        files = " -> ".join(str(f) for f in (error.filename, error.filename2) if f is not None)
+        return f"{error.strerror}: {files}" if files else error.strerror
+    text = " ".join(str(error).split()) or "(no message)"
+    hint = "" if args.debug else f" (rerun `podkit {args.command} --debug` for the traceback)"
+    return f"unexpected {type(error).__name__}: {text}; podkit did not expect this, please report it{hint}"
