@@ -497,8 +497,8 @@ def jsonable(value: Any) -> Any:
     if type(value) is dict:
         return {
             k: jsonable(v) if type(v) is dict or type(v) is list else v
-            for k, v in sorted(value.items(), key=_first)
-            if v is not None
+            for k in sorted(value)
+            if (v := value[k]) is not None
         }
     if type(value) is list:
         return [jsonable(v) if type(v) is dict or type(v) is list else v for v in value]
@@ -506,9 +506,6 @@ def jsonable(value: Any) -> Any:
         return jsonable(dict(value) if isinstance(value, dict) else list(value))
     return value
 
-
-def _first(item: tuple[str, Any]) -> str:
-    return item[0]
 
 
 #: the kubelet's namespaced sysctls: IPC ones by exact name or prefix, and every ``net.*``

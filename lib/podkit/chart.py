@@ -89,7 +89,9 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
         with _node.unchecked():  # checked above
             super().__init__(scope, id, namespace=namespace, labels=checked_labels)
             # cdk8s.App.synth() validates the whole app before writing: render and check there
-            self.node.add_validation(_jsii.ChecksBeforeWriting(self._check_podkit_objects))
+            # (podkit.App renders every chart before writing anything, so it needs no validation)
+            if not isinstance(scope, _app_class()):
+                self.node.add_validation(_jsii.ChecksBeforeWriting(self._check_podkit_objects))
         self._podkit_objects: list[PodkitResource] = []
         # construct ids in use per scope (Python identity of the scope object -> scope, ids)
         self._podkit_ids: dict[int, tuple[constructs.Construct, set[str]]] = {}
@@ -320,6 +322,12 @@ def _duplicates(path: str, docs: Iterable[Any]) -> list[Problem]:
             )
         seen.add(key)
     return out
+
+
+def _app_class() -> type:
+    from .app import App  # (app.py imports this module)
+
+    return App
 
 
 #: podkit charts rendering right now (to_json inside to_json: a chart rendered by another's
