@@ -190,7 +190,9 @@ class StatefulSetUpdateStrategy(_Strategy):
         """Replace pods one ordinal at a time, highest first.
 
         :param partition: only pods with an ordinal >= this are updated (staged rollouts). Default: 0.
-        :param max_unavailable: pods that may be down at once (beta in Kubernetes 1.33). Default: 1.
+        :param max_unavailable: pods that may be down at once. Default: 1. In Kubernetes 1.33
+            this is alpha (feature gate ``MaxUnavailableStatefulSet``, off by default; beta from
+            1.35): a cluster without the gate drops the field and updates one pod at a time.
         """
         rolling = {
             "partition": _opt_int("StatefulSetUpdateStrategy", "partition", partition, 0),
