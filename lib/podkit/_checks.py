@@ -507,7 +507,6 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-
 #: the kubelet's namespaced sysctls: IPC ones by exact name or prefix, and every ``net.*``
 _IPC_SYSCTLS = ("kernel.sem",)
 _IPC_SYSCTL_PREFIXES = ("kernel.shm", "kernel.msg", "fs.mqueue.")

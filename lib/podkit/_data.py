@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import _checks
-from ._kplus import KplusMembers, read_by_node
+from ._kplus import KplusMembers
+from ._node import read_by_node
 from ._resource import PodkitResource
 from .errors import DuplicateError, PodkitError, PodkitTypeError, Problem, SourceError
 

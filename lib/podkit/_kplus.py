@@ -92,15 +92,6 @@ def declare(cls: type[Any]) -> None:
         cls.__jsii_ifaces__ = [i for i in cls.__jsii_ifaces__ if i not in others]
 
 
-def read_by_node() -> bool:
-    """Whether the property getter calling this runs for Node (a jsii callback), not Python.
-
-    jsii answers a Node read of a Python property from ``jsii._kernel``'s callback handler,
-    which calls ``getattr`` on the object: that handler is the getter's caller.
-    """
-    return sys._getframe(2).f_globals.get("__name__") == "jsii._kernel"
-
-
 class KplusMembers:
     """The members of cdk8s-plus's ``IResource`` (and ``ISecret.env_value``), for a ConfigMap or
     Secret. They describe the object *pods read*, so an object that writes something else

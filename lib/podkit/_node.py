@@ -397,3 +397,13 @@ _unchecked_lock = threading.RLock()
 
 def _no_check(*, argname: str, value: object, expected_type: Any) -> object:
     return value
+
+
+def read_by_node() -> bool:
+    """Whether the property getter calling this runs for Node (a jsii callback), not for Python.
+
+    jsii answers Node's read of a Python property from ``jsii._kernel``'s callback handler,
+    which calls ``getattr`` on the object: that handler is the getter's caller. (A jsii
+    internal, so it lives here; with another jsii this may say False, never wrongly True.)
+    """
+    return sys._getframe(2).f_globals.get("__name__") == "jsii._kernel"
