@@ -204,13 +204,19 @@ class PodkitResource(_jsii.LazyConstruct):
                 )
         return doc, problems
 
-    def to_manifest(self) -> dict[str, Any]:
-        """The finished object, fully checked; raises :class:`SynthError` listing every problem."""
+    def checked(self) -> tuple[dict[str, Any], list[Problem]]:
+        """:meth:`render`, then, if that found nothing, the checks on the final object
+        (``_validate.check_final``: schema, API-server rules, Pod Security)."""
         from . import _validate
 
         doc, problems = self.render()
         if not problems:
             problems = _validate.check_final(doc, self._path, chart=self._chart)
+        return doc, problems
+
+    def to_manifest(self) -> dict[str, Any]:
+        """The finished object, fully checked; raises :class:`SynthError` listing every problem."""
+        doc, problems = self.checked()
         if problems:
             raise SynthError(problems)
         return doc

@@ -79,14 +79,12 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
             _check_level(id, pod_security)
         checked_labels = _checks.labels(id, labels or {})
         with _node.unchecked():  # checked above
-            clash = scope.node.try_find_child(id) is not None
-        if clash:
-            raise DuplicateError(
-                id,
-                f"there is already a chart (or construct) with id {id!r} in this app; chart ids name the "
-                f"output files and must be unique: pick another id",
-            )
-        with _node.unchecked():  # checked above
+            if scope.node.try_find_child(id) is not None:
+                raise DuplicateError(
+                    id,
+                    f"there is already a chart (or construct) with id {id!r} in this app; chart ids name "
+                    f"the output files and must be unique: pick another id",
+                )
             super().__init__(scope, id, namespace=namespace, labels=checked_labels)
             # cdk8s.App.synth() validates the whole app before writing: render and check there
             # (podkit.App renders every chart before writing anything, so it needs no validation)
@@ -205,16 +203,11 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
         """Render and check this chart's podkit objects, in Python only (see ChecksBeforeWriting:
         this runs inside a Node callback, where rendering Node's objects would call back again).
         The other objects are checked in :meth:`to_json`, as before."""
-        from ._validate import check_final
-
         if _rendering:
             # cdk8s validates the whole app again inside every Chart.toJson, and this chart's
             # own rendering (to_json) checks everything anyway: only the first round counts
             return
-        problems: list[Problem] = []
-        for obj in self._podkit_objects:
-            doc, found = obj.render()
-            problems.extend(found or check_final(doc, obj.path, chart=self))
+        problems = [p for obj in self._podkit_objects for p in obj.checked()[1]]
         if problems:
             raise SynthError(problems)
 
@@ -278,9 +271,7 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
 
 
 def _renders_objects_directly(scope: constructs.Construct) -> bool:
-    from .app import App
-
-    if isinstance(scope, App) or not isinstance(scope, cdk8s.App):
+    if isinstance(scope, _app_class()) or not isinstance(scope, cdk8s.App):
         return False
     return bool(scope.yaml_output_type == cdk8s.YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE)
 
