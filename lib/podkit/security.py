@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from . import _checks
 from .errors import DuplicateError, InvalidNameError, PodkitError, PodkitTypeError
 
 __all__ = [
@@ -150,12 +151,6 @@ def _check_enum(what: str, value: object, enum_type: type[_E]) -> _E:
 
 def _check_optional_enum(what: str, value: object, enum_type: type[_E]) -> _E | None:
     return None if value is None else _check_enum(what, value, enum_type)
-
-
-def _check_bool(what: str, value: object) -> bool | None:
-    if value is not None and not isinstance(value, bool):
-        raise PodkitTypeError("", f"{what} must be True, False or None, got {type(value).__name__} {value!r}")
-    return value
 
 
 def _check_id(what: str, value: object) -> int | None:
@@ -455,7 +450,7 @@ class SecurityContext:
             "allow_privilege_escalation",
             "privileged",
         ):
-            _check_bool(attr, getattr(self, attr))
+            _checks.optional_bool("", attr, getattr(self, attr))
         _check_instance("capabilities", self.capabilities, Capabilities, "e.g. Capabilities(drop=('ALL',))")
         _check_instance(
             "seccomp_profile", self.seccomp_profile, SeccompProfile, "e.g. SeccompProfile.runtime_default()"
@@ -556,7 +551,7 @@ class PodSecurityContext:
     def __post_init__(self) -> None:
         _check_id("run_as_user", self.run_as_user)
         _check_id("run_as_group", self.run_as_group)
-        _check_bool("run_as_non_root", self.run_as_non_root)
+        _checks.optional_bool("", "run_as_non_root", self.run_as_non_root)
         _check_id("fs_group", self.fs_group)
         object.__setattr__(
             self,
