@@ -253,28 +253,25 @@ def _cdk8s_plus_unit(cdk8s, kplus, chart, i: int, deployment: bool):  # type: ig
         pod.expose_via_service(name=unit)
 
 
-def run_cdk8s_plus(units: int, outdir: str) -> None:
-    """cdk8s-plus-33, plus the JSON patch it needs for nodeSelector (it has none)."""
+def _run_cdk8s_plus(units: int, outdir: str, *, deployment: bool) -> None:
     import cdk8s
     import cdk8s_plus_33 as kplus
 
     app = cdk8s.App(outdir=outdir)
     chart = cdk8s.Chart(app, "bench", disable_resource_name_hashes=True)
     for i in range(units):
-        _cdk8s_plus_unit(cdk8s, kplus, chart, i, deployment=False)
+        _cdk8s_plus_unit(cdk8s, kplus, chart, i, deployment=deployment)
     app.synth()
+
+
+def run_cdk8s_plus(units: int, outdir: str) -> None:
+    """cdk8s-plus-33, plus the JSON patch it needs for nodeSelector (it has none)."""
+    _run_cdk8s_plus(units, outdir, deployment=False)
 
 
 def run_cdk8s_plus_deployment(units: int, outdir: str) -> None:
     """cdk8s-plus-33's Deployment + ``expose_via_service``, the same pod: 4 objects a unit."""
-    import cdk8s
-    import cdk8s_plus_33 as kplus
-
-    app = cdk8s.App(outdir=outdir)
-    chart = cdk8s.Chart(app, "bench", disable_resource_name_hashes=True)
-    for i in range(units):
-        _cdk8s_plus_unit(cdk8s, kplus, chart, i, deployment=True)
-    app.synth()
+    _run_cdk8s_plus(units, outdir, deployment=True)
 
 
 def run_pyyaml(units: int, outdir: str) -> None:
