@@ -399,13 +399,16 @@ def compare_folders(
     *,
     committed_folder: str = "committed output",
     fresh_folder: str = "fresh synth",
+    old_label: str = "committed",
+    new_label: str = "fresh",
 ) -> str:
     """The report for two output folders (``{file: text}``), empty when byte-identical.
 
     Objects are compared across all files (an object moved between files is not a change
     of the object); when every object is equal but the bytes are not, the files named are
     the ones whose layout, order or formatting differs. Both sides are read strictly
-    (:func:`load_objects`); an error names the file as ``<folder>/<file>``.
+    (:func:`load_objects`); an error names the file as ``<folder>/<file>``. ``old_label`` and
+    ``new_label`` head each changed object's YAML diff (:func:`format_diff`).
     """
     if dict(committed) == dict(fresh):
         return ""
@@ -414,7 +417,7 @@ def compare_folders(
     loaded = load_objects({**old_names, **new_names})
     old = [d for n in old_names for d in loaded[n]]
     new = [d for n in new_names for d in loaded[n]]
-    report = format_diff(diff_objects(old, new))
+    report = format_diff(diff_objects(old, new), old_label=old_label, new_label=new_label)
     if report:
         return report
     files = sorted(n for n in committed.keys() | fresh.keys() if committed.get(n) != fresh.get(n))

@@ -136,25 +136,17 @@ def assert_same_output(expected: str | os.PathLike[str], actual: str | os.PathLi
     from . import _diff
 
     left, right = Path(expected), Path(actual)
-    left_files, right_files = _diff.read_folder(left), _diff.read_folder(right)
-    if left_files == right_files:
-        return
-    old, new = read_output(left), read_output(right)
     # labelled by folder: neither side is "committed" or "fresh" here
-    report = _diff.format_diff(
-        _diff.diff_objects(
-            [d for docs in old.values() for d in docs], [d for docs in new.values() for d in docs]
-        ),
+    report = _diff.compare_folders(
+        _diff.read_folder(left),
+        _diff.read_folder(right),
+        committed_folder=str(left),
+        fresh_folder=str(right),
         old_label=str(left),
         new_label=str(right),
     )
-    if not report:
-        report = "".join(
-            f"~ file {name}: same objects, different file layout or order\n"
-            for name in sorted(left_files.keys() | right_files.keys())
-            if left_files.get(name) != right_files.get(name)
-        )
-    pytest.fail(f"{right} differs from {left}:\n" + report, pytrace=False)
+    if report:
+        pytest.fail(f"{right} differs from {left}:\n" + report, pytrace=False)
 
 
 def assert_output_fresh(app_or_command: Any, outdir: str | os.PathLike[str]) -> None:
