@@ -14,12 +14,13 @@ https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
 
 from __future__ import annotations
 
+import builtins
 import difflib
 import enum
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from . import _checks
 from .errors import DuplicateError, InvalidNameError, PodkitError, PodkitTypeError
@@ -256,28 +257,49 @@ def _check_profile(kind: str, profile: object, *, path_like: bool) -> str:
 
 
 @dataclass(frozen=True)
-class SeccompProfile:
-    """A seccomp profile. Build it with :meth:`runtime_default`, :meth:`localhost` or :meth:`unconfined`."""
+class _LocalhostProfile(Generic[_E]):
+    """What a seccomp and an AppArmor profile share: a type, and a profile name/path that only
+    the ``Localhost`` type takes. Each subclass sets the class attributes its messages use."""
 
-    type: SeccompProfileType
+    type: _E
     localhost_profile: str | None = None
 
+    _types: ClassVar[builtins.type[enum.Enum]]  # `type` is the field here
+    _kind: ClassVar[str]  # as messages name it: "seccomp", "AppArmor"
+    _needs: ClassVar[str]  # what Localhost needs: "a profile", "a profile name"
+    _example: ClassVar[str]  # an example profile for the fix
+    _path_like: ClassVar[bool]  # a path relative to the kubelet's directory, not a name
+
     def __post_init__(self) -> None:
-        kind = _check_enum("seccomp profile type", self.type, SeccompProfileType)
+        kind = _check_enum(f"{self._kind} profile type", self.type, self._types)
         object.__setattr__(self, "type", kind)
-        if kind is SeccompProfileType.LOCALHOST:
+        cls = self.__class__.__name__
+        if kind.value == "Localhost":
             if self.localhost_profile is None:
                 raise PodkitError(
                     "",
-                    "a Localhost seccomp profile needs a profile; use SeccompProfile.localhost('profiles/x.json')",
+                    f"a Localhost {self._kind} profile needs {self._needs}; use {cls}.localhost({self._example!r})",
                 )
-            _check_profile("seccomp", self.localhost_profile, path_like=True)
+            _check_profile(self._kind, self.localhost_profile, path_like=self._path_like)
         elif self.localhost_profile is not None:
             raise PodkitError(
                 "",
-                f"seccomp localhost_profile {self.localhost_profile!r} is only allowed with the Localhost type, "
-                f"not {kind.value}; use SeccompProfile.localhost({self.localhost_profile!r})",
+                f"{self._kind} localhost_profile {self.localhost_profile!r} is only allowed with the Localhost type, "
+                f"not {kind.value}; use {cls}.localhost({self.localhost_profile!r})",
             )
+
+    def render(self) -> dict[str, Any]:
+        return {"type": self.type.value, "localhostProfile": self.localhost_profile}
+
+
+class SeccompProfile(_LocalhostProfile[SeccompProfileType]):
+    """A seccomp profile. Build it with :meth:`runtime_default`, :meth:`localhost` or :meth:`unconfined`."""
+
+    _types = SeccompProfileType
+    _kind = "seccomp"
+    _needs = "a profile"
+    _example = "profiles/x.json"
+    _path_like = True
 
     @staticmethod
     def runtime_default() -> SeccompProfile:
@@ -294,33 +316,15 @@ class SeccompProfile:
         """No seccomp filtering (forbidden by the baseline and restricted Pod Security levels)."""
         return SeccompProfile(SeccompProfileType.UNCONFINED)
 
-    def render(self) -> dict[str, Any]:
-        return {"type": self.type.value, "localhostProfile": self.localhost_profile}
 
-
-@dataclass(frozen=True)
-class AppArmorProfile:
+class AppArmorProfile(_LocalhostProfile[AppArmorProfileType]):
     """An AppArmor profile. Build it with :meth:`runtime_default`, :meth:`localhost` or :meth:`unconfined`."""
 
-    type: AppArmorProfileType
-    localhost_profile: str | None = None
-
-    def __post_init__(self) -> None:
-        kind = _check_enum("AppArmor profile type", self.type, AppArmorProfileType)
-        object.__setattr__(self, "type", kind)
-        if kind is AppArmorProfileType.LOCALHOST:
-            if self.localhost_profile is None:
-                raise PodkitError(
-                    "",
-                    "a Localhost AppArmor profile needs a profile name; use AppArmorProfile.localhost('my-profile')",
-                )
-            _check_profile("AppArmor", self.localhost_profile, path_like=False)
-        elif self.localhost_profile is not None:
-            raise PodkitError(
-                "",
-                f"AppArmor localhost_profile {self.localhost_profile!r} is only allowed with the Localhost type, "
-                f"not {kind.value}; use AppArmorProfile.localhost({self.localhost_profile!r})",
-            )
+    _types = AppArmorProfileType
+    _kind = "AppArmor"
+    _needs = "a profile name"
+    _example = "my-profile"
+    _path_like = False
 
     @staticmethod
     def runtime_default() -> AppArmorProfile:
@@ -336,9 +340,6 @@ class AppArmorProfile:
     def unconfined() -> AppArmorProfile:
         """No AppArmor confinement (forbidden by the baseline and restricted Pod Security levels)."""
         return AppArmorProfile(AppArmorProfileType.UNCONFINED)
-
-    def render(self) -> dict[str, Any]:
-        return {"type": self.type.value, "localhostProfile": self.localhost_profile}
 
 
 @dataclass(frozen=True)
