@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import _checks
-from .errors import InvalidNameError, PodkitError, PodkitTypeError
-from .probe import Scheme, http_get_action
+from .errors import PodkitError, PodkitTypeError
+from .probe import Scheme, check_http_headers, check_http_path, check_port, http_get_action
 
 __all__ = ["Lifecycle", "LifecycleHandler", "TerminationMessagePolicy"]
 
@@ -59,20 +59,13 @@ class LifecycleHandler:
         headers: Mapping[str, str] | None = None,
     ) -> LifecycleHandler:
         """HTTP GET ``path`` on ``port`` (a number, or the name of a port the container declares)."""
-        _checks.check_str("", "hook path", path)
-        if not path.startswith("/"):
-            raise InvalidNameError("", f"hook path {path!r} must start with '/' (e.g. '/{path}')")
+        check_http_path("hook path", path)
         if not isinstance(scheme, Scheme):
             raise PodkitTypeError("", f"scheme must be a Scheme (Scheme.HTTP, Scheme.HTTPS), got {scheme!r}")
-        if isinstance(port, str):
-            _checks.port_name("", port)
-        else:
-            _checks.port_number("", "hook port", port)
+        check_port(port, what="hook port")
         if host is not None:
             _checks.check_str("", "hook host", host)
-        header_map = _checks.check_str_map("", "hook headers", headers) if headers is not None else {}
-        for name in header_map:
-            _checks.http_header_name("", name, what="hook header name")
+        header_map = check_http_headers("hook", headers) if headers is not None else {}
         return LifecycleHandler(http_get_action(path, port, scheme, host, header_map), port)
 
     @staticmethod

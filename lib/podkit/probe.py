@@ -51,13 +51,11 @@ class Probe:
         success_threshold: int | None = None,
     ) -> Probe:
         """HTTP GET ``path`` on ``port`` (a number, or the name of a declared port)."""
-        _checks.check_str("", "probe path", path)
-        if not path.startswith("/"):
-            raise InvalidNameError("", f"probe path {path!r} must start with '/' (e.g. '/{path}')")
+        check_http_path("probe path", path)
         if not isinstance(scheme, Scheme):
             raise PodkitTypeError("", f"scheme must be a Scheme, got {scheme!r}")
         headers = _headers(headers)
-        handler = http_get_action(path, _port(port), scheme, host, headers)
+        handler = http_get_action(path, check_port(port), scheme, host, headers)
         return Probe(handler, port, _timings(locals()))
 
     @staticmethod
@@ -90,7 +88,7 @@ class Probe:
         success_threshold: int | None = None,
     ) -> Probe:
         """Healthy when a TCP connection to ``port`` succeeds."""
-        return Probe({"tcpSocket": {"port": _port(port), "host": host}}, port, _timings(locals()))
+        return Probe({"tcpSocket": {"port": check_port(port), "host": host}}, port, _timings(locals()))
 
     @staticmethod
     def grpc(
@@ -162,21 +160,35 @@ def _timings(args: Mapping[str, Any]) -> dict[str, int]:
     return out
 
 
+def check_http_path(what: str, path: object) -> str:
+    """An ``httpGet`` path (probe or hook): a str starting with '/'."""
+    text = _checks.check_str("", what, path)
+    if not text.startswith("/"):
+        raise InvalidNameError("", f"{what} {text!r} must start with '/' (e.g. '/{text}')")
+    return text
+
+
+def check_http_headers(kind: str, headers: object) -> dict[str, str]:
+    """``httpGet`` headers (probe or hook): HTTP header names (RFC 7230 tokens) to str values."""
+    out = _checks.check_str_map("", f"{kind} headers", headers)
+    for name in out:
+        _checks.http_header_name("", name, what=f"{kind} header name")
+    return out
+
+
+def check_port(port: int | str, *, what: str = "probe port") -> int | str:
+    """A port by number (``what`` names it in errors) or by the name of a declared port."""
+    if isinstance(port, str):
+        return _checks.port_name("", port)
+    return _checks.port_number("", what, port)
+
+
 def _headers(headers: object) -> dict[str, str]:
-    """Probe headers: a mapping of HTTP header names (RFC 7230 tokens) to str values."""
+    """Probe headers; a probe refuses a non-mapping with an example of the mapping it takes."""
     if headers is None:
         return {}
     if not isinstance(headers, Mapping):
         _checks.fail_type(
             "", "probe headers", headers, "a mapping of header name to value, e.g. {'X-Probe': '1'}"
         )
-    out = _checks.check_str_map("", "probe headers", headers)
-    for name in out:
-        _checks.http_header_name("", name)
-    return out
-
-
-def _port(port: int | str) -> int | str:
-    if isinstance(port, str):
-        return _checks.port_name("", port)
-    return _checks.port_number("", "probe port", port)
+    return check_http_headers("probe", headers)
