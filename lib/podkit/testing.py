@@ -1,7 +1,7 @@
-"""podkit's pytest plugin: YAML snapshots, "the committed output is fresh", strict schema.
+"""podkit's pytest helpers: YAML snapshots, "the committed output is fresh", strict schema.
 
-Installing podkit registers this module with pytest (entry point ``pytest11``), as syrupy
-and pytest-django register theirs, so a project gets the fixtures without a ``conftest.py``:
+Installing podkit registers its pytest plugin (entry point ``pytest11``), as syrupy and
+pytest-django register theirs, so a project gets the fixture without a ``conftest.py``:
 
 - ``snapshot_yaml``: a syrupy snapshot stored as one readable ``.yaml`` file per test under
   ``tests/__snapshots__/<module>/``, serialized exactly like ``dist/`` (``cdk8s.Yaml``), with
@@ -13,8 +13,9 @@ and pytest-django register theirs, so a project gets the fixtures without a ``co
   or check a whole ``dist/`` (``assert read_output(dist) == snapshot_yaml``).
 - :func:`assert_same_output`: two output folders are byte-identical, or a per-object YAML diff.
 
-Nothing here imports podkit's constructs or starts Node until a fixture or assertion is
-used: pytest loads this module in every run of a project that has podkit installed.
+pytest loads only the plugin's entry point, ``_podkit_pytestplugin``, in every run of a
+project that has podkit installed; this module (which imports podkit, and so starts Node) is
+imported by the tests that use it, or when a test first asks for ``snapshot_yaml``.
 """
 
 from __future__ import annotations
@@ -26,13 +27,13 @@ import subprocess
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
-if TYPE_CHECKING:
-    pass
-
+from . import _diff, _validate
+from .app import App
+from .errors import PodkitTypeError
 
 __all__ = [
     "REDACTED",
@@ -45,7 +46,7 @@ __all__ = [
     "snapshot_yaml",
 ]
 
-REDACTED = "<redacted>"
+REDACTED = _diff.REDACTED
 
 
 def redact(data: Any) -> Any:
@@ -54,8 +55,6 @@ def redact(data: Any) -> Any:
     Accepts an object, a list of objects, ``App.synth_documents()``'s ``{file: [objects]}``
     and YAML text (``App.synth_yaml()``), and returns the same shape.
     """
-    from . import _diff
-
     return _diff.redact(data)
 
 
@@ -64,8 +63,6 @@ def snapshot_extension() -> type[Any]:
     """The syrupy extension class behind ``snapshot_yaml`` (for ``snapshot.use_extension``)."""
     # built on first use: syrupy is imported only by projects that take a snapshot
     from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
-
-    from . import _diff
 
     class YamlSnapshotExtension(SingleFileSnapshotExtension):
         """One ``.yaml`` file per snapshot, serialized like ``dist/``, Secret values redacted."""
@@ -90,8 +87,6 @@ def assert_schema_valid(docs: Iterable[Any]) -> None:
     Unknown fields are errors (as ``kubectl apply --validate=strict``); SealedSecret and
     ExternalSecret are checked against their CRDs, other custom resources are skipped. Accepts any shape :func:`redact` accepts.
     """
-    from . import _diff, _validate
-
     data = _diff.parse_yaml(docs) if isinstance(docs, str) else docs
     if isinstance(data, dict):
         flat = [d for v in data.values() for d in v] if "kind" not in data else [data]
@@ -116,8 +111,6 @@ def read_output(folder: str | os.PathLike[str]) -> dict[str, list[dict[str, Any]
 
     :param folder: an output folder; one that does not exist reads as ``{}``.
     """
-    from . import _diff
-
     root = Path(folder)
     texts = _diff.read_folder(root)
     # parse errors name the file as <folder>/<file>, as the freshness diff does
@@ -133,8 +126,6 @@ def assert_same_output(expected: str | os.PathLike[str], actual: str | os.PathLi
     name; Secret values are redacted in the report. When every object is equal but the bytes
     are not, the report names the files whose layout, order or formatting differs.
     """
-    from . import _diff
-
     left, right = Path(expected), Path(actual)
     # labelled by folder: neither side is "committed" or "fresh" here
     report = _diff.compare_folders(
@@ -158,8 +149,6 @@ def assert_output_fresh(app_or_command: Any, outdir: str | os.PathLike[str]) -> 
         folder that holds ``outdir``).
     :param outdir: the committed output folder (``dist/``).
     """
-    from . import _diff
-
     committed = Path(outdir)
     with tempfile.TemporaryDirectory(prefix="podkit-fresh-") as tmp:
         fresh = Path(tmp) / "out"
@@ -174,10 +163,6 @@ def assert_output_fresh(app_or_command: Any, outdir: str | os.PathLike[str]) -> 
 
 
 def _synth_into(app_or_command: Any, out: Path, *, cwd: Path) -> None:
-    from . import _diff
-    from .app import App
-    from .errors import PodkitTypeError
-
     if isinstance(app_or_command, App):
         # its outdir was fixed when it was made: render, and write the files as synth() would
         out.mkdir(parents=True)
