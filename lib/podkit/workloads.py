@@ -527,7 +527,37 @@ def _source_digest(source: KeyedSource) -> dict[str, Any]:
     return entry
 
 
-class Deployment(_Workload):
+S = TypeVar("S", bound=_Strategy)
+
+
+def _strategy_arg(path: str, what: str, value: S | None, cls: type[S], hint: str = "") -> S | None:
+    if value is not None and not isinstance(value, cls):
+        raise PodkitTypeError(path, f"{what} must be a {cls.__name__}{hint}, got {value!r}")
+    return value
+
+
+class _AppsWorkload(_Workload):
+    """What Deployment, StatefulSet and DaemonSet (``apps/v1``) share around the pod template:
+    the selector, an update strategy, ``revisionHistoryLimit`` and ``minReadySeconds``."""
+
+    API_VERSION = "apps/v1"
+
+    def _apps_settings(self, *, revision_history_limit: object, min_ready_seconds: object) -> None:
+        self.revision_history_limit = _opt_int(self.path, "revision_history_limit", revision_history_limit, 0)
+        self.min_ready_seconds = _opt_int(self.path, "min_ready_seconds", min_ready_seconds, 0)
+
+    def _apps_spec(self, strategy_key: str, strategy: _Strategy | None) -> dict[str, Any]:
+        """The spec fields all three render; each adds its own."""
+        return {
+            "selector": self._selector_spec(),
+            strategy_key: strategy.render() if strategy else None,
+            "revisionHistoryLimit": self.revision_history_limit,
+            "minReadySeconds": self.min_ready_seconds,
+            "template": self._template(),
+        }
+
+
+class Deployment(_AppsWorkload):
     """Stateless replicas that are replaced, rolled and rescheduled by the Deployment controller.
 
     ``Deployment(chart, "web", main=Container(name="web", image="nginx:1.27", ports=[Port(80, name="http")]), replicas=3)``
@@ -545,7 +575,6 @@ class Deployment(_Workload):
     """
 
     KIND = "Deployment"
-    API_VERSION = "apps/v1"
 
     def __init__(
         self,
@@ -561,30 +590,22 @@ class Deployment(_Workload):
     ) -> None:
         super().__init__(scope, id, main=main, restart_policy=None, **pod)
         self.replicas = _opt_int(self.path, "replicas", replicas, 0)
-        if strategy is not None and not isinstance(strategy, DeploymentStrategy):
-            raise PodkitTypeError(
-                self.path,
-                f"strategy must be a DeploymentStrategy (DeploymentStrategy.rolling_update(...) or "
-                f".recreate()), got {strategy!r}",
-            )
-        self.strategy = strategy
-        self.revision_history_limit = _opt_int(self.path, "revision_history_limit", revision_history_limit, 0)
-        self.min_ready_seconds = _opt_int(self.path, "min_ready_seconds", min_ready_seconds, 0)
+        self.strategy = _strategy_arg(
+            self.path,
+            "strategy",
+            strategy,
+            DeploymentStrategy,
+            " (DeploymentStrategy.rolling_update(...) or .recreate())",
+        )
+        self._apps_settings(
+            revision_history_limit=revision_history_limit, min_ready_seconds=min_ready_seconds
+        )
 
     def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
-        return {
-            "spec": {
-                "replicas": self.replicas,
-                "selector": self._selector_spec(),
-                "strategy": self.strategy.render() if self.strategy else None,
-                "revisionHistoryLimit": self.revision_history_limit,
-                "minReadySeconds": self.min_ready_seconds,
-                "template": self._template(),
-            }
-        }
+        return {"spec": {**self._apps_spec("strategy", self.strategy), "replicas": self.replicas}}
 
 
-class StatefulSet(_Workload):
+class StatefulSet(_AppsWorkload):
     """Pods with stable names (``db-0``, ``db-1``), stable DNS and their own volumes.
 
     Each pod gets a DNS name ``<pod>.<service>`` from a *headless* Service (``clusterIP: None``).
@@ -603,7 +624,6 @@ class StatefulSet(_Workload):
     """
 
     KIND = "StatefulSet"
-    API_VERSION = "apps/v1"
 
     def __init__(
         self,
@@ -637,13 +657,12 @@ class StatefulSet(_Workload):
             if pod_management_policy is not None
             else None
         )
-        if update_strategy is not None and not isinstance(update_strategy, StatefulSetUpdateStrategy):
-            raise PodkitTypeError(
-                self.path, f"update_strategy must be a StatefulSetUpdateStrategy, got {update_strategy!r}"
-            )
-        self.update_strategy = update_strategy
-        self.revision_history_limit = _opt_int(self.path, "revision_history_limit", revision_history_limit, 0)
-        self.min_ready_seconds = _opt_int(self.path, "min_ready_seconds", min_ready_seconds, 0)
+        self.update_strategy = _strategy_arg(
+            self.path, "update_strategy", update_strategy, StatefulSetUpdateStrategy
+        )
+        self._apps_settings(
+            revision_history_limit=revision_history_limit, min_ready_seconds=min_ready_seconds
+        )
         if service is not None:
             if not isinstance(service, Service):
                 raise PodkitTypeError(self.path, f"service must be a Service, got {type(service).__name__}")
@@ -677,22 +696,18 @@ class StatefulSet(_Workload):
     def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
         return {
             "spec": {
+                **self._apps_spec("updateStrategy", self.update_strategy),
                 "serviceName": self.service.name,
                 "replicas": self.replicas,
-                "selector": self._selector_spec(),
                 "podManagementPolicy": self.pod_management_policy.value
                 if self.pod_management_policy
                 else None,
-                "updateStrategy": self.update_strategy.render() if self.update_strategy else None,
-                "revisionHistoryLimit": self.revision_history_limit,
-                "minReadySeconds": self.min_ready_seconds,
-                "template": self._template(),
                 "volumeClaimTemplates": [c.render() for c in self._claims] or None,
             }
         }
 
 
-class DaemonSet(_Workload):
+class DaemonSet(_AppsWorkload):
     """One pod per node (log shippers, node agents); ``node_selector`` narrows the nodes.
 
     Pod arguments, selector labels and config rollout: as :class:`Deployment`.
@@ -703,7 +718,6 @@ class DaemonSet(_Workload):
     """
 
     KIND = "DaemonSet"
-    API_VERSION = "apps/v1"
 
     def __init__(
         self,
@@ -717,24 +731,15 @@ class DaemonSet(_Workload):
         **pod: Unpack[WorkloadArgs],
     ) -> None:
         super().__init__(scope, id, main=main, restart_policy=None, **pod)
-        if update_strategy is not None and not isinstance(update_strategy, DaemonSetUpdateStrategy):
-            raise PodkitTypeError(
-                self.path, f"update_strategy must be a DaemonSetUpdateStrategy, got {update_strategy!r}"
-            )
-        self.update_strategy = update_strategy
-        self.revision_history_limit = _opt_int(self.path, "revision_history_limit", revision_history_limit, 0)
-        self.min_ready_seconds = _opt_int(self.path, "min_ready_seconds", min_ready_seconds, 0)
+        self.update_strategy = _strategy_arg(
+            self.path, "update_strategy", update_strategy, DaemonSetUpdateStrategy
+        )
+        self._apps_settings(
+            revision_history_limit=revision_history_limit, min_ready_seconds=min_ready_seconds
+        )
 
     def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
-        return {
-            "spec": {
-                "selector": self._selector_spec(),
-                "updateStrategy": self.update_strategy.render() if self.update_strategy else None,
-                "revisionHistoryLimit": self.revision_history_limit,
-                "minReadySeconds": self.min_ready_seconds,
-                "template": self._template(),
-            }
-        }
+        return {"spec": self._apps_spec("updateStrategy", self.update_strategy)}
 
 
 class _JobSettings:
