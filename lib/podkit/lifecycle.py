@@ -18,7 +18,14 @@ from typing import Any
 
 from . import _checks
 from .errors import PodkitError, PodkitTypeError
-from .probe import Scheme, check_http_headers, check_http_path, check_port, http_get_action
+from .probe import (
+    Scheme,
+    check_exec_command,
+    check_http_headers,
+    check_http_path,
+    check_port,
+    http_get_action,
+)
 
 __all__ = ["Lifecycle", "LifecycleHandler", "TerminationMessagePolicy"]
 
@@ -42,12 +49,8 @@ class LifecycleHandler:
     @staticmethod
     def exec(command: Sequence[str]) -> LifecycleHandler:
         """Run ``command`` in the container (no shell: use ``['sh', '-c', '...']`` for one)."""
-        if isinstance(command, str) or not command or not all(isinstance(c, str) for c in command):
-            raise PodkitTypeError(
-                "",
-                f"exec hook command must be a non-empty list of str, e.g. ['nginx', '-s', 'quit'], got {command!r}",
-            )
-        return LifecycleHandler({"exec": {"command": list(command)}})
+        command = check_exec_command("exec hook command", command, "['nginx', '-s', 'quit']")
+        return LifecycleHandler({"exec": {"command": command}})
 
     @staticmethod
     def http_get(

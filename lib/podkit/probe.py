@@ -69,12 +69,8 @@ class Probe:
         success_threshold: int | None = None,
     ) -> Probe:
         """Run ``command`` in the container; healthy when it exits 0."""
-        if isinstance(command, str) or not command or not all(isinstance(c, str) for c in command):
-            raise PodkitTypeError(
-                "",
-                f"exec probe command must be a non-empty list of str, e.g. ['cat', '/tmp/ready'], got {command!r}",
-            )
-        return Probe({"exec": {"command": list(command)}}, None, _timings(locals()))
+        command = check_exec_command("exec probe command", command, "['cat', '/tmp/ready']")
+        return Probe({"exec": {"command": command}}, None, _timings(locals()))
 
     @staticmethod
     def tcp_socket(
@@ -158,6 +154,13 @@ def _timings(args: Mapping[str, Any]) -> dict[str, int]:
             raise PodkitTypeError("", f"probe {py} must be a non-negative int, got {value!r}")
         out[k8s] = value
     return out
+
+
+def check_exec_command(what: str, command: Sequence[str], example: str) -> list[str]:
+    """An ``exec`` command (probe or hook): a non-empty list of str, not one str."""
+    if isinstance(command, str) or not command or not all(isinstance(c, str) for c in command):
+        raise PodkitTypeError("", f"{what} must be a non-empty list of str, e.g. {example}, got {command!r}")
+    return list(command)
 
 
 def check_http_path(what: str, path: object) -> str:
