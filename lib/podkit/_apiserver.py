@@ -29,6 +29,7 @@ from . import _checks as c
 from ._checks import Rule, remember_valid
 from .errors import Problem
 from .resources import quantity_value
+from .secret import _REQUIRED, SecretType, unmet_required_keys
 
 # Apps repeat the same labels, keys and names: each rule remembers the values it accepted.
 _label = remember_valid(c.dns_label_error)
@@ -779,16 +780,6 @@ def _config_map(ck: _Check, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> 
         )
 
 
-_SECRET_KEYS: dict[str, tuple[tuple[str, ...], str]] = {
-    # type: (keys of which at least one is required, how to say it)
-    "kubernetes.io/dockercfg": ((".dockercfg",), "the key '.dockercfg'"),
-    "kubernetes.io/dockerconfigjson": ((".dockerconfigjson",), "the key '.dockerconfigjson'"),
-    "kubernetes.io/basic-auth": (("username", "password"), "a 'username' or 'password' key"),
-    "kubernetes.io/ssh-auth": (("ssh-privatekey",), "the key 'ssh-privatekey'"),
-    "kubernetes.io/tls": (("tls.crt", "tls.key"), "the keys 'tls.crt' and 'tls.key'"),
-}
-
-
 def _secret(ck: _Check, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
     # Never put a value of data/stringData in a message: keys, types and sizes only.
     data = _dict(doc.get("data"))
@@ -821,21 +812,32 @@ def _secret(ck: _Check, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None
                 "kubernetes.io/service-account-token Secret must name its ServiceAccount"
             )
         return
-    required = _SECRET_KEYS.get(str(kind))
+    try:
+        secret_type = SecretType(kind)
+    except ValueError:
+        return  # not a type Kubernetes defines: no keys to require
+    required = _REQUIRED.get(secret_type)
     if required is None:
         return
-    keys, said = required
-    present = [k for k in keys if k in sizes]
-    missing = ", ".join(repr(k) for k in keys if k not in sizes)
-    if (kind == "kubernetes.io/basic-auth" and not present) or (
-        kind != "kubernetes.io/basic-auth" and len(present) != len(keys)
-    ):
-        ck.add(f"type {kind} needs {said} in data or stringData: add {missing}")
+    keys, all_of = required
+    # the rule SecretEnv, SealedSecret and ExternalSecret check at construction, on the final keys
+    if unmet_required_keys(secret_type, sizes) is not None:
+        missing = ", ".join(repr(k) for k in keys if k not in sizes)
+        ck.add(f"type {kind} needs {_needed_keys(keys, all_of)} in data or stringData: add {missing}")
         return
-    if kind in ("kubernetes.io/dockercfg", "kubernetes.io/dockerconfigjson"):
+    if secret_type in (SecretType.DOCKER_CFG, SecretType.DOCKER_CONFIG_JSON):
         key = keys[0]
         text = _secret_text(string_data.get(key) if key in string_data else None, data.get(key))
         _docker_config(ck, key, text)
+
+
+def _needed_keys(keys: tuple[str, ...], all_of: bool) -> str:
+    """The keys a Secret type needs, as a message says them: "the key '.dockercfg'", "the keys
+    'tls.crt' and 'tls.key'", or (any one of them) "a 'username' or 'password' key"."""
+    quoted = [repr(k) for k in keys]
+    if not all_of:
+        return f"a {' or '.join(quoted)} key"
+    return f"the key {quoted[0]}" if len(quoted) == 1 else f"the keys {' and '.join(quoted)}"
 
 
 def _secret_text(string_value: object, b64_value: object) -> str | None:
