@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from . import _checks
 from .errors import InvalidQuantityError, PodkitTypeError
 
 # Matched in full (``\\Z``): ``$`` would accept "1Gi\\n".
@@ -308,8 +309,6 @@ def _mapping(path: str, what: str, value: object) -> Mapping[Any, Any]:
 
 
 def _extended_name(path: str, name: object) -> str:
-    from . import _checks
-
     if not isinstance(name, str) or "/" not in name:
         raise InvalidQuantityError(
             path,
