@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cdk8s
 import pytest
 
 import podkit as pk
@@ -115,6 +116,22 @@ def test_output_fresh_passes_for_a_fresh_folder(tmp_path: Path) -> None:
     fresh = pk.App()
     build(fresh)
     assert_output_fresh(fresh, tmp_path / "dist")
+
+
+def test_output_fresh_passes_for_an_app_writing_a_folder_per_chart(tmp_path: Path) -> None:
+    # GIVEN an App whose output type puts each chart's files in a sub-folder
+    def app() -> pk.App:
+        a = pk.App(
+            outdir=str(tmp_path / "dist"),
+            yaml_output_type=cdk8s.YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
+        )
+        build(a)
+        return a
+
+    app().synth()
+    assert (tmp_path / "dist" / "web" / "Pod.web.k8s.yaml").is_file()
+    # WHEN an App of it is checked  THEN its files are written into their folders, and match
+    assert_output_fresh(app(), tmp_path / "dist")
 
 
 def test_fails_with_a_per_object_yaml_diff_when_stale(tmp_path: Path) -> None:

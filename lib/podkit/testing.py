@@ -31,7 +31,7 @@ from typing import Any
 
 import pytest
 
-from . import _diff, _validate
+from . import _diff, _output, _validate
 from .app import App
 from .errors import PodkitTypeError
 
@@ -164,10 +164,9 @@ def assert_output_fresh(app_or_command: Any, outdir: str | os.PathLike[str]) -> 
 
 def _synth_into(app_or_command: Any, out: Path, *, cwd: Path) -> None:
     if isinstance(app_or_command, App):
-        # its outdir was fixed when it was made: render, and write the files as synth() would
-        out.mkdir(parents=True)
-        for name, docs in app_or_command.synth_documents().items():
-            (out / name).write_text(_diff.stringify(docs), encoding="utf-8")
+        # its outdir was fixed when it was made: render, and write the files as synth() does
+        files = {name: _diff.stringify(docs) for name, docs in app_or_command.synth_documents().items()}
+        _output.write_output(out, files)
     elif isinstance(app_or_command, str | list | tuple):
         argv = shlex.split(app_or_command) if isinstance(app_or_command, str) else list(app_or_command)
         env = {**os.environ, "CDK8S_OUTDIR": str(out)}
