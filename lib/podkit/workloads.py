@@ -742,12 +742,15 @@ class DaemonSet(_AppsWorkload):
         return {"spec": self._apps_spec("updateStrategy", self.update_strategy)}
 
 
-class _JobSettings:
-    """What a Job and a CronJob's job template share (``JobSpec``)."""
+class _JobWorkload(_Workload):
+    """What a Job and a CronJob's job template share: the restart policies a Job allows and the
+    ``JobSpec`` around the pod template."""
+
+    API_VERSION = "batch/v1"
+    _RESTART_POLICIES = (RestartPolicy.ON_FAILURE, RestartPolicy.NEVER)
 
     def _job_settings(
         self,
-        path: str,
         *,
         completions: object,
         parallelism: object,
@@ -755,15 +758,17 @@ class _JobSettings:
         active_deadline_seconds: object,
         ttl_seconds_after_finished: object,
     ) -> None:
-        self.completions = _opt_int(path, "completions", completions, 0)
-        self.parallelism = _opt_int(path, "parallelism", parallelism, 0)
-        self.backoff_limit = _opt_int(path, "backoff_limit", backoff_limit, 0)
-        self.active_deadline_seconds = _opt_int(path, "active_deadline_seconds", active_deadline_seconds, 1)
+        self.completions = _opt_int(self.path, "completions", completions, 0)
+        self.parallelism = _opt_int(self.path, "parallelism", parallelism, 0)
+        self.backoff_limit = _opt_int(self.path, "backoff_limit", backoff_limit, 0)
+        self.active_deadline_seconds = _opt_int(
+            self.path, "active_deadline_seconds", active_deadline_seconds, 1
+        )
         self.ttl_seconds_after_finished = _opt_int(
-            path, "ttl_seconds_after_finished", ttl_seconds_after_finished, 0
+            self.path, "ttl_seconds_after_finished", ttl_seconds_after_finished, 0
         )
 
-    def _job_spec(self, template: dict[str, Any]) -> dict[str, Any]:
+    def _job_spec(self) -> dict[str, Any]:
         # no selector: the Job controller generates a unique one (manualSelector is for experts)
         return {
             "completions": self.completions,
@@ -771,7 +776,7 @@ class _JobSettings:
             "backoffLimit": self.backoff_limit,
             "activeDeadlineSeconds": self.active_deadline_seconds,
             "ttlSecondsAfterFinished": self.ttl_seconds_after_finished,
-            "template": template,
+            "template": self._template(),
         }
 
 
@@ -793,7 +798,7 @@ def _job_restart(path: str, kind: str, policy: object) -> RestartPolicy:
     return enum_arg(path, "restart_policy", policy, RestartPolicy)
 
 
-class Job(_Workload, _JobSettings):
+class Job(_JobWorkload):
     """Pods that run to completion (a migration, a batch step).
 
     Pod arguments and config rollout: as :class:`Deployment` (selector labels are only the
@@ -809,8 +814,6 @@ class Job(_Workload, _JobSettings):
     """
 
     KIND = "Job"
-    API_VERSION = "batch/v1"
-    _RESTART_POLICIES = (RestartPolicy.ON_FAILURE, RestartPolicy.NEVER)
 
     def __init__(
         self,
@@ -834,7 +837,6 @@ class Job(_Workload, _JobSettings):
             **pod,
         )
         self._job_settings(
-            self.path,
             completions=completions,
             parallelism=parallelism,
             backoff_limit=backoff_limit,
@@ -843,7 +845,7 @@ class Job(_Workload, _JobSettings):
         )
 
     def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
-        return {"spec": self._job_spec(self._template())}
+        return {"spec": self._job_spec()}
 
 
 @cache
@@ -851,7 +853,7 @@ def _time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
-class CronJob(_Workload, _JobSettings):
+class CronJob(_JobWorkload):
     """A Job on a schedule (backups, reports).
 
     Pod arguments, config rollout and the Job settings: as :class:`Job`.
@@ -870,8 +872,6 @@ class CronJob(_Workload, _JobSettings):
     """
 
     KIND = "CronJob"
-    API_VERSION = "batch/v1"
-    _RESTART_POLICIES = (RestartPolicy.ON_FAILURE, RestartPolicy.NEVER)
 
     def __init__(
         self,
@@ -925,7 +925,6 @@ class CronJob(_Workload, _JobSettings):
             self.path, "starting_deadline_seconds", starting_deadline_seconds, 0
         )
         self._job_settings(
-            self.path,
             completions=completions,
             parallelism=parallelism,
             backoff_limit=backoff_limit,
@@ -943,7 +942,7 @@ class CronJob(_Workload, _JobSettings):
                 "successfulJobsHistoryLimit": self.successful_jobs_history_limit,
                 "failedJobsHistoryLimit": self.failed_jobs_history_limit,
                 "startingDeadlineSeconds": self.starting_deadline_seconds,
-                "jobTemplate": {"spec": self._job_spec(self._template())},
+                "jobTemplate": {"spec": self._job_spec()},
             }
         }
 
