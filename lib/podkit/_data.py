@@ -293,7 +293,7 @@ class DataStore:
             if not line or line.startswith("#"):
                 continue
             key, sep, value = line.partition("=")
-            if not _checks._ENV_NAME.fullmatch(key):
+            if not _checks.ENV_NAME.match(key):
                 # a Secret's line may hold the value ("DB_PASSWORD hunter2"): never echo it
                 shown = "the text before '='" if self.kind == "Secret" else repr(key)
                 if self.kind == "Secret" and not sep:
