@@ -83,15 +83,13 @@ class ServiceAccount(PodkitResource):
         namespace: str | None = None,
     ) -> None:
         super().__init__(scope, id, name=name, labels=labels, annotations=annotations, namespace=namespace)
-        if automount_service_account_token is not None and not isinstance(
-            automount_service_account_token, bool
-        ):
-            raise PodkitTypeError(
-                self.path,
-                f"automount_service_account_token must be a bool, got "
-                f"{type(automount_service_account_token).__name__} {automount_service_account_token!r}",
+        self.automount_service_account_token = (
+            None
+            if automount_service_account_token is None
+            else _checks.check_bool(
+                self.path, "automount_service_account_token", automount_service_account_token
             )
-        self.automount_service_account_token = automount_service_account_token
+        )
         self._pull: list[SecretEnv | SecretRef] = []
         if isinstance(image_pull_secrets, SecretEnv | SecretRef | str):
             raise PodkitTypeError(

@@ -102,12 +102,6 @@ def _opt_int(path: str, what: str, value: object, low: int) -> int | None:
     return None if value is None else _int(path, what, value, low)
 
 
-def _opt_bool(path: str, what: str, value: object) -> bool | None:
-    if value is not None and not isinstance(value, bool):
-        raise PodkitTypeError(path, f"{what} must be a bool, got {type(value).__name__} {value!r}")
-    return value
-
-
 def enum_arg(path: str, what: str, value: object, cls: type[E]) -> E:
     """``value`` as a member of ``cls``; a str that names a member's value says which member."""
     if isinstance(value, cls):
@@ -914,7 +908,7 @@ class CronJob(_JobWorkload):
             if concurrency_policy is not None
             else None
         )
-        self.suspend = _opt_bool(self.path, "suspend", suspend)
+        self.suspend = None if suspend is None else _checks.check_bool(self.path, "suspend", suspend)
         self.successful_jobs_history_limit = _opt_int(
             self.path, "successful_jobs_history_limit", successful_jobs_history_limit, 0
         )
