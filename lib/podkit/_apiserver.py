@@ -22,7 +22,7 @@ import re
 import zoneinfo
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from . import _checks as c
@@ -84,6 +84,15 @@ class _Check:
         if message is not None:
             self.problems.append(Problem(self.path, message, "", "apiserver"))
 
+    def required(self, where: str, value: object, rule: Rule, fix: str) -> str | None:
+        """``value`` when it is a non-empty str, after reporting what ``rule`` finds wrong with
+        it; else ``None``, after reporting ``where`` as missing (``fix`` says what to set)."""
+        if not isinstance(value, str) or not value:
+            self.add(f"{where} is missing: {fix}")
+            return None
+        self.add(rule(where, value))
+        return value
+
     def enum(self, where: str, value: object, allowed: tuple[str, ...]) -> None:
         if value is not None and value not in allowed:
             self.add(f"{where} {value!r} is not supported: use {_one_of(allowed)}")
@@ -132,17 +141,13 @@ def _any_name(what: str, value: str) -> str | None:
 
 def _metadata(ck: _Check, meta: Mapping[str, Any], where: str, name_rule: Rule | None) -> None:
     template = name_rule is None and where != "metadata"
-    name = meta.get("name")
     if "generateName" in meta:
         ck.add(
             f"{where}.generateName is set: kubectl apply cannot create objects with a generated name; "
             f"set {where}.name instead"
         )
     if not template:
-        if not isinstance(name, str) or not name:
-            ck.add(f"{where}.name is missing: every object needs a name")
-        else:
-            ck.add((name_rule or _any_name)(f"{where}.name", name))
+        ck.required(f"{where}.name", meta.get("name"), name_rule or _any_name, "every object needs a name")
     namespace = meta.get("namespace")
     if isinstance(namespace, str) and namespace:
         ck.add(_label(f"{where}.namespace", namespace))
@@ -322,22 +327,15 @@ def _container(
     seen_names: set[str],
     host_ports: dict[tuple[int, str], str],
 ) -> None:
-    name = container.get("name")
-    if not isinstance(name, str) or not name:
-        ck.add(f"{at}.name is missing: every container needs a name")
-    else:
-        ck.add(_label(f"{at}.name", name))
+    name = ck.required(f"{at}.name", container.get("name"), _label, "every container needs a name")
+    if name is not None:
         if name in seen_names:
             ck.add(
                 f"{at}.name {name!r} is used by another container of this pod: give each container its own name"
             )
         seen_names.add(name)
 
-    image = container.get("image")
-    if not isinstance(image, str) or not image:
-        ck.add(f"{at}.image is missing: set an image such as 'nginx:1.27'")
-    else:
-        ck.add(_image(f"{at}.image", image))
+    ck.required(f"{at}.image", container.get("image"), _image, "set an image such as 'nginx:1.27'")
 
     restart = container.get("restartPolicy")
     if restart is not None:
@@ -412,11 +410,7 @@ def _env(ck: _Check, env: object, env_from: object, at: str) -> None:
         if not isinstance(var, dict):
             continue
         where = f"{at}.env[{i}]"
-        name = var.get("name")
-        if not isinstance(name, str) or not name:
-            ck.add(f"{where}.name is missing: every env var needs a name")
-        else:
-            ck.add(_env_name(f"{where}.name", name))
+        ck.required(f"{where}.name", var.get("name"), _env_name, "every env var needs a name")
         source = var.get("valueFrom")
         if source is None:
             continue
@@ -441,11 +435,7 @@ def _env(ck: _Check, env: object, env_from: object, at: str) -> None:
         elif kinds[0] == "resourceFieldRef":
             _resource_ref(ck, ref, ref_at, need_container=False)
         elif kinds[0] in ("configMapKeyRef", "secretKeyRef"):
-            key = ref.get("key")
-            if not isinstance(key, str) or not key:
-                ck.add(f"{ref_at}.key is missing: name the key to read")
-            else:
-                ck.add(_config_key(f"{ref_at}.key", key))
+            ck.required(f"{ref_at}.key", ref.get("key"), _config_key, "name the key to read")
             if not ref.get("name"):
                 ck.add(f"{ref_at}.name is missing: name the {kinds[0][:-6]} to read from")
     for i, source in enumerate(env_from if isinstance(env_from, list) else []):
@@ -498,11 +488,13 @@ def _mounts(ck: _Check, mounts: object, at: str, volumes: Mapping[str, Mapping[s
             ck.add(
                 f"{where}.name {name!r} is not a volume of this pod (volumes: {known}): add the volume to the pod"
             )
-        mount_path = mount.get("mountPath")
-        if not isinstance(mount_path, str) or not mount_path:
-            ck.add(f"{where}.mountPath is missing: set an absolute path such as '/data'")
-        else:
-            ck.add(c.mount_path_error(f"{where}.mountPath", mount_path))
+        mount_path = ck.required(
+            f"{where}.mountPath",
+            mount.get("mountPath"),
+            c.mount_path_error,
+            "set an absolute path such as '/data'",
+        )
+        if mount_path is not None:
             if mount_path in paths:
                 ck.add(
                     f"{where}.mountPath {mount_path!r} is already mounted in this container: use another path"
@@ -640,11 +632,8 @@ def _resource_name_error(name: object) -> str | None:
 
 
 def _volume(ck: _Check, volume: Mapping[str, Any], at: str, volumes: dict[str, Mapping[str, Any]]) -> None:
-    name = volume.get("name")
-    if not isinstance(name, str) or not name:
-        ck.add(f"{at}.name is missing: every volume needs a name")
-    else:
-        ck.add(_label(f"{at}.name", name))
+    name = ck.required(f"{at}.name", volume.get("name"), _label, "every volume needs a name")
+    if name is not None:
         if name in volumes:
             ck.add(f"{at}.name {name!r} is used by another volume of this pod: give each volume its own name")
         volumes[name] = volume
@@ -657,11 +646,7 @@ def _volume(ck: _Check, volume: Mapping[str, Any], at: str, volumes: dict[str, M
             continue
         where = f"{at}.{source}"
         if source == "hostPath":
-            host = body.get("path")
-            if not isinstance(host, str) or not host:
-                ck.add(f"{where}.path is missing: set the node's path")
-            else:
-                ck.add(c.host_path_error(f"{where}.path", host))
+            ck.required(f"{where}.path", body.get("path"), c.host_path_error, "set the node's path")
         elif source in ("configMap", "secret"):
             ref = "name" if source == "configMap" else "secretName"
             if not body.get(ref):
@@ -702,20 +687,17 @@ def _key_items(ck: _Check, body: Mapping[str, Any], where: str) -> None:
         if not isinstance(item, dict):
             continue
         at = f"{where}.items[{i}]"
-        key = item.get("key")
-        if not isinstance(key, str) or not key:
-            ck.add(f"{at}.key is missing: name the key to write")
-        else:
-            ck.add(_config_key(f"{at}.key", key))
+        ck.required(f"{at}.key", item.get("key"), _config_key, "name the key to write")
         _item_path(ck, item.get("path"), f"{at}.path")
         _mode(ck, item.get("mode"), f"{at}.mode")
 
 
+#: an item's path in a configMap/secret/downwardAPI volume may not start with '..' either
+_item_path_error = partial(c.relative_path_error, reserved=True)
+
+
 def _item_path(ck: _Check, value: object, where: str) -> None:
-    if not isinstance(value, str) or not value:
-        ck.add(f"{where} is missing: set a relative file path such as 'config.yaml'")
-    else:
-        ck.add(c.relative_path_error(where, value, reserved=True))
+    ck.required(where, value, _item_path_error, "set a relative file path such as 'config.yaml'")
 
 
 def _downward_items(ck: _Check, body: Mapping[str, Any], where: str) -> None:
