@@ -120,11 +120,8 @@ def _compile(node: dict[str, Any]) -> Checker:
             problems.append(f"{_where(where)}: {value!r} matches none of the allowed forms")
 
         return check_any
-    types = node.get("type")
-    type_names = [types] if isinstance(types, str) else list(types or [])
-    type_names = [t for t in type_names if t != "null"]
-    py_types: tuple[type, ...] = tuple(t for name in type_names for t in _TYPES[name])
-    bool_ok = "boolean" in type_names
+    type_names = _type_names(node)
+    py_types, bool_ok = _python_types(type_names)
     enum = node.get("enum")
     props = {k: _compile(v) for k, v in node.get("properties", {}).items()}
     # plain typed leaves (most properties: strings, integers, booleans) are checked inline by
@@ -176,11 +173,21 @@ def _leaf(node: dict[str, Any]) -> tuple[tuple[type, ...], bool] | None:
     """(Python types, booleans allowed) of a schema node that is only a scalar type, else None."""
     if set(node) - {"type", "description", "format"}:
         return None
-    types = node.get("type")
-    names = [types] if isinstance(types, str) else list(types or [])
-    names = [t for t in names if t != "null"]
+    names = _type_names(node)
     if not names or not all(t in ("string", "integer", "number", "boolean") for t in names):
         return None
+    return _python_types(names)
+
+
+def _type_names(node: dict[str, Any]) -> list[str]:
+    """The JSON-schema types a node allows, without "null" (a None value is never checked)."""
+    types = node.get("type")
+    names = [types] if isinstance(types, str) else list(types or [])
+    return [t for t in names if t != "null"]
+
+
+def _python_types(names: list[str]) -> tuple[tuple[type, ...], bool]:
+    """(Python types, booleans allowed) for JSON-schema type names."""
     return tuple(t for name in names for t in _TYPES[name]), "boolean" in names
 
 
