@@ -197,6 +197,29 @@ class DataStore:
             )
         return k
 
+    def load(
+        self,
+        base: Path,
+        *,
+        from_file: Sequence[PathLike] | None,
+        from_literal: Mapping[str, str] | None,
+        from_env_file: Sequence[PathLike] | None,
+    ) -> None:
+        """Add the sources of ``kubectl create configmap|secret generic``, in kubectl's order:
+        files, then literals, then env files (relative paths resolve against ``base``)."""
+        for source in file_sources(from_file, self.path, "from_file"):
+            self.add_file_source(source, base)
+        if from_literal is not None and not isinstance(from_literal, Mapping):
+            raise PodkitTypeError(
+                self.path,
+                f"from_literal must be a mapping of key to value (e.g. {{'mode': 'prod'}}), "
+                f"got {type(from_literal).__name__}",
+            )
+        for key, value in (from_literal or {}).items():
+            self.add_literal(key, value)
+        for env_file in file_sources(from_env_file, self.path, "from_env_file"):
+            self.add_env_file(env_file, base)
+
     def add_literal(self, key: str, value: str, origin: str = "literal") -> None:
         if not isinstance(key, str):
             raise PodkitTypeError(self.path, f"keys must be str, got {type(key).__name__} {key!r}")
@@ -429,21 +452,10 @@ class KeyedData(KeyedSource, PodkitResource):
         from_literal: Mapping[str, str] | None,
         from_env_file: Sequence[PathLike] | None,
     ) -> None:
-        # kubectl's order: files, then literals, then env files
         self._store = DataStore(self.path, self.KIND)
-        base = caller_dir()
-        for source in file_sources(from_file, self.path, "from_file"):
-            self._store.add_file_source(source, base)
-        if from_literal is not None and not isinstance(from_literal, Mapping):
-            raise PodkitTypeError(
-                self.path,
-                f"from_literal must be a mapping of key to value (e.g. {{'mode': 'prod'}}), "
-                f"got {type(from_literal).__name__}",
-            )
-        for key, value in (from_literal or {}).items():
-            self._store.add_literal(key, value)
-        for env_file in file_sources(from_env_file, self.path, "from_env_file"):
-            self._store.add_env_file(env_file, base)
+        self._store.load(
+            caller_dir(), from_file=from_file, from_literal=from_literal, from_env_file=from_env_file
+        )
 
     # -- building ------------------------------------------------------------------------
     def add_literal(self, key: str, value: str) -> None:

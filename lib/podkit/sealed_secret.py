@@ -22,7 +22,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import constructs
 
@@ -175,13 +175,9 @@ class SealedSecret(SecretEnv):
     def _plaintext(self) -> dict[str, bytes]:
         """Read every source now (``podkit seal``), exactly as ``SecretEnv`` would."""
         store = DataStore(self.path, "Secret")
-        for source in self._files:
-            store.add_file_source(source, self._base)
-        for key, value in self._store.values.items():
-            assert isinstance(value, str)  # a SealedSecret's store holds only its literals
-            store.add_literal(key, value)
-        for env_file in self._env_files:
-            store.add_env_file(env_file, self._base)
+        # a SealedSecret's store holds only its literals (its files are read here, not there)
+        literals = cast("dict[str, str]", self._store.values)
+        store.load(self._base, from_file=self._files, from_literal=literals, from_env_file=self._env_files)
         for key, variable in self._store.deferred.items():
             store.add_from_environment(key, variable)
         problems: list[Problem] = []
