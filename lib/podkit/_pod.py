@@ -257,12 +257,8 @@ class _SpecField(Generic[_T]):
         obj._spec_fields[self.name] = (self, checked)
 
 
-def _bool(pod: AbstractPod, name: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise PodkitTypeError(
-            pod.path, f"{name} must be True, False or None, got {type(value).__name__} {value!r}"
-        )
-    return value
+def _bool(pod: AbstractPod, name: str, value: object) -> bool | None:
+    return _checks.optional_bool(pod.path, name, value)
 
 
 def _subdomain(pod: AbstractPod, name: str, value: object) -> str:
