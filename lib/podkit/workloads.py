@@ -662,14 +662,12 @@ class StatefulSet(_AppsWorkload):
                 raise PodkitTypeError(self.path, f"service must be a Service, got {type(service).__name__}")
             self.service = service
         else:
-            self.service = Service(
-                scope,
-                f"{id}-headless",
-                target=self,
+            # every port of the main container, even none (a headless Service may have no ports)
+            self.service = self.expose(
                 ports=list(self.main.ports),
                 type=ServiceType.HEADLESS,
+                id=f"{id}-headless",
                 name=f"{self.name}-headless",
-                namespace=self._namespace,
             )
 
     @property
