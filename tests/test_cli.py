@@ -45,6 +45,16 @@ def test_find_project_walks_up_from_a_subfolder(tmp_path: Path) -> None:
     assert cli.read_project_setting(root, "app") == "python app.py"
 
 
+@pytest.mark.parametrize(
+    "line",
+    ["app: python app.py", "app: 'python app.py'", 'app: "python app.py"  # run', "app: python app.py # run"],
+)
+def test_reads_the_app_command_as_cdk8s_yaml_says_it(tmp_path: Path, line: str) -> None:
+    # the same reader as the output folder's `output:` (podkit._output.cdk8s_yaml_setting)
+    (tmp_path / "cdk8s.yaml").write_text(f"language: python\n{line}\noutput: .build/cdk8s.out\n")
+    assert cli.read_project_setting(tmp_path, "app") == "python app.py"
+
+
 def test_fails_without_cdk8s_yaml(tmp_path: Path) -> None:
     with pytest.raises(
         cli.CommandError, match=r"^no cdk8s.yaml in .* or any parent folder; run podkit in a project"

@@ -552,17 +552,28 @@ class OutputPlan:
     warning: str | None = None
 
 
+def cdk8s_yaml_setting(text: str, key: str) -> str | None:
+    """A top-level ``key: value`` of ``cdk8s.yaml``'s ``text``, unquoted, without a trailing comment.
+
+    cdk8s.yaml is a flat file; reading it line by line avoids starting Node (cdk8s' YAML
+    parser) just to find one string. ``None`` when ``key`` is not set.
+    """
+    pattern = re.compile(rf"""{re.escape(key)}:\s*(?:'([^']*)'|"([^"]*)"|([^\s#'"][^#]*?))\s*(?:#.*)?""")
+    for line in text.splitlines():
+        m = pattern.fullmatch(line)
+        if m is not None:
+            return next(g for g in m.groups() if g is not None)
+    return None
+
+
 def _configured_output(cwd: Path) -> Path:
     """The folder bare ``cdk8s synth`` uses: ``output:`` of ./cdk8s.yaml, else ``dist``."""
     try:
         text = (cwd / "cdk8s.yaml").read_text(encoding="utf-8")
     except OSError:
         text = ""
-    for line in text.splitlines():
-        m = re.fullmatch(r"""output:\s*(?:'([^']*)'|"([^"]*)"|([^\s#'"][^#]*?))\s*(?:#.*)?""", line)
-        if m is not None:
-            return cwd / next(g for g in m.groups() if g is not None)
-    return cwd / "dist"
+    output = cdk8s_yaml_setting(text, "output")
+    return cwd / (output if output is not None else "dist")
 
 
 def plan_output(

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import _diff
-from ._output import publish
+from ._output import cdk8s_yaml_setting, publish
 from .errors import PodkitError, PodkitException
 
 PROJECT_FILE = "cdk8s.yaml"
@@ -63,11 +63,7 @@ def find_project(start: Path) -> Path:
 
 
 def read_project_setting(project: Path, key: str) -> str | None:
-    """A top-level ``key: value`` of ``cdk8s.yaml`` (``app``), unquoted.
-
-    cdk8s.yaml is a flat file; reading it line by line avoids starting Node (cdk8s' YAML
-    parser) just to find one string.
-    """
+    """A top-level ``key: value`` of ``cdk8s.yaml`` (``app``), as :func:`_output.cdk8s_yaml_setting` reads it."""
     path = project / PROJECT_FILE
     try:
         text = path.read_text(encoding="utf-8")
@@ -75,13 +71,7 @@ def read_project_setting(project: Path, key: str) -> str | None:
         raise CommandError(
             "", f"{path} is not UTF-8 ({e.reason} at byte {e.start}); save it as UTF-8"
         ) from None
-    match = re.search(rf"^{re.escape(key)}:[ \t]*(.+?)[ \t]*$", text, re.MULTILINE)
-    if match is None:
-        return None
-    value = match.group(1)
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        value = value[1:-1]
-    return value
+    return cdk8s_yaml_setting(text, key)
 
 
 def _project_and_app(cwd: Path | None, app: str | None) -> tuple[Path, str]:
