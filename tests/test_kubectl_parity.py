@@ -164,6 +164,17 @@ def _kubectl(kind: str, case: Case, root: Path) -> dict[str, Any] | None:
     return obj
 
 
+def _kubectl_secret(args: list[str]) -> dict[str, Any]:
+    """kubectl's Secret for ``kubectl create secret ARGS``; raises CalledProcessError when it refuses."""
+    out = subprocess.run(
+        [str(KUBECTL), "create", "secret", *args, "--dry-run=client", "-o", "json"],
+        capture_output=True,
+        check=True,
+    )
+    doc: dict[str, Any] = json.loads(out.stdout)
+    return doc
+
+
 def _podkit(kind: str, case: Case, root: Path, chart: pk.Chart) -> dict[str, Any]:
     from_file = [s.format(d=root) for s in case.from_file]
     env_files = [s.format(d=root) for s in case.env_files]
@@ -239,10 +250,8 @@ def test_typed_secrets_match_kubectl(
 ) -> None:
     for name, content in files.items():
         (tmp_path / name).write_bytes(content)
-    cmd = [str(KUBECTL), "create", "secret", "generic", "typed", f"--type={type_name}"]
-    cmd += [f"--from-file={tmp_path / name}" for name in files]
-    expected = json.loads(
-        subprocess.run([*cmd, "--dry-run=client", "-o", "json"], capture_output=True, check=True).stdout
+    expected = _kubectl_secret(
+        ["generic", "typed", f"--type={type_name}", *(f"--from-file={tmp_path / name}" for name in files)]
     )
     pk.SecretEnv(chart, "typed", from_file=[tmp_path / name for name in files], type=secret_type)
     (got,) = synth(chart)
@@ -251,16 +260,6 @@ def test_typed_secrets_match_kubectl(
 
 
 # -- typed factories: SecretEnv.tls / SecretEnv.docker_registry vs kubectl create secret ----------
-def _kubectl_secret(args: list[str]) -> dict[str, Any]:
-    out = subprocess.run(
-        [str(KUBECTL), "create", "secret", *args, "--dry-run=client", "-o", "json"],
-        capture_output=True,
-        check=True,
-    )
-    doc: dict[str, Any] = json.loads(out.stdout)
-    return doc
-
-
 def test_tls_factory_same_as_kubectl(tmp_path: Path, chart: pk.Chart) -> None:
     from tests.test_namespace import write_tls
 
@@ -282,20 +281,8 @@ def test_tls_factory_refuses_what_kubectl_refuses(tmp_path: Path, chart: pk.Char
         (tmp_path / "empty.pem", other_key),
         (tmp_path / "nope", other_key),
     ):
-        run = subprocess.run(
-            [
-                str(KUBECTL),
-                "create",
-                "secret",
-                "tls",
-                "x",
-                f"--cert={cert_file}",
-                f"--key={key_file}",
-                "--dry-run=client",
-            ],
-            capture_output=True,
-        )
-        assert run.returncode != 0
+        with pytest.raises(subprocess.CalledProcessError):
+            _kubectl_secret(["tls", "x", f"--cert={cert_file}", f"--key={key_file}"])
         with pytest.raises(pk.PodkitError):
             pk.SecretEnv.tls(chart, "x", cert_file=cert_file, key_file=key_file)
 
