@@ -304,7 +304,23 @@ class VolumeClaimTemplate:
 
 
 # -- the shared base ------------------------------------------------------------------------
-class WorkloadArgs(PodFields, total=False):
+class _PodArgs(PodFields, total=False):
+    """``AbstractPod``'s own arguments besides ``main`` and ``restart_policy``, which a
+    controller passes through unchanged."""
+
+    sidecars: Sequence[Container]
+    native_sidecars: Sequence[Container]
+    init_containers: Sequence[Container]
+    volumes: Sequence[Volume]
+    node_selector: Mapping[str, str] | None
+    service_account: ServiceAccount | str | None
+    labels: Mapping[str, str] | None
+    annotations: Mapping[str, str] | None
+    name: str | None
+    namespace: str | None
+
+
+class WorkloadArgs(_PodArgs, total=False):
     """The pod-template arguments every controller takes, besides ``main`` and its own settings:
     these and every opt-in pod field of ``PodFields`` (security context, scheduling, DNS, ...).
 
@@ -324,19 +340,9 @@ class WorkloadArgs(PodFields, total=False):
     :param namespace: default: the chart's namespace, if any.
     """
 
-    sidecars: Sequence[Container]
-    native_sidecars: Sequence[Container]
-    init_containers: Sequence[Container]
-    volumes: Sequence[Volume]
-    node_selector: Mapping[str, str] | None
-    service_account: ServiceAccount | str | None
     pod_labels: Mapping[str, str] | None
     pod_annotations: Mapping[str, str] | None
     rollout_on_config_change: bool
-    labels: Mapping[str, str] | None
-    annotations: Mapping[str, str] | None
-    name: str | None
-    namespace: str | None
 
 
 class _Workload(AbstractPod):
@@ -352,38 +358,12 @@ class _Workload(AbstractPod):
         *,
         main: Container,
         restart_policy: RestartPolicy | None,
-        sidecars: Sequence[Container] = (),
-        native_sidecars: Sequence[Container] = (),
-        init_containers: Sequence[Container] = (),
-        volumes: Sequence[Volume] = (),
-        node_selector: Mapping[str, str] | None = None,
-        service_account: ServiceAccount | str | None = None,
         pod_labels: Mapping[str, str] | None = None,
         pod_annotations: Mapping[str, str] | None = None,
         rollout_on_config_change: bool = True,
-        labels: Mapping[str, str] | None = None,
-        annotations: Mapping[str, str] | None = None,
-        name: str | None = None,
-        namespace: str | None = None,
-        **pod_fields: Unpack[PodFields],
+        **pod: Unpack[_PodArgs],
     ) -> None:
-        super().__init__(
-            scope,
-            id,
-            main=main,
-            sidecars=sidecars,
-            native_sidecars=native_sidecars,
-            init_containers=init_containers,
-            volumes=volumes,
-            node_selector=node_selector,
-            restart_policy=restart_policy,
-            service_account=service_account,
-            labels=labels,
-            annotations=annotations,
-            name=name,
-            namespace=namespace,
-            **pod_fields,
-        )
+        super().__init__(scope, id, main=main, restart_policy=restart_policy, **pod)
         if _checks.label_value_error("", self.name) is not None:
             raise InvalidNameError(
                 self.path,
