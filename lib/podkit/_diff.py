@@ -16,9 +16,12 @@ the file and line, never a silently "removed" object.
 
 from __future__ import annotations
 
+import atexit
 import copy
 import difflib
+import functools
 import json
+import shutil
 import subprocess
 import tarfile
 import tempfile
@@ -311,8 +314,15 @@ process.stdout.write(JSON.stringify(out));
 """
 
 
-def _yaml_package(into: Path) -> Path:
-    """Unpack the ``yaml`` package that cdk8s bundles (its jsii tarball) into ``into``."""
+@functools.cache
+def _yaml_package() -> Path:
+    """The ``yaml`` package that cdk8s bundles (its jsii tarball), unpacked once per process.
+
+    Unpacking takes about as long as the parse itself, and a test run reads output folders
+    many times; the folder is removed when the process exits.
+    """
+    into = Path(tempfile.mkdtemp(prefix="podkit-yaml-"))
+    atexit.register(shutil.rmtree, into, ignore_errors=True)
     tarballs = sorted((Path(cdk8s.__file__).parent / "_jsii").glob("*.jsii.tgz"))
     prefix = "package/node_modules/yaml/"
     with tarfile.open(tarballs[0]) as tar:
@@ -338,16 +348,14 @@ def load_objects(files: Mapping[str, str]) -> dict[str, list[Any]]:
     """
     if not files:
         return {}
-    with tempfile.TemporaryDirectory(prefix="podkit-yaml-") as tmp:
-        package = _yaml_package(Path(tmp))
-        result = subprocess.run(
-            [_node_binary(), "-e", _STRICT_LOAD_JS, str(package)],
-            input=json.dumps({"files": dict(files)}),
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            check=False,
-        )
+    result = subprocess.run(
+        [_node_binary(), "-e", _STRICT_LOAD_JS, str(_yaml_package())],
+        input=json.dumps({"files": dict(files)}),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"the YAML reader (node) failed: {result.stderr.strip()}")
     parsed: dict[str, Any] = json.loads(result.stdout)
