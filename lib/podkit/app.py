@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from typing import Any
 
 import cdk8s
@@ -193,13 +192,3 @@ def to_yaml(docs: list[Any]) -> str:
         text = _yaml.dump(doc)
         texts.append(text if text is not None else str(cdk8s.Yaml.stringify(doc)))
     return "---\n".join(texts)
-
-
-def write_folder(outdir: Path, files: dict[str, str]) -> None:
-    """Make ``outdir`` hold exactly ``files`` as podkit's output, atomically (see ``_output``).
-
-    Only files podkit owns are replaced; a user's files in ``outdir`` are kept.
-    """
-    from . import _output  # here, not at the top: this function is the only user
-
-    _output.write_output(outdir, files)
