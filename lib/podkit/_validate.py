@@ -12,6 +12,10 @@ that runs them, on podkit's objects and on any other cdk8s construct's alike:
 
 from __future__ import annotations
 
+import base64
+import binascii
+import contextlib
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from . import _apiserver, _schema
@@ -22,14 +26,14 @@ if TYPE_CHECKING:
 
 
 #: fields of a v1 Secret whose values must never be echoed, not even when of the wrong type
-_SECRET_FIELDS = ("data", "stringData")
+SECRET_FIELDS = ("data", "stringData")
 
 
 def _schema_messages(doc: dict[str, Any]) -> list[str]:
     """Schema problems of ``doc``; a Secret's values are checked without being shown."""
-    if doc.get("kind") != "Secret" or doc.get("apiVersion") != "v1":
+    if not is_secret(doc):
         return _schema.validate_object(doc)
-    hidden = {f: doc[f] for f in _SECRET_FIELDS if f in doc}
+    hidden = {f: doc[f] for f in SECRET_FIELDS if f in doc}
     messages = _schema.validate_object({k: v for k, v in doc.items() if k not in hidden})
     for field, values in hidden.items():
         if values is None:
@@ -54,9 +58,57 @@ def schema_problems(doc: dict[str, Any], path: str) -> list[Problem]:
 
 
 def check_final(doc: Any, path: str, *, chart: cdk8s.Chart | None) -> list[Problem]:
-    """Every problem of one final object; ``path`` names it in messages."""
+    """Every problem of one final object; ``path`` names it in messages.
+
+    A Secret's values never appear in them, wherever a patch may have copied one to (an
+    annotation, a wrong-typed field): the messages are scrubbed of every value it holds.
+    """
     if not isinstance(doc, dict):
         return [Problem(path, f"expected an object, got {type(doc).__name__}", rule="schema")]
+    problems = _problems(doc, path, chart)
+    if problems and is_secret(doc):
+        problems = _scrubbed(problems, secret_values(doc))
+    return problems
+
+
+def is_secret(doc: dict[str, Any]) -> bool:
+    return doc.get("kind") == "Secret" and doc.get("apiVersion") == "v1"
+
+
+def secret_values(doc: dict[str, Any]) -> list[str]:
+    """Every value a Secret holds, as written (``stringData``, base64 ``data``) and decoded."""
+    out: list[str] = []
+    for field in SECRET_FIELDS:
+        values = doc.get(field)
+        for value in values.values() if isinstance(values, dict) else ():
+            if not isinstance(value, str) or not value:
+                continue
+            out.append(value)
+            if field == "data":
+                with contextlib.suppress(binascii.Error, UnicodeDecodeError):
+                    out.append(base64.b64decode(value, validate=True).decode("utf-8"))
+    # longest first, so that a value containing another is hidden whole
+    return sorted({v for v in out if v}, key=len, reverse=True)
+
+
+_HIDDEN = "<Secret value not shown>"
+_MIN_BARE = 8
+
+
+def _scrubbed(problems: list[Problem], values: list[str]) -> list[Problem]:
+    def scrub(text: str) -> str:
+        for value in values:
+            # messages quote values (repr); a bare occurrence is scrubbed too unless the value is
+            # so short that it would garble ordinary words and numbers ("1" in "1.33.0")
+            text = text.replace(repr(value), _HIDDEN)
+            if len(value) >= _MIN_BARE:
+                text = text.replace(value, _HIDDEN)
+        return text
+
+    return [dataclasses.replace(p, message=scrub(p.message), fix=scrub(p.fix)) for p in problems]
+
+
+def _problems(doc: dict[str, Any], path: str, chart: cdk8s.Chart | None) -> list[Problem]:
     problems: list[Problem] = []
     if getattr(chart, "validate_schema", True):
         problems.extend(schema_problems(doc, path))
