@@ -393,6 +393,9 @@ def test_restricted_gpu_job_tolerates_its_taint(chart: pk.Chart) -> None:
 
 def test_errors_of_shared_value_checks_name_the_pod(chart: pk.Chart) -> None:
     with pytest.raises(PodkitTypeError, match=r"^\[test/p\] tolerations must contain Toleration values"):
+        pk.SidecarPod(chart, "p", main=pk.Container(name="c", image="nginx:1.27"), tolerations=["a"])  # type: ignore[list-item]
+    # a mapping is no list (it would be read as its keys)
+    with pytest.raises(PodkitTypeError, match=r"^\[test/p\] tolerations must be a list or tuple, got dict"):
         pk.SidecarPod(chart, "p", main=pk.Container(name="c", image="nginx:1.27"), tolerations={"a": "b"})  # type: ignore[arg-type]
 
 

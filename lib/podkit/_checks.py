@@ -14,8 +14,8 @@ newline, and ``"web\\n"`` would be written as a YAML block scalar).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from typing import Any, NoReturn
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, NoReturn, TypeGuard
 
 from .errors import InvalidNameError, PodkitTypeError
 
@@ -48,6 +48,9 @@ _ENV_NAME = ENV_NAME
 
 MAX_LABEL = 63
 MAX_SUBDOMAIN = 253
+#: the largest value of an int32 field (replicas, probe timings, UIDs, ...): the API server cannot
+#: decode a larger one
+INT32_MAX = 2_147_483_647
 
 
 def remember_valid(rule: Rule, limit: int = 50_000) -> Rule:
@@ -350,6 +353,12 @@ def divisor_error(what: str, resource: str, divisor: object) -> str | None:
 
 
 # -- raising checks (early, where the value arrives) ---------------------------------------
+def is_list(value: object) -> TypeGuard[Iterable[Any]]:
+    """Whether ``value`` can stand for a list argument: iterable, but not a str or bytes (read one
+    character at a time) nor a mapping (read as its keys). Every list parameter asks this."""
+    return isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping)
+
+
 def fail_type(path: str, what: str, value: object, expected: str) -> NoReturn:
     raise PodkitTypeError(path, f"{what} must be {expected}, got {type(value).__name__} {value!r}")
 

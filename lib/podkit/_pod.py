@@ -122,6 +122,12 @@ class DNSConfig:
             raise PodkitError(
                 "", "dns_config searches are longer than 2048 characters in total; shorten them"
             )
+        if self.options is not None and not isinstance(self.options, Mapping):
+            raise PodkitTypeError(
+                "",
+                f"dns_config options must be a mapping of name to value (e.g. {{'ndots': '2', 'edns0': None}}), "
+                f"got {type(self.options).__name__} {self.options!r}",
+            )
         options = dict(self.options or {})
         for name, value in options.items():
             if not isinstance(name, str) or not name:
@@ -345,7 +351,7 @@ def sequence_of(path: str, what: str, value: object, item: type, example: str) -
     """A list/tuple of ``item``; a single item or a str is a type error that shows the fix."""
     if isinstance(value, item):
         raise PodkitTypeError(path, f"{what} takes a list, got a single {item.__name__}: write [{example}]")
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+    if not _checks.is_list(value):
         raise PodkitTypeError(
             path, f"{what} must be a list of {item.__name__}, got {type(value).__name__} {value!r}"
         )

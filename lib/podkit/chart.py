@@ -142,6 +142,11 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
         :param kind: only objects of this podkit class (e.g. ``SidecarPod``), typed as such.
         """
         match = parse_selector(selector)
+        if kind is not None and not isinstance(kind, type):
+            raise PodkitTypeError(
+                scope_path(self),
+                f"select kind must be a podkit class such as SidecarPod, got {type(kind).__name__} {kind!r}",
+            )
         found = [o for o in self._podkit_objects if match(o._metadata().get("labels") or {})]
         if kind is None:
             return found

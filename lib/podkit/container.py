@@ -13,7 +13,7 @@ is validated at once and the change is in the next synth.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -82,6 +82,9 @@ class EnvFrom:
     prefix: str | None = None
     optional: bool | None = None
 
+    def __post_init__(self) -> None:
+        _checks.optional_bool("", "EnvFrom optional", self.optional)
+
 
 @dataclass(frozen=True)
 class Mount:
@@ -91,6 +94,10 @@ class Mount:
     sub_path: str | None = None
     #: like ``sub_path``, with ``$(VAR)`` expanded from the container's env (e.g. ``$(POD_NAME)``)
     sub_path_expr: str | None = None
+
+    def __post_init__(self) -> None:
+        # any truthy value would be written as readOnly: true ("false", "no", 2)
+        _checks.check_bool("", f"mount {self.path!r} read_only", self.read_only)
 
     def render(self) -> dict[str, Any]:
         out = {
@@ -397,6 +404,7 @@ class Container:
         """Every key of ``source`` (a ConfigMap or Secret) as an env var, named ``prefix + key``."""
         from ._data import KeyedSource
 
+        _checks.optional_bool(self._where, "env_from optional", optional)
         if not isinstance(source, KeyedSource):
             raise PodkitTypeError(self._where, f"env_from needs a ConfigFromMap/SecretEnv, got {source!r}")
         if prefix is not None:
@@ -531,7 +539,7 @@ class Container:
 
 
 def _iterable(where: str, what: str, value: object) -> list[Any]:
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+    if not _checks.is_list(value):
         raise PodkitTypeError(where, f"{what} must be a list, got {type(value).__name__} {value!r}")
     return list(value)
 
@@ -539,8 +547,9 @@ def _iterable(where: str, what: str, value: object) -> list[Any]:
 def _str_list(where: str, what: str, value: Sequence[str] | None) -> list[str] | None:
     if value is None:
         return None
-    if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+    items = list(value) if _checks.is_list(value) else None
+    if items is None or not all(isinstance(v, str) for v in items):
         raise PodkitTypeError(
             where, f"{what} must be a list of str (e.g. ['sh', '-c', '...']), got {value!r}"
         )
-    return list(value)
+    return items

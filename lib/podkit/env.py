@@ -180,6 +180,8 @@ class EnvValue:
         A reference that knows its keys rejects an unknown one here; a ConfigMap/Secret
         built in the app is checked at synth, once all its keys are added.
         """
+        key = _checks.config_key(getattr(source, "path", ""), key)
+        _checks.optional_bool(getattr(source, "path", ""), "optional", optional)
         source._note_keys([key])
         return EnvValue(_source=source, _key=key, _optional=optional)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import _checks
-from .errors import InvalidNameError, PodkitTypeError
+from .errors import InvalidNameError, PodkitError, PodkitTypeError
 
 
 class Scheme(enum.Enum):
@@ -124,6 +124,8 @@ def http_get_action(
     path: str, port: int | str, scheme: Scheme, host: str | None, headers: Mapping[str, str]
 ) -> dict[str, Any]:
     """Kubernetes' ``HTTPGetAction`` (validated values), the same type in a probe and a lifecycle hook."""
+    if host is not None:
+        _checks.check_str("", "httpGet host", host)
     return {
         "httpGet": {
             "path": path,
@@ -152,15 +154,20 @@ def _timings(args: Mapping[str, Any]) -> dict[str, int]:
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise PodkitTypeError("", f"probe {py} must be a non-negative int, got {value!r}")
+        if value > _checks.INT32_MAX:
+            raise PodkitError(
+                "", f"probe {py} {value} is out of range; use an int from 0 to {_checks.INT32_MAX}"
+            )
         out[k8s] = value
     return out
 
 
 def check_exec_command(what: str, command: Sequence[str], example: str) -> list[str]:
     """An ``exec`` command (probe or hook): a non-empty list of str, not one str."""
-    if isinstance(command, str) or not command or not all(isinstance(c, str) for c in command):
+    items = list(command) if _checks.is_list(command) else []
+    if not items or not all(isinstance(c, str) for c in items):
         raise PodkitTypeError("", f"{what} must be a non-empty list of str, e.g. {example}, got {command!r}")
-    return list(command)
+    return items
 
 
 def check_http_path(what: str, path: object) -> str:

@@ -190,6 +190,7 @@ class Resources:
 
     def render(self, path: str) -> dict[str, Any] | None:
         """The ``resources`` object; raises for bad quantities and requests above limits."""
+        _checks.check_bool(path, "allow_large_cpu", self.allow_large_cpu)
         requests: dict[str, str] = {}
         limits: dict[str, str] = {}
         for resource, req, lim, numbers_ok in (

@@ -18,7 +18,7 @@ import builtins
 import difflib
 import enum
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -121,7 +121,7 @@ LINUX_CAPABILITIES = frozenset(
 )
 
 # UIDs and GIDs are int64 in the API but the API server only accepts 0..2^31-1.
-_MAX_ID = 2147483647
+_MAX_ID = _checks.INT32_MAX
 # validation.IsValidSysctlName: dot- or slash-separated segments, at most 253 characters.
 _SYSCTL_NAME = re.compile(r"^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$")
 # The API server caps localhost profile names/paths at 4095 characters.
@@ -176,8 +176,9 @@ def _check_instance(what: str, value: object, cls: type[Any], hint: str) -> Any:
 
 
 def _check_sequence(what: str, value: object, example: str) -> tuple[Any, ...]:
-    """A list or tuple; a bare str is refused, since it would be read one character at a time."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+    """A list or tuple; a bare str (read one character at a time) or a mapping (read as its
+    keys) is refused."""
+    if not _checks.is_list(value):
         raise PodkitTypeError(
             "", f"{what} must be a list or tuple, got {type(value).__name__} {value!r}; e.g. {example}"
         )

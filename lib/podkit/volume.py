@@ -357,6 +357,7 @@ def _keyed_volume(
 
     if not isinstance(source, KeyedSource) or kind != source.SOURCE_KIND:
         raise PodkitTypeError("", f"expected a {kind} construct or reference, got {source!r}")
+    _checks.optional_bool(source.path, "optional", optional)
     volume_name = name if name is not None else source.volume_name
     if items is not None:
         if not isinstance(items, Mapping):
