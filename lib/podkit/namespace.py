@@ -96,6 +96,12 @@ class ServiceAccount(PodkitResource):
                 self.path,
                 f"image_pull_secrets takes a list, got a single {image_pull_secrets!r}: write [secret]",
             )
+        if not _checks.is_list(image_pull_secrets):
+            raise PodkitTypeError(
+                self.path,
+                f"image_pull_secrets must be a list of Secrets, got {type(image_pull_secrets).__name__} "
+                f"{image_pull_secrets!r}",
+            )
         for s in image_pull_secrets:
             self.add_image_pull_secret(s)
 

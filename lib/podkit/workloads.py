@@ -90,16 +90,23 @@ _PERCENT = re.compile(r"[0-9]+%\Z")
 
 
 # -- argument checks ----------------------------------------------------------------------
-def _int(path: str, what: str, value: object, low: int) -> int:
+#: the few int64 fields (deadlines); every other int of a workload is an int32
+_INT64_MAX = 2**63 - 1
+
+
+def _int(path: str, what: str, value: object, low: int, high: int = _checks.INT32_MAX) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise PodkitTypeError(path, f"{what} must be an int, got {type(value).__name__} {value!r}")
     if value < low:
         raise PodkitError(path, f"{what} is {value}; expected an int >= {low}")
+    if value > high:
+        # the API server cannot decode it (replicas: 1099511627776 would be written)
+        raise PodkitError(path, f"{what} is {value}; expected an int from {low} to {high}")
     return value
 
 
-def _opt_int(path: str, what: str, value: object, low: int) -> int | None:
-    return None if value is None else _int(path, what, value, low)
+def _opt_int(path: str, what: str, value: object, low: int, high: int = _checks.INT32_MAX) -> int | None:
+    return None if value is None else _int(path, what, value, low, high)
 
 
 def enum_arg(path: str, what: str, value: object, cls: type[E]) -> E:
@@ -734,7 +741,7 @@ class _JobWorkload(_Workload):
         self.parallelism = _opt_int(self.path, "parallelism", parallelism, 0)
         self.backoff_limit = _opt_int(self.path, "backoff_limit", backoff_limit, 0)
         self.active_deadline_seconds = _opt_int(
-            self.path, "active_deadline_seconds", active_deadline_seconds, 1
+            self.path, "active_deadline_seconds", active_deadline_seconds, 1, _INT64_MAX
         )
         self.ttl_seconds_after_finished = _opt_int(
             self.path, "ttl_seconds_after_finished", ttl_seconds_after_finished, 0
@@ -894,7 +901,7 @@ class CronJob(_JobWorkload):
             self.path, "failed_jobs_history_limit", failed_jobs_history_limit, 0
         )
         self.starting_deadline_seconds = _opt_int(
-            self.path, "starting_deadline_seconds", starting_deadline_seconds, 0
+            self.path, "starting_deadline_seconds", starting_deadline_seconds, 0, _INT64_MAX
         )
         self._job_settings(
             completions=completions,
