@@ -51,7 +51,6 @@ _RESTART = ("Always", "OnFailure", "Never")
 _PROTOCOLS = ("TCP", "UDP", "SCTP")
 _HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
 _ENV_SOURCES = ("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef", "fileKeyRef")
-_PERCENT = re.compile(r"[0-9]+%\Z")
 _NATIVE_RESOURCES = ("cpu", "memory", "ephemeral-storage")
 
 
@@ -944,7 +943,7 @@ def _int_or_percent(ck: _Check, value: object, where: str) -> bool:
         if value < 0:  # type: ignore[operator]
             ck.add(f"{where} {value!r} is negative: use an int >= 0 or a percentage such as '25%'")
         return value == 0
-    if isinstance(value, str) and _PERCENT.match(value):
+    if isinstance(value, str) and c.PERCENT.match(value):
         if int(value[:-1]) > 100:
             ck.add(f"{where} {value!r} is above 100%")
         return int(value[:-1]) == 0

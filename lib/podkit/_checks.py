@@ -51,6 +51,8 @@ MAX_SUBDOMAIN = 253
 #: the largest value of an int32 field (replicas, probe timings, UIDs, ...): the API server cannot
 #: decode a larger one
 INT32_MAX = 2_147_483_647
+#: a percentage as maxSurge/maxUnavailable take it (the 0..100 bound is checked by the callers)
+PERCENT = re.compile(r"[0-9]+%\Z")
 
 
 def remember_valid(rule: Rule, limit: int = 50_000) -> Rule:

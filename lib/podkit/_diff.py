@@ -32,14 +32,13 @@ from typing import Any
 
 import cdk8s
 
-from . import _yaml
+from . import _validate, _yaml
 from .app import to_yaml
 from .errors import PodkitError
 
 REDACTED = "<redacted>"
 # shown on the new side when a Secret value changed: the reader learns *that* it changed
 REDACTED_CHANGED = "<redacted, changed>"
-_SECRET_FIELDS = ("data", "stringData")
 
 # (API group, kind, namespace, name): apiVersion's version is left out, so moving an object
 # from batch/v1beta1 to batch/v1 reads as a change of that object, as the API server sees it.
@@ -67,7 +66,7 @@ def describe(key: Key) -> str:
 
 
 def is_secret(obj: Any) -> bool:
-    return isinstance(obj, dict) and obj.get("kind") == "Secret" and obj.get("apiVersion") == "v1"
+    return isinstance(obj, dict) and _validate.is_secret(obj)
 
 
 def redact_object(obj: Any) -> Any:
@@ -75,7 +74,7 @@ def redact_object(obj: Any) -> Any:
     if not is_secret(obj):
         return obj
     out = copy.deepcopy(obj)
-    for name in _SECRET_FIELDS:
+    for name in _validate.SECRET_FIELDS:
         if isinstance(out.get(name), dict):
             out[name] = dict.fromkeys(out[name], REDACTED)
     return out
@@ -85,7 +84,7 @@ def redact_pair(old: Any, new: Any) -> tuple[Any, Any]:
     """Redact two versions of one Secret so that a changed value stays visible as changed."""
     old_r, new_r = redact_object(old), redact_object(new)
     if is_secret(old) and is_secret(new):
-        for name in _SECRET_FIELDS:
+        for name in _validate.SECRET_FIELDS:
             before, after = old.get(name), new.get(name)
             if isinstance(before, dict) and isinstance(after, dict):
                 for k in after.keys() & before.keys():

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import enum
 import json
-import re
 import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -86,7 +85,6 @@ CONTROLLER_LABEL = "podkit.dev/controller"
 CONFIG_HASH_ANNOTATION = "podkit.dev/config-hash"
 
 E = TypeVar("E", bound=enum.Enum)
-_PERCENT = re.compile(r"[0-9]+%\Z")
 
 
 # -- argument checks ----------------------------------------------------------------------
@@ -130,7 +128,7 @@ def _int_or_percent(path: str, what: str, value: object) -> int | str | None:
         )
     if isinstance(value, int):
         return _int(path, what, value, 0)
-    if not _PERCENT.match(value) or int(value[:-1]) > 100:
+    if not _checks.PERCENT.match(value) or int(value[:-1]) > 100:
         raise PodkitError(
             path, f"{what} {value!r} is not a percentage; expected 0%..100% (e.g. '25%') or an int such as 1"
         )
