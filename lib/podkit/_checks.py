@@ -13,9 +13,10 @@ newline, and ``"web\\n"`` would be written as a YAML block scalar).
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, NoReturn, TypeGuard
+from typing import Any, NoReturn, TypeGuard, TypeVar
 
 from .errors import InvalidNameError, PodkitTypeError
 
@@ -404,6 +405,53 @@ def _valid(path: str, what: str, value: object, rule: Rule) -> str:
 
 #: (rule, value) pairs a rule accepted (rules depend on the value only; ``what`` names it in errors)
 _ACCEPTED: set[tuple[Rule, str]] = set()
+
+
+# Value checks that run before a construct path exists (the pod or construct that receives
+# the value re-raises with its path): enum members, instances, sequences.
+E = TypeVar("E", bound=enum.Enum)
+
+
+def check_enum(what: str, value: object, enum_type: type[E]) -> E:
+    """An enum member, or a type error that names the member to use when given its value."""
+    if isinstance(value, enum_type):
+        return value
+    members = {m.value: m for m in enum_type}
+    if isinstance(value, str):
+        match = members.get(value) or next(
+            (m for m in enum_type if m.value.lower() == value.lower() or m.name == value.upper()), None
+        )
+        if match is not None:
+            raise PodkitTypeError(
+                "",
+                f"{what} must be a {enum_type.__name__}, got str {value!r}; use {enum_type.__name__}.{match.name}",
+            )
+    choices = ", ".join(f"{enum_type.__name__}.{m.name}" for m in enum_type)
+    raise PodkitTypeError(
+        "", f"{what} must be a {enum_type.__name__} ({choices}), got {type(value).__name__} {value!r}"
+    )
+
+
+def check_optional_enum(what: str, value: object, enum_type: type[E]) -> E | None:
+    return None if value is None else check_enum(what, value, enum_type)
+
+
+def check_instance(what: str, value: object, cls: type[Any], hint: str) -> Any:
+    if value is not None and not isinstance(value, cls):
+        raise PodkitTypeError(
+            "", f"{what} must be a {cls.__name__} ({hint}), got {type(value).__name__} {value!r}"
+        )
+    return value
+
+
+def check_sequence(what: str, value: object, example: str) -> tuple[Any, ...]:
+    """A list or tuple; a bare str (read one character at a time) or a mapping (read as its
+    keys) is refused."""
+    if not is_list(value):
+        raise PodkitTypeError(
+            "", f"{what} must be a list or tuple, got {type(value).__name__} {value!r}; e.g. {example}"
+        )
+    return tuple(value)
 
 
 def check_bool(path: str, what: str, value: object) -> bool:

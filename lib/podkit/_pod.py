@@ -43,7 +43,7 @@ from .scheduling import (
     check_spread,
     check_tolerations,
 )
-from .security import PodSecurityContext, _check_enum, _check_sequence
+from .security import PodSecurityContext
 from .volume import Volume
 
 if TYPE_CHECKING:
@@ -101,14 +101,14 @@ class DNSConfig:
     options: Mapping[str, str | None] | None = None
 
     def __post_init__(self) -> None:
-        servers = _check_sequence("nameservers", self.nameservers, "nameservers=('1.1.1.1',)")
+        servers = _checks.check_sequence("nameservers", self.nameservers, "nameservers=('1.1.1.1',)")
         if len(servers) > _MAX_NAMESERVERS:
             raise PodkitError(
                 "", f"dns_config has {len(servers)} nameservers; the API server allows at most 3"
             )
         for server in servers:
             _ip("dns_config nameserver", server)
-        searches = _check_sequence("searches", self.searches, "searches=('ns1.svc.cluster.local',)")
+        searches = _checks.check_sequence("searches", self.searches, "searches=('ns1.svc.cluster.local',)")
         if len(searches) > _MAX_SEARCHES:
             raise PodkitError(
                 "", f"dns_config has {len(searches)} searches; the API server allows at most 32"
@@ -161,7 +161,7 @@ class HostAlias:
 
     def __post_init__(self) -> None:
         _ip("host alias ip", self.ip)
-        names = _check_sequence("hostnames", self.hostnames, "hostnames=('db.local',)")
+        names = _checks.check_sequence("hostnames", self.hostnames, "hostnames=('db.local',)")
         if not names:
             raise PodkitError("", f"host alias {self.ip!r} has no hostnames; give at least one")
         for name in names:
@@ -289,7 +289,7 @@ def _instance(cls: type[_T], example: str) -> Callable[[AbstractPod, str, Any], 
 
 def _member(cls: type[_T]) -> Callable[[AbstractPod, str, Any], _T]:
     def check(pod: AbstractPod, name: str, value: object) -> _T:
-        return _check_enum(name, value, cls)  # type: ignore[type-var]
+        return _checks.check_enum(name, value, cls)  # type: ignore[type-var]
 
     return check
 

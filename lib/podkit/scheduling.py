@@ -20,7 +20,6 @@ from typing import Any
 
 from . import _checks
 from .errors import DuplicateError, PodkitError, PodkitTypeError
-from .security import _check_enum, _check_optional_enum, _check_sequence
 
 __all__ = [
     "LabelRequirement",
@@ -112,7 +111,7 @@ def _weight(value: object) -> int:
 
 
 def _values(what: str, values: object) -> tuple[str, ...]:
-    items = _check_sequence(what, values, f"{what}=('a', 'b')")
+    items = _checks.check_sequence(what, values, f"{what}=('a', 'b')")
     for v in items:
         if not isinstance(v, str):
             raise PodkitTypeError("", f"{what} must be str values, got {type(v).__name__} {v!r}")
@@ -120,7 +119,7 @@ def _values(what: str, values: object) -> tuple[str, ...]:
 
 
 def _typed_list(what: str, value: object, item: type[Any], example: str) -> tuple[Any, ...]:
-    items = _check_sequence(what, value, example)
+    items = _checks.check_sequence(what, value, example)
     for v in items:
         if not isinstance(v, item):
             raise PodkitTypeError(
@@ -145,7 +144,7 @@ class NodeRequirement:
 
     def __post_init__(self) -> None:
         _checks.label_key("", self.key, what="node requirement key")
-        op = _check_enum("node requirement operator", self.operator, NodeSelectorOperator)
+        op = _checks.check_enum("node requirement operator", self.operator, NodeSelectorOperator)
         values = _values("node requirement values", self.values)
         object.__setattr__(self, "values", values)
         where = f"node requirement {self.key!r} {op.value}"
@@ -265,7 +264,7 @@ class LabelRequirement:
 
     def __post_init__(self) -> None:
         _checks.label_key("", self.key, what="label requirement key")
-        op = _check_enum("label requirement operator", self.operator, LabelSelectorOperator)
+        op = _checks.check_enum("label requirement operator", self.operator, LabelSelectorOperator)
         values = _values("label requirement values", self.values)
         object.__setattr__(self, "values", values)
         _check_set_values(f"label requirement {self.key!r} {op.value}", self.key, op.value, values)
@@ -469,8 +468,8 @@ class Toleration:
     toleration_seconds: int | None = None
 
     def __post_init__(self) -> None:
-        op = _check_enum("toleration operator", self.operator, TolerationOperator)
-        _check_optional_enum("toleration effect", self.effect, TaintEffect)
+        op = _checks.check_enum("toleration operator", self.operator, TolerationOperator)
+        _checks.check_optional_enum("toleration effect", self.effect, TaintEffect)
         if self.key is not None:
             _checks.label_key("", self.key, what="toleration key")
         elif op is TolerationOperator.EQUAL:
@@ -565,7 +564,7 @@ class TopologySpreadConstraint:
         _checks.label_key("", self.topology_key, what="topology_key")
         if not isinstance(self.selector, LabelSelector):
             raise PodkitTypeError("", f"selector must be a LabelSelector, got {type(self.selector).__name__}")
-        when = _check_enum("when_unsatisfiable", self.when_unsatisfiable, WhenUnsatisfiable)
+        when = _checks.check_enum("when_unsatisfiable", self.when_unsatisfiable, WhenUnsatisfiable)
         if self.min_domains is not None:
             if isinstance(self.min_domains, bool) or not isinstance(self.min_domains, int):
                 raise PodkitTypeError(
@@ -580,7 +579,7 @@ class TopologySpreadConstraint:
                     "remove it or change when_unsatisfiable",
                 )
         for attr in ("node_affinity_policy", "node_taints_policy"):
-            _check_optional_enum(attr, getattr(self, attr), NodeAffinityPolicy)
+            _checks.check_optional_enum(attr, getattr(self, attr), NodeAffinityPolicy)
 
     def render(self) -> dict[str, Any]:
         return {

@@ -127,32 +127,6 @@ _SYSCTL_NAME = re.compile(r"^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-
 # The API server caps localhost profile names/paths at 4095 characters.
 _MAX_PROFILE_LENGTH = 4095
 
-_E = TypeVar("_E", bound=enum.Enum)
-
-
-def _check_enum(what: str, value: object, enum_type: type[_E]) -> _E:
-    """An enum member, or a type error that names the member to use when given its value."""
-    if isinstance(value, enum_type):
-        return value
-    members = {m.value: m for m in enum_type}
-    if isinstance(value, str):
-        match = members.get(value) or next(
-            (m for m in enum_type if m.value.lower() == value.lower() or m.name == value.upper()), None
-        )
-        if match is not None:
-            raise PodkitTypeError(
-                "",
-                f"{what} must be a {enum_type.__name__}, got str {value!r}; use {enum_type.__name__}.{match.name}",
-            )
-    choices = ", ".join(f"{enum_type.__name__}.{m.name}" for m in enum_type)
-    raise PodkitTypeError(
-        "", f"{what} must be a {enum_type.__name__} ({choices}), got {type(value).__name__} {value!r}"
-    )
-
-
-def _check_optional_enum(what: str, value: object, enum_type: type[_E]) -> _E | None:
-    return None if value is None else _check_enum(what, value, enum_type)
-
 
 def _check_id(what: str, value: object) -> int | None:
     """A UID or GID: an int from 0 to 2147483647, as the API server accepts."""
@@ -165,24 +139,6 @@ def _check_id(what: str, value: object) -> int | None:
     if not 0 <= value <= _MAX_ID:
         raise PodkitError("", f"{what} {value} is out of range; use an id from 0 to {_MAX_ID}")
     return value
-
-
-def _check_instance(what: str, value: object, cls: type[Any], hint: str) -> Any:
-    if value is not None and not isinstance(value, cls):
-        raise PodkitTypeError(
-            "", f"{what} must be a {cls.__name__} ({hint}), got {type(value).__name__} {value!r}"
-        )
-    return value
-
-
-def _check_sequence(what: str, value: object, example: str) -> tuple[Any, ...]:
-    """A list or tuple; a bare str (read one character at a time) or a mapping (read as its
-    keys) is refused."""
-    if not _checks.is_list(value):
-        raise PodkitTypeError(
-            "", f"{what} must be a list or tuple, got {type(value).__name__} {value!r}; e.g. {example}"
-        )
-    return tuple(value)
 
 
 def _check_capability(what: str, value: object) -> str:
@@ -222,7 +178,7 @@ class Capabilities:
     def __post_init__(self) -> None:
         for attr in ("add", "drop"):
             what = f"capabilities {attr}"
-            values = _check_sequence(what, getattr(self, attr), f"{attr}=('NET_BIND_SERVICE',)")
+            values = _checks.check_sequence(what, getattr(self, attr), f"{attr}=('NET_BIND_SERVICE',)")
             names = tuple(_check_capability(what, v) for v in values)
             seen: set[str] = set()
             for name in names:
@@ -257,6 +213,9 @@ def _check_profile(kind: str, profile: object, *, path_like: bool) -> str:
     return profile
 
 
+_E = TypeVar("_E", bound=enum.Enum)
+
+
 @dataclass(frozen=True)
 class _LocalhostProfile(Generic[_E]):
     """What a seccomp and an AppArmor profile share: a type, and a profile name/path that only
@@ -272,7 +231,7 @@ class _LocalhostProfile(Generic[_E]):
     _path_like: ClassVar[bool]  # a path relative to the kubelet's directory, not a name
 
     def __post_init__(self) -> None:
-        kind = _check_enum(f"{self._kind} profile type", self.type, self._types)
+        kind = _checks.check_enum(f"{self._kind} profile type", self.type, self._types)
         object.__setattr__(self, "type", kind)
         cls = self.__class__.__name__
         if kind.value == "Localhost":
@@ -453,20 +412,22 @@ class SecurityContext:
             "privileged",
         ):
             _checks.optional_bool("", attr, getattr(self, attr))
-        _check_instance("capabilities", self.capabilities, Capabilities, "e.g. Capabilities(drop=('ALL',))")
-        _check_instance(
+        _checks.check_instance(
+            "capabilities", self.capabilities, Capabilities, "e.g. Capabilities(drop=('ALL',))"
+        )
+        _checks.check_instance(
             "seccomp_profile", self.seccomp_profile, SeccompProfile, "e.g. SeccompProfile.runtime_default()"
         )
-        _check_instance(
+        _checks.check_instance(
             "app_armor_profile",
             self.app_armor_profile,
             AppArmorProfile,
             "e.g. AppArmorProfile.runtime_default()",
         )
         object.__setattr__(
-            self, "proc_mount", _check_optional_enum("proc_mount", self.proc_mount, ProcMountType)
+            self, "proc_mount", _checks.check_optional_enum("proc_mount", self.proc_mount, ProcMountType)
         )
-        _check_instance(
+        _checks.check_instance(
             "se_linux_options", self.se_linux_options, SELinuxOptions, "e.g. SELinuxOptions(level='s0:c1')"
         )
         _check_non_root_user("container", self.run_as_non_root, self.run_as_user)
@@ -558,20 +519,22 @@ class PodSecurityContext:
         object.__setattr__(
             self,
             "fs_group_change_policy",
-            _check_optional_enum("fs_group_change_policy", self.fs_group_change_policy, FSGroupChangePolicy),
+            _checks.check_optional_enum(
+                "fs_group_change_policy", self.fs_group_change_policy, FSGroupChangePolicy
+            ),
         )
-        groups = _check_sequence(
+        groups = _checks.check_sequence(
             "supplemental_groups", self.supplemental_groups, "supplemental_groups=(2000,)"
         )
         for gid in groups:
             _check_id("supplemental_groups entry", gid)
         object.__setattr__(self, "supplemental_groups", groups)
-        sysctls = _check_sequence(
+        sysctls = _checks.check_sequence(
             "sysctls", self.sysctls, "sysctls=(Sysctl('net.ipv4.tcp_keepalive_time', '600'),)"
         )
         seen: set[str] = set()
         for sysctl in sysctls:
-            _check_instance(
+            _checks.check_instance(
                 "sysctls entry", sysctl, Sysctl, "e.g. Sysctl('net.ipv4.tcp_keepalive_time', '600')"
             )
             # The API server treats '/' and '.' as the same separator.
@@ -580,16 +543,16 @@ class PodSecurityContext:
                 raise DuplicateError("", f"sysctl {sysctl.name!r} is set twice; set each sysctl once")
             seen.add(key)
         object.__setattr__(self, "sysctls", sysctls)
-        _check_instance(
+        _checks.check_instance(
             "seccomp_profile", self.seccomp_profile, SeccompProfile, "e.g. SeccompProfile.runtime_default()"
         )
-        _check_instance(
+        _checks.check_instance(
             "app_armor_profile",
             self.app_armor_profile,
             AppArmorProfile,
             "e.g. AppArmorProfile.runtime_default()",
         )
-        _check_instance(
+        _checks.check_instance(
             "se_linux_options", self.se_linux_options, SELinuxOptions, "e.g. SELinuxOptions(level='s0:c1')"
         )
         _check_non_root_user("pod", self.run_as_non_root, self.run_as_user)

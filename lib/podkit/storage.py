@@ -20,7 +20,6 @@ import constructs
 from . import _checks
 from ._resource import PodkitResource
 from .errors import DuplicateError, InvalidNameError, PodkitError, PodkitTypeError, Problem
-from .security import _check_enum, _check_sequence
 
 if TYPE_CHECKING:
     from ._data import KeyedSource
@@ -68,13 +67,13 @@ def claim_spec(
         raise PodkitError(
             where, f"size {size!r} is in thousandths of a byte ('m'); did you mean {size[:-1] + 'Mi'!r}?"
         )
-    modes = _check_sequence("access_modes", access_modes, "access_modes=(AccessMode.READ_WRITE_ONCE,)")
+    modes = _checks.check_sequence("access_modes", access_modes, "access_modes=(AccessMode.READ_WRITE_ONCE,)")
     if not modes:
         raise PodkitError(
             where,
             "access_modes is empty; the API server needs at least one, e.g. (AccessMode.READ_WRITE_ONCE,)",
         )
-    checked = [_check_enum("access_modes entry", m, AccessMode) for m in modes]
+    checked = [_checks.check_enum("access_modes entry", m, AccessMode) for m in modes]
     if len(set(checked)) != len(checked):
         raise DuplicateError(where, "access_modes lists a mode twice; list each once")
     if AccessMode.READ_WRITE_ONCE_POD in checked and len(checked) > 1:
@@ -87,7 +86,7 @@ def claim_spec(
         # "" is meaningful: no class at all (bind to a pre-created volume), not the default class
         if storage_class_name:
             _checks.dns_subdomain(where, "storage_class_name", storage_class_name)
-    mode = _check_enum("volume_mode", volume_mode, VolumeMode) if volume_mode is not None else None
+    mode = _checks.check_enum("volume_mode", volume_mode, VolumeMode) if volume_mode is not None else None
     return {
         "accessModes": [m.value for m in checked],
         "storageClassName": storage_class_name,
@@ -303,7 +302,9 @@ def _keyed(
 
 def check_projections(name: str, sources: Sequence[Projection]) -> tuple[Projection, ...]:
     """The sources of a projected volume: at least one, and no file path written twice."""
-    items = _check_sequence("sources", sources, "sources=[Projection.service_account_token(path='token')]")
+    items = _checks.check_sequence(
+        "sources", sources, "sources=[Projection.service_account_token(path='token')]"
+    )
     if not items:
         raise PodkitError("", f"projected volume {name!r} has no sources; add at least one Projection")
     seen: set[str] = set()
