@@ -45,7 +45,6 @@ _HAS_LETTER = re.compile(r"[a-z]")
 HTTP_HEADER_NAME = re.compile(r"[-A-Za-z0-9!#$%&'*+.^_`|~]+\Z")
 
 # Kept for a caller that still uses the old private name (it now matches in full).
-_ENV_NAME = ENV_NAME
 
 MAX_LABEL = 63
 MAX_SUBDOMAIN = 253

@@ -334,6 +334,14 @@ class DataStore:
             else:
                 # kubectl: "KEY" alone takes its value from the environment
                 if key not in os.environ:
+                    if self.kind == "Secret":
+                        # the line may be the value itself (a password on a line of its own)
+                        raise SourceError(
+                            self.path,
+                            f"{origin} has no '=', so its value comes from the environment variable the "
+                            f"line names, which is not set (the line is not shown: it may be a value); "
+                            f"set it or write KEY=value",
+                        )
                     raise SourceError(
                         self.path,
                         f"{origin}: {key!r} has no '=', so its value comes from the environment, but "
@@ -373,10 +381,12 @@ class DataStore:
 
 
 def _parse_file_source(path: str, source: PathLike) -> tuple[str | None, str]:
-    if not isinstance(source, str | os.PathLike):
-        raise PodkitTypeError(path, f"from_file entries must be paths or 'key=path' strings, got {source!r}")
+    path_arg(path, "from_file entries", source)
     if isinstance(source, os.PathLike):
         return None, os.fspath(source)
+    if not source:
+        # kubectl: "stat : no such file or directory"; podkit would read the caller's whole folder
+        raise SourceError(path, "from_file '': the path is empty; name a file or a directory")
     n = source.count("=")
     if n == 0:
         return None, source
@@ -430,7 +440,16 @@ def file_sources(value: Sequence[PathLike] | PathLike | None, path: str, what: s
         raise PodkitTypeError(
             path, f"{what} takes a list of paths, got a single {value!r}: write [{value!r}]"
         )
-    return list(value)
+    if not _checks.is_list(value):
+        _checks.fail_type(path, what, value, "a list of paths")
+    return [path_arg(path, f"{what} entries", source) for source in value]
+
+
+def path_arg(path: str, what: str, source: object) -> PathLike:
+    """A file path argument: a str or os.PathLike (a bare os.fspath TypeError otherwise)."""
+    if not isinstance(source, str | os.PathLike):
+        raise PodkitTypeError(path, f"{what} must be paths or 'key=path' strings, got {source!r}")
+    return source
 
 
 class KeyedData(KeyedSource, PodkitResource):
@@ -465,11 +484,13 @@ class KeyedData(KeyedSource, PodkitResource):
 
     def add_file(self, source: PathLike) -> None:
         """Add a file, ``key=path`` or directory (``--from-file``), relative to the calling file."""
+        path_arg(self.path, "add_file", source)
         self._check_name_not_handed_out(f"add_file({os.fspath(source)!r})")
         self._store.add_file_source(source, caller_dir())
 
     def add_env_file(self, source: PathLike) -> None:
         """Add every ``KEY=value`` of an env file (``--from-env-file``)."""
+        path_arg(self.path, "add_env_file", source)
         self._check_name_not_handed_out(f"add_env_file({os.fspath(source)!r})")
         self._store.add_env_file(source, caller_dir())
 

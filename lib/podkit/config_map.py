@@ -110,6 +110,8 @@ class ConfigMapRef(NodeOnDemand, KeyedSource):
 
     def __init__(self, name: str, *, keys: Sequence[str] | None = None) -> None:
         self._ref_name = _checks.dns_subdomain(f"{self.KIND} {name!r}", f"{self.KIND} name", name)
+        if keys is not None and not _checks.is_list(keys):
+            _checks.fail_type(f"{self.KIND} {name!r}", "keys", keys, "a list of keys, e.g. keys=['password']")
         self._keys = None if keys is None else {_checks.config_key(name, k) for k in keys}
 
     @property

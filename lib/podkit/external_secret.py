@@ -215,6 +215,8 @@ class ExternalSecret(KeyedSource, PodkitResource):
                 self.path,
                 f"expected_keys takes a list of keys, got {expected_keys!r}: write [{expected_keys!r}]",
             )
+        if expected_keys is not None and not _checks.is_list(expected_keys):
+            _checks.fail_type(self.path, "expected_keys", expected_keys, "a list of keys")
         for key in expected_keys or ():
             self.add_expected_key(key)
 
