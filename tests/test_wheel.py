@@ -64,14 +64,21 @@ def no_node_path(folder: Path) -> str:
     return str(folder)
 
 
-def test_wheel_in_a_fresh_venv_without_node(tmp_path: Path) -> None:
-    wheel = build_wheel(tmp_path / "wheel")
+@pytest.fixture(scope="module")
+def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv outside the repo with the built wheel installed offline (built once per module)."""
+    work = tmp_path_factory.mktemp("wheel")
+    wheel = build_wheel(work / "wheel")
     run([sys.executable, "-m", "pip", "download", "-q", "-d", str(WHEELHOUSE), str(wheel), *TEST_TOOLS])
-    venv = tmp_path / "venv"
+    venv = work / "venv"
     run([sys.executable, "-m", "venv", str(venv)])
-    python = str(venv / "bin" / "python")
     offline = ["--no-index", "--find-links", str(WHEELHOUSE), "-q"]
-    run([python, "-m", "pip", "install", *offline, str(wheel)])
+    run([str(venv / "bin" / "python"), "-m", "pip", "install", *offline, str(wheel)])
+    return venv
+
+
+def test_wheel_in_a_fresh_venv_without_node(venv: Path, tmp_path: Path) -> None:
+    python = str(venv / "bin" / "python")
 
     env = {k: v for k, v in os.environ.items() if k not in ("JSII_NODE", "VIRTUAL_ENV", "PYTHONPATH")}
     env["PATH"] = no_node_path(tmp_path / "bin")
@@ -102,3 +109,87 @@ def test_wheel_in_a_fresh_venv_without_node(tmp_path: Path) -> None:
     assert " passed" in result.stdout
     assert "node" not in result.stderr.lower(), result.stderr
     run(["make", "diff"], cwd=tmp_path / "proj", env=make_env)
+
+
+USER_APP = """\
+import os
+
+import cdk8s  # isort order: cdk8s before podkit
+import podkit as pk
+
+app = pk.App()
+chart = pk.Chart(app, "web")
+settings = pk.ConfigFromMap(chart, "settings", from_literal={"API_URL": "https://api.example.com"})
+creds = pk.SecretEnv(chart, "creds", from_literal={"password": os.environ["DB_PASSWORD"]})
+http = pk.Port(80, name="http")
+nginx = pk.Container(
+    name="nginx",
+    image="nginx:1.27.0",
+    ports=[http],
+    env={"API_URL": settings.value("API_URL"), "PASSWORD": creds.value("password")},
+)
+web = pk.Deployment(chart, "web", main=nginx, replicas=int(os.environ.get("REPLICAS", "2")))
+pk.Service(chart, "web-svc", target=web, ports=[http])
+if os.environ.get("BREAK"):
+    pk.SecretEnv(chart, "tls", from_literal={"k": os.environ["DB_PASSWORD"]}, type=pk.SecretType.TLS)
+app.synth()
+"""
+
+
+def test_wheel_cli_as_a_user(venv: Path, tmp_path: Path) -> None:
+    """`podkit synth`/`diff`/`--help` from the installed wheel: clean stderr, exit codes, all or nothing."""
+    python = str(venv / "bin" / "python")
+    podkit = str(venv / "bin" / "podkit")
+
+    secret = "s3cr3t-VALUE-123"
+    env = {k: v for k, v in os.environ.items() if k not in ("JSII_NODE", "VIRTUAL_ENV", "PYTHONPATH")}
+    env["PATH"] = no_node_path(tmp_path / "bin")
+    env["DB_PASSWORD"] = secret
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    (proj / "app.py").write_text(USER_APP)
+    (proj / "cdk8s.yaml").write_text(f"language: python\napp: {python} app.py\n")
+
+    def cli(*args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [podkit, *args], cwd=proj, env={**env, **extra}, capture_output=True, text=True, check=False
+        )
+
+    # --help: exit 0, usage on stdout
+    for args in (["--help"], ["synth", "--help"], ["diff", "--help"]):
+        result = cli(*args)
+        assert result.returncode == 0 and "usage: podkit" in result.stdout and result.stderr == "", result
+
+    # GIVEN the app  WHEN `podkit synth`  THEN exit 0, nothing printed, dist/ written
+    result = cli("synth")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", ""), result
+    written = (proj / "dist" / "web.k8s.yaml").read_bytes()
+    assert b"kind: Deployment" in written and b"kind: Service" in written and b"kind: ConfigMap" in written
+
+    # `podkit diff` on an unchanged app: exit 0
+    result = cli("diff")
+    assert result.returncode == 0 and "node" not in result.stderr.lower(), result
+
+    # a changed secret and replica count: exit 1, the change shown, the value never
+    result = cli("diff", DB_PASSWORD="s3cr3t-VALUE-456", REPLICAS="3")
+    assert result.returncode == 1, result
+    assert "replicas: 3" in result.stdout and "Secret creds" in result.stdout
+    assert "s3cr3t" not in result.stdout + result.stderr
+
+    # GIVEN an app that fails at synth  WHEN `podkit synth`  THEN exit 2, one clean message, dist/ untouched
+    result = cli("synth", BREAK="1")
+    assert result.returncode == 2, result
+    assert "tls.crt" in result.stderr and "Traceback" not in result.stderr
+    assert "node" not in result.stderr.lower() and secret not in result.stderr + result.stdout
+    assert (proj / "dist" / "web.k8s.yaml").read_bytes() == written
+    assert sorted(p.name for p in (proj / "dist").iterdir()) == ["web.k8s.yaml"]
+
+    # GIVEN an app that raises  THEN exit 2, the app's frames only, dist/ untouched
+    (proj / "app.py").write_text(USER_APP.replace("app.synth()", "raise RuntimeError('boom')"))
+    result = cli("synth")
+    assert result.returncode == 2 and "RuntimeError: boom" in result.stderr, result
+    assert "node" not in result.stderr.lower() and "jsii" not in result.stderr.lower()
+    assert (proj / "dist" / "web.k8s.yaml").read_bytes() == written
+
+    # an unknown command: exit 2 (argparse)
+    assert cli("bogus").returncode == 2
