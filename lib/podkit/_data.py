@@ -116,6 +116,12 @@ class KeyedSource(KplusMembers):
         """Keys this source is known to have; ``None`` when unknown (a reference without keys)."""
         raise NotImplementedError
 
+    def rollout_digest(self) -> dict[str, Any]:
+        """What of this source goes into a workload's config hash (``podkit.dev/config-hash``):
+        here its keys, since only data podkit builds can be hashed."""
+        keys = self.known_keys()
+        return {"keys": sorted(keys) if keys is not None else None}
+
     # -- consumption -------------------------------------------------------------------------
     def value(self, key: str, *, optional: bool | None = None) -> EnvValue:
         """One key as an env var value: ``container.add_env("API_URL", config.value("api_url"))``.
@@ -530,6 +536,10 @@ class KeyedData(KeyedSource, PodkitResource):
         if read_by_node():
             self.__dict__["_podkit_name_read_by_node"] = name
         return name
+
+    def rollout_digest(self) -> dict[str, Any]:
+        # the store's own fingerprint; missing env vars are reported by the object itself
+        return {"data": self._content_fingerprint()}
 
     def _content_fingerprint(self) -> str:
         """Hash of the values, the kind and :meth:`_hash_inputs` (an unset env var is reported at render)."""

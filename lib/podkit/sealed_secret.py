@@ -27,7 +27,7 @@ from typing import Any, cast
 import constructs
 
 from . import _sealing
-from ._data import DataStore, PathLike, _parse_file_source, caller_dir, file_sources
+from ._data import DataStore, KeyedSource, PathLike, _parse_file_source, caller_dir, file_sources
 from ._sealing import DEFAULT_STORE_NAME, SealingScope, SealRequest
 from .errors import PodkitError, PodkitTypeError, Problem, SealingError
 from .secret import SecretEnv, SecretType, unmet_required_keys
@@ -221,6 +221,10 @@ class SealedSecret(SecretEnv):
 
     def keys(self) -> list[str]:
         return sorted(self.known_keys() or ())
+
+    def rollout_digest(self) -> dict[str, Any]:
+        # a sealed secret's plaintext never leaves the machine, not even as a hash: keys only
+        return KeyedSource.rollout_digest(self)
 
     @property
     def name(self) -> str:

@@ -49,7 +49,7 @@ import constructs
 
 from . import _checks
 from ._apiserver import MAX_CRONJOB_NAME, NO_ZONE_DATABASE, _schedule_error
-from ._data import KeyedData, KeyedSource
+from ._data import KeyedSource
 from ._pod import AbstractPod, PodFields, RestartPolicy, sequence_of
 from ._resource import mapping_arg
 from .chart import construct_path
@@ -493,17 +493,7 @@ class _Workload(AbstractPod):
 
 def _source_digest(source: KeyedSource) -> dict[str, Any]:
     """What of one ConfigMap/Secret goes into the config hash (values only if podkit builds them)."""
-    from .sealed_secret import SealedSecret
-
-    entry: dict[str, Any] = {"kind": source.KIND, "name": source.name}
-    # a sealed secret's plaintext never leaves the machine, not even as a hash
-    if isinstance(source, KeyedData) and not isinstance(source, SealedSecret):
-        # the store's own fingerprint; missing env vars are reported by the Secret itself
-        entry["data"] = source._content_fingerprint()
-    else:
-        keys = source.known_keys()
-        entry["keys"] = sorted(keys) if keys is not None else None
-    return entry
+    return {"kind": source.KIND, "name": source.name, **source.rollout_digest()}
 
 
 S = TypeVar("S", bound=_Strategy)
