@@ -317,7 +317,7 @@ def _host_aliases(pod: AbstractPod, name: str, value: object) -> Sequence[HostAl
 
 
 def _pull_secrets(pod: AbstractPod, name: str, value: object) -> Sequence[KeyedSource]:
-    from .secret import SecretEnv, SecretType
+    from .secret import PULL_SECRET_TYPES, SecretEnv
 
     secrets = sequence_of(pod.path, name, value, KeyedSource, "SecretEnv.from_name('regcred')")
     for i, secret in enumerate(secrets):
@@ -327,10 +327,7 @@ def _pull_secrets(pod: AbstractPod, name: str, value: object) -> Sequence[KeyedS
                 f"image_pull_secrets takes Secrets, got {secret.SOURCE_KIND} {secret.path!r}; "
                 f"use a SecretEnv of type DOCKER_CONFIG_JSON or SecretEnv.from_name(...)",
             )
-        if isinstance(secret, SecretEnv) and secret.type not in (
-            SecretType.DOCKER_CONFIG_JSON,
-            SecretType.DOCKER_CFG,
-        ):
+        if isinstance(secret, SecretEnv) and secret.type not in PULL_SECRET_TYPES:
             raise PodkitError(
                 pod.path,
                 f"image pull secret {secret.path!r} has type {secret.type.value}; the kubelet reads only "

@@ -21,11 +21,9 @@ import constructs
 from . import _checks
 from ._resource import PodkitResource
 from .errors import PodkitError, PodkitTypeError, Problem
-from .secret import SecretEnv, SecretRef, SecretType
+from .secret import PULL_SECRET_TYPES, SecretEnv, SecretRef
 
 __all__ = ["Namespace", "ServiceAccount"]
-
-_PULL_TYPES = (SecretType.DOCKER_CONFIG_JSON, SecretType.DOCKER_CFG)
 
 
 class Namespace(PodkitResource):
@@ -112,7 +110,7 @@ class ServiceAccount(PodkitResource):
     def add_image_pull_secret(self, secret: SecretEnv | SecretRef) -> None:
         """Pull images with this registry Secret (a docker-registry Secret or a reference)."""
         if isinstance(secret, SecretEnv):
-            if secret.type not in _PULL_TYPES:
+            if secret.type not in PULL_SECRET_TYPES:
                 raise PodkitError(
                     self.path,
                     f"image pull secret {secret.path!r} has type {secret.type.value}; expected "

@@ -47,6 +47,10 @@ class SecretType(enum.Enum):
     BOOTSTRAP_TOKEN = "bootstrap.kubernetes.io/token"
 
 
+#: the Secret types the kubelet reads registry credentials from (``imagePullSecrets``)
+PULL_SECRET_TYPES = (SecretType.DOCKER_CONFIG_JSON, SecretType.DOCKER_CFG)
+
+
 # Keys the API server requires for each type ("any of" for basic-auth).
 _REQUIRED: dict[SecretType, tuple[tuple[str, ...], bool]] = {
     SecretType.BASIC_AUTH: (("username", "password"), False),
