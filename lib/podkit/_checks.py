@@ -358,6 +358,8 @@ def divisor_error(what: str, resource: str, divisor: object) -> str | None:
 def is_list(value: object) -> TypeGuard[Iterable[Any]]:
     """Whether ``value`` can stand for a list argument: iterable, but not a str or bytes (read one
     character at a time) nor a mapping (read as its keys). Every list parameter asks this."""
+    if type(value) is list or type(value) is tuple:
+        return True  # the common case, without the ABC checks below (a hot path at build)
     return isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping)
 
 
