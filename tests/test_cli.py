@@ -200,6 +200,7 @@ def test_fails_unexpected_errors_in_one_line_with_exit_2_and_a_traceback_on_debu
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = project(tmp_path, GOOD_APP)
+    (root / "dist").mkdir()
     monkeypatch.chdir(root)
 
     def broken(*args: object, **kwargs: object) -> str:

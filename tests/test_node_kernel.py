@@ -186,7 +186,8 @@ def synth(outdir):
 
 def test_an_app_that_never_calls_node_exits_quietly() -> None:
     # the kernel is still loading assemblies at exit: it is ended, not left to hit a closed socket
-    result = run_script("import podkit, podkit._node as n; print(n._kernel.runtime_dir)")
+    # (`podkit.App` starts it: `import podkit` alone starts no Node)
+    result = run_script("import podkit, podkit._node as n; podkit.App; print(n._kernel.runtime_dir)")
     assert result.returncode == 0 and result.stderr == ""
     assert not Path(result.stdout.strip()).exists()
 
@@ -231,6 +232,7 @@ def test_the_kernel_inherits_no_other_descriptors() -> None:
         os.set_inheritable(r, True)
         os.set_inheritable(w, True)
         import podkit, podkit._node as n
+        podkit.App  # starts the kernel
         ours = {os.readlink(f"/proc/self/fd/{fd}") for fd in (r, w)}
         theirs = {os.readlink(f"/proc/{n._kernel.pid}/fd/{fd}") for fd in os.listdir(f"/proc/{n._kernel.pid}/fd")}
         print(sorted(ours & theirs), os.readlink(f"/proc/{n._kernel.pid}/fd/0"))
@@ -244,7 +246,7 @@ def test_a_bare_node_name_is_looked_up_on_path() -> None:
     node = _node.configure_jsii_node()
     assert node is not None
     result = run_script(
-        "import podkit._node as n; print(n.kernel_mode())",
+        "import podkit, podkit._node as n; podkit.App; print(n.kernel_mode())",
         env={"JSII_NODE": "node", "PATH": os.path.dirname(node) + os.pathsep + os.environ["PATH"]},
     )
     assert result.stdout == "direct\n", result.stderr

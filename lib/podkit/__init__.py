@@ -2,29 +2,25 @@
 
 Write ``SidecarPod``, ``ConfigFromMap`` and ``SecretEnv`` in a ``podkit.Chart``, synthesize
 with ``cdk8s synth`` (or ``podkit.App().synth()``), commit ``dist/``.
+
+``import podkit`` starts no Node process and loads neither cdk8s nor jsii: the constructs load
+on first use of a name that needs them (``podkit.App``, ``from podkit import Deployment``,
+``dir(podkit)`` lists them all), and Node starts right before that first load, so that its
+start still overlaps Python loading its modules (``_node.start_runtime``). ``podkit.errors`` and the
+``podkit`` command's own process never start Node. Code that loads jsii, constructs or
+cdk8s itself after ``import podkit`` (``from podkit.app import App``, ``import cdk8s``) starts it
+the same way, through an import hook.
 """
 
-# Must run before cdk8s is imported: point jsii at the venv's Node 24, start its kernel now
-# (without jsii's relay process) with cdk8s's assemblies queued, so Node starts while Python
-# loads its own modules; then hand that kernel to jsii (_node.py; else jsii starts it as usual).
-from ._node import configure_jsii_node, install_provider, start_kernel
+from __future__ import annotations
 
-configure_jsii_node()
-start_kernel()
-install_provider()
+import importlib
+import threading
+from typing import TYPE_CHECKING, Any
 
-from ._jsii import install_error_translation  # noqa: E402
-
-# podkit errors raised while Node synthesizes come out of cdk8s calls as themselves
-install_error_translation()
-
-from ._pod import DNSConfig, DNSPolicy, HostAlias, OSName, PodFields  # noqa: E402
-from .app import App  # noqa: E402
-from .chart import Chart  # noqa: E402
-from .config_map import ConfigFromMap, ConfigMapRef  # noqa: E402
-from .container import Container, EnvFrom, ImagePullPolicy, Mount, Port, Protocol  # noqa: E402
-from .env import EnvValue, FieldRef, PodField, ResourceField  # noqa: E402
-from .errors import (  # noqa: E402
+# configure_jsii_node: tests and tools call it as podkit.configure_jsii_node
+from ._node import configure_jsii_node, install_import_hook, start_runtime  # noqa: F401
+from .errors import (
     DuplicateError,
     InvalidNameError,
     InvalidQuantityError,
@@ -37,70 +33,186 @@ from .errors import (  # noqa: E402
     SourceError,
     SynthError,
 )
-from .external_secret import (  # noqa: E402
-    CreationPolicy,
-    ExternalSecret,
-    Extract,
-    RemoteRef,
-    SecretStoreRef,
-    StoreKind,
-)
-from .lifecycle import Lifecycle, LifecycleHandler, TerminationMessagePolicy  # noqa: E402
-from .namespace import Namespace, ServiceAccount  # noqa: E402
-from .pod import RestartPolicy, SidecarPod  # noqa: E402
-from .pod_security import PodSecurity  # noqa: E402
-from .probe import Probe, Scheme  # noqa: E402
-from .resources import Resources  # noqa: E402
-from .scheduling import (  # noqa: E402
-    LabelRequirement,
-    LabelSelector,
-    LabelSelectorOperator,
-    NodeAffinity,
-    NodeAffinityPolicy,
-    NodeRequirement,
-    NodeSelectorOperator,
-    NodeSelectorTerm,
-    PodAffinity,
-    PodAffinityTerm,
-    TaintEffect,
-    Toleration,
-    TolerationOperator,
-    TopologySpreadConstraint,
-    WeightedNodeSelectorTerm,
-    WeightedPodAffinityTerm,
-    WhenUnsatisfiable,
-)
-from .sealed_secret import SealedSecret, Sealing, SealingScope  # noqa: E402
-from .secret import SecretEnv, SecretRef, SecretType  # noqa: E402
-from .security import (  # noqa: E402
-    AppArmorProfile,
-    AppArmorProfileType,
-    Capabilities,
-    FSGroupChangePolicy,
-    PodSecurityContext,
-    ProcMountType,
-    SeccompProfile,
-    SeccompProfileType,
-    SecurityContext,
-    SELinuxOptions,
-    Sysctl,
-)
-from .service import Service, ServicePort, ServiceType  # noqa: E402
-from .storage import AccessMode, ClaimTemplate, PersistentVolumeClaim, Projection, VolumeMode  # noqa: E402
-from .volume import HostPathType, ResourceItem, StorageMedium, Volume  # noqa: E402
-from .workloads import (  # noqa: E402
-    ConcurrencyPolicy,
-    CronJob,
-    DaemonSet,
-    DaemonSetUpdateStrategy,
-    Deployment,
-    DeploymentStrategy,
-    Job,
-    PodManagementPolicy,
-    StatefulSet,
-    StatefulSetUpdateStrategy,
-    VolumeClaimTemplate,
-)
+
+install_import_hook()
+
+if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ loads these
+    from ._pod import DNSConfig, DNSPolicy, HostAlias, OSName, PodFields
+    from .app import App
+    from .chart import Chart
+    from .config_map import ConfigFromMap, ConfigMapRef
+    from .container import Container, EnvFrom, ImagePullPolicy, Mount, Port, Protocol
+    from .env import EnvValue, FieldRef, PodField, ResourceField
+    from .external_secret import CreationPolicy, ExternalSecret, Extract, RemoteRef, SecretStoreRef, StoreKind
+    from .lifecycle import Lifecycle, LifecycleHandler, TerminationMessagePolicy
+    from .namespace import Namespace, ServiceAccount
+    from .pod import RestartPolicy, SidecarPod
+    from .pod_security import PodSecurity
+    from .probe import Probe, Scheme
+    from .resources import Resources
+    from .scheduling import (
+        LabelRequirement,
+        LabelSelector,
+        LabelSelectorOperator,
+        NodeAffinity,
+        NodeAffinityPolicy,
+        NodeRequirement,
+        NodeSelectorOperator,
+        NodeSelectorTerm,
+        PodAffinity,
+        PodAffinityTerm,
+        TaintEffect,
+        Toleration,
+        TolerationOperator,
+        TopologySpreadConstraint,
+        WeightedNodeSelectorTerm,
+        WeightedPodAffinityTerm,
+        WhenUnsatisfiable,
+    )
+    from .sealed_secret import SealedSecret, Sealing, SealingScope
+    from .secret import SecretEnv, SecretRef, SecretType
+    from .security import (
+        AppArmorProfile,
+        AppArmorProfileType,
+        Capabilities,
+        FSGroupChangePolicy,
+        PodSecurityContext,
+        ProcMountType,
+        SeccompProfile,
+        SeccompProfileType,
+        SecurityContext,
+        SELinuxOptions,
+        Sysctl,
+    )
+    from .service import Service, ServicePort, ServiceType
+    from .storage import AccessMode, ClaimTemplate, PersistentVolumeClaim, Projection, VolumeMode
+    from .volume import HostPathType, ResourceItem, StorageMedium, Volume
+    from .workloads import (
+        ConcurrencyPolicy,
+        CronJob,
+        DaemonSet,
+        DaemonSetUpdateStrategy,
+        Deployment,
+        DeploymentStrategy,
+        Job,
+        PodManagementPolicy,
+        StatefulSet,
+        StatefulSetUpdateStrategy,
+        VolumeClaimTemplate,
+    )
+
+# module -> the names it exports; loaded together, the first time any of them is used
+_LAZY: dict[str, tuple[str, ...]] = {
+    "_pod": ("DNSConfig", "DNSPolicy", "HostAlias", "OSName", "PodFields"),
+    "app": ("App",),
+    "chart": ("Chart",),
+    "config_map": ("ConfigFromMap", "ConfigMapRef"),
+    "container": ("Container", "EnvFrom", "ImagePullPolicy", "Mount", "Port", "Protocol"),
+    "env": ("EnvValue", "FieldRef", "PodField", "ResourceField"),
+    "external_secret": (
+        "CreationPolicy",
+        "ExternalSecret",
+        "Extract",
+        "RemoteRef",
+        "SecretStoreRef",
+        "StoreKind",
+    ),
+    "lifecycle": ("Lifecycle", "LifecycleHandler", "TerminationMessagePolicy"),
+    "namespace": ("Namespace", "ServiceAccount"),
+    "pod": ("RestartPolicy", "SidecarPod"),
+    "pod_security": ("PodSecurity",),
+    "probe": ("Probe", "Scheme"),
+    "resources": ("Resources",),
+    "scheduling": (
+        "LabelRequirement",
+        "LabelSelector",
+        "LabelSelectorOperator",
+        "NodeAffinity",
+        "NodeAffinityPolicy",
+        "NodeRequirement",
+        "NodeSelectorOperator",
+        "NodeSelectorTerm",
+        "PodAffinity",
+        "PodAffinityTerm",
+        "TaintEffect",
+        "Toleration",
+        "TolerationOperator",
+        "TopologySpreadConstraint",
+        "WeightedNodeSelectorTerm",
+        "WeightedPodAffinityTerm",
+        "WhenUnsatisfiable",
+    ),
+    "sealed_secret": ("SealedSecret", "Sealing", "SealingScope"),
+    "secret": ("SecretEnv", "SecretRef", "SecretType"),
+    "security": (
+        "AppArmorProfile",
+        "AppArmorProfileType",
+        "Capabilities",
+        "FSGroupChangePolicy",
+        "PodSecurityContext",
+        "ProcMountType",
+        "SeccompProfile",
+        "SeccompProfileType",
+        "SecurityContext",
+        "SELinuxOptions",
+        "Sysctl",
+    ),
+    "service": ("Service", "ServicePort", "ServiceType"),
+    "storage": ("AccessMode", "ClaimTemplate", "PersistentVolumeClaim", "Projection", "VolumeMode"),
+    "volume": ("HostPathType", "ResourceItem", "StorageMedium", "Volume"),
+    "workloads": (
+        "ConcurrencyPolicy",
+        "CronJob",
+        "DaemonSet",
+        "DaemonSetUpdateStrategy",
+        "Deployment",
+        "DeploymentStrategy",
+        "Job",
+        "PodManagementPolicy",
+        "StatefulSet",
+        "StatefulSetUpdateStrategy",
+        "VolumeClaimTemplate",
+    ),
+}
+_MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
+_loading = False
+_load_lock = threading.RLock()
+
+
+def __getattr__(name: str) -> Any:
+    """PEP 562: load the constructs (and cdk8s) on first use of one of their names."""
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    _load()
+    return globals()[name]
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+def _load() -> None:
+    global _loading
+    with _load_lock:  # another thread waits for the first one's load
+        if "App" in globals():
+            return
+        if _loading:
+            # this thread: a podkit module asked for a name of the package while it loads
+            raise ImportError("podkit's constructs are still loading (a circular import)")
+        _loading = True
+        try:
+            start_runtime()  # Node boots while Python loads jsii, cdk8s and podkit
+            names_of = {}
+            for module, names in _LAZY.items():
+                loaded = importlib.import_module(f".{module}", __name__)
+                names_of.update({attr: getattr(loaded, attr) for attr in names})
+            globals().update(names_of)  # all at once: "App" in globals() means all are loaded
+        finally:
+            _loading = False
+
+
+_load_lock = threading.RLock()
+
 
 __all__ = [
     "AccessMode",

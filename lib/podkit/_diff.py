@@ -17,9 +17,13 @@ the file and line, never a silently "removed" object.
 from __future__ import annotations
 
 import atexit
+import base64
+import binascii
+import contextlib
 import copy
 import difflib
 import functools
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -30,11 +34,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import cdk8s
-
-from . import _validate, _yaml
-from .app import to_yaml
+from . import _yaml
 from .errors import PodkitError
+
+# Neither cdk8s (Node) nor the schema checks are imported here at module level: `podkit diff`
+# and `podkit --help` import this module, and compare YAML files without starting jsii.
 
 REDACTED = "<redacted>"
 # shown on the new side when a Secret value changed: the reader learns *that* it changed
@@ -65,8 +69,12 @@ def describe(key: Key) -> str:
     return f"{kind} {where + '/' if where else ''}{name}"
 
 
+# a Secret's value fields (as _validate.SECRET_FIELDS)
+SECRET_FIELDS = ("data", "stringData")
+
+
 def is_secret(obj: Any) -> bool:
-    return isinstance(obj, dict) and _validate.is_secret(obj)
+    return isinstance(obj, dict) and obj.get("kind") == "Secret" and obj.get("apiVersion") == "v1"
 
 
 def redact_object(obj: Any) -> Any:
@@ -74,7 +82,7 @@ def redact_object(obj: Any) -> Any:
     if not is_secret(obj):
         return obj
     out = copy.deepcopy(obj)
-    for name in _validate.SECRET_FIELDS:
+    for name in SECRET_FIELDS:
         if isinstance(out.get(name), dict):
             out[name] = dict.fromkeys(out[name], REDACTED)
     return out
@@ -84,7 +92,7 @@ def redact_pair(old: Any, new: Any) -> tuple[Any, Any]:
     """Redact two versions of one Secret so that a changed value stays visible as changed."""
     old_r, new_r = redact_object(old), redact_object(new)
     if is_secret(old) and is_secret(new):
-        for name in _validate.SECRET_FIELDS:
+        for name in SECRET_FIELDS:
             before, after = old.get(name), new.get(name)
             if isinstance(before, dict) and isinstance(after, dict):
                 for k in after.keys() & before.keys():
@@ -184,8 +192,72 @@ def _yaml_lines(obj: Any) -> list[str]:
     return text.splitlines(keepends=True)
 
 
-def format_diff(diff: ObjectDiff, *, old_label: str = "committed", new_label: str = "fresh") -> str:
-    """The report ``podkit diff`` prints: added, removed, changed (unified YAML), warnings."""
+# A Secret value shorter than this is hidden only where it is a whole value (a ConfigMap entry
+# equal to it), not inside longer strings, where it would garble ordinary words and numbers.
+MIN_EMBEDDED_SECRET = 4
+
+
+def secret_strings(objects: Iterable[Any]) -> list[str]:
+    """Every value the Secrets among ``objects`` hold, plain and base64, longest first.
+
+    ``data`` values are base64: the decoded text is a value too. ``stringData`` values are
+    plain: their base64 is a value too (a ConfigMap's ``binaryData`` holds it that way).
+    """
+    found: set[str] = set()
+    for obj in objects:
+        if not is_secret(obj):
+            continue
+        for name in SECRET_FIELDS:
+            values = obj.get(name)
+            for value in values.values() if isinstance(values, dict) else ():
+                if not isinstance(value, str) or not value:
+                    continue
+                found.add(value)
+                if name == "data":
+                    with contextlib.suppress(binascii.Error, ValueError):
+                        found.add(base64.b64decode(value, validate=True).decode("utf-8"))
+                else:
+                    found.add(base64.b64encode(value.encode("utf-8")).decode("ascii"))
+    return sorted((v for v in found if v.strip()), key=lambda v: (-len(v), v))
+
+
+def _hide(text: str, values: list[str]) -> str:
+    if text in values:
+        return REDACTED
+    for value in values:
+        if len(value) >= MIN_EMBEDDED_SECRET and value in text:
+            text = text.replace(value, REDACTED)
+    return text
+
+
+def redact_values(obj: Any, values: list[str]) -> Any:
+    """``obj`` with every string that is, or contains, one of ``values`` redacted (keys stay)."""
+    if not values:
+        return obj
+    if isinstance(obj, str):
+        return _hide(obj, values)
+    if isinstance(obj, dict):
+        return {k: redact_values(v, values) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [redact_values(v, values) for v in obj]
+    return obj
+
+
+def format_diff(
+    diff: ObjectDiff,
+    *,
+    old_label: str = "committed",
+    new_label: str = "fresh",
+    secrets: Iterable[str] = (),
+) -> str:
+    """The report ``podkit diff`` prints: added, removed, changed (unified YAML), warnings.
+
+    Secret values never appear in it: each Secret's own values are markers, and ``secrets``
+    (every value of every Secret on either side, :func:`secret_strings`) are redacted
+    wherever else they occur, in every line, context lines included: a ConfigMap built from
+    the same env file as a Secret repeats its password.
+    """
+    hidden = sorted(set(secrets), key=lambda v: (-len(v), v))
     out: list[str] = []
     for obj in diff.added:
         out.append(f"+ added {describe(object_key(obj))}\n")
@@ -195,11 +267,12 @@ def format_diff(diff: ObjectDiff, *, old_label: str = "committed", new_label: st
         label = describe(object_key(new))
         out.append(f"~ changed {label}\n")
         old_r, new_r = redact_pair(old, new)
-        out.extend(
-            difflib.unified_diff(
-                _yaml_lines(old_r), _yaml_lines(new_r), f"{old_label}: {label}", f"{new_label}: {label}"
-            )
+        old_r, new_r = redact_values(old_r, hidden), redact_values(new_r, hidden)
+        lines = difflib.unified_diff(
+            _yaml_lines(old_r), _yaml_lines(new_r), f"{old_label}: {label}", f"{new_label}: {label}"
         )
+        # and line by line: a value YAML renders across lines, or a marker's neighbour
+        out.extend(_hide(line, hidden) if hidden else line for line in lines)
         for reason in recreate_reasons(old, new):
             out.append(f"! warning: {label} must be deleted and recreated to apply this: {reason}\n")
     return "".join(line if line.endswith("\n") else line + "\n" for line in out)
@@ -213,6 +286,8 @@ def parse_yaml(text: str) -> list[Any]:
         path = f"{tmp}/docs.yaml"
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
+        import cdk8s
+
         return [json.loads(json.dumps(d)) for d in cdk8s.Yaml.load(path)]
 
 
@@ -239,6 +314,8 @@ def _is_file_map(data: Any) -> bool:
 
 def stringify(docs: list[Any]) -> str:
     """Multi-document YAML, byte for byte as ``dist/`` is written (``app.to_yaml``)."""
+    from .app import to_yaml
+
     return to_yaml(docs)
 
 
@@ -255,19 +332,29 @@ def snapshot_text(data: Any) -> str:
     return stringify(data if isinstance(data, list) else [data])
 
 
-def read_folder(folder: Path) -> dict[str, str]:
-    """``{relative path: text}`` of every YAML file under ``folder`` (empty if it is missing).
+def read_folder(folder: Path, *, owned_only: bool = True) -> dict[str, str]:
+    """``{relative path: text}`` of the output files under ``folder`` (empty if it is missing).
 
-    Recursive, so the folder-per-chart output types of cdk8s compare too. A file that is not
-    UTF-8 is a :class:`~podkit.errors.PodkitError` naming the file, the line and the byte
-    (cdk8s writes UTF-8; anything else was edited or corrupted after the synth).
+    Only the files podkit owns and writes there (``*.k8s.yaml`` and those listed in
+    ``.podkit-output``, see ``_output.py``): a ``kustomization.yaml``, an overlay patch or a
+    README kept in the output folder is the user's, never compared. ``owned_only=False``
+    reads every ``*.yaml``/``*.yml`` file instead. Recursive, so the folder-per-chart output
+    types of cdk8s compare too. A file that is not UTF-8 is a
+    :class:`~podkit.errors.PodkitError` naming the file, the line and the byte (cdk8s writes
+    UTF-8; anything else was edited or corrupted after the synth).
     """
+    from . import _output
+
     if not folder.is_dir():
         return {}
+    if owned_only:
+        owned, _ = _output._scan(folder)
+        owned.discard(_output.MANIFEST)
+        paths = [folder / rel for rel in sorted(owned)]
+    else:
+        paths = [p for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix in (".yaml", ".yml")]
     files: dict[str, str] = {}
-    for path in sorted(folder.rglob("*")):
-        if not (path.is_file() and path.suffix in (".yaml", ".yml")):
-            continue
+    for path in paths:
         data = path.read_bytes()
         try:
             text = data.decode("utf-8")
@@ -287,30 +374,54 @@ def read_folder(folder: Path) -> dict[str, str]:
 # A Node script run with the `yaml` package cdk8s bundles (the parser that cdk8s.Yaml.load
 # uses, with the same YAML 1.1 schema), but, unlike cdk8s.Yaml.load, it reports the first
 # error of each document instead of returning what it could make of it: cdk8s reads
-# `a: "unterminated` as {a: unterminated}. stdin: {"files": {name: text}}; stdout:
-# {name: {"docs": [[line, value], ...]} or {"error": [line, column, message]}}.
+# `a: "unterminated` as {a: unterminated}. Whatever goes wrong with one file (an alias bomb,
+# which `yaml` stops at 100 aliases, nesting too deep for the stack) is that file's error, never
+# a crash of the script. stdin: {"files": {name: text}}; stdout: {name: JSON text of
+# {"docs": [[line, value], ...]} or {"error": [line, column, message]}}.
 _STRICT_LOAD_JS = r"""
 const YAML = require(process.argv[1]);
 const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
 const out = {};
 for (const [name, text] of Object.entries(input.files)) {
   const lineAt = (offset) => text.slice(0, offset).split('\n').length;
-  const docs = [];
-  let error = null;
-  for (const doc of YAML.parseAllDocuments(text, { version: '1.1' })) {
-    const problem = doc.errors[0];
-    if (problem) {
-      const pos = problem.linePos ? problem.linePos[0] : { line: lineAt(problem.pos[0]), col: 1 };
-      error = [pos.line, pos.col, problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')];
-      break;
+  const firstLine = (e) => String((e && e.message) || e).split('\n')[0];
+  let line = 1;
+  let current = null;
+  let entry;
+  try {
+    const docs = [];
+    let error = null;
+    for (const doc of YAML.parseAllDocuments(text, { version: '1.1' })) {
+      const problem = doc.errors[0];
+      if (problem) {
+        const pos = problem.linePos ? problem.linePos[0] : { line: lineAt(problem.pos[0]), col: 1 };
+        error = [pos.line, pos.col, problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')];
+        break;
+      }
+      const start = doc.contents && doc.contents.range ? doc.contents.range[0] : doc.range[0];
+      line = lineAt(start);
+      current = doc;
+      docs.push([line, doc.toJS({ maxAliasCount: 100 })]);
     }
-    const start = doc.contents && doc.contents.range ? doc.contents.range[0] : doc.range[0];
-    docs.push([lineAt(start), doc.toJSON()]);
+    entry = JSON.stringify(error ? { error } : { docs });
+  } catch (e) {
+    let col = 1;
+    if (current && e instanceof ReferenceError) {
+      // an alias bomb: point at its first alias
+      YAML.visit(current, { Alias(_, node) {
+        if (node.range) { line = lineAt(node.range[0]); col = node.range[0] - text.lastIndexOf('\n', node.range[0] - 1); }
+        return YAML.visit.BREAK;
+      } });
+    }
+    entry = JSON.stringify({ error: [line, col, firstLine(e)] });
   }
-  out[name] = error ? { error } : { docs };
+  out[name] = entry;
 }
 process.stdout.write(JSON.stringify(out));
 """
+# bounds for reading output files: Node's heap, and the wall-clock time of the whole read
+_READER_HEAP_MB = 1024
+_READER_TIMEOUT_S = 120
 
 
 @functools.cache
@@ -322,7 +433,11 @@ def _yaml_package() -> Path:
     """
     into = Path(tempfile.mkdtemp(prefix="podkit-yaml-"))
     atexit.register(shutil.rmtree, into, ignore_errors=True)
-    tarballs = sorted((Path(cdk8s.__file__).parent / "_jsii").glob("*.jsii.tgz"))
+    spec = importlib.util.find_spec("cdk8s")  # its files only: no need to start jsii for this
+    if spec is None or not spec.submodule_search_locations:
+        raise PodkitError("", "cannot read YAML: the cdk8s package is not installed; reinstall podkit")
+    cdk8s_dir = Path(next(iter(spec.submodule_search_locations)))
+    tarballs = sorted((cdk8s_dir / "_jsii").glob("*.jsii.tgz"))
     prefix = "package/node_modules/yaml/"
     with tarfile.open(tarballs[0]) as tar:
         members = [m for m in tar if m.name.startswith(prefix + "dist/") or m.name == prefix + "package.json"]
@@ -335,7 +450,10 @@ def _yaml_package() -> Path:
 def _node_binary() -> str:
     from . import _node
 
-    return _node.configure_jsii_node() or "node"
+    return _node.node_binary()
+
+
+_FIX_FILE = "run `podkit synth` to rewrite the output, or fix the file"
 
 
 def load_objects(files: Mapping[str, str]) -> dict[str, list[Any]]:
@@ -343,30 +461,56 @@ def load_objects(files: Mapping[str, str]) -> dict[str, list[Any]]:
 
     Empty documents (a trailing ``---``) are skipped, as cdk8s skips them. A YAML error, or a
     document that is not a Kubernetes object (a mapping with ``apiVersion``, ``kind`` and
-    ``metadata.name``), is a :class:`~podkit.errors.PodkitError` naming the file and the line.
+    ``metadata.name``), is a :class:`~podkit.errors.PodkitError` naming the file and the line;
+    so is a file that cannot be read within bounds (an alias bomb, nesting too deep). Reading
+    is bounded in time and in Node's memory; the reader failing is a one-line error too.
     """
     if not files:
         return {}
-    result = subprocess.run(
-        [_node_binary(), "-e", _STRICT_LOAD_JS, str(_yaml_package())],
-        input=json.dumps({"files": dict(files)}),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-    )
+    try:
+        result = subprocess.run(
+            [
+                _node_binary(),
+                f"--max-old-space-size={_READER_HEAP_MB}",
+                "-e",
+                _STRICT_LOAD_JS,
+                str(_yaml_package()),
+            ],
+            input=json.dumps({"files": dict(files)}),
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=False,
+            timeout=_READER_TIMEOUT_S,
+        )
+    except subprocess.TimeoutExpired:
+        raise PodkitError(
+            "",
+            f"reading {', '.join(files)} took over {_READER_TIMEOUT_S} s (a file too large or too "
+            f"deeply nested for an output file); {_FIX_FILE}",
+        ) from None
     if result.returncode != 0:
-        raise RuntimeError(f"the YAML reader (node) failed: {result.stderr.strip()}")
-    parsed: dict[str, Any] = json.loads(result.stdout)
+        lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+        # Node's last words name the cause (heap out of memory, ...); its stack trace is noise
+        reason = next((line for line in reversed(lines) if "Error" in line or "error" in line), "")
+        raise PodkitError(
+            "",
+            f"could not read {', '.join(files)}: the YAML reader (Node) failed "
+            f"(exit {result.returncode}{': ' + reason if reason else ''}); {_FIX_FILE}",
+        )
+    parsed: dict[str, str] = json.loads(result.stdout)
     objects: dict[str, list[Any]] = {}
     for name in files:
-        entry = parsed[name]
+        try:
+            entry = json.loads(parsed[name])
+        except RecursionError:
+            raise PodkitError(
+                "", f"{name}: nested too deeply to be a Kubernetes object; {_FIX_FILE}"
+            ) from None
         if "error" in entry:
             line, column, message = entry["error"]
             raise PodkitError(
-                "",
-                f"{name}, line {line}, column {column}: not valid YAML: {message}; "
-                "run `podkit synth` to rewrite the output, or fix the file",
+                "", f"{name}, line {line}, column {column}: not valid YAML: {message}; {_FIX_FILE}"
             )
         objects[name] = [obj for line, obj in entry["docs"] if _check_object(name, line, obj)]
     return objects
@@ -424,7 +568,9 @@ def compare_folders(
     loaded = load_objects({**old_names, **new_names})
     old = [d for n in old_names for d in loaded[n]]
     new = [d for n in new_names for d in loaded[n]]
-    report = format_diff(diff_objects(old, new), old_label=old_label, new_label=new_label)
+    report = format_diff(
+        diff_objects(old, new), old_label=old_label, new_label=new_label, secrets=secret_strings(old + new)
+    )
     if report:
         return report
     files = sorted(n for n in committed.keys() | fresh.keys() if committed.get(n) != fresh.get(n))

@@ -25,19 +25,16 @@ checked in one module (``tests/test_jsii_seam.py`` is its contract test):
 
 from __future__ import annotations
 
-import functools
 import inspect
 import re
-import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 import cdk8s
 import constructs
 import jsii
 
-from ._node import TESTED_JSII_VERSION
-from .errors import PodkitException
+from . import _node
 
 # Objects whose constructor is running, innermost last: children wait for their parent.
 _constructing: list[Any] = []
@@ -180,61 +177,10 @@ def apply_json_patches(doc: dict[str, Any], ops: Sequence[cdk8s.JsonPatch]) -> d
     return {**{k: patched[k] for k in head}, **{k: v for k, v in patched.items() if k not in head}}
 
 
-# -- podkit exceptions across jsii ----------------------------------------------------------
-F = TypeVar("F", bound=Callable[..., Any])
-_TRANSLATED = ("create", "invoke", "sinvoke", "get", "sget", "set", "sset")
-
-
-def _podkit_cause(error: BaseException) -> PodkitException | None:
-    # jsii raises ``RuntimeError(...) from JavaScriptError(...)`` while handling the callback's
-    # exception, so the podkit exception is on the __context__ side: walk both links
-    seen: set[int] = set()
-    todo: list[BaseException] = [error]
-    while todo:
-        current = todo.pop(0)
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, PodkitException):
-            return current
-        todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
-    return None
-
-
-def _translating(call: F) -> F:
-    @functools.wraps(call)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return call(*args, **kwargs)
-        except RuntimeError as e:
-            original = _podkit_cause(e)
-            # only when Node is reporting exactly that exception (its message is in the error)
-            if original is not None and str(original).splitlines()[0] in str(e):
-                raise original.with_traceback(None) from None
-            raise
-
-    wrapper.__podkit_translating__ = True  # type: ignore[attr-defined]
-    return wrapper  # type: ignore[return-value]
-
-
-def install_error_translation() -> bool:
-    """Make podkit exceptions raised in jsii callbacks come out of jsii calls as themselves.
-
-    Returns whether it is installed. On a jsii version other than the tested one it still
-    installs (the wrapper only looks at exceptions) but warns, so a mismatch is visible.
-    """
-    if jsii.__version__ != TESTED_JSII_VERSION:
-        warnings.warn(
-            f"podkit is tested with jsii {TESTED_JSII_VERSION}, found {jsii.__version__}: podkit errors "
-            f"raised during cdk8s synth may arrive as RuntimeError",
-            RuntimeWarning,
-            stacklevel=2,
-        )
-    for name in _TRANSLATED:
-        call = getattr(jsii, name, None)
-        if call is not None and not getattr(call, "__podkit_translating__", False):
-            setattr(jsii, name, _translating(call))
-    return True
+# -- podkit exceptions across jsii: installed before cdk8s loads, so they live in _node.py ------
+_podkit_cause = _node._podkit_cause
+_translating = _node._translating
+install_error_translation = _node.install_error_translation
 
 
 @jsii.implements(constructs.IValidation)

