@@ -22,7 +22,7 @@ from kubernetes_validate import utils as kv_utils
 from referencing import Registry, Resource
 
 import podkit as pk
-from podkit import _schema
+from podkit._rules import schema as _schema
 
 #: Property tests: random locally, the same examples on every CI run (CI=true), so CI never
 #: goes red at random; every example a run finds is then kept with @example as a regression case.

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from podkit._apiserver import check_object
+from podkit._rules import check_object
 from podkit.errors import Problem
 
 Doc = dict[str, Any]
@@ -366,12 +366,19 @@ CATALOGUE: list[Row] = [
     ),
     # ValidateObjectMeta: name or generateName is required
     ("name-missing", pod, drop(("metadata", "name")), "metadata.name is missing: every object needs a name"),
-    # kubectl apply needs metadata.name
+    # kubectl apply needs metadata.name: generateName alone is a podkit rule (the server accepts it)
     (
         "generate-name",
         pod,
-        put(("metadata", "generateName"), "web-"),
-        "metadata.generateName is set: kubectl apply cannot create objects with a generated name; set metadata.name instead",
+        lambda d: (d["metadata"].pop("name"), d["metadata"].update(generateName="web-")),
+        "metadata.generateName is set without a name: kubectl apply cannot create objects with a generated name; set metadata.name instead",
+    ),
+    # ValidateObjectMeta: generateName is a prefix of a name of the kind's format
+    (
+        "generate-name-format",
+        pod,
+        put(("metadata", "generateName"), "Web_"),
+        "metadata.generateName 'Web_' is not a valid DNS-1123 subdomain: use at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (e.g. 'web')",
     ),
     # ValidateServiceName = NameIsDNS1035Label
     (
@@ -386,13 +393,6 @@ CATALOGUE: list[Row] = [
         namespace,
         put(("metadata", "name"), "team.prod"),
         "metadata.name 'team.prod' is not a valid DNS-1123 label: use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit (e.g. 'team-prod')",
-    ),
-    # cluster-scoped object: metadata.namespace not allowed
-    (
-        "namespace-on-namespace",
-        namespace,
-        put(("metadata", "namespace"), "x"),
-        "metadata.namespace 'x' is not allowed on a Namespace: remove it",
     ),
     # ValidateObjectMeta: namespace is a DNS label
     (
@@ -1397,14 +1397,21 @@ def test_fails_on_each_rule(
     doc = make()
     mutate(doc)
     messages = [expected] if isinstance(expected, str) else expected
-    assert check_object(doc, "t/x") == [Problem("t/x", m, "", "apiserver") for m in messages]
+    problems = check_object(doc, "t/x")
+    assert [(p.path, p.message, p.fix, p.family) for p in problems] == [
+        ("t/x", m, "", "apiserver") for m in messages
+    ]
+    # each problem names its field (the path the message starts with) and the upstream check
+    for problem in problems:
+        assert problem.field and problem.message.startswith(problem.field), problem
+        assert problem.rule.startswith("apiserver:Validate") or problem.rule.startswith("apiserver:validate")
 
 
 def test_problems_carry_the_construct_path_and_rule() -> None:
     doc = pod()
     doc["metadata"]["name"] = "Web"
     [problem] = check_object(doc, "chart/web")
-    assert (problem.path, problem.rule) == ("chart/web", "apiserver")
+    assert (problem.path, problem.family) == ("chart/web", "apiserver")
     assert str(problem).startswith("[chart/web] metadata.name 'Web' is not a valid DNS-1123 subdomain")
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import podkit as pk
-from podkit import _schema
+from podkit._rules import schema as _schema
 from podkit._sealing import SealingScope, SealRequest, load_store, render_sealed_secret, seal_into_store
 from podkit._validate import schema_problems
 from podkit.external_secret import ExternalSecret, RemoteRef, SecretStoreRef

@@ -19,7 +19,7 @@ import constructs
 import pytest
 
 import podkit as pk
-from podkit import _apiserver
+from podkit import _rules
 from tests.k8s import SCOPES, by_name, synth
 
 
@@ -27,7 +27,7 @@ def _objects(scope: constructs.Construct) -> list[dict[str, Any]]:
     """Every object of the chart: strictly schema-valid and passing the API server's rules."""
     docs = synth(cdk8s.Chart.of(scope))
     for doc in docs:
-        assert _apiserver.check_object(doc, "") == [], doc
+        assert _rules.check_object(doc, "") == [], doc
     return docs
 
 

@@ -73,6 +73,7 @@ def test_a_problem_carries_path_message_fix_and_rule() -> None:
             "container 'web' sets securityContext.privileged=true, which the baseline level forbids",
             "remove it",
             "pod-security",
+            "spec",
         )
     ]
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from podkit import _schema
+from podkit._rules import schema as _schema
 from tests.k8s import schema_errors
 
 ROOT = Path(__file__).resolve().parent.parent

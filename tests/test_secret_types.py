@@ -428,7 +428,7 @@ DOCKER_CASES = [
         "config-file",
         config=b'{\n  "auths": {\n    "ghcr.io": {\n      "auth": "dTpw"\n    }\n  }\n}\n',
     ),
-    # kubectl does not look inside the file (the API server checks the JSON: _apiserver)
+    # kubectl does not look inside the file (the API server checks the JSON: _rules.core.secret)
     DockerCase("config-file-is-not-checked", config=b"not json, no newline"),
     # refused by kubectl
     DockerCase("no-username", password="hunter2", fails=r"docker registry username is missing or empty"),

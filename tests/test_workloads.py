@@ -19,7 +19,8 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 import podkit as pk
-from podkit import _apiserver, workloads
+from podkit import workloads
+from podkit._rules import batch as _batch_rules
 from podkit.namespace import ServiceAccount
 from podkit.service import ServicePort
 from podkit.storage import AccessMode
@@ -591,8 +592,8 @@ ZoneSources = Callable[..., None]
 
 def _clear_zone_caches() -> None:
     workloads._time_zones.cache_clear()
-    _apiserver._zone_data.cache_clear()
-    _apiserver._time_zone_error.cache_clear()
+    _batch_rules._zone_data.cache_clear()
+    _batch_rules._time_zone_error.cache_clear()
     zoneinfo.ZoneInfo.clear_cache()
 
 

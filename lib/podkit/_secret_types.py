@@ -14,7 +14,7 @@ kubectl is the reference (``staging/src/k8s.io/kubectl/pkg/cmd/create/``):
 - ``create secret docker-registry`` writes ``.dockerconfigjson`` with Go's ``encoding/json``
   (field order ``username, password, email, auth``, no spaces, ``email`` omitted when empty,
   ``<``, ``>``, ``&``, U+2028 and U+2029 escaped), or, with ``--from-file``, the file as is:
-  kubectl does not look inside it (the API server's JSON check is ``_apiserver``'s job).
+  kubectl does not look inside it (the API server's JSON check is ``_rules.core.secret``'s job).
 """
 
 from __future__ import annotations

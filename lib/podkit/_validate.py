@@ -3,11 +3,14 @@
 Final means as written: rendered, escape-hatch JSON patches applied. This is the one place
 that runs them, on podkit's objects and on any other cdk8s construct's alike:
 
-* the strict Kubernetes 1.33 schema (``_schema.py``; unknown fields are errors), unless the
+* the strict Kubernetes 1.33 schema (``_rules.schema``; unknown fields are errors), unless the
   chart turned it off with ``validate_schema=False``;
-* the API server's own validation rules that the schema cannot express (``_apiserver.py``:
-  name regexes in full, size limits, path rules, cross-field rules);
-* the chart's Pod Security Standards level, if it set one (``pod_security.py``).
+* the API server's own validation rules that the schema cannot express (``_rules``, picked by
+  apiVersion and kind: name regexes in full, size limits, path rules, cross-field rules);
+* the chart's Pod Security Standards level, if it set one (``_rules.pod_security``).
+
+This module adds what the rules leave to their caller: a Secret's values are scrubbed from
+every message, wherever a patch copied one.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ import base64
 import binascii
 import contextlib
 import dataclasses
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from . import _apiserver, _schema
+from . import _rules
+from ._rules import schema as _schema
 from .errors import Problem
 
 if TYPE_CHECKING:
@@ -29,7 +34,7 @@ if TYPE_CHECKING:
 SECRET_FIELDS = ("data", "stringData")
 
 
-def _schema_messages(doc: dict[str, Any]) -> list[str]:
+def _schema_messages(doc: Mapping[str, Any]) -> list[str]:
     """Schema problems of ``doc``; a Secret's values are checked without being shown."""
     if not is_secret(doc):
         return _schema.validate_object(doc)
@@ -50,11 +55,14 @@ def _schema_messages(doc: dict[str, Any]) -> list[str]:
     return messages
 
 
-def schema_problems(doc: dict[str, Any], path: str) -> list[Problem]:
+def schema_problems(doc: Mapping[str, Any], path: str) -> list[Problem]:
     """Strict schema problems of one object (Kubernetes 1.33, or the CRD's for custom kinds)."""
     meta = doc.get("metadata") or {}
     what = f"{doc.get('kind')} {meta.get('name')!r} does not match the {_schema.schema_label(doc)} schema"
-    return [Problem(path, f"{what}: {message}", rule="schema") for message in _schema_messages(doc)]
+    return [
+        Problem(path, f"{what}: {message}", "", "schema", message.split(": ", 1)[0])
+        for message in _schema_messages(doc)
+    ]
 
 
 def check_final(doc: Any, path: str, *, chart: cdk8s.Chart | None) -> list[Problem]:
@@ -71,11 +79,11 @@ def check_final(doc: Any, path: str, *, chart: cdk8s.Chart | None) -> list[Probl
     return problems
 
 
-def is_secret(doc: dict[str, Any]) -> bool:
+def is_secret(doc: Mapping[str, Any]) -> bool:
     return doc.get("kind") == "Secret" and doc.get("apiVersion") == "v1"
 
 
-def secret_values(doc: dict[str, Any]) -> list[str]:
+def secret_values(doc: Mapping[str, Any]) -> list[str]:
     """Every value a Secret holds, as written (``stringData``, base64 ``data``) and decoded."""
     out: list[str] = []
     for field in SECRET_FIELDS:
@@ -109,16 +117,9 @@ def _scrubbed(problems: list[Problem], values: list[str]) -> list[Problem]:
 
 
 def _problems(doc: dict[str, Any], path: str, chart: cdk8s.Chart | None) -> list[Problem]:
-    problems: list[Problem] = []
-    if getattr(chart, "validate_schema", True):
-        problems.extend(schema_problems(doc, path))
-    if problems:
-        # the API server's rules assume the schema's shape; a wrong type would only echo
-        return problems
-    problems.extend(_apiserver.check_object(doc, path))
-    level = getattr(chart, "pod_security", None)
-    if level is not None:
-        from .pod_security import check_pod_security
-
-        problems.extend(check_pod_security(doc, level, path))
-    return problems
+    return _rules.check(
+        doc,
+        path,
+        schema=schema_problems if getattr(chart, "validate_schema", True) else None,
+        pod_security=getattr(chart, "pod_security", None),
+    )

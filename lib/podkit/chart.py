@@ -196,6 +196,8 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
                 problems.extend(found)
             else:
                 final.append((obj.path, doc))
+        for _, doc in final:
+            _clear_cluster_namespace(doc)
         problems.extend(self._id_clashes())
         problems.extend(_duplicates(chart_path, [doc for _, doc in final]))
         for path, doc in final:
@@ -436,3 +438,14 @@ def _split_selector(selector: str) -> list[str]:
     if cur.strip():
         parts.append(cur)
     return [p for p in parts if p.strip()]
+
+
+def _clear_cluster_namespace(doc: Any) -> None:
+    """A cluster-scoped object (a Namespace) has no namespace: the API server clears one, so the
+    namespace a chart stamps on every object (cdk8s's Chart(namespace=)) is not written there."""
+    from . import _rules
+
+    if isinstance(doc, dict) and _rules.is_cluster_scoped(doc):
+        meta = doc.get("metadata")
+        if isinstance(meta, dict):
+            meta.pop("namespace", None)

@@ -78,14 +78,25 @@ class Problem:
         ``chart: Kind name``.
     :param message: what is wrong, naming the field and the value (never a secret value).
     :param fix: how to fix it; empty when the message already says.
-    :param rule: which rule found it (``schema``, ``apiserver``, ``pod-security``,
-        ``reference``, ``secret-guard``, ``patch``, ``source``, ``duplicate``).
+    :param rule: which rule found it: ``schema``; ``apiserver:<upstream check>`` (the API
+        server's validation function it ports, e.g. ``apiserver:ValidateService``);
+        ``pod-security``; or one of podkit's own (``reference``, ``secret-guard``, ``patch``,
+        ``source``, ``duplicate``).
+    :param field: the JSON path of the field in the object as written
+        (``spec.template.spec.containers[0].ports[1].hostPort``); empty when the problem is
+        about the object as a whole or not about one object.
     """
 
     path: str
     message: str
     fix: str = ""
     rule: str = ""
+    field: str = ""
+
+    @property
+    def family(self) -> str:
+        """The kind of check: ``schema``, ``apiserver``, ``pod-security``, ... (``rule`` up to ``:``)."""
+        return self.rule.split(":", 1)[0]
 
     def __str__(self) -> str:
         text = f"[{self.path}] {self.message}" if self.path else self.message

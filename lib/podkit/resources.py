@@ -18,14 +18,9 @@ from decimal import Decimal
 from typing import Any
 
 from . import _checks
+from ._rules.quantity import BINARY_SUFFIXES, DECIMAL_SUFFIXES, QUANTITY, quantity_value
 from .errors import InvalidQuantityError, PodkitTypeError
 
-# Matched in full (``\\Z``): ``$`` would accept "1Gi\\n".
-QUANTITY = re.compile(
-    r"([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?\Z"
-)
-_BINARY = {"Ki": 1, "Mi": 2, "Gi": 3, "Ti": 4, "Pi": 5, "Ei": 6}
-_DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
 # Common spellings that are not Kubernetes suffixes, and what the author probably meant.
 _MISTAKES = {
     "b": "",
@@ -52,33 +47,6 @@ def parse_quantity(path: str, what: str, value: object) -> tuple[str, Decimal]:
     if amount < 0:
         raise InvalidQuantityError(path, f"{what} {value!r} is negative; use a positive amount")
     return text, amount
-
-
-def _scale(amount: Decimal, suffix: str) -> Decimal:
-    if suffix in _BINARY:
-        return amount * Decimal(1024) ** _BINARY[suffix]
-    if suffix in _DECIMAL:  # before the exponent test: "E" alone is exa
-        return amount.scaleb(_DECIMAL[suffix])
-    return amount.scaleb(int(suffix[1:]))
-
-
-_QUANTITY_CACHE: dict[str, Decimal | None] = {}
-
-
-def quantity_value(text: str) -> Decimal | None:
-    """The value of a quantity string, or ``None`` when Kubernetes would not parse it.
-
-    Non-raising and cached: the synth-time check (``_apiserver``) calls it on every
-    quantity of every object, and real apps repeat the same few quantities.
-    """
-    cached = _QUANTITY_CACHE.get(text, False)
-    if cached is not False:
-        return cached  # type: ignore[return-value]
-    m = QUANTITY.match(text)
-    result = None if m is None else _scale(Decimal(m.group(1)), m.group(2) or "")
-    if len(_QUANTITY_CACHE) < 10_000:
-        _QUANTITY_CACHE[text] = result
-    return result
 
 
 _BYTE_SUFFIXES = ("Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "k", "M", "G", "T", "P", "E")
@@ -138,7 +106,7 @@ def _hint(text: str) -> str:
             return f"{expected}. Did you mean {number + (fix or '')!r} or {number + binary!r}?"
         if fix is not None:
             return f"{expected}. Did you mean {number + fix!r}?"
-        for good in list(_BINARY) + list(_DECIMAL):
+        for good in list(BINARY_SUFFIXES) + list(DECIMAL_SUFFIXES):
             if good and suffix.lower() == good.lower():
                 return f"{expected}. Suffixes are case-sensitive: did you mean {number + good!r}?"
     if text != text.strip():

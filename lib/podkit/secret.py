@@ -24,6 +24,7 @@ import constructs
 from . import _checks
 from ._data import KeyedData, PathLike, b64, caller_dir, decode_text
 from ._resource import mapping_arg
+from ._rules.core import secret as _secret_rules
 from .chart import construct_path
 from .config_map import ConfigMapRef
 from .errors import PodkitTypeError, Problem
@@ -51,30 +52,16 @@ class SecretType(enum.Enum):
 PULL_SECRET_TYPES = (SecretType.DOCKER_CONFIG_JSON, SecretType.DOCKER_CFG)
 
 
-# Keys the API server requires for each type ("any of" for basic-auth).
-_REQUIRED: dict[SecretType, tuple[tuple[str, ...], bool]] = {
-    SecretType.BASIC_AUTH: (("username", "password"), False),
-    SecretType.SSH_AUTH: (("ssh-privatekey",), True),
-    SecretType.TLS: (("tls.crt", "tls.key"), True),
-    SecretType.DOCKER_CONFIG_JSON: ((".dockerconfigjson",), True),
-    SecretType.DOCKER_CFG: ((".dockercfg",), True),
-}
 _SA_ANNOTATION = "kubernetes.io/service-account.name"
 
 
 def unmet_required_keys(secret_type: SecretType, keys: Collection[str]) -> str | None:
     """The keys a ``secret_type`` Secret needs, as a phrase (``"tls.crt and tls.key"``,
     ``"username or password"``), when ``keys`` lack them; ``None`` when they are there or the
-    type needs none. SecretEnv, SealedSecret and ExternalSecret check their keys with it.
+    type needs none. SecretEnv, SealedSecret and ExternalSecret check their keys with it: the
+    API server's table (``_rules.core.secret``), asked at the call.
     """
-    required = _REQUIRED.get(secret_type)
-    if required is None:
-        return None
-    needed, all_of = required
-    present = [k for k in needed if k in keys]
-    if (all_of and len(present) == len(needed)) or (not all_of and present):
-        return None
-    return " and ".join(needed) if all_of else " or ".join(needed)
+    return _secret_rules.unmet_required_keys(secret_type.value, keys)
 
 
 class SecretEnv(KeyedData):

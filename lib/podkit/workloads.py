@@ -48,10 +48,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 import constructs
 
 from . import _checks
-from ._apiserver import MAX_CRONJOB_NAME, NO_ZONE_DATABASE, _schedule_error
 from ._data import KeyedSource
 from ._pod import AbstractPod, PodFields, RestartPolicy, sequence_of
 from ._resource import mapping_arg
+from ._rules.batch import MAX_CRONJOB_NAME, NO_ZONE_DATABASE, schedule_error
 from .chart import construct_path
 from .container import Container, Port
 from .errors import InvalidNameError, PodkitError, PodkitTypeError, Problem
@@ -927,7 +927,7 @@ def _schedule(path: str, schedule: object) -> str:
             f"schedule {schedule!r} has surrounding whitespace (a trailing newline?): use {schedule.strip()!r}",
         )
     # one parser for the early check and the synth check: the API server's (robfig/cron's rules)
-    error = _schedule_error(schedule) if schedule.strip() else "spec.schedule is empty"
+    error = schedule_error(schedule) if schedule.strip() else "spec.schedule is empty"
     if error is None:
         return schedule
     detail = error.removeprefix("spec.schedule ")

@@ -1,0 +1,105 @@
+"""podkit's rules: what the Kubernetes 1.33 API server (and, when asked, Pod Security admission)
+would reject, checked on every final object, organised as the API server is.
+
+* :mod:`.registry` picks the rules of an object by ``(apiVersion, kind)``; an unknown group,
+  version or kind gets the metadata rules and its CRD schema only, never a core kind's rules.
+* one module per API group: :mod:`.meta` (object metadata, label selectors), :mod:`.core`
+  (pod, container, volume, service, configmap, secret, pvc, namespace), :mod:`.apps`,
+  :mod:`.batch`; beside them :mod:`.pod_security` (Pod Security Standards) and :mod:`.schema`
+  (the strict OpenAPI schema);
+* :mod:`.names` and :mod:`.quantity`: the value rules (names, keys, paths, images, quantities)
+  that the constructs also call where a value arrives, so both paths say the same thing.
+
+Every rule is a function of the rendered object (a dict, after patches) and a field path that
+reports structured :class:`~podkit.errors.Problem` s (``field``: the JSON path; ``rule``: the
+upstream check, ``apiserver:ValidateService``). This package imports nothing from podkit but
+:mod:`podkit.errors`, and knows no construct: a test reads its imports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..errors import Problem
+from . import apps, batch, schema  # noqa: F401 - registers the apps/v1 and batch/v1 kinds
+from ._base import Report, as_dict
+from .core import configmap, namespace, pod, pvc, secret, service  # noqa: F401 - registers the v1 kinds
+from .meta import check_metadata
+from .pod_security import PodSecurity, check_pod_security
+from .registry import rules_for
+
+__all__ = ["PodSecurity", "SchemaCheck", "check", "check_object", "is_cluster_scoped", "schema_problems"]
+
+
+def check_object(doc: Mapping[str, Any], path: str) -> list[Problem]:
+    """The API server's validation problems of one final object (empty when it would be accepted).
+
+    :param doc: the object as it will be written (``apiVersion``, ``kind``, ``metadata``, ...).
+    :param path: the construct path to report problems under.
+    """
+    report = Report(path, "apiserver:ValidateObjectMeta")
+    meta = as_dict(doc.get("metadata"))
+    rules = rules_for(doc.get("apiVersion"), doc.get("kind"))
+    if rules is None:
+        check_metadata(report, meta, "metadata", None)
+        return report.problems
+    with report.running(f"apiserver:{rules.upstream}"):
+        check_metadata(report, meta, "metadata", rules.name_rule)
+        rules.check(report, doc, as_dict(doc.get("spec")))
+    return report.problems
+
+
+def is_cluster_scoped(doc: Mapping[str, Any]) -> bool:
+    """Whether ``doc`` is of a kind podkit knows to be cluster-scoped (a Namespace): the API
+    server ignores a namespace written on such an object, so podkit writes none."""
+    rules = rules_for(doc.get("apiVersion"), doc.get("kind"))
+    return rules is not None and not rules.namespaced
+
+
+def schema_problems(doc: Mapping[str, Any], path: str) -> list[Problem]:
+    """Strict schema problems of one object (Kubernetes 1.33, or the CRD's for custom kinds)."""
+    meta = as_dict(doc.get("metadata"))
+    what = f"{doc.get('kind')} {meta.get('name')!r} does not match the {schema.schema_label(doc)} schema"
+    return [
+        Problem(path, f"{what}: {message}", "", "schema", message.split(": ", 1)[0])
+        for message in schema.validate_object(dict(doc))
+    ]
+
+
+#: a schema check: ``schema(doc, path)`` -> its problems
+SchemaCheck = Callable[[Mapping[str, Any], str], list[Problem]]
+
+
+def check(
+    doc: Mapping[str, Any],
+    path: str,
+    *,
+    schema: SchemaCheck | None = schema_problems,
+    pod_security: PodSecurity | None = None,
+) -> list[Problem]:
+    """Every problem of one final object, all in one list: the schema's (``schema``; ``None``
+    for none), the API server's rules' and (with ``pod_security``) the Pod Security level's.
+
+    A schema problem does not hide the rest: the rules still run (they read through wrong
+    types), and only a rule problem on a field the schema already reported is left out, so
+    each mistake is named once.
+    """
+    problems = schema(doc, path) if schema is not None else []
+    typed = tuple(p.field for p in problems)
+    for problem in check_object(doc, path):
+        if not any(_under(problem.field, field) for field in typed):
+            problems.append(problem)
+    if pod_security is not None:
+        problems.extend(check_pod_security(doc, pod_security, path))
+    return problems
+
+
+def _under(field: str, parent: str) -> bool:
+    # map keys are written data['key'] by the rules and data.key by the schema: compare both as the latter
+    field, parent = _KEY.sub(r".\1", field), _KEY.sub(r".\1", parent)
+    return field == parent or field.startswith((parent + ".", parent + "["))
+
+
+_KEY = re.compile(r"\['([^']*)'\]")

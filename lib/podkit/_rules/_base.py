@@ -1,0 +1,201 @@
+"""The vocabulary every rule module shares: a report that collects problems, and small helpers.
+
+A rule is a plain function of the rendered object (a dict, exactly as it will be written) and
+the field path it sits at; it reports what the API server would reject through a
+:class:`Report` and never raises. Patched or foreign objects may hold anything where the schema
+expects an object or a list, so rules read through :func:`as_dict` / :func:`as_list` and skip
+values of the wrong type (the schema check names those).
+
+Every message begins with the JSON path of the field it is about
+(``spec.containers[0].ports[1].hostPort 99999 is out of range: ...``); :meth:`Report.add` takes
+the field from there unless it is given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+from ..errors import Problem
+from . import names as n
+
+__all__ = [
+    "BASE64",
+    "EMPTY",
+    "MAX_DATA",
+    "PROTOCOLS",
+    "RESTART_POLICIES",
+    "Report",
+    "as_dict",
+    "as_list",
+    "b64_size",
+    "config_key",
+    "data_size",
+    "dns1035",
+    "env_name",
+    "field_of",
+    "header_name",
+    "image",
+    "is_int",
+    "label",
+    "label_value",
+    "one_of",
+    "port_name",
+    "port_ok",
+    "qualified",
+    "subdomain",
+    "upstream",
+]
+
+# Apps repeat the same labels, keys and names: each rule remembers the values it accepted.
+label = n.remember_valid(n.dns_label_error)
+subdomain = n.remember_valid(n.dns_subdomain_error)
+dns1035 = n.remember_valid(n.dns1035_label_error)
+env_name = n.remember_valid(n.env_name_error)
+config_key = n.remember_valid(n.config_key_error)
+qualified = n.remember_valid(n.qualified_name_error)
+label_value = n.remember_valid(n.label_value_error)
+port_name = n.remember_valid(n.port_name_error)
+header_name = n.remember_valid(n.http_header_name_error)
+image = n.image_ref_error  # already remembers valid images
+
+EMPTY: Mapping[str, Any] = {}
+
+MAX_DATA = 1024 * 1024  # MaxSecretSize / the ConfigMap total size limit
+PROTOCOLS = ("TCP", "UDP", "SCTP")
+RESTART_POLICIES = ("Always", "OnFailure", "Never")
+
+
+def as_dict(value: object) -> Mapping[str, Any]:
+    """``value`` if it is an object, else an empty one: patched objects may hold anything."""
+    return value if isinstance(value, dict) else EMPTY
+
+
+def as_list(value: object) -> list[Any]:
+    """``value`` if it is a list, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
+def is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def port_ok(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 65535
+
+
+def one_of(allowed: tuple[str, ...]) -> str:
+    return allowed[0] if len(allowed) == 1 else f"one of {', '.join(allowed)}"
+
+
+def field_of(message: str) -> str:
+    """The field path a message begins with: up to the first space outside ``[...]``."""
+    depth = 0
+    quote = ""
+    for i, ch in enumerate(message):
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"" and depth:
+            quote = ch
+        elif ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        elif ch in " :" and not depth:
+            return message[:i]
+    return message
+
+
+def data_size(value: object) -> int:
+    if not isinstance(value, str):
+        return 0
+    return len(value) if value.isascii() else len(value.encode())
+
+
+BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}\Z")
+
+
+def b64_size(value: object) -> int | None:
+    """Decoded size of base64 text without decoding it; None when it is not base64."""
+    if not isinstance(value, str):
+        return None
+    n = len(value)
+    if n % 4 or not BASE64.match(value):
+        return None
+    return n // 4 * 3 - (2 if value.endswith("==") else 1 if value.endswith("=") else 0)
+
+
+class Report:
+    """One object's problems: where to report them (the construct path) and which rule is running."""
+
+    __slots__ = ("path", "problems", "rule")
+
+    def __init__(self, path: str, rule: str = "apiserver") -> None:
+        self.path = path
+        self.rule = rule
+        self.problems: list[Problem] = []
+
+    def add(self, message: str | None, *, field: str | None = None, fix: str = "") -> None:
+        """Report ``message`` (nothing when ``None``) under the running rule."""
+        if message is not None:
+            where = field_of(message) if field is None else field
+            self.problems.append(Problem(self.path, message, fix, self.rule, where))
+
+    @contextmanager
+    def running(self, rule: str) -> Iterator[None]:
+        """Report what is found inside the block under ``rule`` (``apiserver:<upstream check>``)."""
+        outer, self.rule = self.rule, rule
+        try:
+            yield
+        finally:
+            self.rule = outer
+
+    def required(self, where: str, value: object, rule: n.Rule, fix: str) -> str | None:
+        """``value`` when it is a non-empty str, after reporting what ``rule`` finds wrong with
+        it; else ``None``, after reporting ``where`` as missing (``fix`` says what to set)."""
+        if not isinstance(value, str) or not value:
+            self.add(f"{where} is missing: {fix}")
+            return None
+        self.add(rule(where, value))
+        return value
+
+    def enum(self, where: str, value: object, allowed: tuple[str, ...]) -> None:
+        if value is not None and value not in allowed:
+            self.add(f"{where} {value!r} is not supported: use {one_of(allowed)}")
+
+    def at_least(self, where: str, value: object, minimum: int, maximum: int | None = None) -> None:
+        if value is None:
+            return
+        if not is_int(value) or value < minimum or (maximum is not None and value > maximum):  # type: ignore[operator]
+            what = "a non-negative int" if minimum == 0 else f"an int of at least {minimum}"
+            if maximum is not None:
+                what = f"an int from {minimum} to {maximum}"
+            self.add(f"{where} {value!r} is invalid: use {what}")
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def upstream(name: str) -> Callable[[Callable[P, T]], Callable[P, T]]:
+    """Run a rule function under ``apiserver:<name>``, the upstream check it ports; its first
+    argument must be the :class:`Report`."""
+    rule = f"apiserver:{name}"
+
+    def wrap(fn: Callable[P, T]) -> Callable[P, T]:
+        @wraps(fn)
+        def run(*args: P.args, **kwargs: P.kwargs) -> T:
+            report: Report = args[0]  # type: ignore[assignment]
+            outer, report.rule = report.rule, rule
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                report.rule = outer
+
+        return run
+
+    return wrap

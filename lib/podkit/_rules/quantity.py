@@ -1,0 +1,41 @@
+"""Kubernetes quantities (apimachinery's resource.Quantity), parsed without raising."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+__all__ = ["BINARY_SUFFIXES", "DECIMAL_SUFFIXES", "QUANTITY", "quantity_value"]
+
+# Matched in full (``\\Z``): ``$`` would accept "1Gi\\n".
+QUANTITY = re.compile(
+    r"([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?\Z"
+)
+BINARY_SUFFIXES = {"Ki": 1, "Mi": 2, "Gi": 3, "Ti": 4, "Pi": 5, "Ei": 6}
+DECIMAL_SUFFIXES = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
+
+
+def _scale(amount: Decimal, suffix: str) -> Decimal:
+    if suffix in BINARY_SUFFIXES:
+        return amount * Decimal(1024) ** BINARY_SUFFIXES[suffix]
+    if suffix in DECIMAL_SUFFIXES:  # before the exponent test: "E" alone is exa
+        return amount.scaleb(DECIMAL_SUFFIXES[suffix])
+    return amount.scaleb(int(suffix[1:]))
+
+
+_QUANTITY_CACHE: dict[str, Decimal | None] = {}
+
+
+def quantity_value(text: str) -> Decimal | None:
+    """The value of a quantity string, or ``None`` when Kubernetes would not parse it.
+
+    Non-raising and cached: the final-object rules call it on every quantity of every object, and real apps repeat the same few quantities.
+    """
+    cached = _QUANTITY_CACHE.get(text, False)
+    if cached is not False:
+        return cached  # type: ignore[return-value]
+    m = QUANTITY.match(text)
+    result = None if m is None else _scale(Decimal(m.group(1)), m.group(2) or "")
+    if len(_QUANTITY_CACHE) < 10_000:
+        _QUANTITY_CACHE[text] = result
+    return result
