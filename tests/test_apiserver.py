@@ -349,6 +349,11 @@ def both(*mutations: Mutation) -> Mutation:
 
 Row = tuple[str, Callable[[], Doc], Mutation, "str | list[str]"]
 
+def _generated_name(doc: Doc) -> None:
+    doc["metadata"].pop("name")
+    doc["metadata"]["generateName"] = "web-"
+
+
 CATALOGUE: list[Row] = [
     # ValidateObjectMeta + NameIsDNSSubdomain
     (
@@ -370,7 +375,7 @@ CATALOGUE: list[Row] = [
     (
         "generate-name",
         pod,
-        lambda d: (d["metadata"].pop("name"), d["metadata"].update(generateName="web-")),
+        _generated_name,
         "metadata.generateName is set without a name: kubectl apply cannot create objects with a generated name; set metadata.name instead",
     ),
     # ValidateObjectMeta: generateName is a prefix of a name of the kind's format

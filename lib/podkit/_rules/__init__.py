@@ -24,22 +24,33 @@ from typing import Any
 
 from ..errors import Problem
 from . import apps, batch, schema  # noqa: F401 - registers the apps/v1 and batch/v1 kinds
-from ._base import Report, as_dict
+from ._base import DEFAULT_SETTINGS, ClusterSettings, Report, as_dict
 from .core import configmap, namespace, pod, pvc, secret, service  # noqa: F401 - registers the v1 kinds
 from .meta import check_metadata
 from .pod_security import PodSecurity, check_pod_security
 from .registry import rules_for
 
-__all__ = ["PodSecurity", "SchemaCheck", "check", "check_object", "is_cluster_scoped", "schema_problems"]
+__all__ = [
+    "ClusterSettings",
+    "PodSecurity",
+    "SchemaCheck",
+    "check",
+    "check_object",
+    "is_cluster_scoped",
+    "schema_problems",
+]
 
 
-def check_object(doc: Mapping[str, Any], path: str) -> list[Problem]:
+def check_object(
+    doc: Mapping[str, Any], path: str, settings: ClusterSettings = DEFAULT_SETTINGS
+) -> list[Problem]:
     """The API server's validation problems of one final object (empty when it would be accepted).
 
     :param doc: the object as it will be written (``apiVersion``, ``kind``, ``metadata``, ...).
     :param path: the construct path to report problems under.
+    :param settings: the cluster's settings some rules depend on (the NodePort range).
     """
-    report = Report(path, "apiserver:ValidateObjectMeta")
+    report = Report(path, "apiserver:ValidateObjectMeta", settings)
     meta = as_dict(doc.get("metadata"))
     rules = rules_for(doc.get("apiVersion"), doc.get("kind"))
     if rules is None:
@@ -78,6 +89,7 @@ def check(
     *,
     schema: SchemaCheck | None = schema_problems,
     pod_security: PodSecurity | None = None,
+    settings: ClusterSettings = DEFAULT_SETTINGS,
 ) -> list[Problem]:
     """Every problem of one final object, all in one list: the schema's (``schema``; ``None``
     for none), the API server's rules' and (with ``pod_security``) the Pod Security level's.
@@ -88,7 +100,7 @@ def check(
     """
     problems = schema(doc, path) if schema is not None else []
     typed = tuple(p.field for p in problems)
-    for problem in check_object(doc, path):
+    for problem in check_object(doc, path, settings):
         if not any(_under(problem.field, field) for field in typed):
             problems.append(problem)
     if pod_security is not None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
@@ -24,10 +25,12 @@ from . import names as n
 
 __all__ = [
     "BASE64",
+    "DEFAULT_SETTINGS",
     "EMPTY",
     "MAX_DATA",
     "PROTOCOLS",
     "RESTART_POLICIES",
+    "ClusterSettings",
     "Report",
     "as_dict",
     "as_list",
@@ -129,14 +132,31 @@ def b64_size(value: object) -> int | None:
     return n // 4 * 3 - (2 if value.endswith("==") else 1 if value.endswith("=") else 0)
 
 
+@dataclass(frozen=True)
+class ClusterSettings:
+    """What a cluster configures that some rules depend on (the API server's flags).
+
+    :param node_port_range: ``--service-node-port-range`` (default 30000-32767), inclusive.
+    """
+
+    node_port_range: tuple[int, int] = (30000, 32767)
+
+
+DEFAULT_SETTINGS = ClusterSettings()
+
+
 class Report:
-    """One object's problems: where to report them (the construct path) and which rule is running."""
+    """One object's problems: where to report them (the construct path), which rule is running,
+    and the cluster's settings the rules read."""
 
-    __slots__ = ("path", "problems", "rule")
+    __slots__ = ("path", "problems", "rule", "settings")
 
-    def __init__(self, path: str, rule: str = "apiserver") -> None:
+    def __init__(
+        self, path: str, rule: str = "apiserver", settings: ClusterSettings = DEFAULT_SETTINGS
+    ) -> None:
         self.path = path
         self.rule = rule
+        self.settings = settings
         self.problems: list[Problem] = []
 
     def add(self, message: str | None, *, field: str | None = None, fix: str = "") -> None:
