@@ -256,3 +256,13 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, dict | list):  # subclasses: the general (slower) path
         return jsonable(dict(value) if isinstance(value, dict) else list(value))
     return value
+
+
+def enum_arg(path: str, what: str, value: object, cls: type[E]) -> E:
+    """``value`` as a member of ``cls``; a str that names a member's value says which member."""
+    if isinstance(value, cls):
+        return value
+    member = next((m for m in cls if isinstance(value, str) and value.lower() == str(m.value).lower()), None)
+    hint = f": use {cls.__name__}.{member.name}" if member else ""
+    members = ", ".join(f"{cls.__name__}.{m.name}" for m in cls)
+    raise PodkitTypeError(path, f"{what} must be a {cls.__name__} ({members}), got {value!r}{hint}")

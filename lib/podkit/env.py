@@ -10,6 +10,7 @@ the cluster.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -211,3 +212,61 @@ class EnvValue:
             }
         assert self._source is not None and self._key is not None
         return {"valueFrom": self._source._key_ref(self._key, self._optional)}
+
+
+@dataclass(frozen=True)
+class ResourceItem:
+    """A container resource written to a file of a downwardAPI volume."""
+
+    container: str
+    resource: ResourceField
+    divisor: str | None = None
+
+    def __post_init__(self) -> None:
+        # A downwardAPI volume item must name its container (env vars default to their own;
+        # a volume has none), so an empty name is rejected here rather than by the API server.
+        if self.container == "":
+            raise InvalidNameError(
+                "", "ResourceItem container is empty: name the container whose resource the file shows"
+            )
+        _checks.dns_label("", "ResourceItem container", self.container)
+        resource_field("", self.resource)
+        resource_divisor("", self.resource, self.divisor)
+
+
+def downward_items(name: str, items: object) -> list[dict[str, Any]]:
+    """The ``items`` of a downwardAPI volume or projection named ``name``: file path -> PodField,
+    FieldRef or ResourceItem, rendered (one implementation of the item rules for both)."""
+    if not isinstance(items, Mapping):
+        _checks.fail_type(
+            "", "downwardAPI items", items, "a mapping of file path to PodField/FieldRef/ResourceItem"
+        )
+    rendered: list[dict[str, Any]] = []
+    for file_path, item in items.items():
+        # not absolute, no '..' element, and not starting with '..' (the kubelet's own ..data links)
+        _checks.relative_path("", f"volume {name!r}: item path", file_path, reserved=True)
+        if isinstance(item, ResourceItem):
+            rendered.append(
+                {
+                    "path": file_path,
+                    "resourceFieldRef": {
+                        "containerName": item.container,
+                        "resource": item.resource.value,
+                        "divisor": item.divisor,
+                    },
+                }
+            )
+        elif isinstance(item, PodField | FieldRef):
+            ref = FieldRef.of(item)
+            if ref.field_path.startswith("status.") or ref.field_path.startswith("spec."):
+                raise InvalidNameError(
+                    "",
+                    f"downwardAPI volume {name!r}: {ref.field_path} is only available as an env var "
+                    f"(EnvValue.from_field); volumes support metadata.* fields and resources",
+                )
+            rendered.append({"path": file_path, "fieldRef": {"fieldPath": ref.field_path}})
+        else:
+            raise PodkitTypeError(
+                "", f"downwardAPI item {file_path!r} must be a PodField, FieldRef or ResourceItem"
+            )
+    return rendered

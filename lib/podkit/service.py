@@ -21,10 +21,11 @@ from typing import Any
 import constructs
 
 from . import _checks
+from ._checks import enum_arg
 from ._resource import PodkitResource
+from ._workload import _Workload
 from .container import Port
 from .errors import MissingReferenceError, PodkitError, PodkitTypeError, Problem
-from .workloads import _Workload, enum_arg
 
 __all__ = ["Service", "ServicePort", "ServiceType"]
 

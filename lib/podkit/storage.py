@@ -19,12 +19,12 @@ import constructs
 
 from . import _checks
 from ._resource import PodkitResource
+from .env import downward_items
 from .errors import DuplicateError, InvalidNameError, PodkitError, PodkitTypeError, Problem
 
 if TYPE_CHECKING:
     from ._data import KeyedSource
-    from .env import FieldRef, PodField
-    from .volume import ResourceItem
+    from .env import FieldRef, PodField, ResourceItem
 
 __all__ = ["AccessMode", "ClaimTemplate", "PersistentVolumeClaim", "Projection", "VolumeMode"]
 
@@ -216,11 +216,8 @@ class Projection:
     @staticmethod
     def downward_api(items: Mapping[str, PodField | FieldRef | ResourceItem]) -> Projection:
         """Pod fields and container resources as files, as ``Volume.downward_api`` writes them."""
-        from .volume import Volume
-
         # one implementation of the item rules: the downwardAPI volume's
-        rendered = Volume.downward_api("projection", items=items).render()["downwardAPI"]["items"]
-        return Projection("downwardAPI", {"items": rendered})
+        return Projection("downwardAPI", {"items": downward_items("projection", items)})
 
     @staticmethod
     def service_account_token(

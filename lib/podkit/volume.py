@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import _checks
-from .env import FieldRef, PodField, ResourceField, resource_divisor, resource_field
+from .env import FieldRef, PodField, ResourceItem, downward_items
 from .errors import InvalidNameError, PodkitTypeError
 
 if TYPE_CHECKING:
     from ._data import KeyedSource
     from .storage import ClaimTemplate, PersistentVolumeClaim, Projection
+
+
+__all__ = ["HostPathType", "ResourceItem", "StorageMedium", "Volume"]
 
 
 class StorageMedium(enum.Enum):
@@ -42,26 +45,6 @@ class HostPathType(enum.Enum):
     SOCKET = "Socket"
     CHAR_DEVICE = "CharDevice"
     BLOCK_DEVICE = "BlockDevice"
-
-
-@dataclass(frozen=True)
-class ResourceItem:
-    """A container resource written to a file of a downwardAPI volume."""
-
-    container: str
-    resource: ResourceField
-    divisor: str | None = None
-
-    def __post_init__(self) -> None:
-        # A downwardAPI volume item must name its container (env vars default to their own;
-        # a volume has none), so an empty name is rejected here rather than by the API server.
-        if self.container == "":
-            raise InvalidNameError(
-                "", "ResourceItem container is empty: name the container whose resource the file shows"
-            )
-        _checks.dns_label("", "ResourceItem container", self.container)
-        resource_field("", self.resource)
-        resource_divisor("", self.resource, self.divisor)
 
 
 def _mode(path: str, what: str, mode: int | None) -> int | None:
@@ -129,37 +112,7 @@ class Volume:
         """Pod metadata as files: ``items={"labels": PodField.LABELS}`` writes the pod's labels
         to ``<mount>/labels``, one ``key="value"`` per line, updated when labels change.
         """
-        if not isinstance(items, Mapping):
-            _checks.fail_type(
-                "", "downwardAPI items", items, "a mapping of file path to PodField/FieldRef/ResourceItem"
-            )
-        rendered = []
-        for file_path, item in items.items():
-            _relative_path(name, file_path)
-            if isinstance(item, ResourceItem):
-                rendered.append(
-                    {
-                        "path": file_path,
-                        "resourceFieldRef": {
-                            "containerName": item.container,
-                            "resource": item.resource.value,
-                            "divisor": item.divisor,
-                        },
-                    }
-                )
-            elif isinstance(item, PodField | FieldRef):
-                ref = FieldRef.of(item)
-                if ref.field_path.startswith("status.") or ref.field_path.startswith("spec."):
-                    raise InvalidNameError(
-                        "",
-                        f"downwardAPI volume {name!r}: {ref.field_path} is only available as an env var "
-                        f"(EnvValue.from_field); volumes support metadata.* fields and resources",
-                    )
-                rendered.append({"path": file_path, "fieldRef": {"fieldPath": ref.field_path}})
-            else:
-                raise PodkitTypeError(
-                    "", f"downwardAPI item {file_path!r} must be a PodField, FieldRef or ResourceItem"
-                )
+        rendered = downward_items(name, items)
         return Volume(
             name,
             {"downwardAPI": {"items": rendered, "defaultMode": _mode("", "default_mode", default_mode)}},

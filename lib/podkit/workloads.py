@@ -38,7 +38,6 @@ the annotation off.
 from __future__ import annotations
 
 import enum
-import json
 import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -48,20 +47,20 @@ from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 import constructs
 
 from . import _checks
-from ._data import KeyedSource
-from ._pod import AbstractPod, PodFields, RestartPolicy, sequence_of
-from ._resource import mapping_arg
+from ._checks import enum_arg
+from ._pod import RestartPolicy, sequence_of
 from ._rules.batch import MAX_CRONJOB_NAME, NO_ZONE_DATABASE, schedule_error
+from ._workload import WorkloadArgs, _Workload
 from .chart import construct_path
 from .container import Container, Port
 from .errors import InvalidNameError, PodkitError, PodkitTypeError, Problem
 from .resources import parse_quantity
+from .service import Service, ServicePort, ServiceType
 from .storage import AccessMode, claim_spec
 from .volume import Volume
 
 if TYPE_CHECKING:
-    from .namespace import ServiceAccount
-    from .service import Service, ServicePort, ServiceType
+    pass
 
 __all__ = [
     "AccessMode",
@@ -77,12 +76,6 @@ __all__ = [
     "StatefulSetUpdateStrategy",
     "VolumeClaimTemplate",
 ]
-
-#: selector label keys (see the module docs)
-NAME_LABEL = "app.kubernetes.io/name"
-CONTROLLER_LABEL = "podkit.dev/controller"
-#: template annotation holding the hash of the consumed ConfigMaps/Secrets
-CONFIG_HASH_ANNOTATION = "podkit.dev/config-hash"
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -105,16 +98,6 @@ def _int(path: str, what: str, value: object, low: int, high: int = _checks.INT3
 
 def _opt_int(path: str, what: str, value: object, low: int, high: int = _checks.INT32_MAX) -> int | None:
     return None if value is None else _int(path, what, value, low, high)
-
-
-def enum_arg(path: str, what: str, value: object, cls: type[E]) -> E:
-    """``value`` as a member of ``cls``; a str that names a member's value says which member."""
-    if isinstance(value, cls):
-        return value
-    member = next((m for m in cls if isinstance(value, str) and value.lower() == str(m.value).lower()), None)
-    hint = f": use {cls.__name__}.{member.name}" if member else ""
-    members = ", ".join(f"{cls.__name__}.{m.name}" for m in cls)
-    raise PodkitTypeError(path, f"{what} must be a {cls.__name__} ({members}), got {value!r}{hint}")
 
 
 def _int_or_percent(path: str, what: str, value: object) -> int | str | None:
@@ -308,147 +291,9 @@ class VolumeClaimTemplate:
         return {"metadata": {"name": self.name}, "spec": self._spec}
 
 
-# -- the shared base ------------------------------------------------------------------------
-class _PodArgs(PodFields, total=False):
-    """``AbstractPod``'s own arguments besides ``main`` and ``restart_policy``, which a
-    controller passes through unchanged."""
-
-    sidecars: Sequence[Container]
-    native_sidecars: Sequence[Container]
-    init_containers: Sequence[Container]
-    volumes: Sequence[Volume]
-    node_selector: Mapping[str, str] | None
-    service_account: ServiceAccount | str | None
-    labels: Mapping[str, str] | None
-    annotations: Mapping[str, str] | None
-    name: str | None
-    namespace: str | None
-
-
-class WorkloadArgs(_PodArgs, total=False):
-    """The pod-template arguments every controller takes, besides ``main`` and its own settings:
-    these and every opt-in pod field of ``PodFields`` (security context, scheduling, DNS, ...).
-
-    :param sidecars: regular helper containers, as ``SidecarPod``'s. Default: none.
-    :param native_sidecars: helpers started before ``main`` and kept running. Default: none.
-    :param init_containers: run to completion before the other containers. Default: none.
-    :param volumes: volumes of the pods (``mount`` adds volumes by itself). Default: none.
-    :param node_selector: run only on nodes with all these labels. Default: any node.
-    :param service_account: a ``ServiceAccount`` (or its name). Default: the namespace's ``default``.
-    :param pod_labels: extra labels of the pods (the selector labels are always there).
-    :param pod_annotations: annotations of the pods.
-    :param rollout_on_config_change: add the ``podkit.dev/config-hash`` annotation to the pod
-        template. Default: true.
-    :param labels: labels of the controller object itself.
-    :param annotations: annotations of the controller object itself.
-    :param name: Kubernetes name. Default: ``id`` (at most 63 characters: it is a label value).
-    :param namespace: default: the chart's namespace, if any.
-    """
-
-    pod_labels: Mapping[str, str] | None
-    pod_annotations: Mapping[str, str] | None
-    rollout_on_config_change: bool
-
-
-class _Workload(AbstractPod):
-    """A pod template under a controller: selector labels, template labels and annotations,
-    and the config-hash annotation. Subclasses put :meth:`_template` where their kind wants it."""
-
-    _RESTART_POLICIES: tuple[RestartPolicy, ...] = (RestartPolicy.ALWAYS,)
-
-    def __init__(
-        self,
-        scope: constructs.Construct,
-        id: str,
-        *,
-        main: Container,
-        restart_policy: RestartPolicy | None,
-        pod_labels: Mapping[str, str] | None = None,
-        pod_annotations: Mapping[str, str] | None = None,
-        rollout_on_config_change: bool = True,
-        **pod: Unpack[_PodArgs],
-    ) -> None:
-        super().__init__(scope, id, main=main, restart_policy=restart_policy, **pod)
-        if _checks.label_value_error("", self.name) is not None:
-            raise InvalidNameError(
-                self.path,
-                f"{self.KIND} name {self.name!r} is {len(self.name)} characters; a workload's name is its "
-                f"selector label value (app.kubernetes.io/name), which may have at most 63: shorten it",
-            )
-        self._selector = {NAME_LABEL: self.name, CONTROLLER_LABEL: self.KIND.lower()}
-        self._pod_labels: dict[str, str] = {}
-        self._pod_annotations: dict[str, str] = {}
-        for k, v in mapping_arg(self.path, "pod_labels", pod_labels).items():
-            self.add_pod_label(k, v)
-        for k, v in mapping_arg(self.path, "pod_annotations", pod_annotations).items():
-            self.add_pod_annotation(k, v)
-        if not isinstance(rollout_on_config_change, bool):
-            raise PodkitTypeError(
-                self.path,
-                f"rollout_on_config_change must be a bool, got {type(rollout_on_config_change).__name__}",
-            )
-        self.rollout_on_config_change = rollout_on_config_change
-
-    # -- labels ---------------------------------------------------------------------------
-    @property
-    def selector_labels(self) -> dict[str, str]:
-        """The labels the controller (and a Service) selects its pods by; derived, never edited."""
-        return dict(self._selector)
-
-    @property
-    def pod_labels(self) -> dict[str, str]:
-        """The pod template's labels: the selector labels plus ``pod_labels``."""
-        return {**self._selector, **self._pod_labels}
-
-    def add_pod_label(self, key: str, value: str) -> None:
-        """Label the pods (not the controller). A selector label cannot be changed."""
-        key = _checks.label_key(self.path, key, what="pod label key")
-        value = _checks.label_value(self.path, key, value)
-        if key in self._selector:
-            raise PodkitError(
-                self.path,
-                f"pod label {key!r}={value!r} would change selector label {key}={self._selector[key]!r}; "
-                f"selectors are immutable in the cluster and derived from the {self.KIND}'s name: "
-                f"use another label key, or change the name",
-            )
-        self._pod_labels[key] = value
-
-    def add_pod_annotation(self, key: str, value: str) -> None:
-        """Annotate the pods (not the controller)."""
-        key = _checks.label_key(self.path, key, what="pod annotation key")
-        if key == CONFIG_HASH_ANNOTATION:
-            raise PodkitError(
-                self.path,
-                f"pod annotation {key!r} is podkit's config hash; use another key "
-                f"(rollout_on_config_change=False turns the hash off)",
-            )
-        self._pod_annotations[key] = _checks.check_str(self.path, f"pod annotation {key!r}", value)
-
-    # -- rollout on config change -----------------------------------------------------------
-    def config_hash(self) -> str | None:
-        """sha256 of what the pods consume (see the module docs), or ``None`` if they consume nothing."""
-        sources = self.sources()
-        if not sources:
-            return None
-        entries = [_source_digest(s) for s in sources]
-        import hashlib  # loaded at the first config hash, not by every import podkit
-
-        return hashlib.sha256(json.dumps(entries, sort_keys=True).encode("utf-8")).hexdigest()
-
-    # -- rendering --------------------------------------------------------------------------
-    def _template(self) -> dict[str, Any]:
-        annotations = dict(self._pod_annotations)
-        if self.rollout_on_config_change:
-            digest = self.config_hash()
-            if digest is not None:
-                annotations[CONFIG_HASH_ANNOTATION] = digest
-        return {
-            "metadata": {"labels": self.pod_labels, "annotations": annotations or None},
-            "spec": self.render_pod_spec(),
-        }
-
-    def _selector_spec(self) -> dict[str, Any]:
-        return {"matchLabels": dict(self._selector)}
+# -- the shared base: _workload._Workload, plus expose (a Service in front of the pods) --------
+class _Exposable(_Workload):
+    """A workload a Service can front (``expose``); ``service.py`` knows only ``_Workload``."""
 
     def expose(
         self,
@@ -468,8 +313,6 @@ class _Workload(AbstractPod):
         :param id: construct id of the Service. Default: ``<id>-service``.
         :param name: Kubernetes name. Default: this controller's name (as ``kubectl expose``).
         """
-        from .service import Service, ServiceType
-
         if ports is None:
             ports = list(self.main.ports)
             if not ports:
@@ -491,11 +334,6 @@ class _Workload(AbstractPod):
         )
 
 
-def _source_digest(source: KeyedSource) -> dict[str, Any]:
-    """What of one ConfigMap/Secret goes into the config hash (values only if podkit builds them)."""
-    return {"kind": source.KIND, "name": source.name, **source.rollout_digest()}
-
-
 S = TypeVar("S", bound=_Strategy)
 
 
@@ -505,7 +343,7 @@ def _strategy_arg(path: str, what: str, value: S | None, cls: type[S], hint: str
     return value
 
 
-class _AppsWorkload(_Workload):
+class _AppsWorkload(_Exposable):
     """What Deployment, StatefulSet and DaemonSet (``apps/v1``) share around the pod template:
     the selector, an update strategy, ``revisionHistoryLimit`` and ``minReadySeconds``."""
 
@@ -609,7 +447,6 @@ class StatefulSet(_AppsWorkload):
         min_ready_seconds: int | None = None,
         **pod: Unpack[WorkloadArgs],
     ) -> None:
-        from .service import Service, ServiceType
 
         where = construct_path(scope, id)
         claims = sequence_of(
@@ -709,7 +546,7 @@ class DaemonSet(_AppsWorkload):
         return {"spec": self._apps_spec("updateStrategy", self.update_strategy)}
 
 
-class _JobWorkload(_Workload):
+class _JobWorkload(_Exposable):
     """What a Job and a CronJob's job template share: the restart policies a Job allows and the
     ``JobSpec`` around the pod template."""
 
