@@ -104,6 +104,11 @@ class KplusMembers:
 
     SOURCE_KIND: ClassVar[str]
 
+    def _before_node(self) -> None:
+        # a ConfigMap or Secret handed to cdk8s-plus must be an IConfigMap/ISecret in Node,
+        # which jsii only sets up when it creates the Node object: now
+        declare(type(self))
+
     if TYPE_CHECKING:  # provided by the class that mixes this in (KeyedSource's members)
 
         @property

@@ -28,18 +28,17 @@ from typing import Any, ClassVar
 import cdk8s
 import constructs
 
-from . import _checks, _jsii, _kplus
-from .chart import chart_of, construct_path
+from . import _checks, _jsii
+from .chart import SLOT_API_VERSION, ChartMember, chart_of, construct_path, is_slot
 from .errors import DuplicateError, PodkitTypeError, Problem, SynthError
 
 if typing.TYPE_CHECKING:
     from .chart import Chart
 
-#: ``apiVersion`` of the placeholder a materialized object hands Node inside a podkit chart.
-SLOT_API_VERSION = "podkit.internal/v1"
+__all__ = ["SLOT_API_VERSION", "PodkitResource", "is_slot", "mapping_arg"]
 
 
-class PodkitResource(_jsii.LazyConstruct):
+class PodkitResource(_jsii.LazyConstruct, ChartMember):
     """Base class of podkit's constructs: one Kubernetes object each.
 
     Subclasses set ``KIND`` and ``API_VERSION`` and implement ``_render_body`` (everything
@@ -99,13 +98,15 @@ class PodkitResource(_jsii.LazyConstruct):
     def _materialize(self) -> None:
         if self.is_materialized:
             return
-        # a ConfigMap or Secret handed to cdk8s-plus must be an IConfigMap/ISecret in Node,
-        # which jsii only sets up when it creates the Node object: now (see _kplus.py)
-        _kplus.declare(type(self))
+        self._before_node()
         super()._materialize()
         if self._chart is None:
             # rendered by a plain cdk8s chart: check before cdk8s.App writes any file
             self.node.add_validation(_jsii.ChecksBeforeWriting(self.to_manifest))
+
+    def _before_node(self) -> None:
+        """Called right before jsii creates this object in Node (a ConfigMap or Secret declares
+        its cdk8s-plus interface there: ``_kplus.KplusMembers``). Default: nothing."""
 
     def _make_default_child(self) -> None:
         _Resource(self, "Resource", owner=self)
@@ -234,11 +235,6 @@ def mapping_arg(path: str, what: str, value: object) -> Mapping[str, Any]:
             f"{what} must be a mapping of str to str (e.g. {{'app': 'web'}}), got {type(value).__name__}",
         )
     return value
-
-
-def is_slot(doc: Any) -> bool:
-    """Whether ``doc`` is the placeholder a materialized podkit object gave Node."""
-    return isinstance(doc, dict) and doc.get("apiVersion") == SLOT_API_VERSION
 
 
 class _Resource(cdk8s.ApiObject):

@@ -19,14 +19,36 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 import cdk8s
 import constructs
 
-from . import _checks, _jsii, _node
+from . import _checks, _jsii, _node, _rules
 from .errors import DuplicateError, InvalidNameError, PodkitError, PodkitTypeError, Problem, SynthError
 
 if TYPE_CHECKING:
     from ._resource import PodkitResource
     from .pod_security import PodSecurity
 
+__all__ = ["Chart", "parse_selector"]
+
 R = TypeVar("R", bound="PodkitResource")
+
+#: ``apiVersion`` of the placeholder a materialized object hands Node inside a podkit chart.
+SLOT_API_VERSION = "podkit.internal/v1"
+
+
+def is_slot(doc: Any) -> bool:
+    """Whether ``doc`` is the placeholder a materialized podkit object gave Node."""
+    return isinstance(doc, dict) and doc.get("apiVersion") == SLOT_API_VERSION
+
+
+class ChartMember:
+    """What a ``podkit.Chart`` renders in Python: an object that renders itself.
+
+    The chart knows its members only through this base (``PodkitResource`` is the one
+    implementation): ``path``, ``_chart``, ``render()`` (the final object and its problems),
+    ``checked()``, ``_metadata()``, ``is_materialized``/``_materialize()`` and ``node``. This
+    keeps the engine below the constructs: it imports none of them.
+    """
+
+    __slots__ = ()
 
 
 class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
@@ -88,7 +110,7 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
             super().__init__(scope, id, namespace=namespace, labels=checked_labels)
             # cdk8s.App.synth() validates the whole app before writing: render and check there
             # (podkit.App renders every chart before writing anything, so it needs no validation)
-            if not isinstance(scope, _app_class()):
+            if not _is_podkit_app(scope):
                 self.node.add_validation(_jsii.ChecksBeforeWriting(self._check_podkit_objects))
         self._podkit_objects: list[PodkitResource] = []
         # construct ids in use per scope (Python identity of the scope object -> scope, ids)
@@ -172,7 +194,6 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
         level. Raises :class:`SynthError` listing every problem found, before anything is
         written.
         """
-        from ._resource import is_slot
         from ._validate import check_final
 
         # Node renders the other constructs; materialized podkit objects answer with a slot
@@ -225,12 +246,10 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
         see the clash; it would surface later as "There is already a Construct with name".
         One jsii call per scope that holds podkit objects.
         """
-        from ._resource import PodkitResource
-
         out = []
         for scope, ids in self._podkit_ids.values():
             for child in scope.node.children:
-                if isinstance(child, PodkitResource):
+                if isinstance(child, ChartMember):
                     continue
                 child_id = child.node.id
                 if child_id in ids:
@@ -252,13 +271,12 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
         to Node), so only those are asked, at one jsii call each. cdk8s has already
         rejected dependency cycles in ``super().to_json()``.
         """
-        from ._resource import PodkitResource, _Resource
-
         deps: dict[int, list[PodkitResource]] = {}
         for obj in self._podkit_objects:
             if obj.is_materialized:
-                targets = [dep._owner if isinstance(dep, _Resource) else dep for dep in obj.node.dependencies]
-                deps[id(obj)] = [t for t in targets if isinstance(t, PodkitResource) and t._chart is self]
+                # a dependency on the escape-hatch child (ApiObject.of(obj)) means its owner
+                targets = [getattr(dep, "_owner", None) or dep for dep in obj.node.dependencies]
+                deps[id(obj)] = [t for t in targets if isinstance(t, ChartMember) and t._chart is self]  # type: ignore[attr-defined,misc]
         if not any(deps.values()):
             return list(self._podkit_objects)
         out: list[PodkitResource] = []
@@ -278,7 +296,7 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
 
 
 def _renders_objects_directly(scope: constructs.Construct) -> bool:
-    if isinstance(scope, _app_class()) or not isinstance(scope, cdk8s.App):
+    if _is_podkit_app(scope) or not isinstance(scope, cdk8s.App):
         return False
     return bool(scope.yaml_output_type == cdk8s.YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE)
 
@@ -322,10 +340,10 @@ def _duplicates(path: str, docs: Iterable[Any]) -> list[Problem]:
     return out
 
 
-def _app_class() -> type:
-    from .app import App  # (app.py imports this module)
-
-    return App
+def _is_podkit_app(scope: object) -> bool:
+    """Whether ``scope`` is a ``podkit.App`` (which renders every chart before writing): asked by
+    a marker, since app.py imports this module and not the other way round."""
+    return getattr(type(scope), "_podkit_app", False) is True
 
 
 #: podkit charts rendering right now (to_json inside to_json: a chart rendered by another's
@@ -337,10 +355,8 @@ def chart_of(scope: constructs.Construct) -> Chart | None:
     """The podkit Chart that renders constructs created in ``scope`` (``None`` if not one)."""
     if isinstance(scope, Chart):
         return scope
-    from ._resource import PodkitResource  # (a cycle at import time; after the common case)
-
-    if isinstance(scope, PodkitResource):
-        return scope._chart
+    if isinstance(scope, ChartMember):
+        return scope._chart  # type: ignore[attr-defined,no-any-return]
     try:
         chart = cdk8s.Chart.of(scope)
     except Exception as e:  # jsii raises a generic error: make it a podkit one
@@ -362,10 +378,8 @@ def scope_path(scope: constructs.Construct) -> str:
         if scope._podkit_path is None:
             scope._podkit_path = scope.node.path
         return scope._podkit_path
-    from ._resource import PodkitResource  # (a cycle at import time; after the common case)
-
-    if isinstance(scope, PodkitResource):
-        return scope.path
+    if isinstance(scope, ChartMember):
+        return scope.path  # type: ignore[attr-defined,no-any-return]
     return str(scope.node.path)
 
 
@@ -443,8 +457,6 @@ def _split_selector(selector: str) -> list[str]:
 def _clear_cluster_namespace(doc: Any) -> None:
     """A cluster-scoped object (a Namespace) has no namespace: the API server clears one, so the
     namespace a chart stamps on every object (cdk8s's Chart(namespace=)) is not written there."""
-    from . import _rules
-
     if isinstance(doc, dict) and _rules.is_cluster_scoped(doc):
         meta = doc.get("metadata")
         if isinstance(meta, dict):

@@ -27,6 +27,8 @@ from ._data import KeyedData, KeyedSource, PathLike, b64, decode_text
 from ._kplus import NodeOnDemand
 from .errors import MissingReferenceError, Problem
 
+__all__ = ["ConfigFromMap", "ConfigMapRef"]
+
 
 class ConfigFromMap(KeyedData):
     """A ConfigMap.

@@ -29,6 +29,8 @@ from .volume import Volume
 if TYPE_CHECKING:
     from ._data import KeyedSource
 
+__all__ = ["Container", "EnvFrom", "ImagePullPolicy", "Mount", "Port", "Protocol"]
+
 
 class Protocol(enum.Enum):
     TCP = "TCP"

@@ -20,6 +20,8 @@ from .errors import InvalidNameError, InvalidQuantityError, PodkitTypeError
 if TYPE_CHECKING:
     from ._data import KeyedSource
 
+__all__ = ["EnvValue", "FieldRef", "PodField", "ResourceField", "ResourceItem"]
+
 
 class PodField(enum.Enum):
     """Pod fields the Downward API exposes (``fieldRef.fieldPath``)."""

@@ -25,6 +25,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+__all__ = [
+    "DuplicateError",
+    "InvalidNameError",
+    "InvalidQuantityError",
+    "MissingReferenceError",
+    "PodkitError",
+    "PodkitException",
+    "PodkitTypeError",
+    "Problem",
+    "SealingError",
+    "SourceError",
+    "SynthError",
+]
+
 
 class PodkitException(Exception):
     """Root of every exception podkit raises."""

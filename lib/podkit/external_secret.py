@@ -31,6 +31,8 @@ from .secret import SecretType, unmet_required_keys
 if TYPE_CHECKING:
     from .chart import Chart
 
+__all__ = ["CreationPolicy", "ExternalSecret", "Extract", "RemoteRef", "SecretStoreRef", "StoreKind"]
+
 # time.ParseDuration's grammar (what the operator parses refreshInterval with): one or more
 # number+unit pairs, or a bare "0". A sign is allowed by Go but meaningless for an interval.
 _GO_DURATION = re.compile(r"(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)\Z")

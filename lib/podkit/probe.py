@@ -17,6 +17,8 @@ from typing import Any
 from . import _checks
 from .errors import InvalidNameError, PodkitError, PodkitTypeError
 
+__all__ = ["Probe", "Scheme"]
+
 
 class Scheme(enum.Enum):
     HTTP = "HTTP"

@@ -21,6 +21,8 @@ from . import _checks
 from ._rules.quantity import BINARY_SUFFIXES, DECIMAL_SUFFIXES, QUANTITY, quantity_value
 from .errors import InvalidQuantityError, PodkitTypeError
 
+__all__ = ["Resources", "parse_quantity"]
+
 # Common spellings that are not Kubernetes suffixes, and what the author probably meant.
 _MISTAKES = {
     "b": "",

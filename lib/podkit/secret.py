@@ -29,6 +29,8 @@ from .chart import construct_path
 from .config_map import ConfigMapRef
 from .errors import PodkitTypeError, Problem
 
+__all__ = ["PULL_SECRET_TYPES", "SecretEnv", "SecretRef", "SecretType", "unmet_required_keys"]
+
 #: kubectl's default registry for ``create secret docker-registry`` (equal to
 #: ``_secret_types.DOCKER_HUB_SERVER``; not imported from there because that module loads
 #: ``cryptography``, which only the tls/docker factories need)
