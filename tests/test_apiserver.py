@@ -1238,7 +1238,7 @@ CATALOGUE: list[Row] = [
         "selector-mismatch",
         deployment,
         put(("spec", "selector", "matchLabels", "app"), "api"),
-        "spec.selector does not match spec.template.metadata.labels {'app': 'web', 'app.kubernetes.io/name': 'web'}: the workload would never find its pods; add the selected labels to the template",
+        "spec.template.metadata.labels {'app': 'web', 'app.kubernetes.io/name': 'web'} do not match spec.selector: the Deployment would never find its pods; add the selected labels to the template",
     ),
     # ValidateLabelSelector: values required for In
     (
@@ -1266,7 +1266,7 @@ CATALOGUE: list[Row] = [
         "strategy-both-zero",
         deployment,
         put(("spec", "strategy", "rollingUpdate", "maxSurge"), "0%"),
-        "spec.strategy.rollingUpdate.maxUnavailable and maxSurge are both 0: a rollout could never progress; raise one of them",
+        "spec.strategy.rollingUpdate.maxUnavailable 0 may not be 0 when maxSurge is 0: a rollout could never progress; raise one of them",
     ),
     # ValidatePositiveIntOrPercent
     (
@@ -1303,12 +1303,12 @@ CATALOGUE: list[Row] = [
         put(("spec", "updateStrategy", "rollingUpdate", "partition"), -1),
         "spec.updateStrategy.rollingUpdate.partition -1 is invalid: use a non-negative int",
     ),
-    # ValidateDaemonSetUpdateStrategy: OnDelete has no rollingUpdate
+    # ValidateRollingUpdateDaemonSet: maxSurge only with maxUnavailable 0 (it defaults to 1)
     (
-        "daemonset-ondelete",
+        "daemonset-surge",
         daemon_set,
-        put(("spec", "updateStrategy", "rollingUpdate"), {"maxUnavailable": 1}),
-        "spec.updateStrategy.rollingUpdate is not allowed with type OnDelete: remove it",
+        put(("spec", "updateStrategy"), {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1}}),
+        "spec.updateStrategy.rollingUpdate.maxSurge 1 may not be set when maxUnavailable is non-zero (1, the default): a DaemonSet rolls out by surging or by taking nodes down, not both; set maxUnavailable to 0 or remove maxSurge",
     ),
     # ValidateJobSpec: completions >= 0
     (
