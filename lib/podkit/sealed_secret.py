@@ -172,26 +172,47 @@ class SealedSecret(SecretEnv):
     def add_env_file(self, source: PathLike) -> None:
         self._env_files.append(source)
 
-    def _plaintext(self) -> dict[str, bytes]:
-        """Read every source now (``podkit seal``), exactly as ``SecretEnv`` would."""
-        store = DataStore(self.path, "Secret")
-        # a SealedSecret's store holds only its literals (its files are read here, not there)
-        literals = cast("dict[str, str]", self._store.values)
-        store.load(self._base, from_file=self._files, from_literal=literals, from_env_file=self._env_files)
-        for key, variable in self._store.deferred.items():
-            store.add_from_environment(key, variable)
+    def _plaintext(self) -> _sealing.Plaintexts:
+        """Read every source now (``podkit seal``), exactly as ``SecretEnv`` would.
+
+        The values come back as :class:`~podkit._sealing.Plaintexts` (whose ``repr`` shows keys
+        only), and the error, if any, is raised from a frame that holds no plaintext, so neither
+        a message nor a traceback (not even one that shows local variables) shows a value.
+        """
         problems: list[Problem] = []
-        values = store.resolved(problems)
+        values = self._read_sources(problems)
         if problems:
             raise SealingError(self.path, "; ".join(str(p) for p in problems))
-        return {k: v if isinstance(v, bytes) else v.encode("utf-8") for k, v in values.items()}
+        return values
+
+    def _read_sources(self, problems: list[Problem]) -> _sealing.Plaintexts:
+        store = DataStore(self.path, "Secret")
+        # a SealedSecret's store holds only its literals (its files are read here, not there)
+        store.load(
+            self._base,
+            from_file=self._files,
+            from_literal=cast("dict[str, str]", self._store.values),
+            from_env_file=self._env_files,
+        )
+        for key, variable in self._store.deferred.items():
+            store.add_from_environment(key, variable)
+        return _sealing.Plaintexts(
+            {k: v if isinstance(v, bytes) else v.encode("utf-8") for k, v in store.resolved(problems).items()}
+        )
 
     def _namespace_for_sealing(self) -> str | None:
         return self._namespace or self._chart_defaults()[1]
 
     def sealing_request(self) -> SealRequest:
-        """What ``podkit seal`` seals for this Secret (reads the plaintext)."""
-        return SealRequest(self._namespace_for_sealing(), self._name, self._sealing.scope, self._plaintext())
+        """What ``podkit seal`` seals for this Secret (reads the plaintext; ``repr`` shows keys only)."""
+        return SealRequest(
+            self._namespace_for_sealing(),
+            self._name,
+            self._sealing.scope,
+            self._plaintext(),
+            type=self.type.value,
+            path=self.path,
+        )
 
     @property
     def store_path(self) -> Path:
