@@ -1,7 +1,18 @@
-"""Containers: ports, env, mounts, probes, resources (core validation: validateContainers, validateInitContainers)."""
+"""Containers: names, images, ports, env, mounts, devices, probes, lifecycle, resources, resize
+policies (core validation: validateContainers, validateInitContainers, validateContainerCommon,
+validateContainerPorts, ValidateEnv, ValidateEnvFrom, ValidateVolumeMounts, ValidateVolumeDevices,
+validateProbe, validateLifecycle, ValidateContainerResourceRequirements, validateResizePolicy,
+AccumulateUniqueHostPorts, validatePodHostNetworkDeps, validateContainerOnlyForPod).
+
+The v1 defaults the API server applies before validating are read in, not reported: an unset or
+empty ``protocol`` is TCP, ``imagePullPolicy``/``terminationMessagePolicy``/``scheme`` are
+filled in, probe timings of 0 become their defaults, a fieldRef's ``apiVersion`` is v1, and a
+bare Pod with ``hostNetwork`` gets ``hostPort = containerPort``.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -11,149 +22,349 @@ from .._base import (
     PROTOCOLS,
     Report,
     as_dict,
+    as_list,
     config_key,
-    env_name,
-    header_name,
-    image,
+    is_int,
     label,
+    one_of,
     port_name,
     port_ok,
     qualified,
+    subdomain,
     upstream,
 )
 from ..quantity import quantity_value
 
-__all__ = ["check_container", "check_field_ref", "check_resource_ref"]
+__all__ = ["check_containers", "check_field_ref", "check_resource_ref", "check_resources"]
 
-_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
-_ENV_SOURCES = ("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef", "fileKeyRef")
-_NATIVE_RESOURCES = ("cpu", "memory", "ephemeral-storage")
+_PROBE_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
+_LIFECYCLE_HANDLERS = ("exec", "httpGet", "tcpSocket", "sleep")
+_PULL_POLICIES = ("Always", "Never", "IfNotPresent")
+_MESSAGE_POLICIES = ("File", "FallbackToLogsOnError")
+_PROPAGATIONS = ("Bidirectional", "HostToContainer", "None")
+_RECURSIVE_READ_ONLY = ("Disabled", "IfPossible", "Enabled")
+_RESIZE_RESOURCES = ("cpu", "memory")
+_RESIZE_POLICIES = ("NotRequired", "RestartContainer")
+_SCHEMES = ("HTTP", "HTTPS")
+_CONTAINER_RESOURCES = ("cpu", "memory", "ephemeral-storage")
+# IsStandardResourceName: valid resource names that are not container resources
+_STANDARD_RESOURCES = frozenset(
+    (
+        "cpu",
+        "memory",
+        "ephemeral-storage",
+        "requests.cpu",
+        "requests.memory",
+        "requests.ephemeral-storage",
+        "limits.cpu",
+        "limits.memory",
+        "limits.ephemeral-storage",
+        "pods",
+        "services",
+        "replicationcontrollers",
+        "resourcequotas",
+        "secrets",
+        "persistentvolumeclaims",
+        "storage",
+        "requests.storage",
+        "configmaps",
+        "services.nodeports",
+        "services.loadbalancers",
+    )
+)
+_NO_GRACE = -(2**63)  # the pod's terminationGracePeriodSeconds is not an int: skip the sleep bound
+DEFAULT_GRACE = 30  # v1 default of spec.terminationGracePeriodSeconds
 
 
+# -- value rules -------------------------------------------------------------------------------
+# IsRelaxedEnvVarName (RelaxedEnvironmentVariableValidation, on by default in 1.33): printable
+# ASCII other than '='
+_RELAXED_ENV_NAME = re.compile(r"[ -<>-~]+\Z")
+
+
+def _relaxed_env_name_error(what: str, value: str) -> str | None:
+    if _RELAXED_ENV_NAME.match(value):
+        return None
+    suggestion = "".join(c if " " <= c <= "~" and c != "=" else "_" for c in value.strip()) or "NAME"
+    return f"{what} {value!r} is invalid: use printable ASCII characters other than '=' (e.g. {suggestion!r})"
+
+
+env_name = n.remember_valid(_relaxed_env_name_error)
+
+# IsHTTPHeaderName: letters, digits and '-' only
+_HEADER_NAME = re.compile(r"[-A-Za-z0-9]+\Z")
+
+
+def _header_name_error(what: str, value: str) -> str | None:
+    if _HEADER_NAME.match(value):
+        return None
+    suggestion = re.sub(r"[^-A-Za-z0-9]+", "-", value).strip("-") or "X-Probe"
+    return (
+        f"{what} {value!r} is not a valid HTTP header name: use letters, digits and '-' (e.g. {suggestion!r})"
+    )
+
+
+header_name = n.remember_valid(_header_name_error)
+
+
+def _prefix_subdomain_error(what: str, value: str) -> str | None:
+    """NameIsDNSSubdomain(name, prefix=true): a trailing '-' is accepted (maskTrailingDash)."""
+    masked = value[:-2] + "a" if len(value) > 1 and value.endswith("-") else value
+    return None if subdomain(what, masked) is None else subdomain(what, value)
+
+
+def _is_hugepages(name: str) -> bool:
+    return name.startswith("hugepages-")
+
+
+def _is_native(name: str) -> bool:
+    return "/" not in name or "kubernetes.io/" in name
+
+
+def _overcommit_allowed(name: str) -> bool:
+    return _is_native(name) and not _is_hugepages(name)
+
+
+def _is_extended(name: str) -> bool:
+    if _is_native(name) or name.startswith("requests."):
+        return False
+    return qualified("key", "requests." + name) is None
+
+
+# -- the containers of one pod spec --------------------------------------------------------------
 @upstream("validateContainers")
-def check_container(
+def check_containers(
+    r: Report,
+    spec: Mapping[str, Any],
+    where: str,
+    volumes: Mapping[str, Mapping[str, Any]],
+    *,
+    is_pod: bool,
+) -> None:
+    """Every container and init container of the pod spec ``spec`` at ``where``; ``volumes`` are
+    the pod's volumes by name, ``is_pod`` for a bare Pod (not a template)."""
+    containers = as_list(spec.get("containers"))
+    inits = as_list(spec.get("initContainers"))
+    if not containers:
+        r.add(f"{where}.containers is empty: a pod needs at least one container")
+    policy = spec.get("restartPolicy") or "Always"
+    grace_value = spec.get("terminationGracePeriodSeconds")
+    grace = DEFAULT_GRACE if grace_value is None else grace_value if is_int(grace_value) else _NO_GRACE
+    host_network = spec.get("hostNetwork") is True
+    names: dict[str, str] = {}
+    host_ports: dict[str, str] = {}
+    for i, container in enumerate(containers):
+        if not isinstance(container, dict):
+            continue
+        at = f"{where}.containers[{i}]"
+        _common(r, container, at, volumes, policy, is_pod)
+        name = container.get("name")
+        if isinstance(name, str):
+            if name in names:
+                r.add(f"{at}.name {name!r} is used by {names[name]}: give each container its own name")
+            else:
+                names[name] = f"{at}.name"
+        _lifecycle_and_probes(r, container, at, grace)
+        if container.get("restartPolicy") is not None:
+            r.add(
+                f"{at}.restartPolicy {container['restartPolicy']!r} is only allowed on init containers "
+                f"(sidecars): remove it, or make this an init container"
+            )
+        _host_ports(r, container, at, host_ports, host_network and is_pod)
+        if host_network:
+            _host_network_ports(r, container, at)
+    for i, container in enumerate(inits):
+        if not isinstance(container, dict):
+            continue
+        at = f"{where}.initContainers[{i}]"
+        _common(r, container, at, volumes, policy, is_pod)
+        restart = container.get("restartPolicy")
+        if restart is not None and restart != "Always":
+            r.add(f"{at}.restartPolicy {restart!r} is not supported: the only value is 'Always' (a sidecar)")
+        name = container.get("name")
+        if isinstance(name, str):
+            if name in names:
+                r.add(f"{at}.name {name!r} is used by {names[name]}: give each container its own name")
+            elif name:
+                names[name] = f"{at}.name"
+        # init containers run one by one: a host port only conflicts within the same container
+        _host_ports(r, container, at, {}, host_network and is_pod)
+        if restart == "Always":
+            _lifecycle_and_probes(r, container, at, grace)
+        else:
+            for field in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe"):
+                if container.get(field) is not None:
+                    r.add(
+                        f"{at}.{field} is only allowed on init containers with restartPolicy Always "
+                        f"(sidecars): remove it, or set restartPolicy: Always"
+                    )
+
+
+@upstream("validateContainerCommon")
+def _common(
     r: Report,
     container: Mapping[str, Any],
     at: str,
-    init: bool,
     volumes: Mapping[str, Mapping[str, Any]],
-    seen_names: set[str],
-    host_ports: dict[tuple[int, str], str],
+    pod_restart: object,
+    is_pod: bool,
 ) -> None:
-    name = r.required(f"{at}.name", container.get("name"), label, "every container needs a name")
-    if name is not None:
-        if name in seen_names:
-            r.add(
-                f"{at}.name {name!r} is used by another container of this pod: give each container its own name"
-            )
-        seen_names.add(name)
-
-    r.required(f"{at}.image", container.get("image"), image, "set an image such as 'nginx:1.27'")
-
-    restart = container.get("restartPolicy")
-    if restart is not None:
-        if not init:
-            r.add(
-                f"{at}.restartPolicy {restart!r} is only allowed on init containers (sidecars): "
-                f"remove it, or make this an init container"
-            )
-        elif restart != "Always":
-            r.add(f"{at}.restartPolicy {restart!r} is not supported: the only value is 'Always' (a sidecar)")
-
-    r.enum(f"{at}.imagePullPolicy", container.get("imagePullPolicy"), ("Always", "Never", "IfNotPresent"))
-
-    port_names = _ports(r, container.get("ports"), at, host_ports if not init else None)
-    _env(r, container.get("env"), container.get("envFrom"), at)
-    _mounts(r, container.get("volumeMounts"), at, volumes)
-    _resources(r, container.get("resources"), f"{at}.resources")
-    sidecar = init and restart == "Always"
-    for probe_field in ("livenessProbe", "readinessProbe", "startupProbe"):
-        probe = container.get(probe_field)
-        if init and not sidecar and probe is not None:
-            # an init container runs to completion before the pod is ready: nothing to probe
-            r.add(
-                f"{at}.{probe_field} is only allowed on init containers with restartPolicy Always "
-                f"(sidecars): remove it, or set restartPolicy: Always"
-            )
-        elif isinstance(probe, dict):
-            _probe(r, probe, f"{at}.{probe_field}", probe_field != "readinessProbe", port_names)
+    r.required(f"{at}.name", container.get("name"), label, "every container needs a name")
+    image = container.get("image")
+    if not isinstance(image, str) or not image:
+        r.add(f"{at}.image is missing: set an image such as 'nginx:1.27'")
+    elif is_pod and image != image.strip():
+        # validateContainerOnlyForPod (a template keeps " " for backwards compatibility)
+        r.add(f"{at}.image {image!r} has leading or trailing whitespace: use {image.strip()!r}")
+    policy = container.get("terminationMessagePolicy")
+    if policy:  # "" is defaulted to File
+        r.enum(f"{at}.terminationMessagePolicy", policy, _MESSAGE_POLICIES)
+    pull = container.get("imagePullPolicy")
+    if pull:  # "" is defaulted from the image's tag
+        r.enum(f"{at}.imagePullPolicy", pull, _PULL_POLICIES)
+    _ports(r, container.get("ports"), at)
+    _env(r, container.get("env"), at)
+    _env_from(r, container.get("envFrom"), at)
+    mounts = [m if isinstance(m, dict) else {} for m in as_list(container.get("volumeMounts"))]
+    devices = [d if isinstance(d, dict) else {} for d in as_list(container.get("volumeDevices"))]
+    privileged = as_dict(container.get("securityContext")).get("privileged") is True
+    _mounts(r, mounts, devices, at, volumes, privileged)
+    _devices(r, mounts, devices, at, volumes)
+    resources = container.get("resources")
+    if isinstance(resources, dict):
+        check_resources(r, resources.get("limits"), resources.get("requests"), f"{at}.resources")
+    _resize_policy(r, container.get("resizePolicy"), f"{at}.resizePolicy", pod_restart)
 
 
 @upstream("validateContainerPorts")
-def _ports(r: Report, ports: object, at: str, host_ports: dict[tuple[int, str], str] | None) -> set[str]:
+def _ports(r: Report, ports: object, at: str) -> None:
     names: set[str] = set()
-    if not isinstance(ports, list):
-        return names
-    for i, port in enumerate(ports):
+    for i, port in enumerate(as_list(ports)):
         if not isinstance(port, dict):
             continue
         where = f"{at}.ports[{i}]"
-        number = port.get("containerPort")
-        if not port_ok(number):
-            r.add(f"{where}.containerPort {number!r} is out of range: use a port between 1 and 65535")
-        host = port.get("hostPort")
-        protocol = port.get("protocol") or "TCP"
-        r.enum(f"{where}.protocol", port.get("protocol"), PROTOCOLS)
-        if host is not None and host != 0:
-            if not port_ok(host):
-                r.add(
-                    f"{where}.hostPort {host!r} is out of range: use a port between 1 and 65535, or leave it out"
-                )
-            elif host_ports is not None:
-                key = (host, str(protocol))
-                if key in host_ports:
-                    r.add(
-                        f"{where}.hostPort {host}/{protocol} is already used by {host_ports[key]}: "
-                        f"a node port can be bound once per pod; use another hostPort"
-                    )
-                else:
-                    host_ports[key] = f"{where}.hostPort"
         name = port.get("name")
-        if isinstance(name, str):
-            r.add(port_name(f"{where}.name", name))
-            if name in names:
+        if isinstance(name, str) and name:
+            error = port_name(f"{where}.name", name)
+            if error:
+                r.add(error)
+            elif name in names:
                 r.add(
                     f"{where}.name {name!r} is used by another port of this container: give each port its own name"
                 )
-            names.add(name)
-    return names
+            else:
+                names.add(name)
+        number = port.get("containerPort")
+        if number is None:
+            r.add(f"{where}.containerPort is missing: set the port the container listens on (1-65535)")
+        elif not port_ok(number):
+            r.add(f"{where}.containerPort {number!r} is out of range: use a port between 1 and 65535")
+        host = port.get("hostPort")
+        if host not in (None, 0) and not port_ok(host):
+            r.add(
+                f"{where}.hostPort {host!r} is out of range: use a port between 1 and 65535, or leave it out"
+            )
+        protocol = port.get("protocol")
+        if protocol:  # "" is defaulted to TCP
+            r.enum(f"{where}.protocol", protocol, PROTOCOLS)
+
+
+@upstream("validateContainers")  # checkHostPortConflicts / AccumulateUniqueHostPorts
+def _host_ports(
+    r: Report, container: Mapping[str, Any], at: str, seen: dict[str, str], default_host: bool
+) -> None:
+    """A host port (protocol, hostIP, port) can be bound once; ``default_host``: a bare Pod with
+    hostNetwork, whose unset hostPorts the API server sets to the containerPort."""
+    for i, port in enumerate(as_list(container.get("ports"))):
+        if not isinstance(port, dict):
+            continue
+        host = port.get("hostPort")
+        if host in (None, 0) and default_host:
+            host = port.get("containerPort")
+        if not is_int(host) or host == 0:
+            continue
+        protocol = port.get("protocol") or "TCP"
+        ip = port.get("hostIP") or ""
+        key = f"{protocol}/{ip}/{host}"
+        where = f"{at}.ports[{i}].hostPort"
+        if key in seen:
+            on = f" on {ip}" if ip else ""
+            r.add(
+                f"{where} {host}/{protocol}{on} is already used by {seen[key]}: a node port can be bound "
+                f"once per pod; use another hostPort"
+            )
+        else:
+            seen[key] = where
+
+
+@upstream("validatePodHostNetworkDeps")
+def _host_network_ports(r: Report, container: Mapping[str, Any], at: str) -> None:
+    for i, port in enumerate(as_list(container.get("ports"))):
+        if not isinstance(port, dict):
+            continue
+        host, number = port.get("hostPort"), port.get("containerPort")
+        if host not in (None, 0) and host != number:
+            r.add(
+                f"{at}.ports[{i}].hostPort {host!r} must match containerPort {number!r} when hostNetwork "
+                f"is true: set hostPort to {number!r} or leave it out"
+            )
 
 
 @upstream("ValidateEnv")
-def _env(r: Report, env: object, env_from: object, at: str) -> None:
-    for i, var in enumerate(env if isinstance(env, list) else []):
+def _env(r: Report, env: object, at: str) -> None:
+    for i, var in enumerate(as_list(env)):
         if not isinstance(var, dict):
             continue
         where = f"{at}.env[{i}]"
         r.required(f"{where}.name", var.get("name"), env_name, "every env var needs a name")
         source = var.get("valueFrom")
-        if source is None:
-            continue
-        if var.get("value"):
-            r.add(f"{where} has both value and valueFrom: keep one")
         if not isinstance(source, dict):
             continue
-        kinds = [k for k in _ENV_SOURCES if source.get(k) is not None]
-        if len(kinds) != 1:
-            found = ", ".join(kinds) or "none"
+        kinds = [
+            k
+            for k in ("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef")
+            if source.get(k) is not None
+        ]
+        value = var.get("value")
+        if not kinds:
+            r.add(
+                f"{where}.valueFrom is empty: set one of fieldRef, resourceFieldRef, configMapKeyRef, "
+                f"secretKeyRef (or remove valueFrom and set value)"
+            )
+        elif isinstance(value, str) and value:
+            r.add(f"{where} has both value and valueFrom: keep one")
+        elif len(kinds) > 1:
             r.add(
                 f"{where}.valueFrom must have exactly one of fieldRef, resourceFieldRef, configMapKeyRef, "
-                f"secretKeyRef (found: {found})"
+                f"secretKeyRef (found: {', '.join(kinds)})"
             )
-            continue
-        ref = source[kinds[0]]
-        if not isinstance(ref, dict):
-            continue
-        ref_at = f"{where}.valueFrom.{kinds[0]}"
-        if kinds[0] == "fieldRef":
-            check_field_ref(r, ref.get("fieldPath"), f"{ref_at}.fieldPath", volume=False)
-        elif kinds[0] == "resourceFieldRef":
-            check_resource_ref(r, ref, ref_at, need_container=False)
-        elif kinds[0] in ("configMapKeyRef", "secretKeyRef"):
-            r.required(f"{ref_at}.key", ref.get("key"), config_key, "name the key to read")
-            if not ref.get("name"):
-                r.add(f"{ref_at}.name is missing: name the {kinds[0][:-6]} to read from")
-    for i, source in enumerate(env_from if isinstance(env_from, list) else []):
+        for kind in kinds:
+            ref = source[kind]
+            if not isinstance(ref, dict):
+                continue
+            ref_at = f"{where}.valueFrom.{kind}"
+            if kind == "fieldRef":
+                check_field_ref(
+                    r,
+                    ref.get("fieldPath"),
+                    f"{ref_at}.fieldPath",
+                    volume=False,
+                    api_version=ref.get("apiVersion"),
+                )
+            elif kind == "resourceFieldRef":
+                check_resource_ref(r, ref, ref_at, need_container=False)
+            else:
+                name = ref.get("name")
+                if not isinstance(name, str) or not name:
+                    r.add(f"{ref_at}.name is missing: name the {kind[:-6]} to read from")
+                else:
+                    r.add(subdomain(f"{ref_at}.name", name))
+                r.required(f"{ref_at}.key", ref.get("key"), config_key, "name the key to read")
+
+
+@upstream("ValidateEnvFrom")
+def _env_from(r: Report, env_from: object, at: str) -> None:
+    for i, source in enumerate(as_list(env_from)):
         if not isinstance(source, dict):
             continue
         where = f"{at}.envFrom[{i}]"
@@ -165,181 +376,386 @@ def _env(r: Report, env: object, env_from: object, at: str) -> None:
             r.add(
                 f"{where} must have exactly one of configMapRef, secretRef (found: {', '.join(refs) or 'none'})"
             )
-        elif isinstance(source[refs[0]], dict) and not source[refs[0]].get("name"):
-            kind = "ConfigMap" if refs[0] == "configMapRef" else "Secret"
-            r.add(f"{where}.{refs[0]}.name is missing: name the {kind} whose keys become variables")
+        for ref_field in refs:
+            ref = source[ref_field]
+            if not isinstance(ref, dict):
+                continue
+            what = "ConfigMap" if ref_field == "configMapRef" else "Secret"
+            name = ref.get("name")
+            if not isinstance(name, str) or not name:
+                r.add(f"{where}.{ref_field}.name is missing: name the {what} whose keys become variables")
+            else:
+                r.add(_prefix_subdomain_error(f"{where}.{ref_field}.name", name))
 
 
-def check_field_ref(r: Report, path: object, where: str, *, volume: bool) -> None:
-    if not isinstance(path, str):
+def check_field_ref(r: Report, path: object, where: str, *, volume: bool, api_version: object = None) -> None:
+    """A ``fieldRef`` (validateObjectFieldSelector): ``where`` is its ``fieldPath``; an unset or
+    empty ``apiVersion`` is defaulted to v1, the only version the API server converts."""
+    if api_version not in (None, "", "v1"):
+        at = where.rsplit(".", 1)[0]
+        r.add(f"{at}.apiVersion {api_version!r} is not supported: use 'v1' (or leave it out)")
+        return
+    if not isinstance(path, str) or not path:
         r.add(f"{where} is missing: name a pod field such as 'metadata.name'")
-    else:
-        r.add(n.field_path_error(where, path, volume=volume))
+        return
+    if path == "spec.host":  # the API server converts the old v1 spelling to spec.nodeName
+        path = "spec.nodeName"
+    r.add(n.field_path_error(where, path, volume=volume))
+
+
+_RESOURCE_FIELDS = n.RESOURCE_FIELD_PATHS
+_HUGEPAGES_PREFIXES = ("requests.hugepages-", "limits.hugepages-")
 
 
 def check_resource_ref(r: Report, ref: Mapping[str, Any], where: str, *, need_container: bool) -> None:
+    """A ``resourceFieldRef`` (validateContainerResourceFieldSelector): the resource a container
+    exposes, and its divisor."""
     resource = ref.get("resource")
     if need_container and not ref.get("containerName"):
         r.add(
             f"{where}.containerName is missing: a downwardAPI volume must name the container "
             f"whose resource it reads"
         )
-    if not isinstance(resource, str):
+    elif not isinstance(resource, str) or not resource:
         r.add(f"{where}.resource is missing: use e.g. 'limits.cpu'")
         return
-    error = n.resource_field_error(f"{where}.resource", resource)
-    r.add(error or n.divisor_error(f"{where}.divisor", resource, ref.get("divisor")))
+    if not isinstance(resource, str):
+        return
+    if resource not in _RESOURCE_FIELDS and not resource.startswith(_HUGEPAGES_PREFIXES):
+        r.add(n.resource_field_error(f"{where}.resource", resource))
+        return
+    r.add(n.divisor_error(f"{where}.divisor", resource, ref.get("divisor")))
 
 
 @upstream("ValidateVolumeMounts")
-def _mounts(r: Report, mounts: object, at: str, volumes: Mapping[str, Mapping[str, Any]]) -> None:
+def _mounts(
+    r: Report,
+    mounts: list[dict[str, Any]],
+    devices: list[dict[str, Any]],
+    at: str,
+    volumes: Mapping[str, Mapping[str, Any]],
+    privileged: bool,
+) -> None:
+    device_names = {d.get("name") for d in devices if isinstance(d.get("name"), str)}
+    device_paths = {d.get("devicePath") for d in devices if isinstance(d.get("devicePath"), str)}
     paths: set[str] = set()
-    for i, mount in enumerate(mounts if isinstance(mounts, list) else []):
-        if not isinstance(mount, dict):
+    for i, mount in enumerate(mounts):
+        if not mount:
             continue
         where = f"{at}.volumeMounts[{i}]"
         name = mount.get("name")
-        if not isinstance(name, str) or name not in volumes:
+        if isinstance(name, str) and name in volumes and volumes[name].get("image") is not None:
+            continue  # ImageVolume is off: the API server drops image volumes and their mounts
+        if not isinstance(name, str) or not name:
+            r.add(f"{where}.name is missing: name the pod volume to mount")
+        elif name not in volumes:
             known = ", ".join(sorted(volumes)) or "none"
             r.add(
                 f"{where}.name {name!r} is not a volume of this pod (volumes: {known}): add the volume to the pod"
             )
-        mount_path = r.required(
-            f"{where}.mountPath",
-            mount.get("mountPath"),
-            n.mount_path_error,
-            "set an absolute path such as '/data'",
-        )
-        if mount_path is not None:
-            if mount_path in paths:
-                r.add(
-                    f"{where}.mountPath {mount_path!r} is already mounted in this container: use another path"
-                )
-            paths.add(mount_path)
-        sub = mount.get("subPath")
+        elif name in device_names:
+            r.add(
+                f"{where}.name {name!r} is also a volumeDevice of this container: use a volume once, as a mount or a device"
+            )
+        path = mount.get("mountPath")
+        if not isinstance(path, str) or not path:
+            r.add(f"{where}.mountPath is missing: set the path in the container, such as '/data'")
+        elif path in paths:
+            r.add(f"{where}.mountPath {path!r} is already mounted in this container: use another path")
+        elif path in device_paths:
+            r.add(f"{where}.mountPath {path!r} is also a devicePath of this container: use another path")
+        if isinstance(path, str):
+            paths.add(path)
+        sub, expr = mount.get("subPath"), mount.get("subPathExpr")
         if isinstance(sub, str) and sub:
             r.add(n.sub_path_error(f"{where}.subPath", sub))
-            if mount.get("subPathExpr"):
+        if isinstance(expr, str) and expr:
+            if isinstance(sub, str) and sub:
                 r.add(f"{where} has both subPath and subPathExpr: keep one")
+            r.add(n.sub_path_error(f"{where}.subPathExpr", expr))
+        propagation = mount.get("mountPropagation")
+        if propagation is not None:
+            if propagation not in _PROPAGATIONS:
+                r.add(
+                    f"{where}.mountPropagation {propagation!r} is not supported: use {one_of(_PROPAGATIONS)}"
+                )
+            elif propagation == "Bidirectional" and not privileged:
+                r.add(
+                    f"{where}.mountPropagation 'Bidirectional' is only available to privileged containers: "
+                    f"set securityContext.privileged: true, or use HostToContainer"
+                )
+        rro = mount.get("recursiveReadOnly")
+        if rro is not None and rro != "Disabled":
+            if rro not in _RECURSIVE_READ_ONLY:
+                r.add(
+                    f"{where}.recursiveReadOnly {rro!r} is not supported: use {one_of(_RECURSIVE_READ_ONLY)}"
+                )
+            else:
+                if mount.get("readOnly") is not True:
+                    r.add(
+                        f"{where}.recursiveReadOnly {rro!r} needs readOnly: true: set readOnly, or remove it"
+                    )
+                if propagation not in (None, "None"):
+                    r.add(
+                        f"{where}.recursiveReadOnly {rro!r} needs mountPropagation None: remove "
+                        f"mountPropagation {propagation!r} or recursiveReadOnly"
+                    )
+
+
+@upstream("ValidateVolumeDevices")
+def _devices(
+    r: Report,
+    mounts: list[dict[str, Any]],
+    devices: list[dict[str, Any]],
+    at: str,
+    volumes: Mapping[str, Mapping[str, Any]],
+) -> None:
+    mount_names = {m.get("name") for m in mounts if isinstance(m.get("name"), str)}
+    mount_paths = {m.get("mountPath") for m in mounts if isinstance(m.get("mountPath"), str)}
+    names: set[str] = set()
+    paths: set[str] = set()
+    for i, device in enumerate(devices):
+        if not device:
+            continue
+        where = f"{at}.volumeDevices[{i}]"
+        name, path = device.get("name"), device.get("devicePath")
+        if not isinstance(name, str) or not name:
+            r.add(f"{where}.name is missing: name the pod volume (a PersistentVolumeClaim) to attach")
+        elif name in names:
+            r.add(f"{where}.name {name!r} is already a device of this container: attach each volume once")
+        elif name not in volumes:
+            known = ", ".join(sorted(volumes)) or "none"
+            r.add(
+                f"{where}.name {name!r} is not a volume of this pod (volumes: {known}): add the volume to the pod"
+            )
+        elif volumes[name].get("persistentVolumeClaim") is None and volumes[name].get("ephemeral") is None:
+            r.add(
+                f"{where}.name {name!r} is not a persistentVolumeClaim or ephemeral volume: only those can "
+                f"be attached as block devices"
+            )
+        elif name in mount_names:
+            r.add(
+                f"{where}.name {name!r} is also a volumeMount of this container: use a volume once, as a mount or a device"
+            )
+        if isinstance(name, str) and name:
+            names.add(name)
+        if not isinstance(path, str) or not path:
+            r.add(f"{where}.devicePath is missing: set the device path in the container, such as '/dev/xvda'")
+            continue
+        if path in paths:
+            r.add(
+                f"{where}.devicePath {path!r} is already used by another device of this container: use another path"
+            )
+        if ".." in path.split("/"):
+            r.add(f"{where}.devicePath {path!r} must not contain a '..' element: write the resolved path")
+        else:
+            paths.add(path)
+        if path in mount_paths:
+            r.add(f"{where}.devicePath {path!r} is also a mountPath of this container: use another path")
+
+
+@upstream("validateContainers")
+def _lifecycle_and_probes(r: Report, container: Mapping[str, Any], at: str, grace: int) -> None:
+    lifecycle = container.get("lifecycle")
+    if isinstance(lifecycle, dict):
+        for hook in ("postStart", "preStop"):
+            handler = lifecycle.get(hook)
+            if isinstance(handler, dict):
+                _handler(r, handler, f"{at}.lifecycle.{hook}", _LIFECYCLE_HANDLERS, grace)
+    for field in ("livenessProbe", "readinessProbe", "startupProbe"):
+        probe = container.get(field)
+        if isinstance(probe, dict):
+            _probe(r, probe, f"{at}.{field}", field, grace)
 
 
 @upstream("validateProbe")
-def _probe(r: Report, probe: Mapping[str, Any], at: str, one_success: bool, port_names: set[str]) -> None:
-    handlers = [h for h in _HANDLERS if probe.get(h) is not None]
-    if len(handlers) != 1:
-        r.add(
-            f"{at} must have exactly one of exec, httpGet, tcpSocket, grpc (found: {', '.join(handlers) or 'none'})"
-        )
+def _probe(r: Report, probe: Mapping[str, Any], at: str, kind: str, grace: int) -> None:
+    _handler(r, probe, at, _PROBE_HANDLERS, grace)
+    # 0 is defaulted (timeoutSeconds 1, periodSeconds 10, successThreshold 1, failureThreshold 3)
     for field in (
         "initialDelaySeconds",
-        "failureThreshold",
+        "timeoutSeconds",
+        "periodSeconds",
         "successThreshold",
-        "terminationGracePeriodSeconds",
+        "failureThreshold",
     ):
-        r.at_least(f"{at}.{field}", probe.get(field), 0 if field == "initialDelaySeconds" else 1)
-    for field in ("timeoutSeconds", "periodSeconds"):
-        r.at_least(f"{at}.{field}", probe.get(field), 1)
+        r.at_least(f"{at}.{field}", probe.get(field), 0)
     success = probe.get("successThreshold")
-    if one_success and success is not None and success != 1:
-        kind = at.rsplit(".", 1)[-1]
+    if kind != "readinessProbe" and is_int(success) and success not in (0, 1):
         r.add(f"{at}.successThreshold {success!r} is invalid for a {kind}: it must be 1 (remove it)")
-    for handler in handlers:
-        body = probe[handler]
-        if not isinstance(body, dict) or handler == "exec":
+    period = probe.get("terminationGracePeriodSeconds")
+    if period is not None:
+        if kind == "readinessProbe":
+            r.add(
+                f"{at}.terminationGracePeriodSeconds {period!r} is not allowed on a readinessProbe: remove it "
+                f"(a failing readiness probe does not restart the container)"
+            )
+        elif not is_int(period) or period <= 0:
+            r.add(
+                f"{at}.terminationGracePeriodSeconds {period!r} is invalid: use a positive int, or remove it"
+            )
+
+
+@upstream("validateHandler")
+def _handler(r: Report, body: Mapping[str, Any], at: str, allowed: tuple[str, ...], grace: int) -> None:
+    handlers = [h for h in allowed if body.get(h) is not None]
+    if len(handlers) != 1:
+        r.add(f"{at} must have exactly one of {', '.join(allowed)} (found: {', '.join(handlers) or 'none'})")
+    for kind in handlers[:1]:
+        action = body[kind]
+        if not isinstance(action, dict):
             continue
-        port = body.get("port")
-        where = f"{at}.{handler}.port"
-        if isinstance(port, str) and handler != "grpc":
-            error = port_name(where, port)
-            if error:
-                r.add(error)
-            elif port not in port_names:
-                declared = ", ".join(sorted(port_names)) or "none"
+        where = f"{at}.{kind}"
+        if kind == "exec":
+            if not as_list(action.get("command")):
+                r.add(f"{where}.command is empty: set the command to run, such as ['cat', '/tmp/ready']")
+        elif kind == "sleep":
+            seconds = action.get("seconds")
+            if (
+                isinstance(seconds, int)
+                and not isinstance(seconds, bool)
+                and grace != _NO_GRACE
+                and not 0 <= seconds <= grace
+            ):
                 r.add(
-                    f"{where} {port!r} is not a port name of this container (declared: {declared}): "
-                    f"declare the port or use its number"
+                    f"{where}.seconds {seconds} is invalid: use 0 to the pod's terminationGracePeriodSeconds "
+                    f"({grace})"
                 )
-        elif not port_ok(port):
-            r.add(f"{where} {port!r} is out of range: use a port between 1 and 65535 or a declared port name")
-        if handler == "httpGet":
-            r.enum(f"{at}.httpGet.scheme", body.get("scheme"), ("HTTP", "HTTPS"))
-            headers = body.get("httpHeaders")
-            for j, header in enumerate(headers if isinstance(headers, list) else []):
-                if isinstance(header, dict) and isinstance(header.get("name"), str):
-                    r.add(header_name(f"{at}.httpGet.httpHeaders[{j}].name", header["name"]))
+        else:
+            _port(r, action.get("port"), f"{where}.port", named=kind != "grpc")
+            if kind == "httpGet":
+                scheme = action.get("scheme")
+                if scheme:  # "" is defaulted to HTTP
+                    r.enum(f"{where}.scheme", scheme, _SCHEMES)
+                for j, header in enumerate(as_list(action.get("httpHeaders"))):
+                    name = as_dict(header).get("name")
+                    if isinstance(name, str):
+                        r.add(header_name(f"{where}.httpHeaders[{j}].name", name))
+
+
+def _port(r: Report, port: object, where: str, *, named: bool) -> None:
+    """ValidatePortNumOrName: a port number, or (not for grpc) an IANA port name. A name is
+    checked for its syntax only: the API server does not look for it among the declared ports."""
+    if isinstance(port, str) and named:
+        r.add(port_name(where, port))
+    elif port is None:
+        r.add(f"{where} is missing: use a port between 1 and 65535" + (" or a port name" if named else ""))
+    elif not port_ok(port):
+        r.add(
+            f"{where} {port!r} is out of range: use a port between 1 and 65535"
+            + (" or a declared port name" if named else "")
+        )
+
+
+# -- resources ---------------------------------------------------------------------------------
+_SUFFIXES = "Ki Mi Gi Ti Pi Ei, n u m k M G T P E"
+
+
+def _resource_name_error(at: str, name: object) -> str | None:
+    """validateContainerResourceName: cpu, memory, ephemeral-storage, hugepages-<size>, a name in
+    the kubernetes.io namespace, or an extended resource 'domain/name'."""
+    if not isinstance(name, str):
+        return f"{at} key {name!r} is not a resource name"
+    error = qualified(f"{at} key", name)
+    if error:
+        return error
+    if "/" not in name:
+        if name in _CONTAINER_RESOURCES or _is_hugepages(name):
+            return None
+        what = "not a container resource"
+        return (
+            f"{at} key {name!r} is {what}: use cpu, memory, ephemeral-storage, hugepages-<size>, or an "
+            f"extended resource 'domain/name' (e.g. 'nvidia.com/gpu')"
+        )
+    if not _is_native(name) and not _is_extended(name):
+        return (
+            f"{at} key {name!r} is not a valid extended resource name: use 'domain/name' with at most 63 "
+            f"characters in the name, such as 'nvidia.com/gpu'"
+        )
+    return None
 
 
 @upstream("ValidateContainerResourceRequirements")
-def _resources(r: Report, resources: object, at: str) -> None:
-    if not isinstance(resources, dict):
-        return
+def check_resources(r: Report, limits: object, requests: object, at: str) -> None:
+    """A container's resource ``limits`` and ``requests``; ``at`` is its ``resources``."""
     parsed: dict[str, dict[str, Decimal]] = {"limits": {}, "requests": {}}
+    raw: dict[str, Mapping[str, Any]] = {"limits": as_dict(limits), "requests": as_dict(requests)}
     for kind in ("limits", "requests"):
-        values = resources.get(kind)
-        if not isinstance(values, dict):
-            continue
-        for name, quantity in values.items():
-            where = f"{at}.{kind}[{name!r}]"
-            error = _resource_name_error(name)
+        where_map = f"{at}.{kind}"
+        for name, quantity in raw[kind].items():
+            error = _resource_name_error(where_map, name)
             if error:
-                r.add(f"{at}.{kind} {error}")
+                r.add(error)
                 continue
-            value = quantity_value(str(quantity)) if isinstance(quantity, str | int | float) else None
+            where = f"{where_map}[{name!r}]"
+            value = (
+                quantity_value(str(quantity))
+                if isinstance(quantity, str | int | float) and not isinstance(quantity, bool)
+                else None
+            )
             if value is None or value < 0:
                 r.add(
                     f"{where} {quantity!r} is not a non-negative Kubernetes quantity: use a number with an "
                     f"optional suffix ({_SUFFIXES})"
                 )
                 continue
-            if "/" in name and value != value.to_integral_value():
+            if _is_extended(name) and value != value.to_integral_value():
                 r.add(f"{where} {quantity!r} must be a whole number: extended resources are counted in units")
-            if name.startswith("hugepages-"):
+            if _is_hugepages(name):
                 page = quantity_value(name[len("hugepages-") :])
-                if page and value % page:
+                if (
+                    not page
+                    or page <= 0
+                    or page != page.to_integral_value()
+                    or value.to_integral_value(rounding="ROUND_CEILING") % page
+                ):
                     r.add(
                         f"{where} {quantity!r} is not a multiple of the page size {name[len('hugepages-') :]}"
                     )
             parsed[kind][name] = value
-    limits, requests = parsed["limits"], parsed["requests"]
-    for name, value in requests.items():
-        overcommit = "/" not in name and not name.startswith("hugepages-")
-        limit = limits.get(name)
-        raw_req, raw_lim = (
-            as_dict(resources.get("requests")).get(name),
-            as_dict(resources.get("limits")).get(name),
-        )
-        if limit is None:
-            if not overcommit:
+    lims, reqs = parsed["limits"], parsed["requests"]
+    for name, value in reqs.items():
+        raw_req, raw_lim = raw["requests"].get(name), raw["limits"].get(name)
+        if name in lims:
+            limit = lims[name]
+            if value != limit and not _overcommit_allowed(name):
                 r.add(
-                    f"{at}.limits[{name!r}] is missing: {name} needs a limit equal to its request {raw_req!r}"
+                    f"{at}.requests[{name!r}] {raw_req!r} must equal its limit {raw_lim!r}: {name} cannot be overcommitted"
                 )
-        elif not overcommit and value != limit:
-            r.add(
-                f"{at}.requests[{name!r}] {raw_req!r} must equal its limit {raw_lim!r}: {name} cannot be overcommitted"
-            )
-        elif value > limit:
-            r.add(
-                f"{at}.requests[{name!r}] {raw_req!r} is above its limit {raw_lim!r}: lower the request or raise the limit"
-            )
-    hugepages = any(n.startswith("hugepages-") for n in (*limits, *requests))
-    if hugepages and not any(n in ("cpu", "memory") for n in (*limits, *requests)):
+            elif value > limit:
+                r.add(
+                    f"{at}.requests[{name!r}] {raw_req!r} is above its limit {raw_lim!r}: lower the request or raise the limit"
+                )
+        elif name not in raw["limits"] and not _overcommit_allowed(name):
+            r.add(f"{at}.limits[{name!r}] is missing: {name} needs a limit equal to its request {raw_req!r}")
+    names = (*raw["limits"], *raw["requests"])
+    if any(isinstance(k, str) and _is_hugepages(k) for k in names) and not any(
+        k in ("cpu", "memory") for k in names
+    ):
         r.add(f"{at} requests hugepages without a cpu or memory request or limit: add one")
 
 
-_SUFFIXES = "Ki Mi Gi Ti Pi Ei, n u m k M G T P E"
-
-
-def _resource_name_error(name: object) -> str | None:
-    if not isinstance(name, str):
-        return f"key {name!r} is not a resource name"
-    if "/" not in name:
-        if name in _NATIVE_RESOURCES or (name.startswith("hugepages-") and quantity_value(name[10:])):
-            return None
-        return (
-            f"key {name!r} is not a container resource: use cpu, memory, ephemeral-storage, "
-            f"hugepages-<size>, or an extended resource 'domain/name' (e.g. 'nvidia.com/gpu')"
-        )
-    domain = name.split("/", 1)[0]
-    if domain == "kubernetes.io" or domain.endswith(".kubernetes.io"):
-        return f"key {name!r} is in the kubernetes.io namespace, reserved for Kubernetes: use your own domain"
-    return qualified("key", name)
+@upstream("validateResizePolicy")
+def _resize_policy(r: Report, policies: object, at: str, pod_restart: object) -> None:
+    seen: set[object] = set()
+    for i, policy in enumerate(as_list(policies)):
+        if not isinstance(policy, dict):
+            continue
+        where = f"{at}[{i}]"
+        resource, restart = policy.get("resourceName"), policy.get("restartPolicy")
+        if isinstance(resource, str) and resource in seen:
+            r.add(f"{where}.resourceName {resource!r} has another resize policy in this container: keep one")
+        seen.add(resource)
+        if not resource:
+            r.add(f"{where}.resourceName is missing: use {one_of(_RESIZE_RESOURCES)}")
+        elif resource not in _RESIZE_RESOURCES:
+            r.add(f"{where}.resourceName {resource!r} is not supported: use {one_of(_RESIZE_RESOURCES)}")
+        if not restart:
+            r.add(f"{where}.restartPolicy is missing: use {one_of(_RESIZE_POLICIES)}")
+        elif restart not in _RESIZE_POLICIES:
+            r.add(f"{where}.restartPolicy {restart!r} is not supported: use {one_of(_RESIZE_POLICIES)}")
+        if pod_restart == "Never" and restart != "NotRequired":
+            r.add(
+                f"{where}.restartPolicy {restart!r} is not allowed in a pod with restartPolicy Never: "
+                f"use NotRequired"
+            )

@@ -1,24 +1,55 @@
-"""Pods and pod templates (core validation: ValidatePodSpec, ValidatePodTemplateSpec)."""
+"""Pods and pod templates (core validation: ValidatePodCreate, ValidatePodTemplateSpec,
+ValidatePodSpec, ValidatePodSpecificAnnotations).
+
+Read as the Kubernetes 1.33 API server reads a v1 object after defaulting: an unset or empty
+``restartPolicy`` is Always, an unset ``terminationGracePeriodSeconds`` is 30 (a negative one is
+only a warning: the pod is stopped after 1 second).
+"""
 
 from __future__ import annotations
 
+import inspect
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from .._base import EMPTY, RESTART_POLICIES, Report, as_dict, label, one_of, subdomain, upstream
-from ..meta import check_labels, check_metadata, check_selector
+from .._base import EMPTY, RESTART_POLICIES, Report, as_dict, as_list, is_int, one_of, subdomain, upstream
+from ..meta import check_metadata, check_selector
+from ..names import INT32_MAX
 from ..registry import kind
-from .container import check_container
-from .scheduling import check_scheduling
+from .container import check_containers
+from .scheduling import check_host_fields, check_scheduling
 from .security import check_security
 from .volume import check_volume
 
-__all__ = ["check_pod_spec", "check_template"]
+__all__ = ["check_pod_annotations", "check_pod_spec", "check_template"]
+
+# what the scheduling rules take beside the spec (read once: their signature is settling)
+_SCHEDULING_PARAMETERS = frozenset(inspect.signature(check_scheduling).parameters)
+_VOLUME_TAKES_POD = {"pod_name", "siblings"} <= set(inspect.signature(check_volume).parameters)
+
+DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
+# GetDeletionCostFromPodAnnotations: an int32 in canonical form (no '+', no leading zeros)
+_DELETION_COST = re.compile(r"(?:-[0-9]+|0|[1-9][0-9]*)\Z")
 
 
 @kind("v1", "Pod", name_rule=subdomain, upstream="ValidatePodCreate")
 def _pod(r: Report, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
-    check_pod_spec(r, spec, "spec", RESTART_POLICIES, meta=as_dict(doc.get("metadata")), is_pod=True)
+    meta = as_dict(doc.get("metadata"))
+    check_pod_annotations(r, meta, spec, "metadata")
+    check_pod_spec(r, spec, "spec", RESTART_POLICIES, meta=meta, is_pod=True)
+    if as_list(spec.get("ephemeralContainers")):
+        r.add(
+            "spec.ephemeralContainers cannot be set when a pod is created: add debug containers to a "
+            "running pod with 'kubectl debug'"
+        )
+
+
+@kind("v1", "PodTemplate", name_rule=subdomain, upstream="ValidatePodTemplate")
+def _pod_template(r: Report, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
+    template = doc.get("template")
+    if isinstance(template, dict):
+        _template_spec(r, template, "template", RESTART_POLICIES)
 
 
 @upstream("ValidatePodTemplateSpec")
@@ -35,11 +66,44 @@ def check_template(
     if not isinstance(template, dict):
         r.add(f"{where}.template is missing: a workload needs a pod template")
         return
+    _template_spec(r, template, f"{where}.template", restart, claims)
     tmeta = as_dict(template.get("metadata"))
-    check_metadata(r, tmeta, f"{where}.template.metadata", None)
-    check_pod_spec(r, as_dict(template.get("spec")), f"{where}.template.spec", restart, claims, meta=tmeta)
     if selector:
         check_selector(r, spec.get("selector"), f"{where}.selector", tmeta.get("labels"), f"{where}.template")
+
+
+def _template_spec(
+    r: Report, template: Mapping[str, Any], at: str, restart: tuple[str, ...], claims: tuple[str, ...] = ()
+) -> None:
+    """The pod template ``template`` at ``at`` (``spec.template``): its metadata and pod spec."""
+    tmeta = as_dict(template.get("metadata"))
+    tspec = as_dict(template.get("spec"))
+    check_metadata(r, tmeta, f"{at}.metadata", None)
+    check_pod_annotations(r, tmeta, tspec, f"{at}.metadata")
+    check_pod_spec(r, tspec, f"{at}.spec", restart, claims, meta=tmeta)
+    if as_list(tspec.get("ephemeralContainers")):
+        r.add(
+            f"{at}.spec.ephemeralContainers is not allowed in a pod template: remove it "
+            f"(add debug containers to a running pod with 'kubectl debug')"
+        )
+
+
+@upstream("ValidatePodSpecificAnnotations")
+def check_pod_annotations(r: Report, meta: Mapping[str, Any], spec: Mapping[str, Any], where: str) -> None:
+    """The pod-deletion-cost annotation of a pod (or template) whose metadata is at ``where`` (the
+    mirror-pod and tolerations annotations are the scheduling rules', seccomp and AppArmor the
+    security rules')."""
+    annotations = meta.get("annotations")
+    if not isinstance(annotations, dict) or not annotations:
+        return
+    cost = annotations.get(DELETION_COST)
+    if cost is not None and not (
+        isinstance(cost, str) and _DELETION_COST.match(cost) and -(2**31) <= int(cost) <= INT32_MAX
+    ):
+        r.add(
+            f"{where}.annotations['{DELETION_COST}'] {cost!r} is not a 32-bit integer: write it without "
+            f"'+' or leading zeros, from -2147483648 to 2147483647 (e.g. '100')"
+        )
 
 
 @upstream("ValidatePodSpec")
@@ -54,9 +118,10 @@ def check_pod_spec(
     is_pod: bool = False,
 ) -> None:
     """The pod spec ``spec`` at ``where``: of a bare Pod (``is_pod``) or of a template; ``meta``
-    is the pod's (or template's) metadata, ``claims`` a StatefulSet's claim template names."""
+    is the pod's (or template's) metadata, ``claims`` a StatefulSet's claim template names,
+    ``restart`` the restartPolicy values the owner allows."""
     policy = spec.get("restartPolicy")
-    if policy is None:
+    if policy is None or policy == "":  # defaulted to Always
         if "Always" not in restart:
             r.add(
                 f"{where}.restartPolicy is missing: use {one_of(restart)} (the default Always is not allowed here)"
@@ -65,44 +130,35 @@ def check_pod_spec(
         r.add(f"{where}.restartPolicy {policy!r} is not supported here: use {one_of(restart)}")
 
     volumes: dict[str, Mapping[str, Any]] = {}
-    raw_volumes = spec.get("volumes")
-    for i, volume in enumerate(raw_volumes if isinstance(raw_volumes, list) else []):
+    raw_volumes = as_list(spec.get("volumes"))
+    pod_name = meta.get("name")
+    named: dict[str, Any] = {}
+    if is_pod and isinstance(pod_name, str) and _VOLUME_TAKES_POD:
+        # a bare Pod's ephemeral volumes create claims named <pod name>-<volume name>
+        named = {"pod_name": pod_name, "siblings": raw_volumes}
+    for i, volume in enumerate(raw_volumes):
         if isinstance(volume, dict):
-            check_volume(r, volume, f"{where}.volumes[{i}]", volumes)
-    # a StatefulSet's volumeClaimTemplates are volumes of its pods (mounted by name)
+            check_volume(r, volume, f"{where}.volumes[{i}]", volumes, **named)
+    # a StatefulSet's volumeClaimTemplates are PersistentVolumeClaim volumes of its pods
     for claim in claims:
-        volumes.setdefault(claim, {})
+        volumes.setdefault(claim, {"name": claim, "persistentVolumeClaim": {"claimName": claim}})
 
-    containers = spec.get("containers")
-    containers = containers if isinstance(containers, list) else []
-    inits = spec.get("initContainers")
-    inits = inits if isinstance(inits, list) else []
-    if not containers:
-        r.add(f"{where}.containers is empty: a pod needs at least one container")
-    seen_names: set[str] = set()
-    host_ports: dict[tuple[int, str], str] = {}
-    for field, items, init in (("initContainers", inits, True), ("containers", containers, False)):
-        for i, container in enumerate(items):
-            if isinstance(container, dict):
-                check_container(r, container, f"{where}.{field}[{i}]", init, volumes, seen_names, host_ports)
-
+    check_containers(r, spec, where, volumes, is_pod=is_pod)
     check_security(r, spec, meta, where)
-    check_scheduling(r, spec, where)
+    check_host_fields(r, spec, where)
+    extra: dict[str, Any] = {"is_pod": is_pod}
+    if "meta" in _SCHEDULING_PARAMETERS:  # the scheduling rules read the annotations and labels
+        extra["meta"] = meta
+    elif "labels" in _SCHEDULING_PARAMETERS:
+        extra["labels"] = meta.get("labels")
+    check_scheduling(r, spec, where, **extra)
 
-    r.at_least(f"{where}.terminationGracePeriodSeconds", spec.get("terminationGracePeriodSeconds"), 0)
-    r.at_least(f"{where}.activeDeadlineSeconds", spec.get("activeDeadlineSeconds"), 1)
-    for field, rule in (
-        ("serviceAccountName", subdomain),
-        ("hostname", label),
-        ("subdomain", label),
-        ("nodeName", subdomain),
-    ):
-        value = spec.get(field)
-        if isinstance(value, str) and value:
-            r.add(rule(f"{where}.{field}", value))
-    r.enum(
-        f"{where}.dnsPolicy",
-        spec.get("dnsPolicy"),
-        ("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"),
-    )
-    check_labels(r, spec.get("nodeSelector"), f"{where}.nodeSelector")
+    deadline = spec.get("activeDeadlineSeconds")
+    if deadline is not None and (not is_int(deadline) or not 1 <= deadline <= INT32_MAX):
+        r.add(f"{where}.activeDeadlineSeconds {deadline!r} is invalid: use an int from 1 to {INT32_MAX}")
+    grace = spec.get("terminationGracePeriodSeconds")
+    if grace is not None and not is_int(grace):
+        r.add(f"{where}.terminationGracePeriodSeconds {grace!r} is invalid: use a number of seconds")
+    account = spec.get("serviceAccountName")
+    if isinstance(account, str) and account:
+        r.add(subdomain(f"{where}.serviceAccountName", account))
