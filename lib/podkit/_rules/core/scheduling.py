@@ -373,7 +373,9 @@ def _label_selector(r: Report, selector: object, at: str) -> None:
 def _selector_keys(selector: Mapping[str, Any]) -> set[object]:
     """The keys a selector names, in matchLabels and in matchExpressions."""
     keys: set[object] = set(as_dict(selector.get("matchLabels")))
-    keys.update(as_dict(e).get("key") for e in as_list(selector.get("matchExpressions")))
+    keys.update(
+        k for e in as_list(selector.get("matchExpressions")) if isinstance(k := as_dict(e).get("key"), str)
+    )
     return keys
 
 
