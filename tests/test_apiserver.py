@@ -349,6 +349,7 @@ def both(*mutations: Mutation) -> Mutation:
 
 Row = tuple[str, Callable[[], Doc], Mutation, "str | list[str]"]
 
+
 def _generated_name(doc: Doc) -> None:
     doc["metadata"].pop("name")
     doc["metadata"]["generateName"] = "web-"
