@@ -493,7 +493,7 @@ def _mounts(
             else:
                 if mount.get("readOnly") is not True:
                     r.add(
-                        f"{where}.recursiveReadOnly {rro!r} needs readOnly: true: set readOnly, or remove it"
+                        f"{where}.recursiveReadOnly {rro!r} needs readOnly: true: set readOnly: true, or remove recursiveReadOnly"
                     )
                 if propagation not in (None, "None"):
                     r.add(
@@ -737,7 +737,7 @@ def check_resources(r: Report, limits: object, requests: object, at: str) -> Non
 
 @upstream("validateResizePolicy")
 def _resize_policy(r: Report, policies: object, at: str, pod_restart: object) -> None:
-    seen: set[object] = set()
+    seen: set[str] = set()
     for i, policy in enumerate(as_list(policies)):
         if not isinstance(policy, dict):
             continue
@@ -745,7 +745,8 @@ def _resize_policy(r: Report, policies: object, at: str, pod_restart: object) ->
         resource, restart = policy.get("resourceName"), policy.get("restartPolicy")
         if isinstance(resource, str) and resource in seen:
             r.add(f"{where}.resourceName {resource!r} has another resize policy in this container: keep one")
-        seen.add(resource)
+        if isinstance(resource, str):
+            seen.add(resource)
         if not resource:
             r.add(f"{where}.resourceName is missing: use {one_of(_RESIZE_RESOURCES)}")
         elif resource not in _RESIZE_RESOURCES:
