@@ -70,6 +70,8 @@ _NODE_FLAGS = ("--max-old-space-size=4069", "--preserve-symlinks")
 
 _kernel: DirectKernel | None = None
 _mode = "standard (not started)"
+# why the direct start failed (an OSError: no space, no permission in the temporary folder)
+_start_error: Exception | None = None
 
 
 _runtime_started = False
@@ -115,13 +117,57 @@ def start_runtime() -> None:
     global _runtime_started
     if _runtime_started:
         return
+    with _hook_paused():
+        _start_runtime()
+
+
+def _start_runtime() -> None:
+    global _runtime_started
     if "jsii._runtime" not in sys.modules:
-        node_binary()  # jsii has not started Node yet: make sure it can
+        # jsii has not started Node yet: make sure it can, or say in one line why not
+        node_binary()
+        check_temp_folder()
+        start_kernel()
+        if isinstance(_start_error, OSError):
+            # jsii's own start would fail the same way, with a worse message
+            raise _environment_error("cannot start Node", _start_error)
     _runtime_started = True
     _uninstall_import_hook()
     start_kernel()
     install_provider()
     install_error_translation()
+
+
+_ENVIRONMENT_ERRNOS = ("ENOSPC", "EDQUOT", "EACCES", "EPERM", "EROFS", "ENOENT", "EMFILE", "ENFILE")
+
+
+def check_temp_folder() -> None:
+    """Raise unless ``TMPDIR`` (when set) is a folder this process can write.
+
+    Python quietly falls back to ``/tmp`` when ``TMPDIR`` is unusable, but Node and jsii do not:
+    the kernel would fail later with a stack trace from deep inside ``import cdk8s``.
+    """
+    from .errors import PodkitError
+
+    folder = os.environ.get("TMPDIR")
+    if folder and not (os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK)):
+        what = "is not a writable folder" if os.path.exists(folder) else "does not exist"
+        raise PodkitError(
+            "", f"cannot start Node: TMPDIR={folder} {what}; point TMPDIR at a writable folder, or unset it"
+        )
+
+
+def _environment_error(what: str, error: OSError) -> Exception:
+    from .errors import PodkitError
+
+    target = error.filename2 or error.filename  # a copy names its source first
+    where = f" ({target})" if target else ""
+    return PodkitError(
+        "",
+        f"{what}: {error.strerror or error}{where}; the temporary folder "
+        f"{os.environ.get('TMPDIR') or tempfile.gettempdir()} must be writable and have free space: "
+        "free some space there or point TMPDIR at another folder",
+    )
 
 
 class _StartBeforeCdk8s:
@@ -132,23 +178,18 @@ class _StartBeforeCdk8s:
     ``import cdk8s`` get the direct kernel and podkit's error translation too.
     """
 
-    _busy = False
-
     def find_spec(self, fullname: str, path: object = None, target: object = None) -> None:
-        if fullname not in ("jsii", "constructs", "cdk8s") or self._busy:
+        if fullname not in ("jsii", "constructs", "cdk8s") or _paused:
             return None
-        type(self)._busy = True  # start_kernel looks these packages up through sys.meta_path
-        try:
-            if fullname == "jsii":
+        if fullname == "jsii":
+            # jsii itself is being imported: the kernel must start before it; jsii can only
+            # take the kernel once it is imported (at the first constructs or cdk8s import)
+            with _hook_paused():
                 node_binary()
-                # jsii itself is being imported: the kernel must start before it; jsii can only
-                # take the kernel once it is imported (at the first constructs or cdk8s import)
-                configure_jsii_node()
+                check_temp_folder()
                 start_kernel()
-            else:
-                start_runtime()
-        finally:
-            type(self)._busy = False
+        else:
+            start_runtime()
         return None
 
     def invalidate_caches(self) -> None:
@@ -156,6 +197,18 @@ class _StartBeforeCdk8s:
 
 
 _HOOK = _StartBeforeCdk8s()
+# while podkit starts Node it looks jsii, constructs and cdk8s up itself: the hook stands aside
+_paused = False
+
+
+@contextlib.contextmanager
+def _hook_paused() -> Iterator[None]:
+    global _paused
+    before, _paused = _paused, True
+    try:
+        yield
+    finally:
+        _paused = before
 
 
 def install_import_hook() -> None:
@@ -219,7 +272,7 @@ def start_kernel(*, jsii_version: str | None = None) -> str:
     Call before anything imports ``jsii``. Idempotent; never raises: any failure leaves jsii to
     start its kernel the standard way.
     """
-    global _kernel, _mode
+    global _kernel, _mode, _start_error
     if _kernel is not None:
         return _mode
     version = jsii_version if jsii_version is not None else installed_jsii_version()
@@ -237,6 +290,7 @@ def start_kernel(*, jsii_version: str | None = None) -> str:
         try:
             _kernel = DirectKernel.spawn(version or TESTED_JSII_VERSION)
         except Exception as error:
+            _start_error = error
             reason = f"direct start failed: {type(error).__name__}: {error}"
     _mode = "direct" if reason is None else f"standard ({reason})"
     return _mode
@@ -350,6 +404,16 @@ class DirectKernel:
                 # nothing that needs the assembly can work: fail this and every later call
                 self.broken = f"jsii kernel failed to {what}: {reply['error']}"
         if self.broken is not None:
+            if any(code in self.broken for code in _ENVIRONMENT_ERRNOS):
+                from .errors import PodkitError
+
+                # Node could not write its files (TMPDIR missing, full or read-only): say so in a line
+                raise PodkitError(
+                    "",
+                    f"{self.broken.splitlines()[0]}; the temporary folder "
+                    f"{os.environ.get('TMPDIR') or tempfile.gettempdir()} must exist, be writable and "
+                    "have free space: free some space there or point TMPDIR at another folder",
+                )
             raise RuntimeError(self.broken)
 
     def stop(self) -> None:

@@ -559,7 +559,8 @@ def cdk8s_yaml_setting(text: str, key: str) -> str | None:
     parser) just to find one string. ``None`` when ``key`` is not set.
     """
     pattern = re.compile(rf"""{re.escape(key)}:\s*(?:'([^']*)'|"([^"]*)"|([^\s#'"][^#]*?))\s*(?:#.*)?""")
-    for line in text.splitlines():
+    # a byte-order mark (Windows editors write one) is not part of the first key
+    for line in text.removeprefix("\ufeff").splitlines():
         m = pattern.fullmatch(line)
         if m is not None:
             return next(g for g in m.groups() if g is not None)
@@ -569,7 +570,7 @@ def cdk8s_yaml_setting(text: str, key: str) -> str | None:
 def _configured_output(cwd: Path) -> Path:
     """The folder bare ``cdk8s synth`` uses: ``output:`` of ./cdk8s.yaml, else ``dist``."""
     try:
-        text = (cwd / "cdk8s.yaml").read_text(encoding="utf-8")
+        text = (cwd / "cdk8s.yaml").read_text(encoding="utf-8", errors="replace")
     except OSError:
         text = ""
     output = cdk8s_yaml_setting(text, "output")

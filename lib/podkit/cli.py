@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import os
 import re
@@ -219,10 +220,25 @@ def _app_failure(returncode: int, stderr: str, project: Path) -> str:
     return explain_app_failure(stderr, project)
 
 
-def run_app(project: Path, command: str, outdir: Path, *, extra_env: dict[str, str] | None = None) -> str:
-    """Run the app command with ``CDK8S_OUTDIR=outdir``; its stdout, or :class:`CommandError`."""
-    env = tool_env({"CDK8S_OUTDIR": str(outdir), **(extra_env or {})})
-    return _run_child(app_argv(command), project, env, command)
+def run_app(
+    project: Path,
+    command: str,
+    outdir: Path,
+    *,
+    extra_env: dict[str, str] | None = None,
+    tmpdir: Path | None = None,
+) -> str:
+    """Run the app command with ``CDK8S_OUTDIR=outdir``; its stdout, or :class:`CommandError`.
+
+    :param tmpdir: the app's ``TMPDIR`` (created here), inside podkit's own temporary folder:
+        whatever the app and its Node kernel leave there (a kernel stopped by a signal leaves
+        its folders) goes when podkit removes its folder.
+    """
+    extra = {"CDK8S_OUTDIR": str(outdir), **(extra_env or {})}
+    if tmpdir is not None:
+        tmpdir.mkdir(exist_ok=True)
+        extra["TMPDIR"] = str(tmpdir)
+    return _run_child(app_argv(command), project, tool_env(extra), command)
 
 
 def _run_child(argv: list[str], cwd: Path, env: dict[str, str], command: str) -> str:
@@ -263,20 +279,25 @@ def _run_child(argv: list[str], cwd: Path, env: dict[str, str], command: str) ->
 
 def _temporary_folder(prefix: str) -> tempfile.TemporaryDirectory[str]:
     """A temporary folder for a run of the app; a one-line error when the temp folder is unusable."""
+    # in TMPDIR itself when it is set: Python would quietly fall back to /tmp, Node (the app's
+    # jsii kernel) would not, and fail later with a stack trace
+    where = os.environ.get("TMPDIR") or None
     try:
-        return tempfile.TemporaryDirectory(prefix=prefix)
+        return tempfile.TemporaryDirectory(prefix=prefix, dir=where)
     except OSError as e:
-        where = os.environ.get("TMPDIR") or tempfile.gettempdir()
-        raise CommandError(
-            "",
-            f"cannot create a temporary folder in {where} ({e.strerror or e}); free some space there "
-            "or point TMPDIR at a writable folder",
-        ) from None
+        folder = where or tempfile.gettempdir()
+        if e.errno == errno.ENOENT and not os.path.isdir(folder):
+            problem, fix = "does not exist", "create it, or point TMPDIR at a writable folder"
+        elif e.errno in (errno.ENOSPC, errno.EDQUOT):
+            problem, fix = "is full", "free some space there, or point TMPDIR at another folder"
+        else:
+            problem, fix = f"cannot be written ({e.strerror or e})", "point TMPDIR at a writable folder"
+        raise CommandError("", f"the temporary folder {folder} {problem}; {fix}") from None
 
 
 def _run_into_stage(project: Path, command: str, stage: Path, outdir: Path) -> None:
     """Run the app into ``stage``; :class:`CommandError` unless it wrote manifests there."""
-    run_app(project, command, stage)
+    run_app(project, command, stage, tmpdir=stage.parent / "tmp")
     owned, _ = _scan(stage) if stage.is_dir() else (set(), {})
     owned.discard(MANIFEST)
     if not owned:
@@ -351,7 +372,7 @@ def seal(
     if cert is not None:
         extra["PODKIT_SEAL_CERT"] = str(cert.absolute())
     with _temporary_folder("podkit-seal-") as tmp:
-        return run_app(project, command, Path(tmp) / "out", extra_env=extra)
+        return run_app(project, command, Path(tmp) / "out", extra_env=extra, tmpdir=Path(tmp) / "tmp")
 
 
 # --------------------------------------------------------------------------- init
@@ -676,7 +697,9 @@ def _write_first_snapshot(project: Path) -> None:
     # In a child process, as the synth: `podkit init`'s own process starts no Node.
     code = "import sys, podkit.cli as c; c._snapshot_in_this_process(sys.argv[1])"
     argv = [sys.executable, "-c", code, str(project)]
-    _run_child(argv, project, tool_env(), "writing the first snapshot (tests/__snapshots__)")
+    with _temporary_folder("podkit-init-") as tmp:
+        env = tool_env({"TMPDIR": tmp})
+        _run_child(argv, project, env, "writing the first snapshot (tests/__snapshots__)")
 
 
 def _snapshot_in_this_process(folder: str) -> None:
