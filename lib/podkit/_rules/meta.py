@@ -5,55 +5,157 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._base import Report, as_dict, data_size, label, label_value, qualified, upstream
+from ._base import Report, as_dict, as_list, data_size, label, label_value, qualified, upstream
 from .names import Rule
 
-__all__ = ["MAX_ANNOTATIONS", "any_name", "check_labels", "check_metadata", "check_selector"]
+__all__ = [
+    "MAX_ANNOTATIONS",
+    "STANDARD_FINALIZERS",
+    "any_name",
+    "check_annotations",
+    "check_labels",
+    "check_metadata",
+    "check_selector",
+]
 
 MAX_ANNOTATIONS = 256 * 1024  # TotalAnnotationSizeLimitB
 
 
 def any_name(what: str, value: str) -> str | None:
-    """Names of kinds podkit does not know: only what every resource's URL path needs."""
+    """Names of kinds podkit does not know: only what every resource's URL path needs
+    (``path.ValidatePathSegmentName``)."""
     if value in (".", "..") or "/" in value or "%" in value:
         return f"{what} {value!r} cannot be used in a URL path: remove '/' and '%' (and not '.' or '..')"
     return None
 
 
+def _any_prefix(what: str, value: str) -> str | None:
+    """A generateName of a kind podkit does not know (``IsValidPathSegmentPrefix``): the
+    generated suffix makes '.' and '..' fine."""
+    if "/" in value or "%" in value:
+        return f"{what} {value!r} cannot be used in a URL path: remove '/' and '%'"
+    return None
+
+
+def _mask_trailing_dash(value: str) -> str:
+    """apimachinery's ``maskTrailingDash``, quirk included: a generateName ending in '-' is judged
+    with its last two characters replaced by 'a' (the generated suffix follows the dash)."""
+    return value[:-2] + "a" if len(value) > 1 and value.endswith("-") else value
+
+
+#: finalizer names a built-in kind may use without a domain (``helper.IsStandardFinalizerName``)
+STANDARD_FINALIZERS = ("kubernetes", "orphan", "foregroundDeletion")
+
+
 @upstream("ValidateObjectMeta")
-def check_metadata(r: Report, meta: Mapping[str, Any], where: str, name_rule: Rule | None) -> None:
-    template = name_rule is None and where != "metadata"
+def check_metadata(
+    r: Report, meta: Mapping[str, Any], where: str, name_rule: Rule | None, *, namespaced: bool = True
+) -> None:
+    """An object's metadata at ``where`` (``metadata``), named by ``name_rule`` (``None``: a kind
+    podkit does not know); ``namespaced=False`` for cluster-scoped kinds, whose namespace the API
+    server clears. A template's metadata (``where`` not ``metadata``, no ``name_rule``) is checked
+    as the API server checks templates: its labels and annotations only."""
+    if name_rule is None and where != "metadata":
+        check_labels(r, meta.get("labels"), f"{where}.labels")
+        check_annotations(r, meta.get("annotations"), f"{where}.annotations")
+        return
     generate = meta.get("generateName")
-    if not template and generate is not None and not meta.get("name"):
+    if generate is not None and not meta.get("name"):
         # the API server would accept it (and name it), but `kubectl apply` cannot create an
         # object without a name: a podkit rule, stricter than the server, only for this case
         r.add(
             f"{where}.generateName is set without a name: kubectl apply cannot create objects with a "
             f"generated name; set {where}.name instead"
         )
-    elif not template:
+    else:
         r.required(f"{where}.name", meta.get("name"), name_rule or any_name, "every object needs a name")
-    if isinstance(generate, str) and generate and not template:
-        # a prefix: the name rule holds for what the server appends to, less its last character
-        r.add((name_rule or any_name)(f"{where}.generateName", generate.rstrip("-") or "x"))
+    if isinstance(generate, str) and generate:
+        prefix_rule = name_rule or _any_prefix
+        r.add(prefix_rule(f"{where}.generateName", _mask_trailing_dash(generate)))
     namespace = meta.get("namespace")
-    if isinstance(namespace, str) and namespace:
+    # an empty namespace is the kubectl context's; a cluster-scoped kind's is cleared by the server
+    if namespaced and isinstance(namespace, str) and namespace:
         r.add(label(f"{where}.namespace", namespace))
     check_labels(r, meta.get("labels"), f"{where}.labels")
-    annotations = meta.get("annotations")
-    if isinstance(annotations, dict) and annotations:
-        total = 0
-        for key, value in annotations.items():
-            if isinstance(key, str):
-                # ValidateAnnotations checks the lower-cased key
-                r.add(qualified(f"{where}.annotations key", key.lower()))
-                total += data_size(key)
-            total += data_size(value)
-        if total > MAX_ANNOTATIONS:
+    check_annotations(r, meta.get("annotations"), f"{where}.annotations")
+    _owner_references(r, meta.get("ownerReferences"), f"{where}.ownerReferences")
+    _finalizers(r, meta.get("finalizers"), f"{where}.finalizers", built_in=name_rule is not None)
+
+
+def check_annotations(r: Report, annotations: object, where: str) -> None:
+    """``ValidateAnnotations``: keys are qualified names (case aside), 256 KiB in all."""
+    if not isinstance(annotations, dict) or not annotations:
+        return
+    total = 0
+    for key, value in annotations.items():
+        if isinstance(key, str):
+            # ValidateAnnotations checks the lower-cased key
+            r.add(qualified(f"{where} key", key.lower()))
+            total += data_size(key)
+        total += data_size(value)
+    if total > MAX_ANNOTATIONS:
+        r.add(
+            f"{where} total {total} bytes, more than the 262144 (256 KiB) allowed: move large data to a ConfigMap"
+        )
+
+
+def _owner_references(r: Report, refs: object, where: str) -> None:
+    """``ValidateOwnerReferences``: each names its owner fully, an Event owns nothing, and at most
+    one is the controller. (A missing field is the schema check's to report.)"""
+    controller = ""
+    for i, ref in enumerate(as_list(refs)):
+        if not isinstance(ref, dict):
+            continue
+        at = f"{where}[{i}]"
+        api_version, kind_name = ref.get("apiVersion"), ref.get("kind")
+        if isinstance(api_version, str) and not _group_version(api_version)[1]:
             r.add(
-                f"{where}.annotations total {total} bytes, more than the 262144 (256 KiB) allowed: "
-                f"move large data to a ConfigMap"
+                f"{at}.apiVersion {api_version!r} names no version: write 'v1' or 'group/version' (e.g. 'apps/v1')"
             )
+        for key, what in (
+            ("kind", "the owner's kind"),
+            ("name", "the owner's name"),
+            ("uid", "the owner's uid"),
+        ):
+            if ref.get(key) == "":
+                r.add(f"{at}.{key} is empty: set {what}")
+        if _group_version(api_version) == ("", "v1") and kind_name == "Event":
+            r.add(f"{at} names an Event: an Event cannot own objects; remove this reference")
+        if ref.get("controller") is True:
+            name = f"{kind_name}/{ref.get('name')}"
+            if controller:
+                r.add(
+                    f"{at}.controller is true for {name} as well as {controller}: only one owner "
+                    f"may be the controller; set it false on all but one"
+                )
+            else:
+                controller = name
+
+
+def _group_version(api_version: object) -> tuple[str, str]:
+    """``schema.ParseGroupVersion``: ('', '') when the apiVersion cannot be read."""
+    if not isinstance(api_version, str) or api_version in ("", "/") or api_version.count("/") > 1:
+        return ("", "")
+    group, _, version = api_version.rpartition("/")
+    return (group, version)
+
+
+def _finalizers(r: Report, finalizers: object, where: str, *, built_in: bool) -> None:
+    """``ValidateFinalizers``, and for built-in kinds ``validateKubeFinalizerName``."""
+    names = [f for f in as_list(finalizers) if isinstance(f, str)]
+    for i, name in enumerate(as_list(finalizers)):
+        if not isinstance(name, str):
+            continue
+        error = qualified(f"{where}[{i}]", name)
+        if error is not None:
+            r.add(error)
+        elif built_in and "/" not in name and name not in STANDARD_FINALIZERS:
+            r.add(
+                f"{where}[{i}] {name!r} is neither a standard finalizer ({', '.join(STANDARD_FINALIZERS)}) "
+                f"nor domain-qualified: write it as 'example.com/{name}'"
+            )
+    if "orphan" in names and "foregroundDeletion" in names:
+        r.add(f"{where} has both 'orphan' and 'foregroundDeletion': keep one of them")
 
 
 def check_labels(r: Report, labels: object, where: str) -> None:
@@ -90,6 +192,9 @@ def check_selector(r: Report, selector: object, where: str, labels: object, temp
         if not isinstance(key, str) or not isinstance(values, list):
             continue  # a wrong type: the schema check reports it
         r.add(qualified(f"{at}.key", key))
+        for j, value in enumerate(values):
+            if isinstance(value, str):
+                r.add(label_value(f"{at}.values[{j}]", value))
         if op in ("In", "NotIn"):
             if not values:
                 r.add(f"{at}.values is empty: operator {op} needs at least one value")

@@ -48,7 +48,7 @@ def _secret(r: Report, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
     for key, value in data.items():
         if isinstance(key, str):
             r.add(config_key("data key", key))
-        size = b64_size(value)
+        size = 0 if value is None else b64_size(_unwrapped(value))
         if size is None:
             r.add(f"data[{key!r}] is not base64 text (value not shown): encode it, or use stringData")
         else:
@@ -76,14 +76,32 @@ def _secret(r: Report, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
     if required is None:
         return  # Opaque, or a type Kubernetes does not define: no keys to require
     keys, all_of = required
-    if unmet_required_keys(secret_type, sizes) is not None:
-        missing = ", ".join(repr(k) for k in keys if k not in sizes)
-        r.add(f"type {secret_type} needs {_needed_keys(keys, all_of)} in data or stringData: add {missing}")
+    if not all_of:  # basic-auth: either key, even empty
+        if not any(k in sizes for k in keys):
+            r.add(
+                f"data has neither {' nor '.join(repr(k) for k in keys)}: a {secret_type} Secret "
+                f"needs {_needed_keys(keys, all_of)} in data or stringData"
+            )
         return
-    if secret_type in ("kubernetes.io/dockercfg", "kubernetes.io/dockerconfigjson"):
+    for key in keys:
+        if key not in sizes:
+            r.add(
+                f"data[{key!r}] is missing: a {secret_type} Secret needs {_needed_keys(keys, all_of)} "
+                f"in data or stringData"
+            )
+        elif secret_type == "kubernetes.io/ssh-auth" and sizes[key] == 0:
+            r.add(f"data[{key!r}] is empty: a {secret_type} Secret needs the private key in it")
+    if secret_type in ("kubernetes.io/dockercfg", "kubernetes.io/dockerconfigjson") and keys[0] in sizes:
         key = keys[0]
         text = _secret_text(string_data.get(key) if key in string_data else None, data.get(key))
         _docker_config(r, key, text)
+
+
+def _unwrapped(value: object) -> object:
+    """Base64 text as Go decodes it: line breaks (``base64`` wraps at 76 columns) are skipped."""
+    if isinstance(value, str) and ("\n" in value or "\r" in value):
+        return value.replace("\n", "").replace("\r", "")
+    return value
 
 
 def _needed_keys(keys: tuple[str, ...], all_of: bool) -> str:
@@ -100,19 +118,23 @@ def _secret_text(string_value: object, b64_value: object) -> str | None:
         return string_value
     if isinstance(b64_value, str):
         try:
-            return binascii.a2b_base64(b64_value, strict_mode=True).decode()
+            # Go's JSON decoder reads invalid UTF-8 in strings as U+FFFD
+            raw = binascii.a2b_base64(str(_unwrapped(b64_value)), strict_mode=True)
+            return raw.decode(errors="replace")
         except (binascii.Error, ValueError):
             return None
     return None
 
 
+def _no_constant(name: str) -> object:
+    raise ValueError(name)  # NaN and Infinity are not JSON to Go
+
+
 def _docker_config(r: Report, key: str, text: str | None) -> None:
+    """``json.Unmarshal`` into a map: any JSON object (or null) is accepted."""
     try:
-        parsed = json.loads(text) if text is not None else None
-    except ValueError:
-        parsed = None
-    example = '{"auths": {"registry.example.com": {"auth": "..."}}}'
-    if not isinstance(parsed, dict):
+        parsed = json.loads(text, parse_constant=_no_constant) if text is not None else ()
+    except (ValueError, RecursionError):
+        parsed = ()
+    if parsed is not None and not isinstance(parsed, dict):
         r.add(f"data[{key!r}] is not a JSON object (value not shown): write registry credentials as JSON")
-    elif key == ".dockerconfigjson" and not isinstance(parsed.get("auths"), dict):
-        r.add(f"data[{key!r}] has no 'auths' map (value not shown): use the shape {example}")
