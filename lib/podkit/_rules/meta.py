@@ -71,7 +71,9 @@ def check_metadata(
         r.required(f"{where}.name", meta.get("name"), name_rule or any_name, "every object needs a name")
     if isinstance(generate, str) and generate:
         prefix_rule = name_rule or _any_prefix
-        r.add(prefix_rule(f"{where}.generateName", _mask_trailing_dash(generate)))
+        if prefix_rule(f"{where}.generateName", _mask_trailing_dash(generate)) is not None:
+            # masking changed only a trailing '-': the written value is as wrong, and is what to show
+            r.add(prefix_rule(f"{where}.generateName", generate))
     namespace = meta.get("namespace")
     # an empty namespace is the kubectl context's; a cluster-scoped kind's is cleared by the server
     if namespaced and isinstance(namespace, str) and namespace:

@@ -34,7 +34,7 @@ def _config_map(r: Report, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> N
                 r.add(f"binaryData key {key!r} is also a data key: a key can be in only one of them")
         size = 0 if value is None else b64_size(_unwrapped(value))
         if size is None:
-            r.add(f"binaryData[{key!r}] is not base64 text")
+            r.add(f"binaryData[{key!r}] is not base64 text: encode it with base64, or move text to data")
         else:
             total += size
     if total > MAX_DATA:

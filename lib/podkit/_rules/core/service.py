@@ -156,8 +156,14 @@ def _service(r: Report, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None
         r.add(f"spec.type {written_type!r} is not supported: use one of {', '.join(TYPES)}")
     _node_ports(r, spec, svc_type, ports)
     _source_ranges(r, spec, svc_type, annotations)
-    _load_balancer_fields(r, spec, svc_type)
+    if spec.get("allocateLoadBalancerNodePorts") is not None and svc_type != "LoadBalancer":
+        r.add(
+            f"spec.allocateLoadBalancerNodePorts is only allowed for type LoadBalancer, not {svc_type}: remove it"
+        )
+    _load_balancer_class(r, spec, svc_type)
     _traffic_policies(r, spec, svc_type)
+    _internal_traffic_policy(r, spec)
+    _traffic_distribution(r, spec)
 
 
 def _cluster_ips(spec: Mapping[str, Any]) -> list[Any]:
@@ -464,11 +470,7 @@ def _source_ranges(r: Report, spec: Mapping[str, Any], svc_type: str, annotation
 
 
 @upstream("validateLoadBalancerClassField")
-def _load_balancer_fields(r: Report, spec: Mapping[str, Any], svc_type: str) -> None:
-    if spec.get("allocateLoadBalancerNodePorts") is not None and svc_type != "LoadBalancer":
-        r.add(
-            f"spec.allocateLoadBalancerNodePorts is only allowed for type LoadBalancer, not {svc_type}: remove it"
-        )
+def _load_balancer_class(r: Report, spec: Mapping[str, Any], svc_type: str) -> None:
     lb_class = spec.get("loadBalancerClass")
     if lb_class is None:
         return
@@ -502,9 +504,17 @@ def _traffic_policies(r: Report, spec: Mapping[str, Any], svc_type: str) -> None
             )
         elif not port_ok(health):
             r.add(f"spec.healthCheckNodePort {health!r} is out of range: use a port between 1 and 65535")
+
+
+@upstream("validateServiceInternalTrafficFieldsValue")
+def _internal_traffic_policy(r: Report, spec: Mapping[str, Any]) -> None:
     internal = spec.get("internalTrafficPolicy")
     if internal is not None and internal not in TRAFFIC_POLICIES:
         r.add(f"spec.internalTrafficPolicy {internal!r} is not supported: use Cluster or Local")
+
+
+@upstream("validateServiceTrafficDistribution")
+def _traffic_distribution(r: Report, spec: Mapping[str, Any]) -> None:
     distribution = spec.get("trafficDistribution")
     if distribution is not None and distribution != "PreferClose":
         r.add(f"spec.trafficDistribution {distribution!r} is not supported: use PreferClose")
