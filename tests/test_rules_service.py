@@ -610,6 +610,7 @@ ACCEPTED: list[tuple[str, Callable[[], Doc], Mutation]] = [
         svc,
         both(put(("spec", "ports", 0, "targetPort"), 0), put(("spec", "externalIPs"), ["203.0.113.7"])),
     ),
+    ("type-empty", svc, both(put(("spec", "type"), ""), put(("spec", "sessionAffinity"), ""))),
     (
         "node-port-defaults",
         lb,

@@ -152,7 +152,7 @@ def _service(r: Report, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None
     if svc_type != "ExternalName":
         _cluster_ips_and_families(r, spec, ips, headless)
     _external_ips(r, spec)
-    if written_type is not None and written_type not in TYPES:
+    if written_type and written_type not in TYPES:  # "" is defaulted to ClusterIP
         r.add(f"spec.type {written_type!r} is not supported: use one of {', '.join(TYPES)}")
     _node_ports(r, spec, svc_type, ports)
     _source_ranges(r, spec, svc_type, annotations)
