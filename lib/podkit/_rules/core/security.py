@@ -261,10 +261,12 @@ def _descending_path(value: str) -> str | None:
     if not absolute and not backstep:
         return None
     fixed = "/".join(p for p in value.split("/") if p and p != "..") or "profile.json"
-    what = "relative" if absolute and not backstep else "relative, without a '..' element"
-    if not absolute:
-        what = "without a '..' element"
-    return f"must be {what}: the kubelet reads it below its own profile directory (e.g. {fixed!r})"
+    what = {
+        (True, False): "must be a relative path",
+        (False, True): "must not contain a '..' element",
+        (True, True): "must be a relative path without a '..' element",
+    }[absolute, backstep]
+    return f"{what}: the kubelet reads it below its own profile directory (e.g. {fixed!r})"
 
 
 @upstream("validateSeccompProfileField")
@@ -348,20 +350,22 @@ def _windows_options(r: Report, options: Mapping[str, Any], where: str) -> None:
         elif (size := len(spec.encode())) > MAX_GMSA_SPEC:
             r.add(f"{where}.gmsaCredentialSpec is {size} bytes long: it must be under 64 KiB")
     user = options.get("runAsUserName")
-    if isinstance(user, str):
+    if user == "":
+        r.add(
+            f"{where}.runAsUserName is empty: set a Windows user name such as 'ContainerUser' or 'DOMAIN\\user'"
+        )
+    elif isinstance(user, str):
         for reason in _run_as_user_name(user):
             r.add(f"{where}.runAsUserName {user!r} {reason}")
 
 
 def _run_as_user_name(value: str) -> list[str]:
     """What validateWindowsSecurityContextOptions finds wrong with a ``[DOMAIN\\]USER``."""
-    if not value:
-        return ["is empty: set a Windows user name such as 'ContainerUser' or 'DOMAIN\\\\user'"]
     if _CONTROL.search(value):
         return ["contains control characters: remove them"]
     parts = value.split("\\")
     if len(parts) > 2:
-        return ["contains more than one backslash: write 'DOMAIN\\\\user' or just 'user'"]
+        return ["contains more than one backslash: write 'DOMAIN\\user' or just 'user'"]
     domain, user = (parts[0], parts[1]) if len(parts) == 2 else ("", parts[0])
     reasons = []
     if len(domain.encode()) >= MAX_USER_DOMAIN:
