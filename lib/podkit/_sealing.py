@@ -38,7 +38,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -265,13 +265,15 @@ def _rsa_block_length(sealed: str) -> int:
 # Bounds on a stored fingerprint's scrypt parameters, so a hand-edited store cannot make
 # `podkit seal` allocate gigabytes or spin for hours: memory 128 x r x n at most 128 MiB (8x
 # podkit's), work n x r x p at most 2**22 (32x podkit's, ~1.6 s a key); salt and digest lengths
-# within what any scrypt user writes. Raising podkit's parameters later stays within them.
+# within what podkit writes. Raising podkit's parameters later stays within them.
 _FINGERPRINT = re.compile(
     r"scrypt:n=([0-9]{1,10}),r=([0-9]{1,10}),p=([0-9]{1,10}):([A-Za-z0-9+/]+={0,2}):([A-Za-z0-9+/]+={0,2})"
 )
 _SCRYPT_MAX_MEMORY = 128 * 1024 * 1024
 _SCRYPT_MAX_WORK = 2**22
-_SCRYPT_MAXMEM = 2 * _SCRYPT_MAX_MEMORY  # what hashlib may allocate: the memory above plus its buffers
+_SCRYPT_MAXMEM = 2 * _SCRYPT_MAX_MEMORY
+# the digest is always 32 bytes (it is no cost parameter): a shorter one is a truncated store
+_DIGEST_BYTES = 32  # what hashlib may allocate: the memory above plus its buffers
 
 
 class _ScryptParams(NamedTuple):
@@ -302,8 +304,8 @@ def _parse_fingerprint(stored: str) -> _ScryptParams | str:
         digest = base64.b64decode(match.group(5), validate=True)
     except (binascii.Error, ValueError):
         return "has a salt or digest that is not base64"
-    if not 8 <= len(salt) <= 64 or not 16 <= len(digest) <= 64:
-        return "has a salt (8 to 64 bytes) or digest (16 to 64 bytes) of the wrong length"
+    if not 8 <= len(salt) <= 64 or len(digest) != _DIGEST_BYTES:
+        return f"has a salt (8 to 64 bytes) or digest ({_DIGEST_BYTES} bytes) of the wrong length"
     return _ScryptParams(n, r, p, salt, digest)
 
 
@@ -312,7 +314,7 @@ def fingerprint(value: bytes, *, salt: bytes | None = None) -> str:
     salt = os.urandom(16) if salt is None else salt
     import hashlib
 
-    digest = hashlib.scrypt(value, salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32)
+    digest = hashlib.scrypt(value, salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=_DIGEST_BYTES)
     return (
         f"scrypt:n={_SCRYPT_N},r={_SCRYPT_R},p={_SCRYPT_P}:"
         f"{base64.b64encode(salt).decode()}:{base64.b64encode(digest).decode()}"
@@ -592,6 +594,8 @@ class _YamlReader:
                 raise _YamlError(line.number, "unexpected indentation")
             entry = _entry(line)
             if entry is None:
+                if line.text[0] in _SPECIAL:
+                    raise _YamlError(line.number, _SPECIAL[line.text[0]])
                 if _is_item(line):
                     raise _YamlError(line.number, "a list item ('- ') among the keys of a mapping")
                 raise _YamlError(line.number, "expected 'key: value'")
@@ -716,23 +720,52 @@ def _scalar(line: _Line, token: str) -> Any:
     return _implicit(line, token, is_key=False)
 
 
+_TRUE = frozenset(["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"])
+_FALSE = frozenset(["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"])
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9_]{0,99})")
+_FLOAT = re.compile(r"[-+]?(?:[0-9][0-9_]{0,99})?(?:\.[0-9_]{0,99})?(?:[eE][-+]?[0-9]{1,4})?")
+
+
 def _implicit(line: _Line, token: str, *, is_key: bool) -> Any:
+    """A plain scalar as YAML 1.1 reads it: text, or a null, boolean, int or float (the schema
+    check then names the field that has the wrong type). Keys stay text, as they do in the
+    JavaScript objects cdk8s reads YAML into; a key YAML would read as a boolean, and the rarer
+    implicit types (octal, hex, sexagesimal, dates), are refused rather than guessed."""
     from ._yaml import _IMPLICIT
 
     if not _IMPLICIT.fullmatch(token):
         return token
-    if re.fullmatch(r"0|[1-9][0-9]{0,15}", token):
-        return token if is_key else int(token)
-    if not is_key and token in ("~", "null", "Null", "NULL"):
-        return None
+    if _DECIMAL.fullmatch(token):
+        return token if is_key else int(token.replace("_", ""))
+    if not is_key:
+        if token in ("~", "null", "Null", "NULL"):
+            return None
+        if token in _TRUE or token in _FALSE:
+            return token in _TRUE
+        lowered = token.lower()
+        if lowered in (".nan",):
+            return float("nan")
+        if lowered.lstrip("+-") == ".inf":
+            return float("-inf") if token.startswith("-") else float("inf")
+        if _FLOAT.fullmatch(token) and any(c in token for c in ".eE"):
+            with contextlib.suppress(ValueError):
+                return float(token.replace("_", ""))
     raise _YamlError(
         line.number,
-        f"{token[:40]!r} reads in YAML as a boolean, number, null or date, not as text; quote it",
+        f"{token[:40]!r} reads in YAML as a {'key that is not text' if is_key else 'number or date'} "
+        f"podkit never writes; quote it",
     )
 
 
 # -- the store's schema -----------------------------------------------------------------------
-_TYPE_NAMES = {dict: "a mapping", list: "a list", str: "a string", int: "a number", bool: "a boolean"}
+_TYPE_NAMES = {
+    dict: "a mapping",
+    list: "a list",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+}
 
 
 def _kind(value: object) -> str:
@@ -863,16 +896,19 @@ def _fields(
 
 
 # -- sealing into the store -------------------------------------------------------------------
-class Plaintexts(Mapping[str, bytes]):
-    """The plaintext values of one Secret, key to bytes: a read-only mapping whose ``repr``
-    (and ``str``, and so every traceback and log that shows it) names the keys only."""
+_V = TypeVar("_V")
+
+
+class Hidden(Mapping[str, _V]):
+    """A read-only mapping of key to secret value whose ``repr`` (and ``str``, and so every
+    traceback, log or debugger view that shows it) names the keys only, never a value."""
 
     __slots__ = ("_values",)
 
-    def __init__(self, values: Mapping[str, bytes]) -> None:
+    def __init__(self, values: Mapping[str, _V]) -> None:
         self._values = dict(values)
 
-    def __getitem__(self, key: str) -> bytes:
+    def __getitem__(self, key: str) -> _V:
         return self._values[key]
 
     def __iter__(self) -> Iterator[str]:
@@ -883,12 +919,18 @@ class Plaintexts(Mapping[str, bytes]):
 
     def __repr__(self) -> str:
         keys = ", ".join(repr(k) if isinstance(k, str) else type(k).__name__ for k in self._values)
-        return f"<Plaintexts of {len(self._values)} key(s): {keys}; values not shown>"
+        return f"<{type(self).__name__} of {len(self._values)} key(s): {keys}; values not shown>"
 
     __str__ = __repr__
 
-    def __reduce__(self) -> tuple[type[Plaintexts], tuple[dict[str, bytes]]]:
+    def __reduce__(self) -> tuple[type[Hidden[_V]], tuple[dict[str, _V]]]:
         return (type(self), (self._values,))
+
+
+class Plaintexts(Hidden[bytes]):
+    """The plaintext values of one Secret, key to bytes (see :class:`Hidden`)."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True, repr=False)
@@ -1204,7 +1246,9 @@ def seal_into_store(
 
     :raises SealingError: see :func:`prepare_seal`; also a store that cannot be written.
     """
-    return prepare_seal(store_path, cert_path, secrets, force=force, now=now).write()
+    requests = [_as_request(raw) for raw in secrets]
+    del secrets  # (as in prepare_seal: a traceback through here shows requests, never values)
+    return prepare_seal(store_path, cert_path, requests, force=force, now=now).write()
 
 
 class Sealable(Protocol):

@@ -191,7 +191,8 @@ class SealedSecret(SecretEnv):
         store.load(
             self._base,
             from_file=self._files,
-            from_literal=cast("dict[str, str]", self._store.values),
+            # (hidden: a traceback through DataStore.load shows its arguments)
+            from_literal=_sealing.Hidden(cast("dict[str, str]", self._store.values)),
             from_env_file=self._env_files,
         )
         for key, variable in self._store.deferred.items():
