@@ -789,8 +789,8 @@ CATALOGUE: list[Row] = [
     (
         "item-key",
         pod,
-        put(("spec", "volumes", 1, "configMap", "items", 0, "key"), "..data"),
-        "spec.volumes[1].configMap.items[0].key '..data' is not a valid ConfigMap/Secret key: use at most 253 letters, digits, '-', '_' and '.' (and not '.', '..' or a name starting with '..')",
+        put(("spec", "volumes", 1, "configMap", "items", 0, "key"), ""),
+        "spec.volumes[1].configMap.items[0].key is missing: name the key to write",
     ),
     # validateKeyToPath: validateLocalNonReservedPath
     (

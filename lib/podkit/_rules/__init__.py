@@ -57,7 +57,7 @@ def check_object(
         check_metadata(report, meta, "metadata", None)
         return report.problems
     with report.running(f"apiserver:{rules.upstream}"):
-        check_metadata(report, meta, "metadata", rules.name_rule)
+        check_metadata(report, meta, "metadata", rules.name_rule, namespaced=rules.namespaced)
         rules.check(report, doc, as_dict(doc.get("spec")))
     return report.problems
 
