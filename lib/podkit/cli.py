@@ -530,6 +530,9 @@ _PROJECT_NAMES = {
     "tests": "the project's tests folder",
     "lib": "the project's lib folder",
     "conftest": "pytest's conftest.py",
+    # not in sys.stdlib_module_names, which leaves out the standard library's own tests
+    "test": "the standard library's test package (`import test`)",
+    "idlelib": "a module of Python's standard library (`import idlelib`)",
 }
 # modules a project's environment commonly holds; used with the installed dependencies' own
 _COMMON_MODULES = {
