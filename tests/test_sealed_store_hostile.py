@@ -124,14 +124,20 @@ BLOCK_BOMB = "version: 1\nanchor: &a\n  - x\nsecrets:\n  - *a\n"
     ("text", "pattern"),
     [
         ("{{{ not yaml", r"line 1: a flow mapping"),
-        ("version: 1\ncertificate: null\nsecrets: [\n", r"line 3: a flow sequence"),
-        ('version: 1\ncertificate: "unterminated\n', r"line 2: a double-quoted string that is not closed"),
-        ("version: 1\ncertificate: 'unterminated\n", r"line 2: a single-quoted string that is not closed"),
-        (BOMB, r"line 1: an anchor"),
-        (BLOCK_BOMB, r"line 2: an anchor"),
-        ("version: 1\nsecrets: *a\n", r"line 2: an alias .*billion laughs"),
-        ("version: !!int 1\n", r"line 1: a tag"),
-        ("version: 1\ncertificate: |\n  x\n", r"line 2: a block scalar"),
+        ("version: 1\ncertificate: null\nsecrets: [\n", r"line 3: the value of 'secrets': a flow sequence"),
+        (
+            'version: 1\ncertificate: "unterminated\n',
+            r"line 2: the value of 'certificate': a double-quoted string that is not closed",
+        ),
+        (
+            "version: 1\ncertificate: 'unterminated\n",
+            r"line 2: the value of 'certificate': a single-quoted string that is not closed",
+        ),
+        (BOMB, r"line 1: the value of 'a': an anchor"),
+        (BLOCK_BOMB, r"line 2: the value of 'anchor': an anchor"),
+        ("version: 1\nsecrets: *a\n", r"line 2: the value of 'secrets': an alias .*billion laughs"),
+        ("version: !!int 1\n", r"line 1: the value of 'version': a tag"),
+        ("version: 1\ncertificate: |\n  x\n", r"line 2: the value of 'certificate': a block scalar"),
         ("%YAML 1.1\n---\nversion: 1\n", r"line 1: a directive"),
         ("version: 1\n---\nversion: 1\n", r"line 2: a second YAML document"),
         ("version: 1\nversion: 1\n", r"line 2: key 'version' appears twice"),
@@ -139,8 +145,14 @@ BLOCK_BOMB = "version: 1\nanchor: &a\n  - x\nsecrets:\n  - *a\n"
         ("version: 1\ncertificate: nul\x00l\n", r"line 2: control character U\+0000"),
         ("version: yes\ncertificate: null\nsecrets: []\n", r"'version' is a boolean"),
         ("version: 1.0\ncertificate: null\nsecrets: []\n", r"'version' is a number"),
-        ("version: 017\n", r"line 1: '017' reads in YAML as a number or date podkit never writes"),
-        ("version: 2001-12-14\n", r"line 1: '2001-12-14' reads in YAML as a number or date"),
+        (
+            "version: 017\n",
+            r"line 1: the value of 'version': '017' reads in YAML as a number or date podkit never writes",
+        ),
+        (
+            "version: 2001-12-14\n",
+            r"line 1: the value of 'version': '2001-12-14' reads in YAML as a number or date",
+        ),
         ("true: 1\n", r"line 1: 'true' reads in YAML as a key that is not text"),
         ("version: 1\nsecrets:\n  - name: db\n   namespace: prod\n", r"line 4: unexpected indentation"),
         ("version: 1\ncertificate: a\n  b\n", r"line 3: unexpected indentation after a value"),
@@ -488,7 +500,8 @@ scalars = (
 structures = st.recursive(
     scalars,
     lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(max_size=12) | st.integers() | st.booleans(), children, max_size=4)
     ),
     max_leaves=20,
 )
@@ -935,3 +948,24 @@ def test_tracebacks_of_a_request_refused_mid_way_never_show_a_value(tmp_path: Pa
             tmp_path / STORE, CERT, [SealRequest("prod", "db", SealingScope.STRICT, {"p": PLAIN.encode()})]
         )
     assert PLAIN not in _traceback_text(err2.value)
+
+
+def test_seal_stores_is_all_or_nothing(tmp_path: Path, good_text: str) -> None:
+    """One hostile store among several: none is written (App.seal seals one store after the
+    other; seal_stores checks them all first)."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / STORE).write_text(good_text.replace("scope: strict", "scope: global"))
+    before = _snapshot(tmp_path)
+    jobs: list[tuple[Path, Path, list[SealRequest]]] = [
+        (tmp_path / "a" / STORE, CERT, [SealRequest("prod", "a", SealingScope.STRICT, {"k": b"1"})]),
+        (tmp_path / "b" / STORE, CERT, [SealRequest("prod", "b", SealingScope.STRICT, {"k": b"2"})]),
+    ]
+    with pytest.raises(
+        SealingError, match=r"b/sealed-secrets\.yaml': secrets\[1\] \(prod/db\): 'scope' is 'global'"
+    ):
+        _sealing.seal_stores(jobs)
+    assert _snapshot(tmp_path) == before
+    (tmp_path / "b" / STORE).unlink()
+    reports = _sealing.seal_stores(jobs)
+    assert [r.changed for r in reports] == [True, True]

@@ -604,7 +604,10 @@ class _YamlReader:
                 raise _YamlError(line.number, f"key {key!r} appears twice in the same mapping")
             nxt = pos + 1
             if rest:
-                result[key] = _scalar(line, rest)
+                try:
+                    result[key] = _scalar(line, rest)
+                except _YamlError as e:
+                    raise _YamlError(e.line, f"the value of {key[:60]!r}: {e.what}") from None
                 if nxt < len(lines) and lines[nxt].indent > indent:
                     raise _YamlError(lines[nxt].number, "unexpected indentation after a value")
                 pos = nxt
@@ -827,9 +830,11 @@ def _parse_store(where: Path, doc: Any) -> SealedStore:
         if not isinstance(namespace, str):
             raise bad(f"{at}: 'namespace' is {_kind(namespace)}; expected a string ('' for none)")
         # (checked before either is shown: the messages quote them)
-        problem = names.dns_subdomain_error("'name'", name)
+        problem = _too_long("'name'", name, 253) or names.dns_subdomain_error("'name'", name)
         if problem is None and namespace:
-            problem = names.dns_label_error("'namespace'", namespace)
+            problem = _too_long("'namespace'", namespace, 63) or names.dns_label_error(
+                "'namespace'", namespace
+            )
         if problem is not None:
             raise bad(f"{at}: {problem}")
         at = f"{at} ({namespace}/{name})" if namespace else f"{at} ({name})"
@@ -850,12 +855,17 @@ def _parse_store(where: Path, doc: Any) -> SealedStore:
             )
         entry = SealedEntry(namespace, name, parsed_scope)
         for key, value in keys.items():
-            where_key = f"{at} key {key!r}"
+            shown_key = (
+                repr(key[:60]) + ("..." if len(key) > 60 else "") if isinstance(key, str) else _kind(key)
+            )
+            where_key = f"{at} key {shown_key}"
             fix = (
-                f"restore the file from git (`git checkout -- {where.name}`), or delete key {key!r} of "
+                f"restore the file from git (`git checkout -- {where.name}`), or delete key {shown_key} of "
                 f"{namespace + '/' if namespace else ''}{name} from it and run `podkit seal` to re-seal it"
             )
-            key_problem = names.config_key_error("the key", key)
+            if not isinstance(key, str):
+                raise bad(f"{at}: a key is {_kind(key)}, not text", fix)
+            key_problem = _too_long("the key", key, 253) or names.config_key_error("the key", key)
             if key_problem is not None:
                 raise bad(f"{at}: {key_problem}", fix)
             if not isinstance(value, dict):
@@ -877,6 +887,13 @@ def _parse_store(where: Path, doc: Any) -> SealedStore:
             entry.keys[key] = SealedValue(sealed, stored)
         store.secrets[(namespace, name)] = entry
     return store
+
+
+def _too_long(what: str, value: str, limit: int) -> str | None:
+    """A name too long to be valid, said without quoting all of it."""
+    if len(value) <= limit:
+        return None
+    return f"{what} {value[:40]!r}... is {len(value)} characters, more than the {limit} Kubernetes allows"
 
 
 def _fields(
@@ -1273,6 +1290,28 @@ def seal_app(
     """
     requests = [s if isinstance(s, SealRequest) else s.sealing_request() for s in secrets]
     return seal_into_store(store_path, cert_path, requests, force=force, now=now)
+
+
+def seal_stores(
+    jobs: Iterable[tuple[str | os.PathLike[str], str | os.PathLike[str], Iterable[Sealable | SealRequest]]],
+    *,
+    force: bool = False,
+    now: datetime.datetime | None = None,
+) -> list[SealReport]:
+    """Seal several stores all or nothing: ``jobs`` is ``(store_path, cert_path, secrets)`` per
+    store. Every store is checked and sealed first (:func:`prepare_seal`), then all are written,
+    so one bad store (or certificate, or value) leaves every store as it was."""
+    plans = [
+        prepare_seal(
+            store,
+            cert,
+            [s if isinstance(s, SealRequest) else s.sealing_request() for s in secrets],
+            force=force,
+            now=now,
+        )
+        for store, cert, secrets in jobs
+    ]
+    return [plan.write() for plan in plans]
 
 
 # -- rendering --------------------------------------------------------------------------------
