@@ -257,8 +257,8 @@ CATALOGUE: list[Row] = [
         "overhead-name",
         pod,
         put(("spec", "overhead", "gpu"), "1"),
-        "spec.overhead key 'gpu' is not a container resource: use cpu, memory, ephemeral-storage or "
-        "hugepages-<size> (or 'domain/name')",
+        "spec.overhead key 'gpu' is not a container resource: use cpu, memory, ephemeral-storage, "
+        "hugepages-<size>, or an extended resource 'domain/name' (e.g. 'nvidia.com/gpu')",
     ),
     (
         "overhead-quantity",

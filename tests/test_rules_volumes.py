@@ -833,13 +833,13 @@ CATALOGUE: list[tuple[str, Callable[[], Doc], Mutation, str]] = [
         "pvc-storage-zero",
         pvc,
         put(("spec", "resources", "requests", "storage"), "0"),
-        "spec.resources.requests['storage'] '0' is not a positive quantity: use e.g. '10Gi'",
+        "spec.resources.requests['storage'] '0' is not a positive quantity: request a size such as '10Gi'",
     ),
     (
         "pvc-storage-negative",
         pvc,
         put(("spec", "resources", "requests", "storage"), "-1Gi"),
-        "spec.resources.requests['storage'] '-1Gi' is not a positive quantity: use e.g. '10Gi'",
+        "spec.resources.requests['storage'] '-1Gi' is not a positive quantity: request a size such as '10Gi'",
     ),
     (
         "pvc-storage-class",
@@ -857,7 +857,7 @@ CATALOGUE: list[tuple[str, Callable[[], Doc], Mutation, str]] = [
         "pvc-selector-operator",
         pvc,
         put(("spec", "selector", "matchExpressions", 0, "operator"), "Equals"),
-        "spec.selector.matchExpressions[0].operator 'Equals' is not supported: use one of In, NotIn, Exists, DoesNotExist",
+        "spec.selector.matchExpressions[0].operator 'Equals' is not a valid selector operator: use one of In, NotIn, Exists, DoesNotExist",
     ),
     (
         "pvc-selector-in-values",
@@ -872,7 +872,7 @@ CATALOGUE: list[tuple[str, Callable[[], Doc], Mutation, str]] = [
             ("spec", "selector", "matchExpressions", 0),
             {"key": "tier", "operator": "Exists", "values": ["a"]},
         ),
-        "spec.selector.matchExpressions[0].values must be empty for operator Exists: remove it",
+        "spec.selector.matchExpressions[0].values must be empty for operator Exists: remove them",
     ),
     (
         "pvc-selector-key",

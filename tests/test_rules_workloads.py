@@ -158,7 +158,7 @@ CATALOGUE: list[Row] = [
         ),
         [
             "spec.volumeClaimTemplates[0].spec.accessModes is empty: use at least one of ReadWriteOnce, ReadOnlyMany, ReadWriteMany, ReadWriteOncePod",
-            "spec.volumeClaimTemplates[0].spec.resources.requests['storage'] '10GB' is not a positive quantity: use e.g. '10Gi' (binary suffixes Ki, Mi, Gi, Ti; decimal k, M, G, T)",
+            "spec.volumeClaimTemplates[0].spec.resources.requests['storage'] '10GB' is not a Kubernetes quantity; expected a number with an optional suffix: Ki Mi Gi Ti Pi Ei (binary), n u m k M G T P E (decimal), or an exponent such as 1e3. Did you mean '10G' or '10Gi'?",
         ],
     ),
     (

@@ -11,31 +11,16 @@ Nothing is emitted unless you ask: podkit injects no default requests or limits.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from . import _checks
-from ._rules.quantity import BINARY_SUFFIXES, DECIMAL_SUFFIXES, QUANTITY, quantity_value
+from ._rules.quantity import QUANTITY, quantity_hint, quantity_value
 from .errors import InvalidQuantityError, PodkitTypeError
 
 __all__ = ["Resources", "parse_quantity"]
-
-# Common spellings that are not Kubernetes suffixes, and what the author probably meant.
-_MISTAKES = {
-    "b": "",
-    "kb": "k",
-    "mb": "M",
-    "gb": "G",
-    "tb": "T",
-    "kib": "Ki",
-    "mib": "Mi",
-    "gib": "Gi",
-    "tib": "Ti",
-}
-SUFFIXES = "Ki Mi Gi Ti Pi Ei (binary), n u m k M G T P E (decimal), or an exponent such as 1e3"
 
 
 def parse_quantity(path: str, what: str, value: object) -> tuple[str, Decimal]:
@@ -45,7 +30,9 @@ def parse_quantity(path: str, what: str, value: object) -> tuple[str, Decimal]:
     text = str(value) if not isinstance(value, float) else repr(value)
     amount = quantity_value(text)
     if amount is None:
-        raise InvalidQuantityError(path, f"{what} {value!r} is not a Kubernetes quantity; {_hint(text)}")
+        raise InvalidQuantityError(
+            path, f"{what} {value!r} is not a Kubernetes quantity; {quantity_hint(text)}"
+        )
     if amount < 0:
         raise InvalidQuantityError(path, f"{what} {value!r} is negative; use a positive amount")
     return text, amount
@@ -93,27 +80,6 @@ def _likely_mistake(
             f"did you mean {number + 'm'!r} (millicores)? If you really mean cores, pass "
             f"Resources(..., allow_large_cpu=True)",
         )
-
-
-def _hint(text: str) -> str:
-    expected = f"expected a number with an optional suffix: {SUFFIXES}"
-    if text != text.strip() and QUANTITY.match(text.strip()):
-        return f"{expected}. Remove the surrounding whitespace: {text.strip()!r}"
-    m = re.fullmatch(r"\s*([0-9.]+)\s*([A-Za-z]+)\s*", text)
-    if m:
-        number, suffix = m.groups()
-        fix = _MISTAKES.get(suffix.lower())
-        if suffix.lower() in ("mb", "gb", "kb", "tb"):
-            binary = suffix[0].upper() + "i" if suffix[0].lower() != "k" else "Ki"
-            return f"{expected}. Did you mean {number + (fix or '')!r} or {number + binary!r}?"
-        if fix is not None:
-            return f"{expected}. Did you mean {number + fix!r}?"
-        for good in list(BINARY_SUFFIXES) + list(DECIMAL_SUFFIXES):
-            if good and suffix.lower() == good.lower():
-                return f"{expected}. Suffixes are case-sensitive: did you mean {number + good!r}?"
-    if text != text.strip():
-        return f"{expected}. Remove the spaces: {text.strip()!r}"
-    return expected + "."
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._base import Report, as_dict, as_list, is_int, label, label_value, qualified, subdomain, upstream
-from .core import pvc as _pvc
+from ._base import Report, as_dict, as_list, is_int, label, subdomain, upstream
 from .core.pod import check_template
-from .meta import check_labels
-from .quantity import quantity_value
+from .core.pvc import check_claim_spec
+from .meta import check_label_selector, selector_matches
 from .registry import kind
 
 __all__ = ["check_workload_selector", "int_or_percent"]
@@ -28,65 +27,6 @@ _OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
 
 
 # -- label selectors of workloads --------------------------------------------------------------
-@upstream("ValidateLabelSelector")
-def _selector_syntax(r: Report, selector: Mapping[str, Any], where: str) -> bool:
-    """Reports what ``ValidateLabelSelector`` rejects (label values checked strictly); whether
-    the selector converts to a labels.Selector (``LabelSelectorAsSelector`` succeeds)."""
-    ok = True
-    match_labels = selector.get("matchLabels")
-    before = len(r.problems)
-    check_labels(r, match_labels, f"{where}.matchLabels")
-    for i, expr in enumerate(as_list(selector.get("matchExpressions"))):
-        if not isinstance(expr, dict):
-            continue
-        at = f"{where}.matchExpressions[{i}]"
-        op, values, key = expr.get("operator"), as_list(expr.get("values")), expr.get("key")
-        if op in ("In", "NotIn"):
-            if not values:
-                r.add(f"{at}.values is empty: operator {op} needs at least one value")
-        elif op in ("Exists", "DoesNotExist"):
-            if values:
-                r.add(f"{at}.values must be empty for operator {op}: remove it")
-        elif isinstance(op, str):
-            r.add(
-                f"{at}.operator {op!r} is not a valid selector operator: use one of {', '.join(_OPERATORS)}"
-            )
-        if isinstance(key, str):
-            r.add(qualified(f"{at}.key", key))
-        for j, value in enumerate(values):
-            if isinstance(value, str):
-                r.add(label_value(f"{at}.values[{j}]", value))
-    if len(r.problems) > before:
-        ok = False
-    return ok
-
-
-def _requirement_matches(expr: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
-    key, op, values = expr.get("key"), expr.get("operator"), as_list(expr.get("values"))
-    if not isinstance(key, str):
-        return op in ("NotIn", "DoesNotExist")
-    present = key in labels
-    if op == "In":
-        return present and labels.get(key) in values
-    if op == "NotIn":
-        return not present or labels.get(key) not in values
-    if op == "Exists":
-        return present
-    return not present  # DoesNotExist
-
-
-def selector_matches(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
-    """``labels.Selector.Matches``: every matchLabels pair and every expression holds."""
-    for key, value in as_dict(selector.get("matchLabels")).items():
-        if key not in labels or labels[key] != value:
-            return False
-    return all(
-        _requirement_matches(expr, labels)
-        for expr in as_list(selector.get("matchExpressions"))
-        if isinstance(expr, dict)
-    )
-
-
 def _is_empty(selector: Mapping[str, Any]) -> bool:
     return not as_dict(selector.get("matchLabels")) and not as_list(selector.get("matchExpressions"))
 
@@ -106,7 +46,7 @@ def check_workload_selector(
         return
     if not isinstance(selector, dict):
         return  # a wrong type: the schema check reports it
-    ok = _selector_syntax(r, selector, f"{where}.selector")
+    ok = check_label_selector(r, selector, f"{where}.selector")
     if _is_empty(selector):
         r.add(f"{where}.selector is empty: select the pod template's labels (e.g. matchLabels: {{app: web}})")
         return
@@ -134,7 +74,7 @@ def _no_deadline(r: Report, spec: Mapping[str, Any], where: str, kind_name: str)
 def _pod_template(r: Report, spec: Mapping[str, Any], kind_name: str, claims: tuple[str, ...] = ()) -> None:
     """The pod template of an apps kind: a pod spec with restartPolicy Always and no deadline,
     selected by ``spec.selector``."""
-    check_template(r, spec, "spec", ("Always",), selector=False, claims=claims)
+    check_template(r, spec, "spec", ("Always",), claims=claims)
     check_workload_selector(r, spec, "spec", kind_name)
     _no_deadline(r, spec, "spec", kind_name)
 
@@ -341,36 +281,5 @@ def _claim_templates(r: Report, templates: object) -> tuple[str, ...]:
             names.append(name)
         claim = template.get("spec")
         if isinstance(claim, dict):
-            _check_claim(r, claim, f"spec.volumeClaimTemplates[{i}].spec")
+            check_claim_spec(r, claim, f"spec.volumeClaimTemplates[{i}].spec")
     return tuple(names)
-
-
-_ACCESS_MODES = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
-
-
-def _check_claim(r: Report, spec: Mapping[str, Any], where: str) -> None:
-    # TODO: the volumes module's core.pvc.check_claim_spec(r, spec, where) is the whole
-    # ValidatePersistentVolumeClaimSpec; until it exists, the two rules a claim template most
-    # often breaks are checked here.
-    check = getattr(_pvc, "check_claim_spec", None)
-    if check is not None:
-        check(r, spec, where)
-        return
-    modes = spec.get("accessModes")
-    if not as_list(modes):
-        if modes is None or isinstance(modes, list):
-            r.add(f"{where}.accessModes is empty: use at least one of {', '.join(_ACCESS_MODES)}")
-    else:
-        for j, mode in enumerate(as_list(modes)):
-            r.enum(f"{where}.accessModes[{j}]", mode, _ACCESS_MODES)
-    requests = as_dict(as_dict(spec.get("resources")).get("requests"))
-    storage = requests.get("storage")
-    if storage is None:
-        r.add(f"{where}.resources.requests['storage'] is missing: request a size such as '10Gi'")
-    elif isinstance(storage, (str, int)) and not isinstance(storage, bool):
-        value = quantity_value(str(storage))
-        if value is None or value <= 0:
-            r.add(
-                f"{where}.resources.requests['storage'] {storage!r} is not a positive quantity: "
-                f"use e.g. '10Gi' (binary suffixes Ki, Mi, Gi, Ti; decimal k, M, G, T)"
-            )

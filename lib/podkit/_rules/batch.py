@@ -9,9 +9,8 @@ from functools import cache
 from typing import Any
 
 from ._base import Report, as_dict, as_list, is_int, label, one_of, qualified, subdomain, upstream
-from .apps import _selector_syntax, selector_matches
 from .core.pod import check_template
-from .meta import check_metadata
+from .meta import check_label_selector, check_metadata, selector_matches
 from .registry import kind
 
 __all__ = ["MAX_CRONJOB_NAME", "NO_ZONE_DATABASE", "schedule_error"]
@@ -125,7 +124,7 @@ def _job_spec(r: Report, spec: Mapping[str, Any], where: str) -> None:
             r.add(
                 f"{where}.podReplacementPolicy {replacement!r} is not supported{why}: use {one_of(allowed)}"
             )
-    check_template(r, spec, where, ("OnFailure", "Never"), selector=False)
+    check_template(r, spec, where, ("OnFailure", "Never"))
     if isinstance(failure, dict) and pod.get("restartPolicy") == "OnFailure":
         r.add(
             f"{where}.template.spec.restartPolicy 'OnFailure' is not allowed with a podFailurePolicy: "
@@ -332,7 +331,7 @@ def _job_selector(r: Report, meta: Mapping[str, Any], spec: Mapping[str, Any]) -
             return
         if (
             isinstance(selector, dict)
-            and _selector_syntax(r, selector, "spec.selector")
+            and check_label_selector(r, selector, "spec.selector")
             and not selector_matches(selector, labels)
         ):
             r.add(
@@ -358,7 +357,7 @@ def _job_selector(r: Report, meta: Mapping[str, Any], spec: Mapping[str, Any]) -
             )
     if selector is None:
         return
-    if not isinstance(selector, dict) or not _selector_syntax(r, selector, "spec.selector"):
+    if not isinstance(selector, dict) or not check_label_selector(r, selector, "spec.selector"):
         return
     match_labels = dict(as_dict(selector.get("matchLabels")))
     match_labels.setdefault("batch.kubernetes.io/controller-uid", _UID)

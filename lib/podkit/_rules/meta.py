@@ -10,12 +10,15 @@ from .names import Rule
 
 __all__ = [
     "MAX_ANNOTATIONS",
+    "SELECTOR_OPERATORS",
     "STANDARD_FINALIZERS",
     "any_name",
     "check_annotations",
+    "check_label_selector",
     "check_labels",
     "check_metadata",
-    "check_selector",
+    "check_requirement",
+    "selector_matches",
 ]
 
 MAX_ANNOTATIONS = 256 * 1024  # TotalAnnotationSizeLimitB
@@ -170,54 +173,80 @@ def check_labels(r: Report, labels: object, where: str) -> None:
                 r.add(label_value(f"{where}[{key!r}]", value))
 
 
-@upstream("ValidateLabelSelector")
-def check_selector(r: Report, selector: object, where: str, labels: object, template: str) -> None:
-    if not isinstance(selector, dict) or not (
-        selector.get("matchLabels") or selector.get("matchExpressions")
-    ):
-        r.add(f"{where} is empty: select the pod template's labels (e.g. matchLabels: {{app: web}})")
-        return
-    labels = as_dict(labels)
-    match_labels = selector.get("matchLabels")
-    check_labels(r, match_labels, f"{where}.matchLabels")
-    matches = True
-    if isinstance(match_labels, dict):
-        for key, value in match_labels.items():
-            if labels.get(key) != value:
-                matches = False
-    expressions = selector.get("matchExpressions")
-    for i, expr in enumerate(expressions if isinstance(expressions, list) else []):
-        if not isinstance(expr, dict):
-            continue
-        at = f"{where}.matchExpressions[{i}]"
-        key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
-        if not isinstance(key, str) or not isinstance(values, list):
-            continue  # a wrong type: the schema check reports it
+#: the operators of a label selector requirement; node selectors add Gt and Lt
+SELECTOR_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
+
+
+def check_requirement(
+    r: Report,
+    req: Mapping[str, Any],
+    at: str,
+    operators: tuple[str, ...] = SELECTOR_OPERATORS,
+    check_values: bool = True,
+) -> None:
+    """One selector requirement at ``at`` (ValidateLabelSelectorRequirement; with ``operators``
+    holding Gt/Lt, ValidateNodeSelectorRequirement); ``check_values``: each value must be a
+    label value."""
+    op, values = req.get("operator"), as_list(req.get("values"))
+    if op in ("In", "NotIn"):
+        if not values:
+            r.add(f"{at}.values is empty: operator {op} needs at least one value")
+    elif op in ("Exists", "DoesNotExist"):
+        if values:
+            r.add(f"{at}.values must be empty for operator {op}: remove them")
+    elif op in ("Gt", "Lt") and op in operators:
+        if len(values) != 1:
+            r.add(f"{at}.values must hold exactly one value for operator {op} (an integer, e.g. ['3'])")
+    elif op is None or op == "":
+        r.add(f"{at}.operator is missing: use one of {', '.join(operators)}")
+    else:
+        r.add(f"{at}.operator {op!r} is not a valid selector operator: use one of {', '.join(operators)}")
+    key = req.get("key")
+    if isinstance(key, str):
         r.add(qualified(f"{at}.key", key))
-        for j, value in enumerate(values):
+    elif key is None:
+        r.add(f"{at}.key is missing: name the label to match")
+    if check_values:
+        for k, value in enumerate(values):
             if isinstance(value, str):
-                r.add(label_value(f"{at}.values[{j}]", value))
-        if op in ("In", "NotIn"):
-            if not values:
-                r.add(f"{at}.values is empty: operator {op} needs at least one value")
-                continue
-        elif op in ("Exists", "DoesNotExist"):
-            if values:
-                r.add(f"{at}.values must be empty for operator {op}: remove it")
-                continue
-        else:
-            r.enum(f"{at}.operator", op, ("In", "NotIn", "Exists", "DoesNotExist"))
-            continue
-        present = key in labels
-        if (
-            (op == "In" and labels.get(key) not in values)
-            or (op == "NotIn" and present and labels.get(key) in values)
-            or (op == "Exists" and not present)
-            or (op == "DoesNotExist" and present)
-        ):
-            matches = False
-    if not matches:
-        r.add(
-            f"{where} does not match {template}.metadata.labels {dict(labels)!r}: "
-            f"the workload would never find its pods; add the selected labels to the template"
-        )
+                r.add(label_value(f"{at}.values[{k}]", value))
+
+
+@upstream("ValidateLabelSelector")
+def check_label_selector(r: Report, selector: object, where: str) -> bool:
+    """A label selector at ``where`` (label values checked: AllowInvalidLabelValueInSelector is
+    only ever set on update); whether it is valid (converts to a labels.Selector)."""
+    if not isinstance(selector, dict):
+        return False  # a wrong type: the schema check reports it
+    before = len(r.problems)
+    check_labels(r, selector.get("matchLabels"), f"{where}.matchLabels")
+    for i, req in enumerate(as_list(selector.get("matchExpressions"))):
+        if isinstance(req, dict):
+            check_requirement(r, req, f"{where}.matchExpressions[{i}]")
+    return len(r.problems) == before
+
+
+def _requirement_matches(expr: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
+    key, op, values = expr.get("key"), expr.get("operator"), as_list(expr.get("values"))
+    if not isinstance(key, str):
+        return op in ("NotIn", "DoesNotExist")
+    present = key in labels
+    if op == "In":
+        return present and labels.get(key) in values
+    if op == "NotIn":
+        return not present or labels.get(key) not in values
+    if op == "Exists":
+        return present
+    return not present  # DoesNotExist
+
+
+def selector_matches(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
+    """``labels.Selector.Matches``: every matchLabels pair and every expression holds."""
+    for key, value in as_dict(selector.get("matchLabels")).items():
+        if key not in labels or labels[key] != value:
+            return False
+    return all(
+        _requirement_matches(expr, labels)
+        for expr in as_list(selector.get("matchExpressions"))
+        if isinstance(expr, dict)
+    )

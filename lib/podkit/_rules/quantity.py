@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-__all__ = ["BINARY_SUFFIXES", "DECIMAL_SUFFIXES", "QUANTITY", "quantity_value"]
+__all__ = ["BINARY_SUFFIXES", "DECIMAL_SUFFIXES", "QUANTITY", "SUFFIXES", "quantity_hint", "quantity_value"]
 
 # Matched in full (``\\Z``): ``$`` would accept "1Gi\\n".
 QUANTITY = re.compile(
@@ -39,3 +39,40 @@ def quantity_value(text: str) -> Decimal | None:
     if len(_QUANTITY_CACHE) < 10_000:
         _QUANTITY_CACHE[text] = result
     return result
+
+
+# Common spellings that are not Kubernetes suffixes, and what the author probably meant.
+_MISTAKES = {
+    "b": "",
+    "kb": "k",
+    "mb": "M",
+    "gb": "G",
+    "tb": "T",
+    "kib": "Ki",
+    "mib": "Mi",
+    "gib": "Gi",
+    "tib": "Ti",
+}
+SUFFIXES = "Ki Mi Gi Ti Pi Ei (binary), n u m k M G T P E (decimal), or an exponent such as 1e3"
+
+
+def quantity_hint(text: str) -> str:
+    """What a quantity looks like, and the likely fix for ``text`` (``'10GB'``: ``'10G'`` or ``'10Gi'``)."""
+    expected = f"expected a number with an optional suffix: {SUFFIXES}"
+    if text != text.strip() and QUANTITY.match(text.strip()):
+        return f"{expected}. Remove the surrounding whitespace: {text.strip()!r}"
+    m = re.fullmatch(r"\s*([0-9.]+)\s*([A-Za-z]+)\s*", text)
+    if m:
+        number, suffix = m.groups()
+        fix = _MISTAKES.get(suffix.lower())
+        if suffix.lower() in ("mb", "gb", "kb", "tb"):
+            binary = suffix[0].upper() + "i" if suffix[0].lower() != "k" else "Ki"
+            return f"{expected}. Did you mean {number + (fix or '')!r} or {number + binary!r}?"
+        if fix is not None:
+            return f"{expected}. Did you mean {number + fix!r}?"
+        for good in list(BINARY_SUFFIXES) + list(DECIMAL_SUFFIXES):
+            if good and suffix.lower() == good.lower():
+                return f"{expected}. Suffixes are case-sensitive: did you mean {number + good!r}?"
+    if text != text.strip():
+        return f"{expected}. Remove the spaces: {text.strip()!r}"
+    return expected + "."

@@ -13,7 +13,7 @@ bare Pod with ``hostNetwork`` gets ``hostPort = containerPort``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -675,44 +675,55 @@ def _resource_name_error(at: str, name: object) -> str | None:
     return None
 
 
+def check_resource_list(r: Report, values: Mapping[Any, Any], where: str) -> dict[str, Decimal]:
+    """One list of resource quantities at ``where`` (a container's ``resources.limits`` or
+    ``requests``, a pod's ``overhead``): names and quantities; the values that parsed, by name."""
+    parsed: dict[str, Decimal] = {}
+    for name, quantity in values.items():
+        error = _resource_name_error(where, name)
+        if error:
+            r.add(error)
+            continue
+        at = f"{where}[{name!r}]"
+        value = (
+            quantity_value(str(quantity))
+            if isinstance(quantity, str | int | float) and not isinstance(quantity, bool)
+            else None
+        )
+        if value is None or value < 0:
+            r.add(
+                f"{at} {quantity!r} is not a non-negative Kubernetes quantity: use a number with an "
+                f"optional suffix ({_SUFFIXES})"
+            )
+            continue
+        if _is_extended(name) and value != value.to_integral_value():
+            r.add(f"{at} {quantity!r} must be a whole number: extended resources are counted in units")
+        if _is_hugepages(name):
+            page = quantity_value(name[len("hugepages-") :])
+            if (
+                not page
+                or page <= 0
+                or page != page.to_integral_value()
+                or value.to_integral_value(rounding="ROUND_CEILING") % page
+            ):
+                r.add(f"{at} {quantity!r} is not a multiple of the page size {name[len('hugepages-') :]}")
+        parsed[name] = value
+    return parsed
+
+
+def hugepages_without_cpu_or_memory(names: Iterable[object]) -> bool:
+    """Whether hugepages are asked for with neither cpu nor memory (the API server refuses it)."""
+    names = tuple(names)
+    return any(isinstance(k, str) and _is_hugepages(k) for k in names) and not any(
+        k in ("cpu", "memory") for k in names
+    )
+
+
 @upstream("ValidateContainerResourceRequirements")
 def check_resources(r: Report, limits: object, requests: object, at: str) -> None:
     """A container's resource ``limits`` and ``requests``; ``at`` is its ``resources``."""
-    parsed: dict[str, dict[str, Decimal]] = {"limits": {}, "requests": {}}
     raw: dict[str, Mapping[str, Any]] = {"limits": as_dict(limits), "requests": as_dict(requests)}
-    for kind in ("limits", "requests"):
-        where_map = f"{at}.{kind}"
-        for name, quantity in raw[kind].items():
-            error = _resource_name_error(where_map, name)
-            if error:
-                r.add(error)
-                continue
-            where = f"{where_map}[{name!r}]"
-            value = (
-                quantity_value(str(quantity))
-                if isinstance(quantity, str | int | float) and not isinstance(quantity, bool)
-                else None
-            )
-            if value is None or value < 0:
-                r.add(
-                    f"{where} {quantity!r} is not a non-negative Kubernetes quantity: use a number with an "
-                    f"optional suffix ({_SUFFIXES})"
-                )
-                continue
-            if _is_extended(name) and value != value.to_integral_value():
-                r.add(f"{where} {quantity!r} must be a whole number: extended resources are counted in units")
-            if _is_hugepages(name):
-                page = quantity_value(name[len("hugepages-") :])
-                if (
-                    not page
-                    or page <= 0
-                    or page != page.to_integral_value()
-                    or value.to_integral_value(rounding="ROUND_CEILING") % page
-                ):
-                    r.add(
-                        f"{where} {quantity!r} is not a multiple of the page size {name[len('hugepages-') :]}"
-                    )
-            parsed[kind][name] = value
+    parsed = {kind: check_resource_list(r, raw[kind], f"{at}.{kind}") for kind in ("limits", "requests")}
     lims, reqs = parsed["limits"], parsed["requests"]
     for name, value in reqs.items():
         raw_req, raw_lim = raw["requests"].get(name), raw["limits"].get(name)
@@ -728,10 +739,7 @@ def check_resources(r: Report, limits: object, requests: object, at: str) -> Non
                 )
         elif name not in raw["limits"] and not _overcommit_allowed(name):
             r.add(f"{at}.limits[{name!r}] is missing: {name} needs a limit equal to its request {raw_req!r}")
-    names = (*raw["limits"], *raw["requests"])
-    if any(isinstance(k, str) and _is_hugepages(k) for k in names) and not any(
-        k in ("cpu", "memory") for k in names
-    ):
+    if hugepages_without_cpu_or_memory((*raw["limits"], *raw["requests"])):
         r.add(f"{at} requests hugepages without a cpu or memory request or limit: add one")
 
 

@@ -8,13 +8,12 @@ only a warning: the pod is stopped after 1 second).
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from .._base import EMPTY, RESTART_POLICIES, Report, as_dict, as_list, is_int, one_of, subdomain, upstream
-from ..meta import check_metadata, check_selector
+from ..meta import check_metadata
 from ..names import INT32_MAX
 from ..registry import kind
 from .container import check_containers
@@ -23,10 +22,6 @@ from .security import check_security
 from .volume import check_volume
 
 __all__ = ["check_pod_annotations", "check_pod_spec", "check_template"]
-
-# what the scheduling rules take beside the spec (read once: their signature is settling)
-_SCHEDULING_PARAMETERS = frozenset(inspect.signature(check_scheduling).parameters)
-_VOLUME_TAKES_POD = {"pod_name", "siblings"} <= set(inspect.signature(check_volume).parameters)
 
 DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
 # GetDeletionCostFromPodAnnotations: an int32 in canonical form (no '+', no leading zeros)
@@ -58,18 +53,15 @@ def check_template(
     spec: Mapping[str, Any],
     where: str,
     restart: tuple[str, ...],
-    selector: bool,
     claims: tuple[str, ...] = (),
 ) -> None:
-    """A pod template of a workload; with ``selector``, the workload's selector must match it."""
+    """The pod template of a workload (``spec.template`` under ``where``); the workload's own
+    module checks its selector against it (``apps.check_workload_selector``)."""
     template = spec.get("template")
     if not isinstance(template, dict):
         r.add(f"{where}.template is missing: a workload needs a pod template")
         return
     _template_spec(r, template, f"{where}.template", restart, claims)
-    tmeta = as_dict(template.get("metadata"))
-    if selector:
-        check_selector(r, spec.get("selector"), f"{where}.selector", tmeta.get("labels"), f"{where}.template")
 
 
 def _template_spec(
@@ -133,7 +125,7 @@ def check_pod_spec(
     raw_volumes = as_list(spec.get("volumes"))
     pod_name = meta.get("name")
     named: dict[str, Any] = {}
-    if is_pod and isinstance(pod_name, str) and _VOLUME_TAKES_POD:
+    if is_pod and isinstance(pod_name, str):
         # a bare Pod's ephemeral volumes create claims named <pod name>-<volume name>
         named = {"pod_name": pod_name, "siblings": raw_volumes}
     for i, volume in enumerate(raw_volumes):
@@ -146,12 +138,7 @@ def check_pod_spec(
     check_containers(r, spec, where, volumes, is_pod=is_pod)
     check_security(r, spec, meta, where)
     check_host_fields(r, spec, where)
-    extra: dict[str, Any] = {"is_pod": is_pod}
-    if "meta" in _SCHEDULING_PARAMETERS:  # the scheduling rules read the annotations and labels
-        extra["meta"] = meta
-    elif "labels" in _SCHEDULING_PARAMETERS:
-        extra["labels"] = meta.get("labels")
-    check_scheduling(r, spec, where, **extra)
+    check_scheduling(r, spec, where, meta=meta, is_pod=is_pod)
 
     deadline = spec.get("activeDeadlineSeconds")
     if deadline is not None and (not is_int(deadline) or not 1 <= deadline <= INT32_MAX):

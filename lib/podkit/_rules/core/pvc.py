@@ -17,16 +17,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._base import Report, as_dict, label, label_value, one_of, qualified, subdomain, upstream
-from ..meta import check_metadata
-from ..quantity import quantity_value
+from .._base import Report, as_dict, label, one_of, subdomain, upstream
+from ..meta import check_label_selector, check_metadata
+from ..quantity import quantity_hint, quantity_value
 from ..registry import kind
 
 __all__ = ["ACCESS_MODES", "check_claim_spec", "check_claim_template"]
 
 ACCESS_MODES = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
 VOLUME_MODES = ("Filesystem", "Block")
-_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
 #: ObjectMeta fields a claim template may set (ValidateTemplateObjectMeta's allow list)
 _TEMPLATE_META = frozenset(("labels", "annotations"))
 
@@ -103,7 +102,7 @@ def check_claim_spec(r: Report, spec: Mapping[str, Any], where: str) -> None:
 
     selector = spec.get("selector")
     if isinstance(selector, dict):
-        _selector(r, selector, f"{where}.selector")
+        check_label_selector(r, selector, f"{where}.selector")
 
     storage = as_dict(as_dict(spec.get("resources")).get("requests")).get("storage")
     at = f"{where}.resources.requests['storage']"
@@ -112,7 +111,10 @@ def check_claim_spec(r: Report, spec: Mapping[str, Any], where: str) -> None:
     elif isinstance(storage, str | int | float) and not isinstance(storage, bool):
         value = quantity_value(str(storage))
         if value is None or value <= 0:
-            r.add(f"{at} {storage!r} is not a positive quantity: use e.g. '10Gi'")
+            if value is None:
+                r.add(f"{at} {storage!r} is not a Kubernetes quantity; {quantity_hint(str(storage))}")
+            else:
+                r.add(f"{at} {storage!r} is not a positive quantity: request a size such as '10Gi'")
 
     storage_class = spec.get("storageClassName")
     if isinstance(storage_class, str) and storage_class:
@@ -179,35 +181,3 @@ def _same_source(source: Mapping[str, Any], ref: Mapping[str, Any]) -> bool:
 def _ref(ref: Mapping[str, Any]) -> str:
     group = ref.get("apiGroup")
     return f"{group + '/' if group else ''}{ref.get('kind')} {ref.get('name')!r}"
-
-
-@upstream("ValidateLabelSelector")
-def _selector(r: Report, selector: Mapping[str, Any], where: str) -> None:
-    """A label selector on its own (no template to match): unversioned ValidateLabelSelector."""
-    match_labels = selector.get("matchLabels")
-    if isinstance(match_labels, dict):
-        for key, value in match_labels.items():
-            if isinstance(key, str):
-                r.add(qualified(f"{where}.matchLabels key", key))
-                if isinstance(value, str):
-                    r.add(label_value(f"{where}.matchLabels[{key!r}]", value))
-    expressions = selector.get("matchExpressions")
-    for i, expr in enumerate(expressions if isinstance(expressions, list) else []):
-        if not isinstance(expr, dict):
-            continue
-        at = f"{where}.matchExpressions[{i}]"
-        key, op, values = expr.get("key"), expr.get("operator"), expr.get("values")
-        values = values if isinstance(values, list) else []
-        if isinstance(key, str):
-            r.add(qualified(f"{at}.key", key))
-        if op in ("In", "NotIn"):
-            if not values:
-                r.add(f"{at}.values is empty: operator {op} needs at least one value")
-        elif op in ("Exists", "DoesNotExist"):
-            if values:
-                r.add(f"{at}.values must be empty for operator {op}: remove it")
-        else:
-            r.add(f"{at}.operator {op!r} is not supported: use {one_of(_OPERATORS)}")
-        for j, value in enumerate(values):
-            if isinstance(value, str):
-                r.add(label_value(f"{at}.values[{j}]", value))

@@ -14,18 +14,16 @@ import ipaddress
 import json
 import re
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from .._base import Report, as_dict, as_list, is_int, label, label_value, qualified, subdomain, upstream
-from ..meta import check_labels
+from ..meta import SELECTOR_OPERATORS, check_label_selector, check_labels, check_requirement
 from ..names import MAX_SUBDOMAIN
-from ..quantity import quantity_value
+from .container import check_resource_list, hugepages_without_cpu_or_memory
 
 __all__ = ["check_host_fields", "check_scheduling", "check_toleration_annotation", "ip_error"]
 
 DNS_POLICIES = ("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
-SELECTOR_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
 NODE_OPERATORS = (*SELECTOR_OPERATORS, "Gt", "Lt")
 TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 TOLERATION_OPERATORS = ("Equal", "Exists")
@@ -97,11 +95,7 @@ def _search_error(what: str, value: str) -> str | None:
 # -- the pod spec --------------------------------------------------------------------------
 @upstream("ValidatePodSpec")
 def check_host_fields(r: Report, spec: Mapping[str, Any], where: str) -> None:
-    """The pod spec's dnsPolicy, nodeSelector, nodeName, hostname and subdomain (ValidatePodSpec).
-
-    Kept apart from :func:`check_scheduling` while ``core/pod.py`` still checks these fields
-    inline; the pod spec calls one or the other, never both.
-    """
+    """The pod spec's dnsPolicy, nodeSelector, nodeName, hostname and subdomain (ValidatePodSpec)."""
     policy = spec.get("dnsPolicy")
     if policy is not None and policy != "" and policy not in DNS_POLICIES:  # "" defaults to ClusterFirst
         r.add(f"{where}.dnsPolicy {policy!r} is not supported: use one of {', '.join(DNS_POLICIES)}")
@@ -119,7 +113,6 @@ def check_scheduling(
     where: str,
     *,
     meta: Mapping[str, Any] | None = None,
-    labels: object = None,
     is_pod: bool | None = None,
 ) -> None:
     """The scheduling fields of the pod spec ``spec`` at ``where`` (``spec``, ``spec.template.spec``).
@@ -128,19 +121,17 @@ def check_scheduling(
         mirror-pod mark and (deprecated) tolerations (ValidatePodSpecificAnnotations), and a bare
         Pod's labels are merged, for each ``matchLabelKeys``/``mismatchLabelKeys`` key, into its pod
         affinity terms' selectors before validation (templates are validated unmerged).
-    :param labels: the pod's labels, when ``meta`` is not given.
     :param is_pod: whether ``spec`` is a bare Pod's (the create-only rules); by default, when
         ``where`` is ``spec``.
     """
     if is_pod is None:
         is_pod = where == "spec"
+    labels: object = None
     if meta is not None:
-        labels = meta.get("labels")
+        labels = meta.get("labels") if is_pod else None
         annotations = meta.get("annotations")
         if isinstance(annotations, dict) and annotations:
             _pod_annotations(r, annotations, spec, where[: -len("spec")] + "metadata.annotations")
-    if not is_pod:
-        labels = None
     affinity = spec.get("affinity")
     if isinstance(affinity, dict) and affinity:
         _affinity(r, affinity, f"{where}.affinity", labels if is_pod else None)
@@ -303,39 +294,10 @@ def _node_affinity(r: Report, node: Mapping[str, Any], at: str) -> None:
 def _node_selector_term(r: Report, term: Mapping[str, Any], at: str, *, values: bool) -> None:
     for j, req in enumerate(as_list(term.get("matchExpressions"))):
         if isinstance(req, dict):
-            _requirement(r, req, f"{at}.matchExpressions[{j}]", NODE_OPERATORS, values)
+            check_requirement(r, req, f"{at}.matchExpressions[{j}]", NODE_OPERATORS, values)
     for j, req in enumerate(as_list(term.get("matchFields"))):
         if isinstance(req, dict):
             _field_requirement(r, req, f"{at}.matchFields[{j}]")
-
-
-def _requirement(
-    r: Report, req: Mapping[str, Any], at: str, operators: tuple[str, ...], check_values: bool
-) -> None:
-    """A selector requirement (ValidateNodeSelectorRequirement, ValidateLabelSelectorRequirement)."""
-    op, values = req.get("operator"), as_list(req.get("values"))
-    if op in ("In", "NotIn"):
-        if not values:
-            r.add(f"{at}.values is empty: operator {op} needs at least one value")
-    elif op in ("Exists", "DoesNotExist"):
-        if values:
-            r.add(f"{at}.values must be empty for operator {op}: remove them")
-    elif op in ("Gt", "Lt") and op in operators:
-        if len(values) != 1:
-            r.add(f"{at}.values must hold exactly one value for operator {op} (an integer, e.g. ['3'])")
-    elif op is None or op == "":
-        r.add(f"{at}.operator is missing: use one of {', '.join(operators)}")
-    else:
-        r.add(f"{at}.operator {op!r} is not a valid selector operator: use one of {', '.join(operators)}")
-    key = req.get("key")
-    if isinstance(key, str):
-        r.add(qualified(f"{at}.key", key))
-    elif key is None:
-        r.add(f"{at}.key is missing: name the label to match")
-    if check_values:
-        for k, value in enumerate(values):
-            if isinstance(value, str):
-                r.add(label_value(f"{at}.values[{k}]", value))
 
 
 def _field_requirement(r: Report, req: Mapping[str, Any], at: str) -> None:
@@ -357,17 +319,6 @@ def _field_requirement(r: Report, req: Mapping[str, Any], at: str) -> None:
     for k, value in enumerate(values):
         if isinstance(value, str):
             r.add(subdomain(f"{at}.values[{k}]", value))
-
-
-def _label_selector(r: Report, selector: object, at: str) -> None:
-    """apimachinery's ValidateLabelSelector (label values checked: AllowInvalidLabelValueInSelector
-    is only ever set on update)."""
-    if not isinstance(selector, dict):
-        return
-    check_labels(r, selector.get("matchLabels"), f"{at}.matchLabels")
-    for i, req in enumerate(as_list(selector.get("matchExpressions"))):
-        if isinstance(req, dict):
-            _requirement(r, req, f"{at}.matchExpressions[{i}]", SELECTOR_OPERATORS, True)
 
 
 def _selector_keys(selector: Mapping[str, Any]) -> set[object]:
@@ -394,8 +345,8 @@ def _pod_affinity_term(r: Report, term: Mapping[str, Any], at: str, labels: obje
         ]
         if merged:
             selector = {**selector, "matchExpressions": [*as_list(selector.get("matchExpressions")), *merged]}
-    _label_selector(r, term.get("labelSelector"), f"{at}.labelSelector")
-    _label_selector(r, term.get("namespaceSelector"), f"{at}.namespaceSelector")
+    check_label_selector(r, term.get("labelSelector"), f"{at}.labelSelector")
+    check_label_selector(r, term.get("namespaceSelector"), f"{at}.namespaceSelector")
     for j, namespace in enumerate(as_list(term.get("namespaces"))):
         if isinstance(namespace, str):
             r.add(label(f"{at}.namespaces[{j}]", namespace))
@@ -538,7 +489,7 @@ def _topology_spread(r: Report, constraints: list[Any], at: str) -> None:
                         f"{where}.matchLabelKeys[{j}] {key!r} is also in the labelSelector: "
                         f"remove it from matchLabelKeys or from the labelSelector"
                     )
-        _label_selector(r, selector, f"{where}.labelSelector")
+        check_label_selector(r, selector, f"{where}.labelSelector")
 
 
 # -- DNS, host aliases, gates --------------------------------------------------------------
@@ -638,47 +589,9 @@ def _scheduling_gates(r: Report, gates: list[Any], at: str) -> None:
 @upstream("validateOverhead")
 def _overhead(r: Report, overhead: Mapping[str, Any], at: str) -> None:
     """The pod overhead, checked as container limits (ValidateResourceRequirements)."""
-    hugepages = cpu_or_memory = False
-    for name, quantity in overhead.items():
-        if not isinstance(name, str):
-            continue
-        where = f"{at}[{name!r}]"
-        error = _resource_name_error(name)
-        if error:
-            r.add(f"{at} key {name!r} {error}")
-            continue
-        value = quantity_value(str(quantity)) if isinstance(quantity, str | int | float) else None
-        if value is None or value < 0:
-            r.add(
-                f"{where} {quantity!r} is not a non-negative Kubernetes quantity: use a number with an "
-                f"optional suffix ({_RESOURCE_SUFFIXES})"
-            )
-            continue
-        if "/" in name and not _native(name) and value != value.to_integral_value():
-            r.add(f"{where} {quantity!r} must be a whole number: extended resources are counted in units")
-        if name.startswith("hugepages-"):
-            hugepages = True
-            page = quantity_value(name[len("hugepages-") :]) or Decimal(1)
-            if value % page:
-                r.add(f"{where} {quantity!r} is not a multiple of the page size {name[len('hugepages-') :]}")
-        cpu_or_memory = cpu_or_memory or name in ("cpu", "memory")
-    if hugepages and not cpu_or_memory:
+    check_resource_list(r, overhead, at)
+    if hugepages_without_cpu_or_memory(overhead):
         r.add(f"{at} has hugepages without cpu or memory: add a cpu or memory overhead")
-
-
-def _resource_name_error(name: str) -> str | None:
-    """validateContainerResourceName: a standard container resource, or a qualified name."""
-    if qualified("", name) is not None:
-        return "is not a resource name: use cpu, memory, ephemeral-storage, hugepages-<size> or 'domain/name'"
-    if "/" not in name:
-        if name in _STANDARD_RESOURCES or (name.startswith("hugepages-") and quantity_value(name[10:])):
-            return None
-        return "is not a container resource: use cpu, memory, ephemeral-storage or hugepages-<size> (or 'domain/name')"
-    if _native(name):
-        return None
-    if name.startswith("requests.") or qualified("", "requests." + name) is not None:
-        return "is not an extended resource name: use 'domain/name' (e.g. 'example.com/device')"
-    return None
 
 
 def _positive(value: object) -> bool:
