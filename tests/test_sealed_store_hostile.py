@@ -497,14 +497,14 @@ scalars = (
     | st.floats(allow_nan=False)
     | st.text(max_size=20)
 )
-structures = st.recursive(
-    scalars,
-    lambda children: (
-        st.lists(children, max_size=4)
-        | st.dictionaries(st.text(max_size=12) | st.integers() | st.booleans(), children, max_size=4)
-    ),
-    max_leaves=20,
-)
+_keys = st.text(max_size=12) | st.integers() | st.booleans()
+
+
+def _nested(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(children, max_size=4) | st.dictionaries(_keys, children, max_size=4)
+
+
+structures = st.recursive(scalars, _nested, max_leaves=20)
 
 
 def _no_write_seal(folder: Path) -> None:
