@@ -564,10 +564,13 @@ def test_a_patch_that_sets_privileged_fails_a_restricted_chart() -> None:
     # WHEN an escape-hatch patch makes the container privileged
     patch = cdk8s.JsonPatch.add("/spec/containers/0/securityContext/privileged", True)
     cdk8s.ApiObject.of(web).add_json_patch(patch)
-    # THEN synth fails naming the object, the container, the field and the fix
+    # THEN synth fails naming the object, the container, the field and the fix: the API server's
+    # own rule (privileged with allowPrivilegeEscalation false) and the level's, in one run
     assert _problems(chart) == [
+        "[sec/web] spec.containers[0].securityContext.allowPrivilegeEscalation false cannot be combined "
+        "with privileged true: a privileged container can always escalate; drop one of them",
         "[sec/web] container 'nginx' sets securityContext.privileged=true, which the restricted level "
-        "forbids; remove it"
+        "forbids; remove it",
     ]
 
 

@@ -23,46 +23,17 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import _rules
-from ._rules import schema as _schema
+from ._rules.core import secret as _secret_rules
 from .errors import Problem
 
 if TYPE_CHECKING:
     import cdk8s
 
 
-#: fields of a v1 Secret whose values must never be echoed, not even when of the wrong type
-SECRET_FIELDS = ("data", "stringData")
-
-
-def _schema_messages(doc: Mapping[str, Any]) -> list[str]:
-    """Schema problems of ``doc``; a Secret's values are checked without being shown."""
-    if not is_secret(doc):
-        return _schema.validate_object(doc)
-    hidden = {f: doc[f] for f in SECRET_FIELDS if f in doc}
-    messages = _schema.validate_object({k: v for k, v in doc.items() if k not in hidden})
-    for field, values in hidden.items():
-        if values is None:
-            continue
-        if not isinstance(values, dict):
-            messages.append(f"{field}: expected object, got {type(values).__name__} (value not shown)")
-            continue
-        # the schema says map of string to string; check that, naming the key, never the value
-        messages.extend(
-            f"{field}.{key}: expected string, got {type(value).__name__} (value not shown)"
-            for key, value in values.items()
-            if value is not None and not isinstance(value, str)
-        )
-    return messages
-
-
-def schema_problems(doc: Mapping[str, Any], path: str) -> list[Problem]:
-    """Strict schema problems of one object (Kubernetes 1.33, or the CRD's for custom kinds)."""
-    meta = doc.get("metadata") or {}
-    what = f"{doc.get('kind')} {meta.get('name')!r} does not match the {_schema.schema_label(doc)} schema"
-    return [
-        Problem(path, f"{what}: {message}", "", "schema", message.split(": ", 1)[0])
-        for message in _schema_messages(doc)
-    ]
+# the Secret's shape is the rules' (schema_problems, scrubbing and _diff share it)
+SECRET_FIELDS = _secret_rules.SECRET_FIELDS
+is_secret = _secret_rules.is_secret
+schema_problems = _rules.schema_problems
 
 
 def check_final(doc: Any, path: str, *, chart: cdk8s.Chart | None) -> list[Problem]:
@@ -77,10 +48,6 @@ def check_final(doc: Any, path: str, *, chart: cdk8s.Chart | None) -> list[Probl
     if problems and is_secret(doc):
         problems = _scrubbed(problems, secret_values(doc))
     return problems
-
-
-def is_secret(doc: Mapping[str, Any]) -> bool:
-    return doc.get("kind") == "Secret" and doc.get("apiVersion") == "v1"
 
 
 def secret_values(doc: Mapping[str, Any]) -> list[str]:
@@ -120,6 +87,6 @@ def _problems(doc: dict[str, Any], path: str, chart: cdk8s.Chart | None) -> list
     return _rules.check(
         doc,
         path,
-        schema=schema_problems if getattr(chart, "validate_schema", True) else None,
+        schema=_rules.schema_problems if getattr(chart, "validate_schema", True) else None,
         pod_security=getattr(chart, "pod_security", None),
     )

@@ -23,9 +23,27 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..errors import Problem
-from . import apps, batch, schema  # noqa: F401 - registers the apps/v1 and batch/v1 kinds
+from . import (  # noqa: F401 - registers the apps/v1 and batch/v1 kinds  # noqa: F401, I001 - HPA, PDB, RBAC, PriorityClass
+    apps,
+    autoscaling,
+    batch,
+    crd,
+    networking,
+    policy,
+    rbac,
+    scheduling_k8s,
+    schema,
+)
 from ._base import DEFAULT_SETTINGS, ClusterSettings, Report, as_dict
-from .core import configmap, namespace, pod, pvc, secret, service  # noqa: F401 - registers the v1 kinds
+from .core import (  # noqa: F401 - registers the v1 kinds
+    configmap,
+    namespace,
+    pod,
+    pvc,
+    quota,
+    secret,
+    service,
+)
 from .meta import check_metadata
 from .pod_security import PodSecurity, check_pod_security
 from .registry import rules_for
@@ -70,13 +88,46 @@ def is_cluster_scoped(doc: Mapping[str, Any]) -> bool:
 
 
 def schema_problems(doc: Mapping[str, Any], path: str) -> list[Problem]:
-    """Strict schema problems of one object (Kubernetes 1.33, or the CRD's for custom kinds)."""
+    """Strict schema problems of one object (Kubernetes 1.33, or the CRD's for custom kinds);
+    a Secret's values are checked without being shown."""
     meta = as_dict(doc.get("metadata"))
     what = f"{doc.get('kind')} {meta.get('name')!r} does not match the {schema.schema_label(doc)} schema"
     return [
-        Problem(path, f"{what}: {message}", "", "schema", message.split(": ", 1)[0])
-        for message in schema.validate_object(dict(doc))
+        Problem(path, f"{what}: {message}", "", "schema", _schema_field(message))
+        for message in _schema_messages(doc)
     ]
+
+
+def _schema_field(message: str) -> str:
+    """The field a schema message is about: an unknown or missing field is itself the field
+    (``spec: unknown field 'containerz'`` is about ``spec.containerz``), so it hides no rule
+    problem of its siblings."""
+    where, _, what = message.partition(": ")
+    for marker in ("unknown field ", "required field "):
+        if what.startswith(marker):
+            name = what[len(marker) :].split(" ", 1)[0].strip("'\"")
+            return name if where == "(top level)" else f"{where}.{name}"
+    return where
+
+
+def _schema_messages(doc: Mapping[str, Any]) -> list[str]:
+    if not secret.is_secret(doc):
+        return schema.validate_object(dict(doc))
+    hidden = {f: doc[f] for f in secret.SECRET_FIELDS if f in doc}
+    messages = schema.validate_object({k: v for k, v in doc.items() if k not in hidden})
+    for field, values in hidden.items():
+        if values is None:
+            continue
+        if not isinstance(values, dict):
+            messages.append(f"{field}: expected object, got {type(values).__name__} (value not shown)")
+            continue
+        # the schema says map of string to string; check that, naming the key, never the value
+        messages.extend(
+            f"{field}.{key}: expected string, got {type(value).__name__} (value not shown)"
+            for key, value in values.items()
+            if value is not None and not isinstance(value, str)
+        )
+    return messages
 
 
 #: a schema check: ``schema(doc, path)`` -> its problems

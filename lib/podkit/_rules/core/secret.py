@@ -10,9 +10,18 @@ from typing import Any
 from .._base import MAX_DATA, Report, as_dict, b64_size, config_key, data_size, subdomain
 from ..registry import kind
 
-__all__ = ["REQUIRED_KEYS", "SERVICE_ACCOUNT_TOKEN", "unmet_required_keys"]
+__all__ = ["REQUIRED_KEYS", "SECRET_FIELDS", "SERVICE_ACCOUNT_TOKEN", "is_secret", "unmet_required_keys"]
 
 SERVICE_ACCOUNT_TOKEN = "kubernetes.io/service-account-token"
+
+#: fields of a v1 Secret whose values must never be echoed, not even when of the wrong type
+SECRET_FIELDS = ("data", "stringData")
+
+
+def is_secret(doc: Mapping[str, Any]) -> bool:
+    """Whether ``doc`` is a v1 Secret (whose values no message may show)."""
+    return doc.get("kind") == "Secret" and doc.get("apiVersion") == "v1"
+
 
 #: the keys the API server requires of each Secret type: (keys, all of them?) ("any of" for
 #: basic-auth); SecretEnv, SealedSecret and ExternalSecret check their keys with the same table
