@@ -69,10 +69,14 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv outside the repo with the built wheel installed offline (built once per module)."""
     work = tmp_path_factory.mktemp("wheel")
     wheel = build_wheel(work / "wheel")
-    run([sys.executable, "-m", "pip", "download", "-q", "-d", str(WHEELHOUSE), str(wheel), *TEST_TOOLS])
+    # the wheel declares ranges; install the versions this repo is tested with (the lock), as CI does
+    lock = ["-c", str(ROOT / "requirements.lock")]
+    run(
+        [sys.executable, "-m", "pip", "download", "-q", *lock, "-d", str(WHEELHOUSE), str(wheel), *TEST_TOOLS]
+    )
     venv = work / "venv"
     run([sys.executable, "-m", "venv", str(venv)])
-    offline = ["--no-index", "--find-links", str(WHEELHOUSE), "-q"]
+    offline = ["--no-index", "--find-links", str(WHEELHOUSE), "-q", *lock]
     run([str(venv / "bin" / "python"), "-m", "pip", "install", *offline, str(wheel)])
     return venv
 
