@@ -39,16 +39,37 @@ install_import_hook()
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ loads these
     from ._pod import DNSConfig, DNSPolicy, HostAlias, OSName, PodFields
     from .app import App
+    from .autoscaling import (
+        HorizontalPodAutoscaler,
+        Metric,
+        ScalingPolicy,
+        ScalingPolicyType,
+        ScalingRules,
+        SelectPolicy,
+    )
     from .chart import Chart
     from .config_map import ConfigFromMap, ConfigMapRef
     from .container import Container, EnvFrom, ImagePullPolicy, Mount, Port, Protocol
+    from .disruption import PodDisruptionBudget, UnhealthyPodEvictionPolicy
     from .env import EnvValue, FieldRef, PodField, ResourceField
     from .external_secret import CreationPolicy, ExternalSecret, Extract, RemoteRef, SecretStoreRef, StoreKind
     from .lifecycle import Lifecycle, LifecycleHandler, TerminationMessagePolicy
     from .namespace import Namespace, ServiceAccount
     from .pod import RestartPolicy, SidecarPod
     from .pod_security import PodSecurity
+    from .priority import PreemptionPolicy, PriorityClass
     from .probe import Probe, Scheme
+    from .quota import LimitRange, LimitRangeItem, LimitType, QuotaScope, ResourceQuota
+    from .rbac import (
+        ClusterRole,
+        ClusterRoleBinding,
+        PolicyRule,
+        Role,
+        RoleBinding,
+        Subject,
+        grant,
+        grant_read,
+    )
     from .resources import Resources
     from .scheduling import (
         LabelRequirement,
@@ -105,9 +126,18 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
 _LAZY: dict[str, tuple[str, ...]] = {
     "_pod": ("DNSConfig", "DNSPolicy", "HostAlias", "OSName", "PodFields"),
     "app": ("App",),
+    "autoscaling": (
+        "HorizontalPodAutoscaler",
+        "Metric",
+        "ScalingPolicy",
+        "ScalingPolicyType",
+        "ScalingRules",
+        "SelectPolicy",
+    ),
     "chart": ("Chart",),
     "config_map": ("ConfigFromMap", "ConfigMapRef"),
     "container": ("Container", "EnvFrom", "ImagePullPolicy", "Mount", "Port", "Protocol"),
+    "disruption": ("PodDisruptionBudget", "UnhealthyPodEvictionPolicy"),
     "env": ("EnvValue", "FieldRef", "PodField", "ResourceField"),
     "external_secret": (
         "CreationPolicy",
@@ -121,7 +151,19 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "namespace": ("Namespace", "ServiceAccount"),
     "pod": ("RestartPolicy", "SidecarPod"),
     "pod_security": ("PodSecurity",),
+    "priority": ("PreemptionPolicy", "PriorityClass"),
     "probe": ("Probe", "Scheme"),
+    "quota": ("LimitRange", "LimitRangeItem", "LimitType", "QuotaScope", "ResourceQuota"),
+    "rbac": (
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "PolicyRule",
+        "Role",
+        "RoleBinding",
+        "Subject",
+        "grant",
+        "grant_read",
+    ),
     "resources": ("Resources",),
     "scheduling": (
         "LabelRequirement",
@@ -222,6 +264,8 @@ __all__ = [
     "Capabilities",
     "Chart",
     "ClaimTemplate",
+    "ClusterRole",
+    "ClusterRoleBinding",
     "ConcurrencyPolicy",
     "ConfigFromMap",
     "ConfigMapRef",
@@ -241,6 +285,7 @@ __all__ = [
     "Extract",
     "FSGroupChangePolicy",
     "FieldRef",
+    "HorizontalPodAutoscaler",
     "HostAlias",
     "HostPathType",
     "ImagePullPolicy",
@@ -252,6 +297,10 @@ __all__ = [
     "LabelSelectorOperator",
     "Lifecycle",
     "LifecycleHandler",
+    "LimitRange",
+    "LimitRangeItem",
+    "LimitType",
+    "Metric",
     "MissingReferenceError",
     "Mount",
     "Namespace",
@@ -264,6 +313,7 @@ __all__ = [
     "PersistentVolumeClaim",
     "PodAffinity",
     "PodAffinityTerm",
+    "PodDisruptionBudget",
     "PodField",
     "PodFields",
     "PodManagementPolicy",
@@ -272,18 +322,28 @@ __all__ = [
     "PodkitError",
     "PodkitException",
     "PodkitTypeError",
+    "PolicyRule",
     "Port",
+    "PreemptionPolicy",
+    "PriorityClass",
     "Probe",
     "Problem",
     "ProcMountType",
     "Projection",
     "Protocol",
+    "QuotaScope",
     "RemoteRef",
     "ResourceField",
     "ResourceItem",
+    "ResourceQuota",
     "Resources",
     "RestartPolicy",
+    "Role",
+    "RoleBinding",
     "SELinuxOptions",
+    "ScalingPolicy",
+    "ScalingPolicyType",
+    "ScalingRules",
     "Scheme",
     "SealedSecret",
     "Sealing",
@@ -296,6 +356,7 @@ __all__ = [
     "SecretStoreRef",
     "SecretType",
     "SecurityContext",
+    "SelectPolicy",
     "Service",
     "ServiceAccount",
     "ServicePort",
@@ -306,6 +367,7 @@ __all__ = [
     "StatefulSetUpdateStrategy",
     "StorageMedium",
     "StoreKind",
+    "Subject",
     "SynthError",
     "Sysctl",
     "TaintEffect",
@@ -313,10 +375,13 @@ __all__ = [
     "Toleration",
     "TolerationOperator",
     "TopologySpreadConstraint",
+    "UnhealthyPodEvictionPolicy",
     "Volume",
     "VolumeClaimTemplate",
     "VolumeMode",
     "WeightedNodeSelectorTerm",
     "WeightedPodAffinityTerm",
     "WhenUnsatisfiable",
+    "grant",
+    "grant_read",
 ]

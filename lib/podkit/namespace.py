@@ -14,7 +14,7 @@ credentials (``SecretEnv.docker_registry(...)`` builds one like kubectl does).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import constructs
 
@@ -22,6 +22,9 @@ from . import _checks
 from ._resource import PodkitResource
 from .errors import PodkitError, PodkitTypeError, Problem
 from .secret import PULL_SECRET_TYPES, SecretEnv, SecretRef
+
+if TYPE_CHECKING:
+    from .rbac import Role
 
 __all__ = ["Namespace", "ServiceAccount"]
 
@@ -131,6 +134,21 @@ class ServiceAccount(PodkitResource):
         if any(s.name == secret.name for s in self._pull):
             raise PodkitError(self.path, f"image pull secret {secret.name!r} is added twice")
         self._pull.append(secret)
+
+    def grant(
+        self, *, on: PodkitResource | type[PodkitResource] | str, verbs: Sequence[str], id: str | None = None
+    ) -> Role:
+        """Let this account do ``verbs`` on ``on`` (an object, a podkit kind or a resource such as
+        ``"pods/log"``): a Role and a RoleBinding, see :func:`podkit.grant`."""
+        from .rbac import grant
+
+        return grant(self, on=on, verbs=verbs, id=id)
+
+    def grant_read(self, *, on: PodkitResource | type[PodkitResource] | str, id: str | None = None) -> Role:
+        """Let this account get, list and watch ``on``; see :func:`podkit.grant_read`."""
+        from .rbac import grant_read
+
+        return grant_read(self, on=on, id=id)
 
     def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
         return {

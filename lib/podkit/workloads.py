@@ -60,7 +60,7 @@ from .storage import AccessMode, claim_spec
 from .volume import Volume
 
 if TYPE_CHECKING:
-    pass
+    from .disruption import PodDisruptionBudget, UnhealthyPodEvictionPolicy
 
 __all__ = [
     "AccessMode",
@@ -362,6 +362,32 @@ class _AppsWorkload(_Exposable):
             "minReadySeconds": self.min_ready_seconds,
             "template": self._template(),
         }
+
+    def disruption_budget(
+        self,
+        *,
+        min_available: int | str | None = None,
+        max_unavailable: int | str | None = None,
+        unhealthy_pod_eviction_policy: UnhealthyPodEvictionPolicy | None = None,
+        allow_no_eviction: bool = False,
+        id: str | None = None,
+    ) -> PodDisruptionBudget:
+        """A PodDisruptionBudget over this workload's pods (its own selector), in its chart and
+        namespace: id ``<id>-pdb``, named like the workload. Exactly one of ``min_available`` and
+        ``max_unavailable`` (an int or ``'N%'``); see :class:`podkit.PodDisruptionBudget`."""
+        from .disruption import PodDisruptionBudget
+
+        return PodDisruptionBudget(
+            self._scope,
+            id or f"{self._id}-pdb",
+            target=self,
+            min_available=min_available,
+            max_unavailable=max_unavailable,
+            unhealthy_pod_eviction_policy=unhealthy_pod_eviction_policy,
+            allow_no_eviction=allow_no_eviction,
+            name=self.name,
+            namespace=self._namespace,
+        )
 
 
 class Deployment(_AppsWorkload):

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..errors import Problem
-from . import (  # noqa: F401 - registers the apps/v1 and batch/v1 kinds  # noqa: F401, I001 - HPA, PDB, RBAC, PriorityClass
+from . import (  # noqa: F401 - registers their kinds (apps/v1, autoscaling/v2, batch/v1, policy/v1, rbac, ...)
     apps,
     autoscaling,
     batch,

@@ -1,0 +1,42 @@
+"""The podkit objects of a whole app, for the checks that compare several objects at synth.
+
+A budget against its workload's replicas, an autoscaler against a budget, a quota against the
+pods of its namespace: each construct's ``_check`` asks here for the other objects of the app
+(every ``podkit.Chart`` under the same root), and for an object's effective namespace (its own,
+else its chart's), which is what decides whether two objects meet in the cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TypeVar
+
+from ._resource import PodkitResource
+
+__all__ = ["app_objects", "namespace_of"]
+
+R = TypeVar("R", bound=PodkitResource)
+
+
+def app_objects(obj: PodkitResource, kind: type[R]) -> Iterator[R]:
+    """Every podkit object of ``kind`` in the app ``obj`` belongs to (all its podkit charts)."""
+    import cdk8s
+
+    from .chart import Chart
+
+    chart = obj.chart
+    root = chart.node.root
+    charts = list(root.charts) if isinstance(root, cdk8s.App) else [chart]
+    seen: set[int] = set()
+    for c in charts:
+        members = c.podkit_objects if isinstance(c, Chart) else []
+        for member in members:
+            if isinstance(member, kind) and id(member) not in seen:
+                seen.add(id(member))
+                yield member
+
+
+def namespace_of(obj: PodkitResource) -> str | None:
+    """The namespace ``obj`` is written to (``None``: the kubectl context's)."""
+    namespace = obj._metadata().get("namespace")
+    return namespace if isinstance(namespace, str) else None
