@@ -53,8 +53,21 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
     from .disruption import PodDisruptionBudget, UnhealthyPodEvictionPolicy
     from .env import EnvValue, FieldRef, PodField, ResourceField
     from .external_secret import CreationPolicy, ExternalSecret, Extract, RemoteRef, SecretStoreRef, StoreKind
+    from .ingress import Ingress, IngressBackend, IngressRule, PathType
     from .lifecycle import Lifecycle, LifecycleHandler, TerminationMessagePolicy
     from .namespace import Namespace, ServiceAccount
+    from .network_policy import (
+        Connections,
+        Isolation,
+        NetworkPolicy,
+        NetworkPolicyRule,
+        NetworkPolicyWarning,
+        Peer,
+        PolicyPort,
+        PolicyType,
+        allow_dns,
+        default_deny,
+    )
     from .pod import RestartPolicy, SidecarPod
     from .pod_security import PodSecurity
     from .priority import PreemptionPolicy, PriorityClass
@@ -147,8 +160,21 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "SecretStoreRef",
         "StoreKind",
     ),
+    "ingress": ("Ingress", "IngressBackend", "IngressRule", "PathType"),
     "lifecycle": ("Lifecycle", "LifecycleHandler", "TerminationMessagePolicy"),
     "namespace": ("Namespace", "ServiceAccount"),
+    "network_policy": (
+        "Connections",
+        "Isolation",
+        "NetworkPolicy",
+        "NetworkPolicyRule",
+        "NetworkPolicyWarning",
+        "Peer",
+        "PolicyPort",
+        "PolicyType",
+        "allow_dns",
+        "default_deny",
+    ),
     "pod": ("RestartPolicy", "SidecarPod"),
     "pod_security": ("PodSecurity",),
     "priority": ("PreemptionPolicy", "PriorityClass"),
@@ -269,6 +295,7 @@ __all__ = [
     "ConcurrencyPolicy",
     "ConfigFromMap",
     "ConfigMapRef",
+    "Connections",
     "Container",
     "CreationPolicy",
     "CronJob",
@@ -289,8 +316,12 @@ __all__ = [
     "HostAlias",
     "HostPathType",
     "ImagePullPolicy",
+    "Ingress",
+    "IngressBackend",
+    "IngressRule",
     "InvalidNameError",
     "InvalidQuantityError",
+    "Isolation",
     "Job",
     "LabelRequirement",
     "LabelSelector",
@@ -304,12 +335,17 @@ __all__ = [
     "MissingReferenceError",
     "Mount",
     "Namespace",
+    "NetworkPolicy",
+    "NetworkPolicyRule",
+    "NetworkPolicyWarning",
     "NodeAffinity",
     "NodeAffinityPolicy",
     "NodeRequirement",
     "NodeSelectorOperator",
     "NodeSelectorTerm",
     "OSName",
+    "PathType",
+    "Peer",
     "PersistentVolumeClaim",
     "PodAffinity",
     "PodAffinityTerm",
@@ -322,7 +358,9 @@ __all__ = [
     "PodkitError",
     "PodkitException",
     "PodkitTypeError",
+    "PolicyPort",
     "PolicyRule",
+    "PolicyType",
     "Port",
     "PreemptionPolicy",
     "PriorityClass",
@@ -382,6 +420,8 @@ __all__ = [
     "WeightedNodeSelectorTerm",
     "WeightedPodAffinityTerm",
     "WhenUnsatisfiable",
+    "allow_dns",
+    "default_deny",
     "grant",
     "grant_read",
 ]

@@ -23,6 +23,7 @@ from .volume import Volume
 
 if TYPE_CHECKING:
     from .namespace import ServiceAccount
+    from .network_policy import Connections
 
 __all__ = ["CONFIG_HASH_ANNOTATION", "CONTROLLER_LABEL", "NAME_LABEL", "WorkloadArgs"]
 
@@ -148,6 +149,15 @@ class _Workload(AbstractPod):
                 f"(rollout_on_config_change=False turns the hash off)",
             )
         self._pod_annotations[key] = _checks.check_str(self.path, f"pod annotation {key!r}", value)
+
+    # -- network policies ----------------------------------------------------------------------
+    @property
+    def connections(self) -> Connections:
+        """This workload's flows as NetworkPolicies: ``web.connections.allow_from(gateway, port=http)``
+        writes web's ingress policy and gateway's egress policy (see ``network_policy``)."""
+        from .network_policy import Connections
+
+        return Connections(self)
 
     # -- rollout on config change -----------------------------------------------------------
     def config_hash(self) -> str | None:

@@ -745,6 +745,30 @@ def _cmd_seal(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_graph(args: argparse.Namespace) -> int:
+    from . import _graph
+
+    if args.manifests is not None:
+        docs = _graph.read_manifests(args.manifests)
+        if not docs:
+            raise CommandError(
+                "", f"{args.manifests} holds no manifests podkit wrote; pass the folder `podkit synth` writes"
+            )
+    else:
+        project, command = _project_and_app(None, args.app)
+        with _temporary_folder("podkit-graph-") as tmp:
+            stage = Path(tmp) / "out"
+            _run_into_stage(project, command, stage, stage)
+            docs = _graph.read_manifests(stage)
+    graph = _graph.graph_of(docs)
+    text = graph.dot() if args.format == "dot" else graph.mermaid()
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="podkit",
@@ -824,6 +848,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cert", type=Path, help="the controller's certificate (default: Sealing(cert=...))")
     p.add_argument("--force", action="store_true", help="re-seal every value")
     p.set_defaults(run=_cmd_seal)
+
+    p = sub.add_parser(
+        "graph",
+        parents=[common],
+        help="write the app's reference graph (routes, config reads, allowed flows)",
+        description="Synthesize the app (or read --from FOLDER) and write its reference graph: which "
+        "route goes to which Service port and workload, which pods read which ConfigMap/Secret key, "
+        "which flows each NetworkPolicy allows. Mermaid (default) or Graphviz DOT.",
+    )
+    p.add_argument("--app", help="the app command (default: `app` of cdk8s.yaml)")
+    p.add_argument(
+        "--from",
+        dest="manifests",
+        type=Path,
+        metavar="FOLDER",
+        help="graph these manifests instead of a fresh synth (e.g. dist)",
+    )
+    p.add_argument("--format", choices=("mermaid", "dot"), default="mermaid", help="default: mermaid")
+    p.add_argument("--output", type=Path, metavar="FILE", help="write here (default: standard output)")
+    p.set_defaults(run=_cmd_graph)
     return parser
 
 

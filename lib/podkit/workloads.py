@@ -54,6 +54,7 @@ from ._workload import WorkloadArgs, _Workload
 from .chart import construct_path
 from .container import Container, Port
 from .errors import InvalidNameError, PodkitError, PodkitTypeError, Problem
+from .ingress import Ingress, PathType, expose_via_ingress
 from .resources import parse_quantity
 from .service import Service, ServicePort, ServiceType
 from .storage import AccessMode, claim_spec
@@ -294,6 +295,33 @@ class VolumeClaimTemplate:
 # -- the shared base: _workload._Workload, plus expose (a Service in front of the pods) --------
 class _Exposable(_Workload):
     """A workload a Service can front (``expose``); ``service.py`` knows only ``_Workload``."""
+
+    def expose_via_ingress(
+        self,
+        path: str = "/",
+        *,
+        host: str | None = None,
+        path_type: PathType = PathType.PREFIX,
+        port: ServicePort | Port | int | str | None = None,
+        ingress: Ingress | None = None,
+        ingress_class_name: str | None = None,
+        id: str | None = None,
+    ) -> Ingress:
+        """Route ``host``/``path`` to these pods through an Ingress, as cdk8s-plus's ``exposeViaIngress``.
+
+        Reuses this workload's Service (the first of the chart that targets it and has ``port``)
+        or creates one with :meth:`expose`; adds the rule to ``ingress`` or to a new Ingress
+        (id ``<id>-ingress``, named like this workload).
+
+        :param port: the Service port (a ``ServicePort``, the container ``Port``, a number or a
+            name). Default: the Service's only port.
+        :param host: default: every host. :param path_type: default ``PathType.PREFIX``.
+        :param ingress_class_name: for a new Ingress. Default: the cluster's default class.
+        """
+        return expose_via_ingress(
+            self, path, host=host, path_type=path_type, port=port, ingress=ingress,
+            ingress_class_name=ingress_class_name, id=id,
+        )  # fmt: skip
 
     def expose(
         self,

@@ -1,0 +1,297 @@
+"""NetworkPolicy: peers, pods and ports by object; default deny, DNS, connections on both sides."""
+
+from __future__ import annotations
+
+import warnings
+
+import cdk8s
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+import podkit as pk
+from podkit.network_policy import NetworkPolicyRule, Peer, PolicyPort, PolicyType
+from tests.k8s import by_name, synth
+
+HTTP = pk.Port(8080, name="http")
+PG = pk.Port(5432, name="pg")
+WEB = {"app.kubernetes.io/name": "web", "podkit.dev/controller": "deployment"}
+DB = {"app.kubernetes.io/name": "db", "podkit.dev/controller": "statefulset"}
+
+
+def web(chart: pk.Chart, **kw: object) -> pk.Deployment:
+    return pk.Deployment(chart, "web", main=pk.Container(name="web", image="nginx:1.27", ports=[HTTP]), **kw)  # type: ignore[arg-type]
+
+
+def db(chart: pk.Chart) -> pk.StatefulSet:
+    return pk.StatefulSet(chart, "db", main=pk.Container(name="pg", image="postgres:16", ports=[PG]))
+
+
+def policies(chart: pk.Chart) -> dict[str, dict[str, object]]:
+    return {o["metadata"]["name"]: o["spec"] for o in synth(chart) if o["kind"] == "NetworkPolicy"}
+
+
+def test_policy_by_object_exact(chart: pk.Chart) -> None:
+    w, d = web(chart), db(chart)
+    pk.NetworkPolicy(chart, "db-ingress", selector=d, ingress=[NetworkPolicyRule([w], [PG])])
+    assert by_name(synth(chart), "db-ingress") == {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": "db-ingress"},
+        "spec": {
+            "podSelector": {"matchLabels": DB},
+            "policyTypes": ["Ingress"],
+            "ingress": [
+                {
+                    "from": [{"podSelector": {"matchLabels": WEB}}],
+                    "ports": [{"port": "pg", "protocol": "TCP"}],
+                }
+            ],
+        },
+    }
+
+
+def test_peers_of_every_kind(chart: pk.Chart) -> None:
+    w = web(chart)
+    monitoring = pk.Namespace(chart, "monitoring")
+    pk.NetworkPolicy(
+        chart,
+        "web-policy",
+        name="web",
+        selector=w,
+        ingress=[
+            NetworkPolicyRule([Peer.namespace(monitoring)], [PolicyPort.named("http")]),
+            NetworkPolicyRule([Peer.namespaces({"team": "payments"})], [8080]),
+            NetworkPolicyRule(
+                [Peer.pods(pk.LabelSelector(match_labels={"app": "prometheus"}), namespace="monitoring")]
+            ),
+            NetworkPolicyRule(
+                [Peer.ip_block("10.0.0.0/8", except_cidrs=["10.1.0.0/16"])], [PolicyPort.range(8000, 8100)]
+            ),
+        ],
+        egress=[NetworkPolicyRule([], [PolicyPort.all_ports(protocol=pk.Protocol.UDP)])],
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        spec = policies(chart)["web"]
+    assert spec == {
+        "podSelector": {"matchLabels": WEB},
+        "policyTypes": ["Ingress", "Egress"],
+        "ingress": [
+            {
+                "from": [
+                    {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
+                ],
+                "ports": [{"port": "http", "protocol": "TCP"}],
+            },
+            {
+                "from": [{"namespaceSelector": {"matchLabels": {"team": "payments"}}}],
+                "ports": [{"port": 8080, "protocol": "TCP"}],
+            },
+            {
+                "from": [
+                    {
+                        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}},
+                        "podSelector": {"matchLabels": {"app": "prometheus"}},
+                    }
+                ]
+            },
+            {
+                "from": [{"ipBlock": {"cidr": "10.0.0.0/8", "except": ["10.1.0.0/16"]}}],
+                "ports": [{"port": 8000, "endPort": 8100, "protocol": "TCP"}],
+            },
+        ],
+        "egress": [{"ports": [{"protocol": "UDP"}]}],
+    }
+
+
+def test_default_deny_and_allow_dns(chart: pk.Chart) -> None:
+    pk.default_deny(chart)
+    pk.default_deny(chart, egress=False, id="deny-in")
+    pk.allow_dns(chart)
+    found = policies(chart)
+    assert found["default-deny"] == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
+    assert found["deny-in"] == {"podSelector": {}, "policyTypes": ["Ingress"]}
+    assert found["allow-dns"] == {
+        "podSelector": {},
+        "policyTypes": ["Egress"],
+        "egress": [
+            {
+                "to": [
+                    {
+                        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
+                        "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
+                    }
+                ],
+                "ports": [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}],
+            }
+        ],
+    }
+
+
+def test_connections_write_both_sides(chart: pk.Chart) -> None:
+    w, d = web(chart), db(chart)
+    made = w.connections.allow_to(d, port=PG)
+    assert [p.name for p in made] == ["web-to-db", "db-from-web"]
+    found = policies(chart)
+    assert found["web-to-db"] == {
+        "podSelector": {"matchLabels": WEB},
+        "policyTypes": ["Egress"],
+        "egress": [
+            {"to": [{"podSelector": {"matchLabels": DB}}], "ports": [{"port": "pg", "protocol": "TCP"}]}
+        ],
+    }
+    assert found["db-from-web"] == {
+        "podSelector": {"matchLabels": DB},
+        "policyTypes": ["Ingress"],
+        "ingress": [
+            {"from": [{"podSelector": {"matchLabels": WEB}}], "ports": [{"port": "pg", "protocol": "TCP"}]}
+        ],
+    }
+
+
+def test_connections_across_namespaces_and_isolation(app: pk.App) -> None:
+    prod, edge = pk.Chart(app, "prod", namespace="prod"), pk.Chart(app, "edge", namespace="edge")
+    w = web(prod)
+    gateway = pk.Deployment(edge, "envoy", main=pk.Container(name="envoy", image="envoyproxy/envoy:v1.31.0"))
+    w.connections.allow_from(gateway, port=HTTP)
+    w.connections.allow_from(Peer.ip_block("192.168.0.0/16"), port=HTTP, isolation=pk.Isolation.POD)
+    [only_peer] = w.connections.allow_to(db(prod), port=PG, isolation=pk.Isolation.PEER)
+    assert only_peer.name == "db-from-web"
+    docs = app.synth_documents()
+    edge_policy = next(o for o in docs["edge.k8s.yaml"] if o["kind"] == "NetworkPolicy")
+    assert edge_policy["metadata"] == {"name": "envoy-to-web", "namespace": "edge"}
+    assert edge_policy["spec"]["egress"] == [
+        {
+            "to": [
+                {
+                    "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "prod"}},
+                    "podSelector": {"matchLabels": WEB},
+                }
+            ],
+            "ports": [{"port": "http", "protocol": "TCP"}],
+        }
+    ]
+    names = [o["metadata"]["name"] for o in docs["prod.k8s.yaml"] if o["kind"] == "NetworkPolicy"]
+    assert names == ["web-from-envoy", "web-from-cidr-192-168-0-0-16", "db-from-web"]
+
+
+def test_a_second_flow_adds_a_rule_to_the_same_policy(chart: pk.Chart) -> None:
+    w, d = web(chart), db(chart)
+    w.connections.allow_to(d, port=PG)
+    w.connections.allow_to(d, port=PolicyPort.number(9187))
+    assert len(policies(chart)["web-to-db"]["egress"]) == 2  # type: ignore[arg-type]
+
+
+def test_snapshot(chart: pk.Chart, snapshot_yaml: SnapshotAssertion) -> None:
+    w, d = web(chart), db(chart)
+    pk.default_deny(chart)
+    pk.allow_dns(chart)
+    w.connections.allow_to(d, port=PG)
+    assert [o for o in synth(chart) if o["kind"] == "NetworkPolicy"] == snapshot_yaml
+
+
+def test_works_in_a_plain_cdk8s_chart() -> None:
+    chart = cdk8s.Testing.chart()
+    pk.default_deny(chart)
+    assert [o["kind"] for o in synth(chart)] == ["NetworkPolicy"]
+
+
+# -- checks ----------------------------------------------------------------------------------------
+def test_fails_at_synth_on_a_named_port_the_pods_do_not_declare(chart: pk.Chart) -> None:
+    w, d = web(chart), db(chart)
+    w.connections.allow_to(d, port="postgres")
+    with pytest.raises(pk.SynthError) as e:
+        chart.to_json()
+    message = (
+        "port postgres/TCP is not declared by any container of StatefulSet 'test/db' (declared: 5432 (pg)), "
+        "so the rule would allow nothing"
+    )
+    assert [p.message for p in e.value.problems] == [f"egress rule: {message}", f"ingress rule: {message}"]
+    assert [p.path for p in e.value.problems] == ["test/web-to-db", "test/db-from-web"]
+
+
+def test_fails_at_synth_on_a_port_object_of_another_workload(chart: pk.Chart) -> None:
+    w, d = web(chart), db(chart)
+    pk.NetworkPolicy(chart, "p", selector=d, ingress=[NetworkPolicyRule([w], [HTTP])])
+    with pytest.raises(
+        pk.SynthError,
+        match=r"ingress rule: port http/TCP is not declared by any container of StatefulSet 'test/db'",
+    ):
+        chart.to_json()
+
+
+def test_fails_at_synth_on_pods_of_another_namespace(app: pk.App) -> None:
+    w = web(pk.Chart(app, "prod", namespace="prod"))
+    pk.NetworkPolicy(pk.Chart(app, "dev", namespace="dev"), "p", selector=w)
+    with pytest.raises(
+        pk.SynthError,
+        match="the policy is in namespace 'dev' but selects Deployment 'prod/web' of namespace 'prod'",
+    ):
+        app.synth_documents()
+
+
+def test_warns_on_selectors_matching_no_podkit_pod(chart: pk.Chart) -> None:
+    web(chart)
+    pk.NetworkPolicy(
+        chart,
+        "p",
+        selector=pk.LabelSelector(match_labels={"app": "wbe"}),
+        ingress=[NetworkPolicyRule([Peer.pods(pk.LabelSelector(match_labels={"app": "gateway"}))])],
+    )
+    with pytest.warns(pk.NetworkPolicyWarning) as record:
+        synth(chart)
+    assert sorted(str(w.message) for w in record) == [
+        "[test/p] ingress peer Peer.pods(LabelSelector(match_labels={'app': 'gateway'}, match_expressions=())) "
+        "matches no podkit pod of namespace None in this app; unless those pods are made elsewhere, the rule "
+        "allows nothing (give the workload object: Peer.pods(workload))",
+        "[test/p] the policy's selector {'matchLabels': {'app': 'wbe'}} matches no podkit pod of namespace None; "
+        "unless those pods are made elsewhere, it selects nothing (select by object: selector=workload)",
+    ]
+
+
+def test_no_warning_when_a_label_selector_matches(chart: pk.Chart) -> None:
+    web(chart, pod_labels={"tier": "front"})
+    pk.NetworkPolicy(chart, "p", selector=pk.LabelSelector(match_labels={"tier": "front"}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        synth(chart)
+
+
+def test_fails_on_bad_ip_blocks() -> None:
+    with pytest.raises(pk.PodkitError, match=r"cidr '10\.0\.0\.0/33' is not a valid CIDR"):
+        Peer.ip_block("10.0.0.0/33")
+    with pytest.raises(
+        pk.PodkitError,
+        match=r"except CIDR '192\.168\.0\.0/24' must be a strict subset of cidr '10\.0\.0\.0/8'",
+    ):
+        Peer.ip_block("10.0.0.0/8", except_cidrs=["192.168.0.0/24"])
+    with pytest.raises(pk.PodkitTypeError, match="except_cidrs takes a list"):
+        Peer.ip_block("10.0.0.0/8", except_cidrs="10.1.0.0/16")  # type: ignore[arg-type]
+
+
+def test_fails_on_bad_ports_and_peers(chart: pk.Chart) -> None:
+    with pytest.raises(pk.PodkitError, match="end 80 is below start 90"):
+        PolicyPort.range(90, 80)
+    with pytest.raises(pk.PodkitError, match="port name 'HTTP' is not a valid IANA service name"):
+        PolicyPort.named("HTTP")
+    with pytest.raises(pk.PodkitTypeError, match="a peer must be a Peer"):
+        pk.NetworkPolicy(chart, "p", ingress=[NetworkPolicyRule(["web"])])  # type: ignore[list-item]
+    with pytest.raises(pk.PodkitTypeError, match="a port must be a container Port, a PolicyPort"):
+        pk.NetworkPolicy(chart, "q", ingress=[NetworkPolicyRule([], [8080.0])])  # type: ignore[list-item]
+
+
+def test_fails_on_policy_types(chart: pk.Chart) -> None:
+    with pytest.raises(pk.PodkitError, match="policy_types is empty"):
+        pk.NetworkPolicy(chart, "p", policy_types=[])
+    with pytest.raises(pk.DuplicateError, match="names a direction twice"):
+        pk.NetworkPolicy(chart, "q", policy_types=[PolicyType.INGRESS, PolicyType.INGRESS])
+    with pytest.raises(pk.PodkitError, match="denies nothing"):
+        pk.default_deny(chart, ingress=False, egress=False)
+
+
+def test_fails_on_connections_to_itself_or_a_peer_side_without_object(chart: pk.Chart) -> None:
+    w = web(chart)
+    with pytest.raises(pk.PodkitError, match="for traffic between its own pods"):
+        w.connections.allow_from(w)
+    with pytest.raises(pk.PodkitError, match=r"use isolation=Isolation\.POD"):
+        w.connections.allow_from(Peer.namespace("monitoring"), isolation=pk.Isolation.PEER)
