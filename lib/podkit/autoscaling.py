@@ -469,7 +469,10 @@ class HorizontalPodAutoscaler(PodkitResource):
             raise PodkitError(self.path, problems[0])
 
     def _containers(self) -> list[Container]:
-        return [*self.target.containers, *self.target.native_sidecars]
+        # what the autoscaler sums: regular containers and native sidecars, not run-once init containers
+        t = self.target
+        run_once = [c for c in t.init_containers if all(c is not n for n in t.native_sidecars)]
+        return [c for c in t.containers if all(c is not r for r in run_once)]
 
     def _missing_requests(self, metric: Metric, *, default: bool = False) -> list[str]:
         """A utilization target is a percentage of requests: every measured container needs one."""

@@ -72,8 +72,7 @@ def _amounts(path: str, what: str, value: object) -> dict[str, str]:
 
 
 def _containers(pod: AbstractPod) -> Iterator[Container]:
-    yield from pod.containers
-    yield from pod.init_containers
+    yield from pod.containers  # init containers included: admission checks them too
 
 
 def _resources(c: Container, path: str) -> dict[str, dict[str, str]]:

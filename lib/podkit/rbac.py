@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources as _package
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import constructs
 
@@ -32,7 +32,9 @@ from . import _checks
 from ._app_objects import namespace_of
 from ._resource import PodkitResource
 from .errors import PodkitError, PodkitTypeError, Problem
-from .namespace import ServiceAccount
+
+if TYPE_CHECKING:
+    from .namespace import ServiceAccount
 
 __all__ = [
     "ClusterRole",
@@ -57,6 +59,12 @@ def discovery() -> dict[str, dict[str, Any]]:
     text = _package.files("podkit").joinpath("_discovery.json").read_text(encoding="utf-8")
     groups: dict[str, dict[str, Any]] = json.loads(text)["groups"]
     return groups
+
+
+def _is_service_account(obj: object) -> bool:
+    """A podkit ServiceAccount, known by its kind: ``ServiceAccount.grant`` calls this module, so
+    this module does not import ``namespace`` (imports point one way)."""
+    return isinstance(obj, PodkitResource) and obj.KIND == "ServiceAccount" and obj.API_VERSION == "v1"
 
 
 def _group_of(api_version: str) -> str:
@@ -330,11 +338,10 @@ class _AnyRole(PodkitResource):
         for verb in verbs:
             if verb != "*" and verb not in allowed:
                 close = difflib.get_close_matches(verb, sorted(allowed), n=1)
-                hint = (
-                    f"; did you mean {close[0]!r}?"
-                    if close
-                    else ("; reading is 'get', 'list' and 'watch'" if verb in ("read", "view") else "")
-                )
+                if verb.lower() in ("read", "view", "readonly", "read-only"):
+                    hint = "; reading is 'get', 'list' and 'watch'"
+                else:
+                    hint = f"; did you mean {close[0]!r}?" if close else ""
                 raise PodkitError(
                     self.path,
                     f"verb {verb!r} does not apply to {resource!r} (it takes: {', '.join(sorted(allowed))}){hint}",
@@ -418,8 +425,8 @@ class ClusterRole(_AnyRole):
 def _subjects(path: str, subjects: Iterable[object]) -> list[Subject]:
     out = []
     for s in subjects:
-        if isinstance(s, ServiceAccount):
-            out.append(Subject.of(s))
+        if _is_service_account(s):
+            out.append(Subject.of(s))  # type: ignore[arg-type]
         elif isinstance(s, Subject):
             out.append(s)
         else:
@@ -529,7 +536,7 @@ def grant(
     :param id: the Role's id. Default: ``<account id>-<object id or resource>``; the binding is
         ``<id>-binding``.
     """
-    if not isinstance(service_account, ServiceAccount):
+    if not _is_service_account(service_account):
         raise PodkitTypeError(
             "grant", f"service_account must be a ServiceAccount object, got {service_account!r}"
         )

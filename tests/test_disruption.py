@@ -1,0 +1,137 @@
+"""PodDisruptionBudget: from the workload by object; budgets that can never allow an eviction
+name the drain they block; against an autoscaler's floor; raw selectors must match a workload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+import podkit as pk
+from tests.k8s import by_name, synth
+
+SELECT_WEB = {"app.kubernetes.io/name": "web", "podkit.dev/controller": "deployment"}
+
+
+def web(chart: pk.Chart, **kw: Any) -> pk.Deployment:
+    return pk.Deployment(
+        chart,
+        "web",
+        main=pk.Container(name="web", image="nginx:1.27", resources=pk.Resources(cpu_request="100m")),
+        **kw,
+    )
+
+
+def test_from_the_workload_exact(chart: pk.Chart) -> None:
+    pdb = web(chart, replicas=3).disruption_budget(max_unavailable=1)
+    assert pdb.path == "test/web-pdb"
+    assert by_name(synth(chart), "web", "PodDisruptionBudget") == {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": {"name": "web"},
+        "spec": {"selector": {"matchLabels": SELECT_WEB}, "maxUnavailable": 1},
+    }
+
+
+def test_percent_min_available_and_eviction_policy(chart: pk.Chart, snapshot_yaml: SnapshotAssertion) -> None:
+    web(chart, replicas=4, namespace="shop").disruption_budget(
+        min_available="50%", unhealthy_pod_eviction_policy=pk.UnhealthyPodEvictionPolicy.ALWAYS_ALLOW
+    )
+    assert by_name(synth(chart), "web", "PodDisruptionBudget") == snapshot_yaml
+
+
+def test_raw_selector_matching_a_workload(chart: pk.Chart) -> None:
+    web(chart, replicas=2, pod_labels={"tier": "front"})
+    pk.PodDisruptionBudget(chart, "front", selector={"tier": "front"}, max_unavailable="25%")
+    assert by_name(synth(chart), "front")["spec"] == {
+        "selector": {"matchLabels": {"tier": "front"}},
+        "maxUnavailable": "25%",
+    }
+
+
+def test_fails_max_unavailable_zero_names_the_drain(chart: pk.Chart) -> None:
+    with pytest.raises(
+        pk.PodkitError,
+        match=r"\[test/web-pdb\] max_unavailable=0 allows no pod to be evicted, so `kubectl drain` of any node "
+        r"running a pod of Deployment 'test/web' waits forever \(node upgrades and cluster-autoscaler "
+        r"scale-down are blocked too\): use max_unavailable=1",
+    ):
+        web(chart, replicas=3).disruption_budget(max_unavailable=0)
+
+
+@pytest.mark.parametrize(
+    ("replicas", "min_available", "shown"),
+    [
+        (3, 3, r"min_available=3 is 3 pod\(s\), and Deployment 'test/web' has replicas=3"),
+        (None, 1, r"min_available=1 is 1 pod\(s\), and Deployment 'test/web' has replicas not set \(1\)"),
+        (1, "50%", r"min_available='50%' is 1 pod\(s\), and Deployment 'test/web' has replicas=1"),
+    ],
+)
+def test_fails_min_available_at_replicas(
+    chart: pk.Chart, replicas: int | None, min_available: Any, shown: str
+) -> None:
+    web(chart, replicas=replicas).disruption_budget(min_available=min_available)
+    with pytest.raises(pk.SynthError, match=shown + r": no pod may ever be evicted, so `kubectl drain`"):
+        synth(chart)
+
+
+def test_allow_no_eviction_is_explicit(chart: pk.Chart) -> None:
+    web(chart, replicas=1).disruption_budget(min_available=1, allow_no_eviction=True)
+    assert by_name(synth(chart), "web", "PodDisruptionBudget")["spec"]["minAvailable"] == 1
+
+
+def test_fails_min_available_at_the_autoscaler_floor(chart: pk.Chart) -> None:
+    d = web(chart)
+    pk.HorizontalPodAutoscaler(chart, "web-hpa", target=d, min_replicas=2, max_replicas=10)
+    d.disruption_budget(min_available=2)
+    with pytest.raises(
+        pk.SynthError,
+        match=r"min_available=2 is 2 pod\(s\), at or above the min_replicas 2 of autoscaler 'test/web-hpa': when "
+        r"it scales Deployment 'test/web' down to 2, no pod may be evicted",
+    ):
+        synth(chart)
+
+
+def test_below_the_autoscaler_floor_is_fine(chart: pk.Chart) -> None:
+    d = web(chart)
+    pk.HorizontalPodAutoscaler(chart, "web-hpa", target=d, min_replicas=3, max_replicas=10)
+    d.disruption_budget(min_available=2)
+    synth(chart)
+
+
+def test_fails_selector_matching_no_workload(chart: pk.Chart) -> None:
+    web(chart)
+    pk.PodDisruptionBudget(chart, "ghost", selector={"app": "gone"}, max_unavailable=1)
+    with pytest.raises(
+        pk.SynthError,
+        match=r"\[test/ghost\] selector \{'app': 'gone'\} matches the pods of no workload of the app",
+    ):
+        synth(chart)
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({}, r"give exactly one of min_available= and max_unavailable="),
+        (
+            {"min_available": 1, "max_unavailable": 1},
+            r"give exactly one of min_available= and max_unavailable=",
+        ),
+        ({"max_unavailable": "150%"}, r"max_unavailable '150%' is above 100%"),
+        (
+            {"max_unavailable": "50"},
+            r"max_unavailable '50' is not an int or a percentage such as '50%' \(did you mean '50%'\?\)",
+        ),
+        ({"min_available": -1}, r"min_available -1 is negative"),
+    ],
+)
+def test_fails_bad_amounts(chart: pk.Chart, kw: dict[str, Any], message: str) -> None:
+    with pytest.raises(pk.PodkitError, match=message):
+        web(chart).disruption_budget(**kw)
+
+
+def test_fails_daemonset_target(chart: pk.Chart) -> None:
+    ds = pk.DaemonSet(chart, "agent", main=pk.Container(name="agent", image="busybox:1.36"))
+    with pytest.raises(pk.PodkitError, match=r"kubectl drain skips DaemonSet pods"):
+        ds.disruption_budget(max_unavailable=1)

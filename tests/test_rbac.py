@@ -1,0 +1,213 @@
+"""RBAC: typed roles checked against the 1.33 discovery data, bindings to ServiceAccount objects,
+grant/grant_read; the discovery file is generated from the offline schema."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+import podkit as pk
+from tests.k8s import by_name, synth
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_discovery_file_is_generated_from_the_schema() -> None:
+    spec = importlib.util.spec_from_file_location("gen_discovery", ROOT / "tools" / "gen_discovery.py")
+    assert spec is not None and spec.loader is not None
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    committed = (ROOT / "lib" / "podkit" / "_discovery.json").read_text(encoding="utf-8")
+    assert module.render() == committed, "run: .venv/bin/python tools/gen_discovery.py"
+
+
+def test_discovery_facts() -> None:
+    from podkit.rbac import discovery
+
+    d = discovery()
+    assert d["apps"]["deployments"]["subresources"]["scale"] == ["get", "patch", "update"]
+    assert d[""]["pods"]["subresources"]["log"] == ["get"]
+    assert d[""]["endpoints"]["kind"] == "Endpoints"
+    assert d[""]["namespaces"]["namespaced"] is False
+    assert d["authorization.k8s.io"]["selfsubjectaccessreviews"]["verbs"] == ["create"]
+    assert "escalate" in d["rbac.authorization.k8s.io"]["roles"]["verbs"]
+
+
+def test_grant_read_on_a_config_map_exact(app: pk.App) -> None:
+    chart = pk.Chart(app, "web", namespace="prod")
+    settings = pk.ConfigFromMap(chart, "settings", from_literal={"A": "1"})
+    sa = pk.ServiceAccount(chart, "web")
+    role = sa.grant_read(on=settings)
+    objs = synth(chart)
+    assert by_name(objs, role.name, "Role") == {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "Role",
+        "metadata": {"name": "web-settings", "namespace": "prod"},
+        "rules": [
+            {
+                "apiGroups": [""],
+                "resources": ["configmaps"],
+                "resourceNames": ["settings"],
+                "verbs": ["get", "list", "watch"],
+            }
+        ],
+    }
+    assert by_name(objs, "web-settings", "RoleBinding") == {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "RoleBinding",
+        "metadata": {"name": "web-settings", "namespace": "prod"},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "web-settings"},
+        "subjects": [{"kind": "ServiceAccount", "name": "web", "namespace": "prod"}],
+    }
+
+
+def test_a_service_account_of_another_namespace(app: pk.App) -> None:
+    ops = pk.Chart(app, "ops", namespace="ops")
+    shop = pk.Chart(app, "shop", namespace="shop")
+    robot = pk.ServiceAccount(ops, "deployer")
+    d = pk.Deployment(shop, "web", main=pk.Container(name="web", image="nginx:1.27"))
+    pk.grant(robot, on=d, verbs=["get", "patch"])
+    binding = by_name(synth(shop), "deployer-web", "RoleBinding")
+    assert binding["metadata"]["namespace"] == "shop"
+    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "deployer", "namespace": "ops"}]
+
+
+def test_roles_cluster_roles_and_bindings(chart: pk.Chart, snapshot_yaml: SnapshotAssertion) -> None:
+    sa = pk.ServiceAccount(chart, "ci")
+    role = pk.Role(chart, "debugger")
+    role.allow(["get", "list"], ["pods"])
+    role.allow(["get"], ["pods/log"])
+    role.allow(["create"], ["pods/exec"])
+    role.allow(["get", "update"], ["deployments/scale"])
+    role.bind(sa, pk.Subject.user("jane@example.com"))
+    viewer = pk.ClusterRole(chart, "node-viewer")
+    viewer.allow(["get", "list", "watch"], ["nodes"])
+    viewer.allow_non_resource_urls(["get"], ["/healthz", "/metrics"])
+    viewer.allow(["get"], ["widgets"], api_groups=["example.com"])  # a custom resource: not checked
+    pk.ClusterRoleBinding(chart, "ci-node-viewer", role=viewer, subjects=[pk.Subject.group("oncall")])
+    pk.grant(sa, on=pk.ConfigFromMap, verbs=["get"])
+    assert [o for o in synth(chart) if o["apiVersion"].startswith("rbac")] == snapshot_yaml
+
+
+@pytest.mark.parametrize(
+    ("verbs", "resources", "kw", "message"),
+    [
+        (
+            ["get"],
+            ["deployment"],
+            {},
+            r"resource 'deployment' is not a resource of Kubernetes 1.33; did you mean 'deployments' in group 'apps'\?",
+        ),
+        (
+            ["get"],
+            ["pods/logs"],
+            {},
+            r"pods has no subresource 'logs' in Kubernetes 1.33 \(it has: .*\); did you mean 'pods/log'\?",
+        ),
+        (
+            ["read"],
+            ["pods"],
+            {},
+            r"verb 'read' does not apply to 'pods' \(it takes: create, delete, deletecollection, get, list, patch, update, watch\); reading is 'get', 'list' and 'watch'",
+        ),
+        (
+            ["create"],
+            ["configmaps"],
+            {"resource_names": ["settings"]},
+            r"verb 'create' cannot be limited by resource_names",
+        ),
+        (
+            ["get"],
+            ["configmaps", "secrets"],
+            {"resource_names": ["a"]},
+            r"resource_names \['a'\] apply to several resources",
+        ),
+        (
+            ["*"],
+            ["pods"],
+            {},
+            r"wildcard '\*' grants everything, including resources and verbs added by future Kubernetes versions",
+        ),
+        (
+            ["get"],
+            ["nodes"],
+            {},
+            r"resource 'nodes' is cluster-scoped, and a Role grants only inside its namespace: use a ClusterRole",
+        ),
+        (
+            ["get"],
+            ["events"],
+            {},
+            r"resource 'events' exists in groups '' and 'events.k8s.io': give api_groups=",
+        ),
+        (
+            ["get"],
+            ["deployments"],
+            {"api_groups": [""]},
+            r"resource 'deployments' is not in group '' of Kubernetes 1.33",
+        ),
+        (["get"], ["pods/log"], {"api_groups": [""], "resource_names": []}, None),
+        (["list"], ["pods/log"], {}, r"verb 'list' does not apply to 'pods/log' \(it takes: get\)"),
+    ],
+)
+def test_fails_rules_against_discovery(
+    chart: pk.Chart, verbs: list[str], resources: list[str], kw: dict[str, object], message: str | None
+) -> None:
+    role = pk.Role(chart, "r")
+    if message is None:
+        role.allow(verbs, resources, **kw)  # type: ignore[arg-type]
+        return
+    with pytest.raises(pk.PodkitError, match=r"\[test/r\] " + message):
+        role.allow(verbs, resources, **kw)  # type: ignore[arg-type]
+
+
+def test_wildcards_when_asked(chart: pk.Chart) -> None:
+    admin = pk.ClusterRole(chart, "admin-ish")
+    admin.allow(["*"], ["*"], api_groups=["*"], allow_wildcard=True)
+    assert by_name(synth(chart), "admin-ish")["rules"] == [
+        {"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}
+    ]
+
+
+def test_fails_bindings(app: pk.App) -> None:
+    a = pk.Chart(app, "a", namespace="a")
+    b = pk.Chart(app, "b", namespace="b")
+    role = pk.Role(a, "reader")
+    role.allow(["get"], ["pods"])
+    pk.RoleBinding(b, "reader", role=role, subjects=[pk.ServiceAccount(b, "sa")])
+    with pytest.raises(
+        pk.SynthError, match=r"RoleBinding in namespace 'b' refers to Role 'a/reader' of namespace 'a'"
+    ):
+        synth(b)
+    with pytest.raises(
+        pk.PodkitTypeError,
+        match=r"role must be a ClusterRole object \(a Role is granted with a RoleBinding\)",
+    ):
+        pk.ClusterRoleBinding(a, "x", role=role, subjects=[pk.Subject.user("u")])  # type: ignore[arg-type]
+    with pytest.raises(pk.PodkitError, match=r"subjects is empty"):
+        role.bind(id="empty")
+
+
+def test_fails_cluster_binding_to_an_account_without_namespace(chart: pk.Chart) -> None:
+    viewer = pk.ClusterRole(chart, "viewer")
+    viewer.allow(["get"], ["namespaces"])
+    viewer.bind(pk.ServiceAccount(chart, "sa"))
+    with pytest.raises(
+        pk.SynthError,
+        match=r"ServiceAccount 'test/sa' has no namespace, and a ClusterRoleBinding must name it",
+    ):
+        synth(chart)
+
+
+def test_fails_empty_role(chart: pk.Chart) -> None:
+    pk.Role(chart, "nothing")
+    with pytest.raises(pk.SynthError, match=r"Role 'nothing' has no rules: it grants nothing"):
+        synth(chart)
