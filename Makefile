@@ -54,7 +54,7 @@ pytest: setup
 # Regenerate imports/k8s offline from the schema shipped by kubernetes-validate.
 imports: setup
 	$(BIN)/python tools/k8s_schema.py --version 1.33.0 --out .build/k8s-1.33.0-definitions.json
-	rm -rf imports
+	rm -rf imports/k8s  # the CRD imports beside it (podkit import crd) stay
 	PODKIT_K8S_SCHEMA=$(CURDIR)/.build/k8s-1.33.0-definitions.json \
 	NODE_OPTIONS="--require $(CURDIR)/tools/offline-schema.cjs --no-deprecation" \
 	  cdk8s import k8s@1.33.0 --language python --output imports

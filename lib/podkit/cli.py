@@ -868,6 +868,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("mermaid", "dot"), default="mermaid", help="default: mermaid")
     p.add_argument("--output", type=Path, metavar="FILE", help="write here (default: standard output)")
     p.set_defaults(run=_cmd_graph)
+
+    from ._crd_import import add_import_command  # podkit import crd (reads CRDs; no Node)
+
+    add_import_command(sub, common)
     return parser
 
 

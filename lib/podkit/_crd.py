@@ -1,0 +1,168 @@
+"""Custom resources: a CRD registered with podkit, and the construct every generated kind renders through.
+
+``podkit import crd`` (``_crd_import.py``) writes one Python module per group and version; each
+holds a :class:`CustomResource` subclass per kind and, at import, calls :func:`register_kinds`,
+so that from then on every object of those apiVersions/kinds in any chart (the generated
+construct, or a raw ``cdk8s.ApiObject`` written by hand) is checked at synth against the CRD:
+its structural schema and its CEL rules (``_crd_validate.py``), through the one rules registry
+(``_rules/crd.py``), and a cluster-scoped kind gets no namespace written. The CRD's schemas
+are read from the JSON file the importer wrote beside the module, on the first check, so
+importing a generated module costs next to nothing.
+
+:func:`register_crd` does the same for a CRD read at run time (a dict, or a YAML/JSON file), for
+apps that keep raw custom resources and want them checked without generating classes.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+import constructs
+
+from ._crd_model import CrdVersion, CustomResourceDefinition
+from ._resource import PodkitResource
+from ._rules import crd as _rules_crd
+from ._rules._base import Report
+from .errors import PodkitTypeError, Problem
+
+__all__ = [
+    "CrdVersion",
+    "CustomResource",
+    "CustomResourceDefinition",
+    "DeprecatedVersionWarning",
+    "register_crd",
+    "register_kinds",
+]
+
+
+class DeprecatedVersionWarning(UserWarning):
+    """An object of a CRD version marked ``deprecated: true`` was created or checked."""
+
+
+def _deprecation(crd: CustomResourceDefinition, v: CrdVersion) -> str | None:
+    if not v.deprecated:
+        return None
+    return v.deprecation_warning or f"{crd.api_version(v)} {crd.kind} is deprecated"
+
+
+def _make_check(kind: str, api_version: str, load: Any, deprecated: str | None) -> Any:
+    """The rules entry of one CRD kind: ``load()`` gives its validator, compiled on first use."""
+
+    def check(report: Report, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
+        if deprecated is not None:
+            warnings.warn(deprecated, DeprecatedVersionWarning, stacklevel=2)
+        for field, message, fix in load().validate(doc):
+            report.add(message, field=field, fix=fix)
+
+    check.__qualname__ = f"check_{kind}_{api_version.replace('/', '_').replace('.', '_')}"
+    return check
+
+
+def register_crd(crd: CustomResourceDefinition | Mapping[str, Any] | str | Path) -> list[str]:
+    """Check every object of the CRD's served versions against it from now on (schema, CEL rules,
+    scope), in every chart. ``crd`` is a :class:`CustomResourceDefinition`, a CRD as a dict, or a
+    YAML/JSON file holding one or more CRDs. Returns the ``"<apiVersion> <kind>"`` registered."""
+    from ._crd_validate import CrdValidator
+
+    if isinstance(crd, str | Path):
+        from ._crd_import import read_crd_file
+
+        out: list[str] = []
+        for one in read_crd_file(Path(crd)):
+            out.extend(register_crd(one))
+        return out
+    if isinstance(crd, Mapping):
+        crd = CustomResourceDefinition.from_dict(crd, source="register_crd()")
+    registered = []
+    for v in crd.versions:
+        if not v.served:
+            continue
+        api_version = crd.api_version(v)
+        validator = cache(lambda schema=v.schema: CrdValidator(schema))
+        info = _rules_crd.CrdKind(api_version, crd.kind, crd.namespaced, crd.source, _deprecation(crd, v))
+        _rules_crd.register_crd_kind(info, _make_check(crd.kind, api_version, validator, info.deprecated))
+        registered.append(f"{api_version} {crd.kind}")
+    return registered
+
+
+@cache
+def _read_crds(path: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+    return data
+
+
+def register_kinds(
+    crd_file: str | Path, kinds: Sequence[tuple[str, str, bool, str | None]], *, source: str
+) -> None:
+    """Register generated kinds: ``(apiVersion, kind, namespaced, deprecation warning or None)``,
+    their schemas read from ``crd_file`` (``{"<apiVersion> <kind>": openAPIV3Schema}``) on the
+    first check. Called by each module ``podkit import crd`` generates, when it is imported."""
+    path = str(crd_file)
+    for api_version, kind, namespaced, deprecated in kinds:
+        key = f"{api_version} {kind}"
+
+        @cache
+        def load(key: str = key) -> Any:
+            from ._crd_validate import CrdValidator  # on the first check, not at import
+
+            return CrdValidator(_read_crds(path)[key])
+
+        info = _rules_crd.CrdKind(api_version, kind, namespaced, source, deprecated)
+        _rules_crd.register_crd_kind(info, _make_check(kind, api_version, load, deprecated))
+
+
+class CustomResource(PodkitResource):
+    """Base class of the constructs ``podkit import crd`` generates: one custom resource.
+
+    It renders through podkit's one path (``PodkitResource.render``: checks, body, metadata,
+    escape-hatch patches) and is checked at synth like any object of its kind (the CRD's schema
+    and CEL rules, registered when its module was imported). The body is the generated class's
+    keyword arguments, kept as given (``None`` left out); ``fields`` reads them back.
+    """
+
+    NAMESPACED: ClassVar[bool] = True
+    DEPRECATED: ClassVar[str | None] = None
+
+    def __init__(
+        self,
+        scope: constructs.Construct,
+        id: str,
+        *,
+        fields: Mapping[str, Any],
+        name: str | None = None,
+        labels: Mapping[str, str] | None = None,
+        annotations: Mapping[str, str] | None = None,
+        namespace: str | None = None,
+    ) -> None:
+        super().__init__(scope, id, name=name, labels=labels, annotations=annotations, namespace=namespace)
+        if not isinstance(fields, Mapping):
+            raise PodkitTypeError(self._path, f"fields must be a mapping, got {type(fields).__name__}")
+        for key, value in fields.items():
+            if value is not None and not isinstance(value, Mapping | list | tuple | str | int | float | bool):
+                raise PodkitTypeError(
+                    self._path,
+                    f"{key} must be plain data (a dict, list, str, number or bool), got {type(value).__name__}; "
+                    f"pass names for references (helpers such as podkit.certificate_secret_name give them from objects)",
+                )
+        self._fields = {k: v for k, v in fields.items() if v is not None}
+        if self.DEPRECATED is not None:
+            warnings.warn(f"[{self._path}] {self.DEPRECATED}", DeprecatedVersionWarning, stacklevel=3)
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The body given (``spec`` and any other top-level field), as a new dict."""
+        return dict(self._fields)
+
+    def _metadata(self) -> dict[str, Any]:
+        meta = super()._metadata()
+        if not self.NAMESPACED:
+            meta["namespace"] = None
+        return meta
+
+    def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
+        return dict(self._fields)
