@@ -56,9 +56,15 @@ def web_stack(
     db: pk.SecretEnv | pk.SecretRef,
     api_token: pk.SecretEnv | pk.SecretRef | pk.ExternalSecret,
     replicas: int = 1,
+    max_replicas: int | None = None,
+    service_account: pk.ServiceAccount | None = None,
 ) -> pk.Deployment:
     """nginx with a log-shipping sidecar, a git init container and per-phase settings, as a
-    Deployment behind a Service, hardened to the restricted Pod Security level."""
+    Deployment behind a Service, hardened to the restricted Pod Security level.
+
+    With ``max_replicas``, an autoscaler scales it on CPU from ``replicas`` up to that, and a
+    disruption budget keeps drains to one pod at a time; with ``service_account``, the pods run
+    as that account, which may read the stack's settings ConfigMap and nothing else."""
     settings = pk.ConfigFromMap(
         chart,
         "web-settings",
@@ -106,6 +112,8 @@ def web_stack(
         name="git-clone",
         image="alpine/git:2.45.2",
         args=["clone", "--depth=1", "https://example.com/site.git", "/site"],
+        # a namespace quota on requests/limits makes every container state them, init ones too
+        resources=pk.Resources(cpu_request="50m", memory_request="32Mi", memory_limit="64Mi"),
         security_context=LOCKED_DOWN,
     )
     deployment = pk.Deployment(
@@ -127,6 +135,7 @@ def web_stack(
             seccomp_profile=pk.SeccompProfile.runtime_default(),
             app_armor_profile=pk.AppArmorProfile.runtime_default(),
         ),
+        service_account=service_account,
         # nginx never calls the Kubernetes API: no token in the pod
         automount_service_account_token=False,
         # a stateless web pod is rescheduled within 30 s of its node going unreachable
@@ -169,6 +178,27 @@ def web_stack(
     )
     # Service "web" on port 80 -> targetPort "http"; selector = the Deployment's selector labels
     deployment.expose(ports=[pk.ServicePort(http, port=80)])
+    if max_replicas is not None:
+        # the autoscaler owns the replica count: the Deployment is written without `replicas`,
+        # so applying the manifest never resets it; 70% of the CPU requests (every container
+        # states one) is the target
+        pk.HorizontalPodAutoscaler(
+            chart,
+            "web-hpa",
+            name="web",
+            target=deployment,
+            min_replicas=replicas,
+            max_replicas=max_replicas,
+            metrics=[pk.Metric.cpu_utilization(70)],
+            owns_replicas=True,
+            scale_down=pk.ScalingRules(stabilization_window_seconds=300),
+        )
+        # node drains and upgrades evict one web pod at a time (never all of them)
+        deployment.disruption_budget(max_unavailable=1)
+    if service_account is not None:
+        # least privilege: the web identity may read its own settings ConfigMap, nothing else
+        # (tools acting as it, such as a config reloader, get exactly that)
+        service_account.grant_read(on=settings)
     return deployment
 
 
@@ -728,7 +758,22 @@ def build(app: pk.App) -> None:
         data={"token": pk.RemoteRef("prod/web", property="api-token")},
         refresh_interval="1h",
     )
-    web_stack(prod, phase="prod", db=prod_db, api_token=prod_token, replicas=3)
+    web_sa = pk.ServiceAccount(prod, "web-sa", name="web", automount_service_account_token=False)
+    web_stack(
+        prod,
+        phase="prod",
+        db=prod_db,
+        api_token=prod_token,
+        replicas=3,
+        max_replicas=12,
+        service_account=web_sa,
+    )
+    # the namespace's budget: synth checks every container of prod states what the quota caps
+    pk.ResourceQuota(
+        prod,
+        "quota",
+        hard={"requests.cpu": "8", "requests.memory": "4Gi", "limits.memory": "8Gi", "pods": 30},
+    )
     controllers(pk.Chart(app, "controllers", namespace="batch"))
 
     # The platform: the rest of the pod surface, where real services use it.

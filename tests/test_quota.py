@@ -50,7 +50,7 @@ def test_fails_container_without_what_the_quota_caps(chart: pk.Chart) -> None:
     with pytest.raises(pk.SynthError) as e:
         synth(chart)
     assert [p.message for p in e.value.problems] == [
-        f"quota 'quota' caps limits.memory, so every container in namespace None must state its memory limit; "
+        f"quota 'quota' caps limits.memory, so every container in its namespace (the kubectl context's) must state its memory limit; "
         f"container {name!r} of Deployment 'test/web' does not, and its pods would be refused (must specify "
         f"limits.memory)"
         for name in ("web", "migrate")
@@ -78,7 +78,7 @@ def test_fails_request_above_the_limit_range_max(chart: pk.Chart) -> None:
     with pytest.raises(
         pk.SynthError,
         match=r"container 'web' of Deployment 'test/web' has cpu request '3', above the max '2' of LimitRange "
-        r"'limits' in namespace None: its pods would be refused",
+        r"'limits' in its namespace \(the kubectl context's\): its pods would be refused",
     ):
         synth(chart)
 

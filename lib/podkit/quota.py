@@ -80,6 +80,11 @@ def _resources(c: Container, path: str) -> dict[str, dict[str, str]]:
     return {k: dict((rendered or {}).get(k) or {}) for k in ("requests", "limits")}
 
 
+def _where(obj: PodkitResource) -> str:
+    namespace = namespace_of(obj)
+    return f"namespace {namespace!r}" if namespace else "its namespace (the kubectl context's)"
+
+
 def _pods_of(obj: PodkitResource) -> list[AbstractPod]:
     namespace = namespace_of(obj)
     return [p for p in app_objects(obj, AbstractPod) if namespace_of(p) == namespace]
@@ -148,8 +153,7 @@ class ResourceQuota(PodkitResource):
                     if not has and resource not in defaults[kind]:
                         problems.append(
                             self._problem(
-                                f"quota {self.name!r} caps {key}, so every container in namespace "
-                                f"{namespace_of(self)!r} must state its {resource} {kind[:-1]}; container "
+                                f"quota {self.name!r} caps {key}, so every container in {_where(self)} must state its {resource} {kind[:-1]}; container "
                                 f"{c.name!r} of {pod.KIND} {pod.path!r} does not, and its pods would be refused "
                                 f"(must specify {key})",
                                 f"give it resources=Resources({resource.replace('-', '_')}_{kind[:-1]}=...), or add a "
@@ -304,8 +308,7 @@ class LimitRange(PodkitResource):
                 found.append(
                     self._problem(
                         f"container {c.name!r} of {pod.KIND} {pod.path!r} has {resource} {kind[:-1]} {text!r}, "
-                        f"{above} the {bound} {limit!r} of LimitRange {self.name!r} in namespace "
-                        f"{namespace_of(self)!r}: its pods would be refused",
+                        f"{above} the {bound} {limit!r} of LimitRange {self.name!r} in {_where(self)}: its pods would be refused",
                         f"{'lower' if bound == 'max' else 'raise'} the {kind[:-1]}, or change the LimitRange",
                     )
                 )

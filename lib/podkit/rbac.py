@@ -533,8 +533,9 @@ def grant(
     a podkit kind (``pk.ConfigFromMap``), or a resource (``"pods/log"``). Writes a Role and a
     RoleBinding, in the object's namespace (else the account's) and its chart; returns the Role.
 
-    :param id: the Role's id. Default: ``<account id>-<object id or resource>``; the binding is
-        ``<id>-binding``.
+    :param id: the Role's id (and name). Default: id ``<account id>-<object id or resource>``,
+        named ``<account name>-<object name or resource>``; the binding is ``<id>-binding``, named
+        like the Role.
     """
     if not _is_service_account(service_account):
         raise PodkitTypeError(
@@ -542,12 +543,14 @@ def grant(
         )
     verbs_t = _strings(service_account.path, "verbs", verbs)
     if isinstance(on, PodkitResource):
-        scope, namespace, what = on._scope, on._namespace, on._id
+        scope, namespace, what, named = on._scope, on._namespace, on._id, on.name
     else:
         scope, namespace = service_account._scope, service_account._namespace
         what = on if isinstance(on, str) else getattr(on, "KIND", "objects").lower()
-        what = what.replace("/", "-")
-    role = Role(scope, id or f"{service_account._id}-{what}", namespace=namespace)
+        what = named = what.replace("/", "-")
+    # named after the account's and the object's Kubernetes names (ids may differ from them)
+    name = None if id is not None else f"{service_account.name}-{named}"
+    role = Role(scope, id or f"{service_account._id}-{what}", name=name, namespace=namespace)
     if isinstance(on, PodkitResource):
         role.allow_object(on, verbs_t)
     elif isinstance(on, str):
