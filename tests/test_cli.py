@@ -136,7 +136,7 @@ def test_fails_on_bad_arguments_with_usage_and_exit_2(capsys: pytest.CaptureFixt
     assert "podkit: error: unrecognized arguments: --nope" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["synth", "diff", "init", "seal"])
+@pytest.mark.parametrize("command", ["synth", "diff", "init", "seal", "graph", "import"])
 def test_every_subcommand_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         cli.main([command, "--help"])
@@ -150,7 +150,7 @@ def test_every_subcommand_is_documented_and_tested_for_help() -> None:
     # a new subcommand fails here until it is added to test_every_subcommand_has_help
     parser = cli.build_parser()
     (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    assert sorted(sub.choices) == ["diff", "init", "seal", "synth"]
+    assert sorted(sub.choices) == ["diff", "graph", "import", "init", "seal", "synth"]
 
 
 # -- every error exits 2 (issue #12: `diff` must never exit 1 for an error) -------------------

@@ -78,7 +78,7 @@ def proj(synthesized: Path, tmp_path: Path) -> Path:
 # -- 1. exit codes ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", ["synth", "diff", "seal"])
+@pytest.mark.parametrize("command", ["synth", "diff", "seal", "graph"])
 def test_node_that_cannot_start_is_one_line_and_exit_2(command: str, proj: Path) -> None:
     result = podkit(command, cwd=proj, env={"JSII_NODE": str(proj / "missing" / "node")})
     assert one_error_line(result) == (
@@ -95,7 +95,7 @@ def test_node_that_is_not_executable_is_one_line_and_exit_2(proj: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("command", ["synth", "diff", "seal"])
+@pytest.mark.parametrize("command", ["synth", "diff", "seal", "graph"])
 @pytest.mark.parametrize("tmpdir", ["missing", "a-file"])
 def test_an_unusable_tmpdir_is_one_line_and_exit_2(command: str, tmpdir: str, proj: Path) -> None:
     path = proj / tmpdir
@@ -136,7 +136,7 @@ def test_a_full_tmpdir_in_podkit_is_one_line_and_exit_2(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(tempfile, "TemporaryDirectory", full)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
-    for command in ("synth", "diff", "seal"):
+    for command in ("synth", "diff", "seal", "graph"):
         assert cli.main([command]) == 2
         assert capsys.readouterr() == (
             "",
@@ -153,7 +153,7 @@ def test_a_full_tmpdir_in_podkit_is_one_line_and_exit_2(
     ],
     ids=["killed", "silent-exit"],
 )
-@pytest.mark.parametrize("command", ["synth", "diff"])
+@pytest.mark.parametrize("command", ["synth", "diff", "graph"])
 def test_an_app_that_dies_without_a_word_is_exit_2_saying_so(
     command: str, code: str, message: str, proj: Path
 ) -> None:
