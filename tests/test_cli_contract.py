@@ -453,12 +453,12 @@ def test_diff_never_prints_a_secret_value_not_even_in_context_lines(tmp_path: Pa
     assert "   DSN: postgres://app:<redacted>@db/app\n" in result.stdout
 
 
-def secret(**data: str) -> dict[str, object]:
+def secret(**data: dict[str, str]) -> dict[str, object]:
     return {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, **data}
 
 
-def config_map(name: str = "c", **fields: object) -> dict[str, object]:
-    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, **fields}
+def config_map(**fields: object) -> dict[str, object]:
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, **fields}
 
 
 @pytest.mark.parametrize(

@@ -159,7 +159,7 @@ def test_the_package_keeps_its_names_for_users_and_tools() -> None:
     assert set(podkit.__all__) <= set(dir(podkit))
     for name in podkit.__all__:
         assert getattr(podkit, name) is not None
-    assert "class App(" in pydoc.render_doc(podkit, renderer=pydoc.plaintext)
+    assert "class App(" in pydoc.plain(pydoc.render_doc(podkit))
     with pytest.raises(AttributeError, match="module 'podkit' has no attribute 'Nope'"):
         podkit.Nope  # noqa: B018
 
