@@ -16,7 +16,7 @@ PY_STAMP := $(VENV)/.podkit-installed
 NODE_STAMP := node_modules/.podkit-installed
 STAGE := .build/synth
 
-.PHONY: setup synth test lint typecheck pytest imports bench lock clean
+.PHONY: setup browser synth test lint typecheck pytest docs wheel imports bench lock clean
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -33,13 +33,28 @@ $(NODE_STAMP): package.json package-lock.json $(PY_STAMP)
 	$(BIN)/npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The docs' browser test (tests/test_docs_site.py) opens the built site in Debian's chromium,
+# installed here when missing and possible (root, apt-get); otherwise that test is skipped and
+# says why. `make test` runs this; `make synth` never needs a browser.
+browser:
+	@if ! command -v chromium > /dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null; then \
+	    echo "installing chromium (Debian's package) for the docs' browser test"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends chromium > /dev/null; } \
+	      || echo "could not install chromium: the docs' browser test will be skipped"; \
+	  else \
+	    echo "no chromium, and no root apt-get to install it: the docs' browser test will be skipped"; \
+	  fi; \
+	fi
+
 # Synthesize into a staging folder, then publish to dist/ only if everything succeeded, with
 # podkit's output writer (atomic swap; only podkit's *.k8s.yaml replaced, your files in dist/ kept):
 # the cdk8s CLI deletes its output folder before running the app, so it never writes dist/ itself.
 synth: setup
 	$(BIN)/python tools/synth.py --stage $(STAGE) --dist dist
 
-test: setup lint typecheck pytest
+test: setup browser lint typecheck docs pytest
 
 lint: setup
 	$(BIN)/ruff check lib app.py tests bench tools setup.py
@@ -50,6 +65,22 @@ typecheck: setup
 
 pytest: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The documentation site (docs/, mkdocs.yml) into .build/site; --strict fails on any warning,
+# a broken link or anchor included. tools/gen_docs.py regenerates the guide and API pages.
+docs: setup
+	$(BIN)/mkdocs build --strict --quiet --site-dir $(CURDIR)/.build/site
+
+# The podkit wheel, into .build/dist, built from a copy so that no build/ or egg-info lands in
+# the work tree. Install it anywhere: pip install .build/dist/podkit-*.whl
+wheel: setup
+	rm -rf .build/wheel-src && mkdir -p .build/wheel-src .build/dist
+	cp -R lib pyproject.toml README.md setup.py .build/wheel-src/
+	find .build/wheel-src \( -name __pycache__ -o -name '*.egg-info' \) -prune -exec rm -rf {} +
+	rm -f .build/dist/podkit-*.whl
+	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps --no-build-isolation \
+	  -w .build/dist .build/wheel-src
+	@ls .build/dist/podkit-*.whl
 
 # Regenerate imports/k8s offline from the schema shipped by kubernetes-validate.
 imports: setup
