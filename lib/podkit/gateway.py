@@ -1,0 +1,866 @@
+"""Gateway API (``gateway.networking.k8s.io/v1``): ``Gateway``, ``HTTPRoute``, ``GRPCRoute``, from objects.
+
+The successor of Ingress: a platform team runs a ``Gateway`` (its listeners: protocol, port,
+hostname, TLS certificates, which routes may attach), and application teams attach routes to
+it. podkit builds every reference from objects: a route's parent is the ``Gateway`` object
+(and one of its ``Listener`` objects, as ``sectionName``) or a Gateway by name that another
+app owns; a backend is a podkit ``Service`` and one of *its* ports, with a weight for canaries;
+a listener's certificate is a ``kubernetes.io/tls`` Secret object.
+
+Every object is checked at synth against the Gateway API CRD's structural schema and CEL rules
+(the CRDs vendored by ``podkit import crd`` in ``imports/gateway_networking_k8s_io``; podkit
+carries the v1 schemas in ``_gateway_api_crds.json``, kept equal to them by a test). The
+vendored CRDs carry only some of the upstream CEL rules, so the constructs check at the call
+what the upstream Gateway CRD's CEL rules say about listeners (unique names; unique port,
+protocol and hostname; TLS certificates for HTTPS and terminated TLS, none for HTTP, TCP and
+UDP; no hostname on TCP and UDP) and backend references (a port for each Service). Beyond the
+CRD, at synth: a route's listener must exist, admit the route's kind and namespace, and share
+a hostname with it; a backend Service must be in the route's namespace.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import constructs
+
+from . import _checks, _crd
+from ._app_objects import namespace_of
+from ._checks import enum_arg
+from ._data import KeyedSource
+from ._resource import PodkitResource
+from .container import Port
+from .errors import DuplicateError, PodkitError, PodkitTypeError, Problem
+from .ingress import service_port, tls_secret
+from .service import Service, ServicePort
+
+__all__ = [
+    "BackendRef",
+    "GRPCMatch",
+    "GRPCRoute",
+    "Gateway",
+    "GatewayProtocol",
+    "HTTPFilter",
+    "HTTPMatch",
+    "HTTPRoute",
+    "Listener",
+    "ParentRef",
+    "RouteNamespaces",
+    "TLSMode",
+]
+
+GROUP = "gateway.networking.k8s.io"
+API_VERSION = f"{GROUP}/v1"
+
+# the v1 kinds, checked against the vendored CRDs' schemas and CEL rules from now on
+_crd.register_kinds(
+    Path(__file__).with_name("_gateway_api_crds.json"),
+    [(API_VERSION, kind, True, None) for kind in ("GRPCRoute", "Gateway", "HTTPRoute")],
+    source="@kubernetes-models/gateway-api@2.0.0",
+)
+
+
+class GatewayProtocol(enum.Enum):
+    """What a listener speaks."""
+
+    HTTP = "HTTP"
+    HTTPS = "HTTPS"
+    TLS = "TLS"
+    TCP = "TCP"
+    UDP = "UDP"
+
+
+class TLSMode(enum.Enum):
+    """What a TLS listener does with the connection."""
+
+    #: the Gateway terminates TLS with the listener's certificates (Gateway API's default)
+    TERMINATE = "Terminate"
+    #: the Gateway forwards the encrypted stream (TLS protocol only; no certificates)
+    PASSTHROUGH = "Passthrough"
+
+
+class RouteNamespaces(enum.Enum):
+    """Which namespaces' routes may attach to a listener."""
+
+    #: only routes of the Gateway's namespace (Gateway API's default)
+    SAME = "Same"
+    #: routes of any namespace
+    ALL = "All"
+    #: routes of the namespaces ``namespace_selector`` matches
+    SELECTOR = "Selector"
+
+
+_HOSTNAME_ERROR = (
+    "hostname {value!r} is not a valid Gateway API hostname: a DNS name such as 'shop.example.com', or a "
+    "wildcard '*.example.com' (no IP address, no port)"
+)
+
+
+def _hostname(where: str, value: object) -> str:
+    from ._rules.core.service import parse_ip
+    from ._rules.networking import host_error
+
+    text = _checks.check_str(where, "hostname", value)
+    if not text or parse_ip(text) is not None or host_error("hostname", text) is not None:
+        raise PodkitError(where, _HOSTNAME_ERROR.format(value=text))
+    return text
+
+
+def _hostnames_meet(a: str, b: str) -> bool:
+    """Whether two hostnames (either may be a wildcard) can name the same request host."""
+    from ._rules.networking import wildcard_covers
+
+    if a == b or wildcard_covers(a, b) or wildcard_covers(b, a):
+        return True
+    if a.startswith("*.") and b.startswith("*."):  # *.example.com and *.shop.example.com
+        return a.endswith(b[1:]) or b.endswith(a[1:])
+    if a.startswith("*."):  # Gateway API wildcards match any number of labels
+        return b.endswith(a[1:])
+    if b.startswith("*."):
+        return a.endswith(b[1:])
+    return False
+
+
+# -- Gateway --------------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class Listener:
+    """One port a Gateway listens on.
+
+    :param name: unique in the Gateway (a DNS label); routes attach to it by object.
+    :param port: 1-65535.
+    :param protocol: ``GatewayProtocol``.
+    :param hostname: the host names served (wildcard ``*.example.com`` allowed). Default: every
+        host. Not allowed for TCP and UDP.
+    :param certificates: ``kubernetes.io/tls`` Secrets (``SecretEnv.tls(...)``,
+        ``SecretEnv.from_name(...)`` for cert-manager's). Required for HTTPS and terminated TLS.
+    :param tls_mode: default ``TLSMode.TERMINATE`` (written only for TLS listeners).
+    :param routes_from: which namespaces' routes may attach. Default ``RouteNamespaces.SAME``.
+    :param namespace_selector: the labels of those namespaces, with ``RouteNamespaces.SELECTOR``.
+    :param route_kinds: the route kinds allowed (``"HTTPRoute"``, ``"GRPCRoute"``). Default: the
+        kinds the protocol supports.
+    """
+
+    name: str
+    port: int
+    protocol: GatewayProtocol
+    hostname: str | None = None
+    certificates: Sequence[KeyedSource] = ()
+    tls_mode: TLSMode = TLSMode.TERMINATE
+    routes_from: RouteNamespaces = RouteNamespaces.SAME
+    namespace_selector: Mapping[str, str] | None = None
+    route_kinds: Sequence[str] = field(default=())
+
+    def __post_init__(self) -> None:
+        where = f"listener {self.name!r}"
+        _checks.dns_label(where, "listener name", self.name)
+        _checks.port_number(where, "port", self.port)
+        enum_arg(where, "protocol", self.protocol, GatewayProtocol)
+        enum_arg(where, "tls_mode", self.tls_mode, TLSMode)
+        enum_arg(where, "routes_from", self.routes_from, RouteNamespaces)
+        if self.hostname is not None:
+            _hostname(where, self.hostname)
+            if self.protocol in (GatewayProtocol.TCP, GatewayProtocol.UDP):
+                raise PodkitError(
+                    where, f"hostname is not allowed on a {self.protocol.value} listener: remove it"
+                )
+        if isinstance(self.certificates, KeyedSource):
+            raise PodkitTypeError(where, "certificates takes a list: write [secret]")
+        certificates = tuple(_checks.check_sequence(where, self.certificates, "[tls_secret]"))
+        for secret in certificates:
+            tls_secret(where, secret)
+        object.__setattr__(self, "certificates", certificates)
+        terminates = self.protocol is GatewayProtocol.HTTPS or (
+            self.protocol is GatewayProtocol.TLS and self.tls_mode is TLSMode.TERMINATE
+        )
+        if self.protocol in (GatewayProtocol.HTTP, GatewayProtocol.TCP, GatewayProtocol.UDP) and certificates:
+            raise PodkitError(where, f"a {self.protocol.value} listener has no TLS: remove certificates")
+        if self.tls_mode is TLSMode.PASSTHROUGH and self.protocol is not GatewayProtocol.TLS:
+            raise PodkitError(where, "tls_mode PASSTHROUGH is for GatewayProtocol.TLS listeners only")
+        if self.tls_mode is TLSMode.PASSTHROUGH and certificates:
+            raise PodkitError(where, "a PASSTHROUGH listener forwards TLS untouched: remove certificates")
+        if terminates and not certificates:
+            raise PodkitError(
+                where,
+                f"a {self.protocol.value} listener that terminates TLS needs certificates=[...] (a kubernetes.io/tls "
+                f"Secret such as SecretEnv.tls(...) or SecretEnv.from_name('...-tls'))",
+            )
+        selector = self.namespace_selector
+        if (self.routes_from is RouteNamespaces.SELECTOR) != (selector is not None):
+            raise PodkitError(
+                where, "namespace_selector goes with routes_from=RouteNamespaces.SELECTOR, and it needs one"
+            )
+        if selector is not None:
+            object.__setattr__(self, "namespace_selector", _checks.labels(where, selector))
+        if isinstance(self.route_kinds, str):
+            raise PodkitTypeError(where, f"route_kinds takes a list: write [{self.route_kinds!r}]")
+        kinds = tuple(_checks.check_sequence(where, self.route_kinds, "['HTTPRoute']"))
+        for kind in kinds:
+            if kind not in ("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"):
+                raise PodkitError(where, f"route kind {kind!r} is not a Gateway API route kind")
+        object.__setattr__(self, "route_kinds", kinds)
+
+    @property
+    def terminates_tls(self) -> bool:
+        return bool(self.certificates)
+
+    def admits(self, kind: str) -> bool:
+        """Whether routes of ``kind`` may attach (the explicit kinds, else the protocol's)."""
+        if self.route_kinds:
+            return kind in self.route_kinds
+        by_protocol = {
+            GatewayProtocol.HTTP: ("HTTPRoute", "GRPCRoute"),
+            GatewayProtocol.HTTPS: ("HTTPRoute", "GRPCRoute"),
+            GatewayProtocol.TLS: ("TLSRoute",),
+            GatewayProtocol.TCP: ("TCPRoute",),
+            GatewayProtocol.UDP: ("UDPRoute",),
+        }
+        return kind in by_protocol[self.protocol]
+
+    def render(self) -> dict[str, Any]:
+        tls = None
+        if self.protocol in (GatewayProtocol.HTTPS, GatewayProtocol.TLS):
+            tls = {
+                "mode": self.tls_mode.value,
+                "certificateRefs": [{"kind": "Secret", "name": s.name} for s in self.certificates] or None,
+            }
+        allowed: dict[str, Any] = {}
+        if self.routes_from is not RouteNamespaces.SAME:
+            allowed["namespaces"] = {
+                "from": self.routes_from.value,
+                "selector": {"matchLabels": dict(self.namespace_selector)}
+                if self.namespace_selector
+                else None,
+            }
+        if self.route_kinds:
+            allowed["kinds"] = [{"group": GROUP, "kind": k} for k in self.route_kinds]
+        return {
+            "name": self.name,
+            "port": self.port,
+            "protocol": self.protocol.value,
+            "hostname": self.hostname,
+            "tls": tls,
+            "allowedRoutes": allowed or None,
+        }
+
+
+class Gateway(PodkitResource):
+    """A Gateway: listeners a GatewayClass's controller (Envoy Gateway, Istio, Cilium, a cloud
+    load balancer) serves.
+
+    :param gateway_class_name: the GatewayClass. Required (no default class exists).
+    :param listeners: shortcuts for :meth:`add_listener`; at least one by synth.
+    :param name: Kubernetes name. Default: ``id``. :param namespace: default: the chart's.
+    """
+
+    KIND = "Gateway"
+    API_VERSION = API_VERSION
+
+    def __init__(
+        self,
+        scope: constructs.Construct,
+        id: str,
+        *,
+        gateway_class_name: str,
+        listeners: Sequence[Listener] = (),
+        labels: Mapping[str, str] | None = None,
+        annotations: Mapping[str, str] | None = None,
+        name: str | None = None,
+        namespace: str | None = None,
+    ) -> None:
+        super().__init__(scope, id, name=name, labels=labels, annotations=annotations, namespace=namespace)
+        self.gateway_class_name = _checks.dns_subdomain(self.path, "gateway_class_name", gateway_class_name)
+        self._listeners: list[Listener] = []
+        for listener in _checks.check_sequence(
+            self.path, listeners, "[Listener('http', 80, GatewayProtocol.HTTP)]"
+        ):
+            self.add_listener(listener)
+
+    @property
+    def listeners(self) -> list[Listener]:
+        return list(self._listeners)
+
+    def add_listener(self, listener: Listener) -> Listener:
+        """One more listener; its name, and its port/protocol/hostname, must be new here."""
+        if not isinstance(listener, Listener):
+            raise PodkitTypeError(
+                self.path, f"listeners must be Listener objects, got {type(listener).__name__}"
+            )
+        for other in self._listeners:
+            if other.name == listener.name:
+                raise DuplicateError(
+                    self.path, f"listener name {listener.name!r} is used twice; names are unique"
+                )
+            if (other.port, other.protocol, other.hostname) == (
+                listener.port,
+                listener.protocol,
+                listener.hostname,
+            ):
+                raise DuplicateError(
+                    self.path,
+                    f"listeners {other.name!r} and {listener.name!r} both serve {listener.protocol.value} on port "
+                    f"{listener.port} for hostname {listener.hostname or '(any)'!r}; give one another port or hostname",
+                )
+        if len(self._listeners) >= 64:
+            raise PodkitError(self.path, "a Gateway has at most 64 listeners")
+        self._listeners.append(listener)
+        return listener
+
+    def _check(self, problems: list[Problem]) -> None:
+        if not self._listeners:
+            problems.append(self._problem("the Gateway has no listeners", "pass listeners=[Listener(...)]"))
+        namespace = namespace_of(self)
+        for listener in self._listeners:
+            for secret in listener.certificates:
+                meta = getattr(secret, "_metadata", None)
+                secret_ns = meta()["namespace"] if callable(meta) else namespace
+                if secret_ns != namespace:
+                    problems.append(
+                        self._problem(
+                            f"listener {listener.name!r}: certificate Secret {secret.path!r} is in namespace "
+                            f"{secret_ns!r}, the Gateway in {namespace!r}; a Gateway reads certificates of its "
+                            f"own namespace (another needs a ReferenceGrant)",
+                            "create the Secret in the Gateway's namespace",
+                        )
+                    )
+
+    def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
+        return {
+            "spec": {
+                "gatewayClassName": self.gateway_class_name,
+                "listeners": [listener.render() for listener in self._listeners],
+            }
+        }
+
+
+# -- references -------------------------------------------------------------------------------------
+class ParentRef:
+    """Where a route attaches: a podkit ``Gateway`` (and one of its ``Listener``\\ s), or a
+    Gateway by name that another app owns (``section`` a listener name, ``port`` a port)."""
+
+    def __init__(
+        self,
+        gateway: Gateway | str,
+        *,
+        section: Listener | str | None = None,
+        port: int | None = None,
+        namespace: str | None = None,
+    ) -> None:
+        where = "ParentRef"
+        if isinstance(gateway, Gateway):
+            if namespace is not None:
+                raise PodkitError(
+                    where, "namespace is the Gateway object's own; pass it only with a Gateway name"
+                )
+            if isinstance(section, Listener) and section not in gateway._listeners:
+                raise PodkitError(
+                    where,
+                    f"listener {section.name!r} is not a listener of Gateway {gateway.path!r} (its listeners: "
+                    f"{', '.join(x.name for x in gateway._listeners) or 'none'})",
+                )
+            if isinstance(section, str) and section not in {x.name for x in gateway._listeners}:
+                raise PodkitError(
+                    where,
+                    f"Gateway {gateway.path!r} has no listener {section!r} (its listeners: "
+                    f"{', '.join(x.name for x in gateway._listeners) or 'none'}); pass the Listener object",
+                )
+        elif isinstance(gateway, str):
+            _checks.dns_subdomain(where, "Gateway name", gateway)
+            if isinstance(section, Listener):
+                raise PodkitTypeError(
+                    where, "a Listener object goes with its Gateway object; by name, give its name"
+                )
+            if namespace is not None:
+                _checks.dns_label(where, "namespace", namespace)
+        else:
+            raise PodkitTypeError(
+                where,
+                f"gateway must be a podkit Gateway or a Gateway name, got {type(gateway).__name__} {gateway!r}",
+            )
+        if section is not None and not isinstance(section, Listener):
+            _checks.dns_label(where, "section", section)
+        if port is not None:
+            _checks.port_number(where, "port", port)
+        self.gateway = gateway
+        self.section = section
+        self.port = port
+        self.namespace = namespace
+
+    @property
+    def section_name(self) -> str | None:
+        return self.section.name if isinstance(self.section, Listener) else self.section
+
+    def listeners(self) -> list[Listener]:
+        """The podkit Gateway's listeners this reference attaches to (none for a name)."""
+        if not isinstance(self.gateway, Gateway):
+            return []
+        return [
+            x
+            for x in self.gateway._listeners
+            if (self.section_name is None or x.name == self.section_name)
+            and (self.port is None or x.port == self.port)
+        ]
+
+    def render(self, route_namespace: str | None) -> dict[str, Any]:
+        if isinstance(self.gateway, Gateway):
+            name, namespace = self.gateway.name, namespace_of(self.gateway)
+            if namespace == route_namespace:
+                namespace = None
+        else:
+            name, namespace = self.gateway, self.namespace
+        return {"name": name, "namespace": namespace, "sectionName": self.section_name, "port": self.port}
+
+
+@dataclass(frozen=True, eq=False)
+class BackendRef:
+    """A Service port traffic goes to: ``BackendRef(svc, port=http, weight=90)``.
+
+    :param port: a ``ServicePort`` of ``service``, the container ``Port`` it forwards to, its
+        number or name. Default: the Service's only port.
+    :param weight: the share of the rule's traffic (relative to the other backends). Default:
+        not set (1).
+    """
+
+    service: Service
+    port: ServicePort | Port | int | str | None = None
+    weight: int | None = None
+    _port: ServicePort = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.service, Service):
+            raise PodkitTypeError(
+                "BackendRef",
+                f"service must be a podkit Service, got {type(self.service).__name__} {self.service!r}",
+            )
+        object.__setattr__(self, "_port", service_port(self.service, self.port, "BackendRef"))
+        if self.weight is not None and (
+            isinstance(self.weight, bool)
+            or not isinstance(self.weight, int)
+            or not 0 <= self.weight <= 1_000_000
+        ):
+            raise PodkitError("BackendRef", f"weight {self.weight!r} must be an int from 0 to 1000000")
+
+    @property
+    def service_port(self) -> ServicePort:
+        return self._port
+
+    def render(self) -> dict[str, Any]:
+        # Gateway API refers to the Service port by number (required for a Service backend)
+        return {"name": self.service.name, "port": self._port.number, "weight": self.weight}
+
+
+def _backends(where: str, value: object) -> list[BackendRef]:
+    if isinstance(value, BackendRef | Service):
+        value = [value]
+    out = []
+    for item in _checks.check_sequence(where, value, "[BackendRef(svc, port=http)]"):
+        if isinstance(item, Service):
+            item = BackendRef(item)
+        if not isinstance(item, BackendRef):
+            raise PodkitTypeError(where, f"backends must be BackendRef or Service objects, got {item!r}")
+        out.append(item)
+    return out
+
+
+# -- matches and filters ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class HTTPMatch:
+    """Which requests a rule takes: by path (:meth:`prefix`, :meth:`exact`, :meth:`regex`),
+    and headers, query parameters and method (all must match)."""
+
+    path_type: str | None = None
+    path: str | None = None
+    headers: Mapping[str, str] | None = None
+    query: Mapping[str, str] | None = None
+    method: str | None = None
+
+    METHODS: ClassVar[tuple[str, ...]] = (
+        "GET",
+        "HEAD",
+        "POST",
+        "PUT",
+        "DELETE",
+        "CONNECT",
+        "OPTIONS",
+        "TRACE",
+        "PATCH",
+    )
+
+    def __post_init__(self) -> None:
+        if self.path is not None:
+            if not self.path.startswith("/"):
+                raise PodkitError("HTTPMatch", f"path {self.path!r} must start with '/'")
+            if self.path_type in ("PathPrefix", "Exact") and any(
+                s in self.path for s in ("//", "/./", "/../", "%2f", "%2F", "#")
+            ):
+                raise PodkitError(
+                    "HTTPMatch", f"path {self.path!r} must not contain '//', '/./', '/../', '%2f' or '#'"
+                )
+        if self.method is not None and self.method not in self.METHODS:
+            raise PodkitError("HTTPMatch", f"method {self.method!r} is not one of {', '.join(self.METHODS)}")
+        for what, mapping in (("headers", self.headers), ("query", self.query)):
+            if mapping is not None:
+                _checks.check_str_map("HTTPMatch", what, mapping)
+
+    @staticmethod
+    def prefix(path: str, **kw: Any) -> HTTPMatch:
+        """Paths under ``path``, element by element (``/api`` takes ``/api/v1``, not ``/apis``)."""
+        return HTTPMatch("PathPrefix", path, **kw)
+
+    @staticmethod
+    def exact(path: str, **kw: Any) -> HTTPMatch:
+        return HTTPMatch("Exact", path, **kw)
+
+    @staticmethod
+    def regex(path: str, **kw: Any) -> HTTPMatch:
+        """A regular expression, in the implementation's dialect."""
+        return HTTPMatch("RegularExpression", path, **kw)
+
+    def render(self) -> dict[str, Any]:
+        return {
+            "path": {"type": self.path_type, "value": self.path} if self.path is not None else None,
+            "headers": [{"name": k, "value": v} for k, v in (self.headers or {}).items()] or None,
+            "queryParams": [{"name": k, "value": v} for k, v in (self.query or {}).items()] or None,
+            "method": self.method,
+        }
+
+
+@dataclass(frozen=True)
+class GRPCMatch:
+    """Which gRPC calls a rule takes: by ``service`` and/or ``method``, and headers."""
+
+    service: str | None = None
+    method: str | None = None
+    headers: Mapping[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.service is None and self.method is None and not self.headers:
+            raise PodkitError("GRPCMatch", "GRPCMatch() matches every call: give service, method or headers")
+        if self.headers is not None:
+            _checks.check_str_map("GRPCMatch", "headers", self.headers)
+
+    def render(self) -> dict[str, Any]:
+        method = None
+        if self.service is not None or self.method is not None:
+            method = {"type": "Exact", "service": self.service, "method": self.method}
+        return {
+            "method": method,
+            "headers": [{"name": k, "value": v} for k, v in (self.headers or {}).items()] or None,
+        }
+
+
+class HTTPFilter:
+    """What a rule does to a request on the way: make one with a static method."""
+
+    def __init__(self, body: Mapping[str, Any], *, grpc: bool = True) -> None:
+        self._body = dict(body)
+        self.grpc = grpc  # also valid in a GRPCRoute
+
+    @staticmethod
+    def request_headers(
+        *,
+        set: Mapping[str, str] | None = None,
+        add: Mapping[str, str] | None = None,
+        remove: Sequence[str] = (),
+    ) -> HTTPFilter:
+        return HTTPFilter(
+            {"type": "RequestHeaderModifier", "requestHeaderModifier": _headers(set, add, remove)}
+        )
+
+    @staticmethod
+    def response_headers(
+        *,
+        set: Mapping[str, str] | None = None,
+        add: Mapping[str, str] | None = None,
+        remove: Sequence[str] = (),
+    ) -> HTTPFilter:
+        return HTTPFilter(
+            {"type": "ResponseHeaderModifier", "responseHeaderModifier": _headers(set, add, remove)}
+        )
+
+    @staticmethod
+    def redirect(
+        *,
+        scheme: str | None = None,
+        hostname: str | None = None,
+        port: int | None = None,
+        status_code: int = 302,
+    ) -> HTTPFilter:
+        """Answer with a redirect (``scheme="https"``, ``status_code=301`` for HTTP -> HTTPS)."""
+        if status_code not in (301, 302, 303, 307, 308):
+            raise PodkitError(
+                "HTTPFilter.redirect", f"status_code {status_code} must be 301, 302, 303, 307 or 308"
+            )
+        if scheme is not None and scheme not in ("http", "https"):
+            raise PodkitError("HTTPFilter.redirect", f"scheme {scheme!r} must be 'http' or 'https'")
+        return HTTPFilter(
+            {
+                "type": "RequestRedirect",
+                "requestRedirect": {
+                    "scheme": scheme,
+                    "hostname": hostname,
+                    "port": port,
+                    "statusCode": status_code,
+                },
+            },
+            grpc=False,
+        )
+
+    @staticmethod
+    def rewrite(
+        *, hostname: str | None = None, prefix: str | None = None, path: str | None = None
+    ) -> HTTPFilter:
+        """Rewrite the host and/or the path (``prefix``: the matched prefix; ``path``: all of it)."""
+        if prefix is not None and path is not None:
+            raise PodkitError("HTTPFilter.rewrite", "give prefix or path, not both")
+        rewrite_path = None
+        if prefix is not None:
+            rewrite_path = {"type": "ReplacePrefixMatch", "replacePrefixMatch": prefix}
+        elif path is not None:
+            rewrite_path = {"type": "ReplaceFullPath", "replaceFullPath": path}
+        return HTTPFilter(
+            {"type": "URLRewrite", "urlRewrite": {"hostname": hostname, "path": rewrite_path}}, grpc=False
+        )
+
+    @staticmethod
+    def mirror(backend: BackendRef | Service) -> HTTPFilter:
+        """Send a copy of each request to ``backend`` (answers are dropped)."""
+        ref = _backends("HTTPFilter.mirror", backend)[0]
+        body = ref.render()
+        body.pop("weight")
+        return HTTPFilter({"type": "RequestMirror", "requestMirror": {"backendRef": body}})
+
+    @property
+    def kind(self) -> str:
+        return str(self._body["type"])
+
+    def render(self) -> dict[str, Any]:
+        return dict(self._body)
+
+
+def _headers(
+    set: Mapping[str, str] | None, add: Mapping[str, str] | None, remove: Sequence[str]
+) -> dict[str, Any]:
+    if not (set or add or remove):
+        raise PodkitError("HTTPFilter", "a header filter needs set=, add= or remove=")
+    return {
+        "set": [
+            {"name": k, "value": v} for k, v in _checks.check_str_map("HTTPFilter", "set", set or {}).items()
+        ]
+        or None,
+        "add": [
+            {"name": k, "value": v} for k, v in _checks.check_str_map("HTTPFilter", "add", add or {}).items()
+        ]
+        or None,
+        "remove": list(remove) or None,
+    }
+
+
+# -- routes -----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Rule:
+    matches: tuple[Any, ...]
+    filters: tuple[HTTPFilter, ...]
+    backends: tuple[BackendRef, ...]
+
+
+class _Route(PodkitResource):
+    API_VERSION = API_VERSION
+    _MATCH: ClassVar[type]
+
+    def __init__(
+        self,
+        scope: constructs.Construct,
+        id: str,
+        *,
+        parents: Sequence[Gateway | ParentRef],
+        hostnames: Sequence[str] = (),
+        labels: Mapping[str, str] | None = None,
+        annotations: Mapping[str, str] | None = None,
+        name: str | None = None,
+        namespace: str | None = None,
+    ) -> None:
+        super().__init__(scope, id, name=name, labels=labels, annotations=annotations, namespace=namespace)
+        if isinstance(parents, Gateway | ParentRef):
+            parents = [parents]
+        self._parents: list[ParentRef] = []
+        for parent in _checks.check_sequence(self.path, parents, "[gateway]"):
+            self.add_parent(parent)
+        if isinstance(hostnames, str):
+            raise PodkitTypeError(self.path, f"hostnames takes a list: write [{hostnames!r}]")
+        self.hostnames = [
+            _hostname(self.path, h)
+            for h in _checks.check_sequence(self.path, hostnames, "['shop.example.com']")
+        ]
+        if len(set(self.hostnames)) != len(self.hostnames):
+            raise DuplicateError(self.path, f"hostnames {self.hostnames} names a host twice")
+        self._rules: list[_Rule] = []
+
+    def add_parent(self, parent: Gateway | ParentRef) -> None:
+        """Attach to one more Gateway (or listener of one)."""
+        if isinstance(parent, Gateway):
+            parent = ParentRef(parent)
+        if not isinstance(parent, ParentRef):
+            raise PodkitTypeError(self.path, f"parents must be Gateway or ParentRef objects, got {parent!r}")
+
+        def target(ref: ParentRef) -> tuple[object, str | None]:
+            return (ref.gateway if isinstance(ref.gateway, str) else id(ref.gateway), ref.namespace)
+
+        for other in self._parents:
+            same_parent = target(other) == target(parent)
+            if same_parent and (
+                (other.section_name, other.port) == (parent.section_name, parent.port)
+                or not (other.section_name or other.port)
+                or not (parent.section_name or parent.port)
+            ):
+                raise DuplicateError(
+                    self.path,
+                    "the route attaches to the same Gateway twice: each reference needs its own section (listener) "
+                    "or port",
+                )
+        self._parents.append(parent)
+
+    def _add(self, backends: object, matches: object, filters: object) -> None:
+        checked = _backends(self.path, backends)
+        if isinstance(matches, self._MATCH):
+            matches = [matches]
+        found = tuple(_checks.check_sequence(self.path, matches, f"[{self._MATCH.__name__}(...)]"))
+        for m in found:
+            if not isinstance(m, self._MATCH):
+                raise PodkitTypeError(self.path, f"matches must be {self._MATCH.__name__} objects, got {m!r}")
+        if isinstance(filters, HTTPFilter):
+            filters = [filters]
+        fs = tuple(_checks.check_sequence(self.path, filters, "[HTTPFilter.request_headers(...)]"))
+        for f in fs:
+            if not isinstance(f, HTTPFilter):
+                raise PodkitTypeError(self.path, f"filters must be HTTPFilter objects, got {f!r}")
+            if self.KIND == "GRPCRoute" and not f.grpc:
+                raise PodkitError(self.path, f"a {f.kind} filter is not supported in a GRPCRoute")
+        if not checked and not any(f.kind == "RequestRedirect" for f in fs):
+            raise PodkitError(self.path, "a rule needs backends (or a redirect filter)")
+        for backend in checked:
+            svc = backend.service
+            if svc._chart is not None and self._chart is not None and svc._chart is not self._chart:
+                raise PodkitError(
+                    self.path,
+                    f"Service {svc.path!r} is in another chart; a route reaches Services of its own namespace "
+                    f"(another needs a ReferenceGrant): create the route in the Service's chart",
+                )
+        self._rules.append(_Rule(found, fs, tuple(checked)))
+
+    def _check(self, problems: list[Problem]) -> None:
+        namespace = namespace_of(self)
+        if not self._parents:
+            problems.append(self._problem("the route attaches to no Gateway", "pass parents=[gateway]"))
+        if not self._rules:
+            problems.append(self._problem("the route has no rules", "add_rule(...)"))
+        for rule in self._rules:
+            for backend in rule.backends:
+                svc_ns = namespace_of(backend.service)
+                if svc_ns != namespace:
+                    problems.append(
+                        self._problem(
+                            f"backend Service {backend.service.path!r} is in namespace {svc_ns!r}, the route in "
+                            f"{namespace!r}",
+                            "create the route in the Service's namespace",
+                        )
+                    )
+        for parent in self._parents:
+            gateway = parent.gateway
+            if not isinstance(gateway, Gateway):
+                continue
+            listeners = parent.listeners()
+            where = f"Gateway {gateway.path!r}" + (
+                f" listener {parent.section_name!r}" if parent.section_name else ""
+            )
+            if not listeners:
+                problems.append(self._problem(f"{where} has no listener on port {parent.port}", "fix port="))
+                continue
+            gateway_ns = namespace_of(gateway)
+            fitting = []
+            for listener in listeners:
+                if not listener.admits(self.KIND):
+                    continue
+                if listener.routes_from is RouteNamespaces.SAME and gateway_ns != namespace:
+                    continue
+                if (
+                    listener.routes_from is RouteNamespaces.SELECTOR
+                    or listener.hostname is None
+                    or not self.hostnames
+                    or any(_hostnames_meet(listener.hostname, h) for h in self.hostnames)
+                ):
+                    fitting.append(listener)
+            if not fitting:
+                shown = "; ".join(
+                    f"{x.name}: {x.protocol.value} {x.hostname or '(any host)'}, routes from {x.routes_from.value}"
+                    for x in listeners
+                )
+                problems.append(
+                    self._problem(
+                        f"{where} admits no {self.KIND} of namespace {namespace!r} with hostnames "
+                        f"{self.hostnames or '(any)'} ({shown}); the route would never attach",
+                        "attach to a listener whose protocol, hostname and allowed namespaces fit the route",
+                    )
+                )
+
+    def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
+        namespace = namespace_of(self)
+        return {
+            "spec": {
+                "parentRefs": [p.render(namespace) for p in self._parents],
+                "hostnames": list(self.hostnames) or None,
+                "rules": [
+                    {
+                        "matches": [m.render() for m in rule.matches] or None,
+                        "filters": [f.render() for f in rule.filters] or None,
+                        "backendRefs": [b.render() for b in rule.backends] or None,
+                    }
+                    for rule in self._rules
+                ],
+            }
+        }
+
+
+class HTTPRoute(_Route):
+    """HTTP routes from a Gateway's listeners to Service ports.
+
+    ``HTTPRoute(chart, "shop", parents=[gateway], hostnames=["shop.example.com"])`` then
+    ``route.add_rule([BackendRef(svc, port=http)], matches=[HTTPMatch.prefix("/")])``.
+
+    :param parents: ``Gateway`` objects or ``ParentRef``\\ s (a listener, a Gateway by name).
+    :param hostnames: the hosts this route serves. Default: every host the listener serves.
+    """
+
+    KIND = "HTTPRoute"
+    _MATCH = HTTPMatch
+
+    def add_rule(
+        self,
+        backends: Sequence[BackendRef | Service] | BackendRef | Service = (),
+        *,
+        matches: Sequence[HTTPMatch] | HTTPMatch = (),
+        filters: Sequence[HTTPFilter] | HTTPFilter = (),
+    ) -> None:
+        """Send requests matching any of ``matches`` (default: every request, ``/`` prefix) to
+        ``backends``, split by their weights, after ``filters``."""
+        self._add(backends, matches, filters)
+
+
+class GRPCRoute(_Route):
+    """gRPC routes from a Gateway's HTTP/HTTPS listeners to Service ports (by service/method)."""
+
+    KIND = "GRPCRoute"
+    _MATCH = GRPCMatch
+
+    def add_rule(
+        self,
+        backends: Sequence[BackendRef | Service] | BackendRef | Service = (),
+        *,
+        matches: Sequence[GRPCMatch] | GRPCMatch = (),
+        filters: Sequence[HTTPFilter] | HTTPFilter = (),
+    ) -> None:
+        """Send calls matching any of ``matches`` (default: every call) to ``backends``."""
+        self._add(backends, matches, filters)

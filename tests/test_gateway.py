@@ -1,0 +1,291 @@
+"""Gateway API: Gateway listeners, HTTPRoute and GRPCRoute from objects, checked against the CRDs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import cdk8s
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+import podkit as pk
+from podkit import gateway as gw
+from podkit.gateway import (
+    BackendRef,
+    Gateway,
+    GatewayProtocol,
+    GRPCMatch,
+    GRPCRoute,
+    HTTPFilter,
+    HTTPMatch,
+    HTTPRoute,
+    Listener,
+    ParentRef,
+    RouteNamespaces,
+    TLSMode,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+HTTP = pk.Port(8080, name="http")
+GRPC = pk.Port(50051, name="grpc")
+CERT = pk.SecretEnv.from_name("shop-tls", keys=["tls.crt", "tls.key"])
+
+
+def edge(
+    chart: pk.Chart, routes_from: RouteNamespaces = RouteNamespaces.ALL
+) -> tuple[Gateway, Listener, Listener]:
+    https = Listener(
+        "https",
+        443,
+        GatewayProtocol.HTTPS,
+        hostname="*.example.com",
+        certificates=[CERT],
+        routes_from=routes_from,
+    )
+    http = Listener("http", 80, GatewayProtocol.HTTP, routes_from=routes_from)
+    return Gateway(chart, "edge", gateway_class_name="envoy", listeners=[https, http]), https, http
+
+
+def service(chart: pk.Chart) -> pk.Service:
+    web = pk.Deployment(chart, "web", main=pk.Container(name="web", image="nginx:1.27", ports=[HTTP, GRPC]))
+    return web.expose(ports=[pk.ServicePort(HTTP, port=80), pk.ServicePort(GRPC)])
+
+
+def docs(app: pk.App) -> list[dict[str, Any]]:
+    return [d for ds in app.synth_documents().values() for d in ds]
+
+
+def named(objs: list[dict[str, Any]], kind: str, name: str) -> dict[str, Any]:
+    return next(o for o in objs if o["kind"] == kind and o["metadata"]["name"] == name)
+
+
+def test_gateway_exact(chart: pk.Chart) -> None:
+    edge(chart, RouteNamespaces.SAME)
+    assert chart.to_json()[0] == {
+        "apiVersion": "gateway.networking.k8s.io/v1",
+        "kind": "Gateway",
+        "metadata": {"name": "edge"},
+        "spec": {
+            "gatewayClassName": "envoy",
+            "listeners": [
+                {
+                    "name": "https",
+                    "port": 443,
+                    "protocol": "HTTPS",
+                    "hostname": "*.example.com",
+                    "tls": {"mode": "Terminate", "certificateRefs": [{"kind": "Secret", "name": "shop-tls"}]},
+                },
+                {"name": "http", "port": 80, "protocol": "HTTP"},
+            ],
+        },
+    }
+
+
+def test_http_route_across_namespaces_exact(app: pk.App) -> None:
+    gateway, https, _ = edge(pk.Chart(app, "edge", namespace="edge"))
+    prod = pk.Chart(app, "prod", namespace="prod")
+    svc = service(prod)
+    route = HTTPRoute(
+        prod, "shop", parents=[ParentRef(gateway, section=https)], hostnames=["shop.example.com"]
+    )
+    route.add_rule(
+        [BackendRef(svc, port=HTTP, weight=90), BackendRef(svc, port=80, weight=10)],
+        matches=[HTTPMatch.prefix("/", headers={"x-canary": "no"}, method="GET")],
+        filters=[HTTPFilter.request_headers(set={"x-env": "prod"}, remove=["x-debug"])],
+    )
+    assert named(docs(app), "HTTPRoute", "shop") == {
+        "apiVersion": "gateway.networking.k8s.io/v1",
+        "kind": "HTTPRoute",
+        "metadata": {"name": "shop", "namespace": "prod"},
+        "spec": {
+            "parentRefs": [{"name": "edge", "namespace": "edge", "sectionName": "https"}],
+            "hostnames": ["shop.example.com"],
+            "rules": [
+                {
+                    "matches": [
+                        {
+                            "path": {"type": "PathPrefix", "value": "/"},
+                            "headers": [{"name": "x-canary", "value": "no"}],
+                            "method": "GET",
+                        }
+                    ],
+                    "filters": [
+                        {
+                            "type": "RequestHeaderModifier",
+                            "requestHeaderModifier": {
+                                "set": [{"name": "x-env", "value": "prod"}],
+                                "remove": ["x-debug"],
+                            },
+                        }
+                    ],
+                    "backendRefs": [
+                        {"name": "web", "port": 80, "weight": 90},
+                        {"name": "web", "port": 80, "weight": 10},
+                    ],
+                }
+            ],
+        },
+    }
+
+
+def test_redirect_rewrite_mirror_and_grpc(chart: pk.Chart) -> None:
+    gateway, https, http = edge(chart)
+    svc = service(chart)
+    to_https = HTTPRoute(chart, "to-https", parents=[ParentRef(gateway, section=http)])
+    to_https.add_rule(filters=HTTPFilter.redirect(scheme="https", status_code=301))
+    api = HTTPRoute(
+        chart, "api", parents=[ParentRef("shared-gateway", namespace="infra", section="https", port=443)]
+    )
+    api.add_rule([BackendRef(svc, port="http")], matches=HTTPMatch.exact("/v1"),
+                 filters=[HTTPFilter.rewrite(prefix="/"), HTTPFilter.mirror(BackendRef(svc, port=HTTP))])  # fmt: skip
+    grpc = GRPCRoute(
+        chart, "cart", parents=[ParentRef(gateway, section=https)], hostnames=["cart.example.com"]
+    )
+    grpc.add_rule(BackendRef(svc, port=GRPC), matches=GRPCMatch(service="shop.v1.Cart", method="Add"))
+    objs = chart.to_json()
+    assert named(objs, "HTTPRoute", "to-https")["spec"]["rules"] == [
+        {"filters": [{"type": "RequestRedirect", "requestRedirect": {"scheme": "https", "statusCode": 301}}]}
+    ]
+    assert named(objs, "HTTPRoute", "api")["spec"] == {
+        "parentRefs": [{"name": "shared-gateway", "namespace": "infra", "sectionName": "https", "port": 443}],
+        "rules": [
+            {
+                "matches": [{"path": {"type": "Exact", "value": "/v1"}}],
+                "filters": [
+                    {
+                        "type": "URLRewrite",
+                        "urlRewrite": {"path": {"type": "ReplacePrefixMatch", "replacePrefixMatch": "/"}},
+                    },
+                    {"type": "RequestMirror", "requestMirror": {"backendRef": {"name": "web", "port": 80}}},
+                ],
+                "backendRefs": [{"name": "web", "port": 80}],
+            }
+        ],
+    }
+    assert named(objs, "GRPCRoute", "cart")["spec"]["rules"] == [
+        {
+            "matches": [{"method": {"type": "Exact", "service": "shop.v1.Cart", "method": "Add"}}],
+            "backendRefs": [{"name": "web", "port": 50051}],
+        }
+    ]
+
+
+def test_snapshot(chart: pk.Chart, snapshot_yaml: SnapshotAssertion) -> None:
+    gateway, https, _ = edge(chart)
+    route = HTTPRoute(
+        chart, "shop", parents=[ParentRef(gateway, section=https)], hostnames=["shop.example.com"]
+    )
+    route.add_rule(BackendRef(service(chart), port=HTTP))
+    assert chart.to_json() == snapshot_yaml
+
+
+def test_the_vendored_crds_are_the_ones_checked() -> None:
+    vendored = json.loads(
+        (ROOT / "imports" / "gateway_networking_k8s_io" / "crds.json").read_text(encoding="utf-8")
+    )
+    carried = json.loads((Path(gw.__file__).with_name("_gateway_api_crds.json")).read_text(encoding="utf-8"))
+    assert carried == {k: v for k, v in vendored.items() if k.split(" ")[0].endswith("/v1")}
+
+
+def test_raw_and_patched_objects_are_checked_against_the_crd(chart: pk.Chart) -> None:
+    gateway, _, _ = edge(chart)
+    cdk8s.ApiObject.of(gateway).add_json_patch(cdk8s.JsonPatch.add("/spec/bogus", 1))
+    raw = cdk8s.ApiObject(
+        chart, "raw", api_version="gateway.networking.k8s.io/v1", kind="HTTPRoute", metadata={"name": "raw"}
+    )
+    raw.add_json_patch(cdk8s.JsonPatch.add("/spec", {"rules": [{"name": "a"}, {"name": "a"}]}))
+    with pytest.raises(pk.SynthError) as e:
+        chart.to_json()
+    assert [(p.field, p.message) for p in e.value.problems] == [
+        ("spec.rules", "spec.rules: Rule name must be unique within the route"),
+        (
+            "spec.bogus",
+            "spec.bogus is not a field of the CRD's schema (known here: addresses, allowedListeners, defaultScope, "
+            "gatewayClassName, infrastructure, listeners, tls)",
+        ),
+    ]
+
+
+# -- failures ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: Listener("web", 443, GatewayProtocol.HTTPS), "a HTTPS listener that terminates TLS needs certificates"),
+        (lambda: Listener("web", 80, GatewayProtocol.HTTP, certificates=[CERT]), "a HTTP listener has no TLS"),
+        (lambda: Listener("tcp", 5432, GatewayProtocol.TCP, hostname="db.example.com"), "hostname is not allowed on a TCP listener"),
+        (lambda: Listener("tls", 443, GatewayProtocol.TLS, tls_mode=TLSMode.PASSTHROUGH, certificates=[CERT]), "a PASSTHROUGH listener forwards TLS untouched"),
+        (lambda: Listener("web", 443, GatewayProtocol.HTTPS, tls_mode=TLSMode.PASSTHROUGH), "tls_mode PASSTHROUGH is for GatewayProtocol.TLS listeners only"),
+        (lambda: Listener("Web", 80, GatewayProtocol.HTTP), "listener name 'Web' is not a valid DNS-1123 label"),
+        (lambda: Listener("web", 80, GatewayProtocol.HTTP, hostname="10.0.0.1"), "hostname '10.0.0.1' is not a valid Gateway API hostname"),
+        (lambda: Listener("web", 80, GatewayProtocol.HTTP, routes_from=RouteNamespaces.SELECTOR), "namespace_selector goes with routes_from=RouteNamespaces.SELECTOR"),
+    ],
+)  # fmt: skip
+def test_fails_on_listener_rules(make: Any, message: str) -> None:
+    with pytest.raises(pk.PodkitError, match=message):
+        make()
+
+
+def test_fails_on_duplicate_listeners(chart: pk.Chart) -> None:
+    gateway, _, _ = edge(chart)
+    with pytest.raises(pk.DuplicateError, match="listener name 'http' is used twice"):
+        gateway.add_listener(Listener("http", 8080, GatewayProtocol.HTTP))
+    with pytest.raises(pk.DuplicateError, match="listeners 'http' and 'http2' both serve HTTP on port 80"):
+        gateway.add_listener(Listener("http2", 80, GatewayProtocol.HTTP))
+
+
+def test_fails_on_a_listener_of_another_gateway_or_a_missing_one(chart: pk.Chart) -> None:
+    gateway, _, _ = edge(chart)
+    with pytest.raises(
+        pk.PodkitError, match=r"Gateway 'test/edge' has no listener 'grpc' \(its listeners: https, http\)"
+    ):
+        ParentRef(gateway, section="grpc")
+    with pytest.raises(pk.PodkitError, match="listener 'x' is not a listener of Gateway 'test/edge'"):
+        ParentRef(gateway, section=Listener("x", 81, GatewayProtocol.HTTP))
+
+
+def test_fails_on_a_backend_port_the_service_does_not_have(chart: pk.Chart) -> None:
+    with pytest.raises(pk.MissingReferenceError, match=r"Service 'test/web-service' has no port 8443"):
+        BackendRef(service(chart), port=8443)
+
+
+def test_fails_at_synth_when_the_listener_does_not_admit_the_route(app: pk.App) -> None:
+    gateway, https, _ = edge(pk.Chart(app, "edge", namespace="edge"), RouteNamespaces.SAME)
+    prod = pk.Chart(app, "prod", namespace="prod")
+    route = HTTPRoute(prod, "shop", parents=[ParentRef(gateway, section=https)], hostnames=["shop.other.org"])
+    route.add_rule(BackendRef(service(prod), port=HTTP))
+    with pytest.raises(pk.SynthError) as e:
+        app.synth_documents()
+    assert [p.message for p in e.value.problems] == [
+        "Gateway 'edge/edge' listener 'https' admits no HTTPRoute of namespace 'prod' with hostnames "
+        "['shop.other.org'] (https: HTTPS *.example.com, routes from Same); the route would never attach"
+    ]
+
+
+def test_fails_at_synth_on_hostnames_no_listener_serves(chart: pk.Chart) -> None:
+    gateway, https, _ = edge(chart)
+    route = HTTPRoute(
+        chart, "shop", parents=[ParentRef(gateway, section=https)], hostnames=["shop.other.org"]
+    )
+    route.add_rule(BackendRef(service(chart), port=HTTP))
+    with pytest.raises(pk.SynthError, match="admits no HTTPRoute of namespace None with hostnames"):
+        chart.to_json()
+
+
+def test_fails_on_bad_routes(chart: pk.Chart) -> None:
+    gateway, https, _ = edge(chart)
+    route = HTTPRoute(chart, "r", parents=[gateway])
+    with pytest.raises(pk.PodkitError, match="a rule needs backends"):
+        route.add_rule()
+    with pytest.raises(pk.DuplicateError, match="attaches to the same Gateway twice"):
+        route.add_parent(ParentRef(gateway, section=https))
+    grpc = GRPCRoute(chart, "g", parents=[gateway])
+    with pytest.raises(pk.PodkitError, match="a RequestRedirect filter is not supported in a GRPCRoute"):
+        grpc.add_rule(filters=HTTPFilter.redirect(scheme="https"))
+    with pytest.raises(pk.PodkitError, match="path 'api' must start with '/'"):
+        HTTPMatch.prefix("api")
+    with pytest.raises(pk.PodkitError, match="matches every call"):
+        GRPCMatch()
+    with pytest.raises(pk.PodkitError, match="weight -1 must be an int from 0 to 1000000"):
+        BackendRef(service(chart), port=HTTP, weight=-1)
