@@ -14,11 +14,12 @@ the field from there unless it is given.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from types import CodeType
+from typing import Any, TypeVar
 
 from ..errors import Problem
 from . import names as n
@@ -160,10 +161,24 @@ class Report:
         self.problems: list[Problem] = []
 
     def add(self, message: str | None, *, field: str | None = None, fix: str = "") -> None:
-        """Report ``message`` (nothing when ``None``) under the running rule."""
+        """Report ``message`` (nothing when ``None``) under the rule that found it: the innermost
+        ``@upstream`` function on the stack, else the running rule (the kind's)."""
         if message is not None:
             where = field_of(message) if field is None else field
-            self.problems.append(Problem(self.path, message, fix, self.rule, where))
+            self.problems.append(Problem(self.path, message, fix, self._rule_here(), where))
+
+    def _rule_here(self) -> str:
+        # Asked only when there is a problem to report, so the valid path pays nothing for rule
+        # names: ``@upstream`` records its function's code object and this walks up to it.
+        frame = sys._getframe(2)
+        for _ in range(_MAX_DEPTH):
+            if frame is None:
+                break
+            rule = _UPSTREAM.get(frame.f_code)
+            if rule is not None:
+                return rule
+            frame = frame.f_back  # type: ignore[assignment]
+        return self.rule
 
     @contextmanager
     def running(self, rule: str) -> Iterator[None]:
@@ -197,25 +212,21 @@ class Report:
             self.add(f"{where} {value!r} is invalid: use {what}")
 
 
-P = ParamSpec("P")
-T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: the upstream check of each ``@upstream`` rule function, by its code object
+_UPSTREAM: dict[CodeType, str] = {}
+#: how far up the stack a problem looks for the rule function that found it
+_MAX_DEPTH = 12
 
 
-def upstream(name: str) -> Callable[[Callable[P, T]], Callable[P, T]]:
-    """Run a rule function under ``apiserver:<name>``, the upstream check it ports; its first
-    argument must be the :class:`Report`."""
-    rule = f"apiserver:{name}"
+def upstream(name: str) -> Callable[[F], F]:
+    """Mark a rule function as the port of the upstream check ``name`` (``ValidateService``): the
+    problems reported while it runs carry ``rule="apiserver:<name>"``. The function itself is
+    returned unchanged (no wrapper: rules run on every object of every synth)."""
 
-    def wrap(fn: Callable[P, T]) -> Callable[P, T]:
-        @wraps(fn)
-        def run(*args: P.args, **kwargs: P.kwargs) -> T:
-            report: Report = args[0]  # type: ignore[assignment]
-            outer, report.rule = report.rule, rule
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                report.rule = outer
+    def mark(fn: F) -> F:
+        _UPSTREAM[fn.__code__] = f"apiserver:{name}"
+        return fn
 
-        return run
-
-    return wrap
+    return mark
