@@ -69,7 +69,7 @@ pytest: setup
 # The documentation site (docs/, mkdocs.yml) into .build/site; --strict fails on any warning,
 # a broken link or anchor included. tools/gen_docs.py regenerates the guide and API pages.
 docs: setup
-	$(BIN)/mkdocs build --strict --quiet --site-dir $(CURDIR)/.build/site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(CURDIR)/.build/site
 
 # The podkit wheel, into .build/dist, built from a copy so that no build/ or egg-info lands in
 # the work tree. Install it anywhere: pip install .build/dist/podkit-*.whl
