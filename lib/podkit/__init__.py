@@ -37,6 +37,8 @@ from .errors import (
 install_import_hook()
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ loads these
+    from ._crd import CustomResource, DeprecatedVersionWarning, register_crd
+    from ._crd_refs import certificate_secret, issuer_ref, secret_name, service_monitor_spec
     from ._pod import DNSConfig, DNSPolicy, HostAlias, OSName, PodFields
     from .app import App
     from .autoscaling import (
@@ -151,6 +153,8 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
 
 # module -> the names it exports; loaded together, the first time any of them is used
 _LAZY: dict[str, tuple[str, ...]] = {
+    "_crd": ("CustomResource", "DeprecatedVersionWarning", "register_crd"),
+    "_crd_refs": ("certificate_secret", "issuer_ref", "secret_name", "service_monitor_spec"),
     "_pod": ("DNSConfig", "DNSPolicy", "HostAlias", "OSName", "PodFields"),
     "app": ("App",),
     "autoscaling": (
@@ -328,12 +332,14 @@ __all__ = [
     "Container",
     "CreationPolicy",
     "CronJob",
+    "CustomResource",
     "DNSConfig",
     "DNSPolicy",
     "DaemonSet",
     "DaemonSetUpdateStrategy",
     "Deployment",
     "DeploymentStrategy",
+    "DeprecatedVersionWarning",
     "DuplicateError",
     "EnvFrom",
     "EnvValue",
@@ -461,7 +467,12 @@ __all__ = [
     "WeightedPodAffinityTerm",
     "WhenUnsatisfiable",
     "allow_dns",
+    "certificate_secret",
     "default_deny",
     "grant",
     "grant_read",
+    "issuer_ref",
+    "register_crd",
+    "secret_name",
+    "service_monitor_spec",
 ]

@@ -9,9 +9,9 @@
   ``openAPIV3Schema``: types, ``required``, ``enum``, ``pattern``, ``format``, bounds
   (``minimum``/``maximum``/lengths/items/properties), maps (``additionalProperties``), arrays,
   nullable references, and the CEL rules the package keeps in its descriptions
-  (``<gateway:standard|experimental:validation:XValidation:message=...,rule=...>``). References
+  (``<gateway:experimental:validation:XValidation:message=...,rule=...>``). References
   to Kubernetes types (``ObjectMeta``, ``LabelSelector``, ``Toleration``, ...) are filled in from
-  podkit's Kubernetes 1.33 schema. What such a package does not say, the reader cannot know:
+  podkit's Kubernetes 1.33 schema; a type of another package is kept as any object. What such a package does not say, the reader cannot know:
   the scope (``--cluster-scoped KIND``), served/deprecated versions (every version present is
   served; ``v1`` or the most stable one is the storage version), and the CEL rules that upstream
   writes only as ``+kubebuilder:validation:XValidation`` markers (the real CRD YAML has them:
@@ -262,12 +262,13 @@ class _Module:
             )
             return copied
         module = target.rsplit("/", 1)[-1]
+        if module == "IoK8sApiextensionsApiserverPkgApisApiextensionsV1JSON":
+            return {"x-kubernetes-preserve-unknown-fields": True}  # apiextensions' JSON: any value
         name = _k8s_by_module().get(module)
         if name is None:
-            raise PodkitError(
-                "",
-                f"{self.package.label}: {self.name} refers to {target}, which podkit's Kubernetes schema does not have",
-            )
+            # a type of another package (cert-manager's solver refers to Gateway API's
+            # ParentReference): kept as any object, never stricter than the real schema
+            return {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
         return _k8s_node(name)
 
     def node(self, fn: str) -> dict[str, Any]:
@@ -332,11 +333,15 @@ def _number(text: str | None) -> int | float:
 
 
 def _rules_in(text: str) -> list[dict[str, str]]:
-    """The CEL rules a description carries as ``<gateway:<channel>:validation:XValidation:...>``
-    markers (both channels: the package's schemas are the experimental channel's)."""
+    """The CEL rules a description carries as ``<gateway:experimental:validation:XValidation:...>``
+    markers. The experimental channel's only: the package's schemas are built from the Go types
+    with every field (``parentRefs[].port``, ``rules[].name``, ``filters[].externalAuth`` are
+    experimental), and its rules are the standard channel's extended to those fields; taking
+    both would report one mistake twice."""
     return [
         {"message": json.loads(f'"{m.group(2)}"'), "rule": json.loads(f'"{m.group(3)}"')}
         for m in _XVALIDATION.finditer(text)
+        if m.group(1) == "experimental"
     ]
 
 

@@ -259,7 +259,7 @@ class _Node:
         self.format = _FORMATS.get(fmt) if isinstance(fmt, str) else None
         self.format_name = fmt
         pattern = schema.get("pattern")
-        self.pattern = re.compile(pattern) if isinstance(pattern, str) else None
+        self.pattern = _regex(pattern) if isinstance(pattern, str) else None
         self.bounds = {k: schema[k] for k in ("minimum", "maximum", "multipleOf") if k in schema}
         self.exclusive = (bool(schema.get("exclusiveMinimum")), bool(schema.get("exclusiveMaximum")))
         self.lengths = {
@@ -504,6 +504,16 @@ class _Node:
             cached = bool(self.rules) or any(s.has_rules for s in subs)
             self.__dict__["_has_rules"] = cached
         return cached
+
+
+def _regex(pattern: str) -> re.Pattern[str]:
+    """A schema pattern (Go's RE2 syntax): inline flags such as ``^(?i)(a|b)$``, which RE2 allows
+    anywhere, are moved to the front, where Python wants them."""
+    try:
+        return re.compile(pattern)
+    except re.error:
+        flags = "".join(sorted(set("".join(re.findall(r"\(\?([imsU]+)\)", pattern)))))
+        return re.compile(f"(?{flags})" + re.sub(r"\(\?[imsU]+\)", "", pattern) if flags else pattern)
 
 
 def _trial(node: _Node, v: Any, path: str) -> list[Found]:
