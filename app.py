@@ -727,6 +727,34 @@ def image_builder(chart: pk.Chart) -> pk.Deployment:
     return deployment
 
 
+def edge(chart: pk.Chart, web: pk.Deployment) -> None:
+    """prod's edge: the site is reached only through the Gateway, over HTTPS (plain HTTP is
+    redirected), and the namespace denies every flow it does not name here."""
+    http = web.main.ports[0]
+    service = next(s for s in chart.select(kind=pk.Service) if s.target is web)
+    # cert-manager's Certificate 'web-tls' (issued by the cluster's ACME issuer) writes this Secret
+    cert = pk.SecretEnv.from_name("web-tls", keys=["tls.crt", "tls.key"])
+    https = pk.Listener(
+        "https", 443, pk.GatewayProtocol.HTTPS, hostname="www.example.com", certificates=[cert]
+    )
+    plain = pk.Listener("http", 80, pk.GatewayProtocol.HTTP, hostname="www.example.com")
+    gateway = pk.Gateway(chart, "edge", gateway_class_name="envoy", listeners=[https, plain])
+    site = pk.HTTPRoute(chart, "web-route", name="web", parents=[pk.ParentRef(gateway, section=https)])
+    site.add_rule(pk.BackendRef(service, port=http), matches=[pk.HTTPMatch.prefix("/")])
+    to_https = pk.HTTPRoute(chart, "to-https", parents=[pk.ParentRef(gateway, section=plain)])
+    to_https.add_rule(filters=pk.HTTPFilter.redirect(scheme="https", status_code=301))
+    # nothing in or out of prod but what follows
+    pk.default_deny(chart)
+    pk.allow_dns(chart)
+    # Envoy Gateway runs the Gateway's proxies in its own namespace: they reach the pods directly
+    web.connections.allow_from(
+        pk.Peer.namespace("envoy-gateway-system"), port=http, isolation=pk.Isolation.POD
+    )
+    # the git-clone init container fetches the site over HTTPS from outside the cluster
+    internet = pk.Peer.ip_block("0.0.0.0/0", except_cidrs=["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"])
+    web.connections.allow_to(internet, port=443, isolation=pk.Isolation.POD)
+
+
 def build(app: pk.App) -> None:
     notes(pk.Chart(app, "notes"))
     # dev runs the same hardened stack at the same level: a violation shows up there first
@@ -736,7 +764,9 @@ def build(app: pk.App) -> None:
         dev, "db-credentials", from_literal={"username": "dev", "password": "dev-only-password"}
     )
     dev_token = pk.SecretEnv(dev, "api-token", from_literal={"token": "dev-only-token"})
-    web_stack(dev, phase="dev", db=dev_db, api_token=dev_token, replicas=1)
+    dev_web = web_stack(dev, phase="dev", db=dev_db, api_token=dev_token, replicas=1)
+    # dev is reached through the cluster's ingress-nginx (its Service is reused, not made twice)
+    dev_web.expose_via_ingress("/", host="dev.example.com", ingress_class_name="nginx")
     # synth fails if any pod of prod breaks the restricted Pod Security level; nothing is added
     prod = pk.Chart(
         app, "prod", namespace="prod", forbid_inline_secrets=True, pod_security=pk.PodSecurity.RESTRICTED
@@ -759,7 +789,7 @@ def build(app: pk.App) -> None:
         refresh_interval="1h",
     )
     web_sa = pk.ServiceAccount(prod, "web-sa", name="web", automount_service_account_token=False)
-    web_stack(
+    prod_web = web_stack(
         prod,
         phase="prod",
         db=prod_db,
@@ -768,6 +798,7 @@ def build(app: pk.App) -> None:
         max_replicas=12,
         service_account=web_sa,
     )
+    edge(prod, prod_web)
     # the namespace's budget: synth checks every container of prod states what the quota caps
     pk.ResourceQuota(
         prod,
@@ -779,7 +810,10 @@ def build(app: pk.App) -> None:
     # The platform: the rest of the pod surface, where real services use it.
     # Registry credentials are created in each namespace by the cluster's bootstrap, not here.
     registry = pk.SecretEnv.from_name("registry-credentials")
-    database(pk.Chart(app, "data", namespace="data", pod_security=pk.PodSecurity.BASELINE))
+    postgres = database(pk.Chart(app, "data", namespace="data", pod_security=pk.PodSecurity.BASELINE))
+    # prod's web pods reach PostgreSQL in data (written in prod only: data is not isolated, and
+    # an ingress policy there would cut off its own backup job)
+    prod_web.connections.allow_to(postgres, port=postgres.main.ports[0], isolation=pk.Isolation.POD)
     ml = pk.Chart(app, "ml", namespace="ml", pod_security=pk.PodSecurity.BASELINE)
     training(ml, registry=registry)
     notebook(ml, user="alice")

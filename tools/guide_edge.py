@@ -1,7 +1,7 @@
-"""The service edge: Ingress routes and NetworkPolicies, built from objects.
+"""The service edge: Ingress, Gateway API routes and NetworkPolicies, built from objects.
 
 Guide entries (code -> YAML, run for real by ``tools/gen_docs.py``) for ``podkit.ingress`` and
-``podkit.network_policy``.
+``podkit.network_policy`` and ``podkit.gateway``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from gen_docs import Concept, Group
 
 TITLE = "The service edge by example"
 INTRO = (
-    "Routes into the cluster (Ingress) and the flows between pods (NetworkPolicy), each built "
+    "Routes into the cluster (Ingress, Gateway API) and the flows between pods (NetworkPolicy), each built "
     "from the Service, workload, port and Secret objects they refer to: a route to a port the "
     "Service does not have, a TLS host no rule serves or a policy port the pods do not declare "
     "fails in Python, at the call or at synth, naming the object. `podkit graph` draws what they "
@@ -101,6 +101,50 @@ web.connections.allow_to(db, port="postgres")
     ),
 ]
 
+GATEWAY: list[Concept] = [
+    Concept(
+        "E7",
+        "A Gateway with an HTTPS listener (certificate from a tls Secret) and an HTTPRoute to a Service port, with a canary",
+        """
+http = pk.Port(8080, name="http")
+web = pk.Deployment(chart, "web", main=pk.Container(name="nginx", image="nginx:1.27", ports=[http]))
+canary = pk.Deployment(chart, "web-canary", main=pk.Container(name="nginx", image="nginx:1.28", ports=[http]))
+cert = pk.SecretEnv.from_name("shop-tls", keys=["tls.crt", "tls.key"])  # cert-manager's Certificate writes it
+https = pk.Listener("https", 443, pk.GatewayProtocol.HTTPS, hostname="*.example.com", certificates=[cert])
+edge = pk.Gateway(chart, "edge", gateway_class_name="envoy", listeners=[https])
+shop = pk.HTTPRoute(chart, "shop", parents=[pk.ParentRef(edge, section=https)], hostnames=["shop.example.com"])
+shop.add_rule(
+    [pk.BackendRef(web.expose(), port=http, weight=95), pk.BackendRef(canary.expose(), port=http, weight=5)],
+    matches=[pk.HTTPMatch.prefix("/")],
+    filters=[pk.HTTPFilter.response_headers(set={"strict-transport-security": "max-age=31536000"})],
+)
+""",
+    ),
+    Concept(
+        "E8",
+        "A GRPCRoute by service and method, attached to a Gateway another team owns (by name and listener)",
+        """
+grpc = pk.Port(50051, name="grpc")
+cart = pk.Deployment(chart, "cart", main=pk.Container(name="cart", image="registry.example.com/cart:2.1", ports=[grpc]))
+route = pk.GRPCRoute(chart, "cart-route", name="cart", parents=[pk.ParentRef("shared", namespace="infra", section="https")])
+route.add_rule(pk.BackendRef(cart.expose(), port=grpc), matches=[pk.GRPCMatch(service="shop.v1.Cart")])
+""",
+    ),
+    Concept(
+        "E9",
+        "A route whose hostname the listener does not serve fails synth (it would never attach)",
+        """
+http = pk.Port(8080, name="http")
+web = pk.Deployment(chart, "web", main=pk.Container(name="nginx", image="nginx:1.27", ports=[http]))
+plain = pk.Listener("http", 80, pk.GatewayProtocol.HTTP, hostname="*.example.com")
+edge = pk.Gateway(chart, "edge", gateway_class_name="envoy", listeners=[plain])
+route = pk.HTTPRoute(chart, "shop", parents=[edge], hostnames=["shop.example.org"])
+route.add_rule(pk.BackendRef(web.expose(), port=http))
+""",
+        fails=True,
+    ),
+]
+
 GROUPS: list[Group] = [
     Group(
         "Ingress",
@@ -112,5 +156,11 @@ GROUPS: list[Group] = [
         "Which pods may talk to which (`podkit.network_policy`); the API server's rules for both kinds "
         "live in `podkit/_rules/networking.py`.",
         POLICIES,
+    ),
+    Group(
+        "Gateway API",
+        "The successor of Ingress (`podkit.gateway`): a Gateway's listeners, and HTTP and gRPC routes "
+        "attached to them, checked against the Gateway API CRDs' schemas and CEL rules.",
+        GATEWAY,
     ),
 ]
