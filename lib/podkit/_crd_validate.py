@@ -229,7 +229,11 @@ class _Rule:
             return
         message = self._message(value) or f"failed rule: {rule.source}"
         out.append(
-            (where, f"{where}: {message}", f"change {where} so that the CRD's rule holds: {rule.source}")
+            (
+                where,
+                f"{where}: {message}",
+                f"change {where} so that the CRD's rule holds: {_clip(rule.source)}",
+            )
         )
 
     def _message(self, value: Any) -> str | None:
@@ -520,6 +524,10 @@ def _trial(node: _Node, v: Any, path: str) -> list[Found]:
     found: list[Found] = []
     node.check(v, path, found)
     return found
+
+
+def _clip(rule: str) -> str:
+    return rule if len(rule) <= 100 else rule[:97] + "..."
 
 
 def _short(v: Any) -> str:
