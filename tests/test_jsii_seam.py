@@ -40,6 +40,29 @@ def _service(scope: constructs.Construct, id: str, _: Path) -> pk.Service:
     return pk.Service(scope, id, target=target, ports=[pk.ServicePort(target.main.ports[0], port=80)])
 
 
+def _autoscaler(scope: constructs.Construct, id: str, _: Path) -> pk.HorizontalPodAutoscaler:
+    cpu = pk.Container(name="c", image="nginx:1.27", resources=pk.Resources(cpu_request="100m"))
+    target = pk.Deployment(scope, f"{id}-target", main=cpu)
+    return pk.HorizontalPodAutoscaler(scope, id, target=target, max_replicas=3)
+
+
+def _role(
+    scope: constructs.Construct, id: str, _: Path, cls: type[pk.Role] | type[pk.ClusterRole] = pk.Role
+) -> Any:
+    role = cls(scope, id)
+    role.allow(["get"], ["configmaps"])
+    return role
+
+
+def _binding(scope: constructs.Construct, id: str, tmp: Path, *, cluster: bool = False) -> Any:
+    account = pk.ServiceAccount(scope, f"{id}-sa", namespace="ns")
+    if cluster:
+        return pk.ClusterRoleBinding(
+            scope, id, role=_role(scope, f"{id}-role", tmp, pk.ClusterRole), subjects=[account]
+        )
+    return pk.RoleBinding(scope, id, role=_role(scope, f"{id}-role", tmp, pk.ClusterRole), subjects=[account])
+
+
 CONSTRUCTS: dict[str, Factory] = {
     "SidecarPod": lambda s, i, _: pk.SidecarPod(s, i, main=pk.Container(name="c", image="nginx:1.27")),
     "ConfigFromMap": lambda s, i, _: pk.ConfigFromMap(s, i, data={"k": "v"}),
@@ -59,6 +82,17 @@ CONSTRUCTS: dict[str, Factory] = {
     "PersistentVolumeClaim": lambda s, i, _: pk.PersistentVolumeClaim(
         s, i, size="1Gi", access_modes=[pk.AccessMode.READ_WRITE_ONCE]
     ),
+    "HorizontalPodAutoscaler": _autoscaler,
+    "PodDisruptionBudget": lambda s, i, _: pk.PodDisruptionBudget(
+        s, i, target=pk.Deployment(s, f"{i}-target", main=_container()), max_unavailable=1
+    ),
+    "Role": _role,
+    "ClusterRole": lambda s, i, t: _role(s, i, t, pk.ClusterRole),
+    "RoleBinding": _binding,
+    "ClusterRoleBinding": lambda s, i, t: _binding(s, i, t, cluster=True),
+    "ResourceQuota": lambda s, i, _: pk.ResourceQuota(s, i, hard={"pods": 10}),
+    "LimitRange": lambda s, i, _: pk.LimitRange(s, i, limits=[pk.LimitRangeItem.container(max={"cpu": "2"})]),
+    "PriorityClass": lambda s, i, _: pk.PriorityClass(s, i, value=10),
 }
 
 
@@ -67,6 +101,10 @@ CONSTRUCTS: dict[str, Factory] = {
 COMPANIONS: dict[str, list[tuple[str, str]]] = {
     "Service": [("Deployment", "obj-target")],
     "StatefulSet": [("Service", "obj-headless")],
+    "HorizontalPodAutoscaler": [("Deployment", "obj-target")],
+    "PodDisruptionBudget": [("Deployment", "obj-target")],
+    "RoleBinding": [("ServiceAccount", "obj-sa"), ("ClusterRole", "obj-role")],
+    "ClusterRoleBinding": [("ServiceAccount", "obj-sa"), ("ClusterRole", "obj-role")],
 }
 
 
