@@ -41,6 +41,9 @@ class App(cdk8s.App, metaclass=_jsii.PodkitMeta):
         object) gives the smallest GitOps diffs.
     """
 
+    #: tells a Chart it is in a podkit App (chart.py asks this marker instead of importing App)
+    _podkit_app = True
+
     def __init__(
         self,
         *,
