@@ -11,6 +11,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -26,7 +27,7 @@ def main() -> None:
 
     app = pk.App(outdir=str(args.outdir))
     chart = pk.Chart(app, "edge", namespace="prod")
-    parent = {"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "edge"}
+    parent: Any = {"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "edge"}
     if args.unregistered:
         import cdk8s
 
@@ -43,12 +44,13 @@ def main() -> None:
         from imports.cert_manager_io.v1 import Certificate
         from imports.gateway_networking_k8s_io.v1 import HTTPRoute
 
+        parents: Any = [{**parent, "sectionName": "https"}, {**parent, "sectionName": "http"}]
         for i in range(args.units):
             HTTPRoute(
                 chart,
                 f"r{i}",
                 spec={
-                    "parentRefs": [{**parent, "sectionName": "https"}, {**parent, "sectionName": "http"}],
+                    "parentRefs": parents,
                     "hostnames": [f"r{i}.example.com"],
                     "rules": [{"name": "main", "backendRefs": [{"name": f"svc{i}", "port": 80}]}],
                 },

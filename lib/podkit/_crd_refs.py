@@ -54,9 +54,10 @@ def certificate_secret(certificate: CustomResource) -> Any:
     return SecretEnv.from_name(secret_name(certificate), keys=["tls.crt", "tls.key", "ca.crt"])
 
 
-def issuer_ref(issuer: CustomResource) -> dict[str, str]:
+def issuer_ref(issuer: CustomResource) -> Any:
     """``{"name", "kind", "group"}`` of a cert-manager ``Issuer`` or ``ClusterIssuer``, for a
-    Certificate's ``spec.issuerRef``."""
+    Certificate's ``spec.issuerRef`` (a plain dict, typed ``Any`` so that it fits the generated
+    ``TypedDict``)."""
     if not (isinstance(issuer, CustomResource) and issuer.KIND in ("Issuer", "ClusterIssuer")):
         raise PodkitTypeError(
             "", f"expected a cert-manager Issuer or ClusterIssuer, got {type(issuer).__name__}"
@@ -66,8 +67,9 @@ def issuer_ref(issuer: CustomResource) -> dict[str, str]:
 
 def service_monitor_spec(
     service: Service, *, port: ServicePort | str, path: str = "/metrics", interval: str | None = None
-) -> dict[str, Any]:
-    """A ``ServiceMonitor`` ``spec`` scraping one port of a podkit ``Service``: the selector is the
+) -> Any:
+    """A ``ServiceMonitor`` ``spec`` (a plain dict, typed ``Any`` so that it fits the generated
+    ``TypedDict``) scraping one port of a podkit ``Service``: the selector is the
     Service's own labels (give it some: ``Service(..., labels={...})`` or the chart's), the
     endpoint names the Service port (ports must be named), and the namespace is the Service's.
 
