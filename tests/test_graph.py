@@ -117,7 +117,14 @@ def test_gateway_routes_and_weights() -> None:
             ],
         },
     }
-    graph = graph_of([route])
+    gateway = {
+        "apiVersion": "gateway.networking.k8s.io/v1",
+        "kind": "Gateway",
+        "metadata": {"name": "edge", "namespace": "infra"},
+    }
+    graph = graph_of([route, gateway])
+    assert graph.nodes[("infra", "Gateway", "edge")] == "Gateway edge"  # in the app: not "(not in the app)"
+    assert graph.nodes[("prod", "Service", "api")] == "Service api (not in the app)"
     assert graph.edges == {
         (("infra", "Gateway", "edge"), ("prod", "HTTPRoute", "web"), "route"): "attached (https)",
         (

@@ -248,7 +248,7 @@ def graph_of(docs: Iterable[Any]) -> Graph:
             pods.append(_Pods(graph.node(key), _dict(_get(template, "metadata", "labels")), spec, ports))
         elif kind == "Service":
             services[graph.node(key)] = obj
-        elif kind in ("ConfigMap", "Secret"):
+        elif kind in ("ConfigMap", "Secret", "Gateway"):
             graph.node(key)
         elif kind in SECRET_MAKERS:
             name = _get(obj, *SECRET_MAKERS[kind]) or meta.get("name")
