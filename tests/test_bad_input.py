@@ -138,7 +138,8 @@ CATALOGUE: list[Row] = [
         "probe on undeclared port",
         lambda c, t: nginx(liveness=pk.Probe.http_get("/", port=80)),
         pk.MissingReferenceError,
-        r"[container 'nginx'] liveness probe uses port 80, which the container does not declare (declared: none)",
+        r"[container 'nginx'] podkit rule: liveness probe uses port 80, which the container does not declare "
+        r"(declared: none)",
     ),
     (
         "mount of a missing volume",

@@ -66,7 +66,7 @@ def test_fails_on_port_out_of_range() -> None:
 def test_fails_on_probe_of_an_undeclared_port() -> None:
     with pytest.raises(
         pk.MissingReferenceError,
-        match=r"\[container 'web'\] liveness probe uses port 8080, which the container does not declare "
+        match=r"\[container 'web'\] podkit rule: liveness probe uses port 8080, which the container does not declare "
         r"\(declared: 80\); add it to ports",
     ):
         pk.Container(name="web", image="nginx", ports=[80], liveness=pk.Probe.http_get("/", port=8080))

@@ -81,11 +81,15 @@ def test_fails_when_pre_stop_sleep_outlasts_the_grace_period(chart: pk.Chart) ->
     slow = pk.Container(
         name="web", image="nginx:1.27", lifecycle=Lifecycle(pre_stop=LifecycleHandler.sleep(45))
     )
-    pod = pk.SidecarPod(chart, "web", main=slow)
-    with pytest.raises(
-        pk.SynthError,
-        match=r"pre_stop sleeps 45s, longer than the termination grace period \(30s, the default\)",
-    ):
-        synth(chart)
-    pod.termination_grace_period_seconds = 60
+    with pytest.raises(PodkitError) as e:
+        pk.SidecarPod(chart, "web", main=slow)
+    assert str(e.value) == (
+        "[test/web] container 'web' lifecycle.pre_stop.sleep.seconds: spec.containers[0].lifecycle.preStop"
+        ".sleep.seconds 45 is invalid: use 0 to the pod's terminationGracePeriodSeconds (30)"
+    )
+    pod = pk.SidecarPod(chart, "web", main=slow, termination_grace_period_seconds=60)
     assert synth(chart)[0]["spec"]["terminationGracePeriodSeconds"] == 60
+    # shortening the grace period below the sleep fails at the assignment
+    with pytest.raises(PodkitError, match=r"sleep.seconds 45 is invalid: use 0 to the pod's .* \(40\)"):
+        pod.termination_grace_period_seconds = 40
+    assert pod.termination_grace_period_seconds == 60

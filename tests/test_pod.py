@@ -231,7 +231,8 @@ def test_fails_on_status_field_in_a_volume() -> None:
 # P1: distinct ports across containers
 def test_fails_on_two_containers_with_the_same_port(chart: pk.Chart) -> None:
     with pytest.raises(
-        pk.DuplicateError, match=r"\[test/p\] containers 'nginx' and 'side' both declare port 80; .*own port"
+        pk.DuplicateError,
+        match=r"\[test/p\] podkit rule: containers 'nginx' and 'side' both declare port 80; .*own port",
     ):
         pk.SidecarPod(
             chart, "p", main=nginx(ports=[80]), sidecars=[pk.Container(name="side", image="x", ports=[80])]

@@ -146,50 +146,59 @@ def test_fails_on_pod_knob_mistakes(chart: pk.Chart) -> None:
 
 
 def test_fails_on_settings_the_api_server_refuses_together(chart: pk.Chart) -> None:
-    with pytest.raises(
-        PodkitError, match=r"host_pid=True and share_process_namespace=True cannot both be set"
-    ):
+    # the API server's own rules (_rules), asked at the call; the message names the argument first
+    with pytest.raises(PodkitError) as e:
         PlainPod(chart, "a", main=app_container(), host_pid=True, share_process_namespace=True)
+    assert str(e.value) == (
+        "[test/a] share_process_namespace: spec.shareProcessNamespace true cannot be combined with hostPID "
+        "true: the containers either share the host's process namespace or one of their own; set one of them "
+        "to false"
+    )
     with pytest.raises(
-        PodkitError, match=r"dns_policy=DNSPolicy.NONE needs dns_config with at least one nameserver"
+        PodkitError, match=r"^\[test/b\] dns_config: spec.dnsConfig is missing: dnsPolicy None"
     ):
         PlainPod(chart, "b", main=app_container(), dns_policy=DNSPolicy.NONE)
     with pytest.raises(
         PodkitError,
-        match=r"os=OSName.WINDOWS forbids Linux-only settings: host_ipc, security_context.fs_group",
+        match=r"^\[test/c\] security_context.fs_group: spec.securityContext.fsGroup cannot be set for a windows pod",
     ):
         PlainPod(
             chart,
             "c",
             main=app_container(),
             os=OSName.WINDOWS,
-            host_ipc=True,
             security_context=PodSecurityContext(fs_group=1000),
         )
-    # set one by one as properties, they are checked at synth
+    # set one by one as properties, each assignment asks the rules: the one that creates the
+    # conflict fails (and is not kept)
     pod = pk.SidecarPod(chart, "d", main=app_container())
+    with pytest.raises(PodkitError, match=r"^\[test/d\] dns_config: spec.dnsConfig is missing"):
+        pod.dns_policy = DNSPolicy.NONE
+    assert pod.dns_policy is None
+    pod.dns_config = DNSConfig(nameservers=("1.1.1.1",))
     pod.dns_policy = DNSPolicy.NONE
-    with pytest.raises(pk.SynthError, match=r"dns_policy=DNSPolicy.NONE needs dns_config"):
-        synth(chart)
+    assert synth(chart)[-1]["spec"]["dnsPolicy"] == "None"
 
 
 def test_fails_on_windows_pod_with_linux_container_settings(chart: pk.Chart) -> None:
     main = pk.Container(name="app", image="mcr.microsoft.com/windows/nanoserver:ltsc2022")
     main.security_context = SecurityContext(run_as_user=1000)
-    PlainPod(chart, "win", main=main, os=OSName.WINDOWS)
-    with pytest.raises(
-        pk.SynthError, match=r"container 'app' sets Linux-only security_context fields \(run_as_user\)"
-    ):
-        synth(chart)
+    with pytest.raises(PodkitError) as e:
+        PlainPod(chart, "win", main=main, os=OSName.WINDOWS)
+    assert str(e.value) == (
+        "[test/win] container 'app' security_context.run_as_user: spec.containers[0].securityContext.runAsUser "
+        "cannot be set for a windows pod (spec.os.name is windows): remove it"
+    )
 
 
 def test_fails_on_host_port_differing_from_container_port_with_host_network(chart: pk.Chart) -> None:
     main = pk.Container(name="app", image="nginx:1.27", ports=[pk.Port(80, host_port=8080)])
-    PlainPod(chart, "web", main=main, host_network=True)
-    with pytest.raises(
-        pk.SynthError, match=r"with host_network=True the API server requires them to be equal"
-    ):
-        synth(chart)
+    with pytest.raises(PodkitError) as e:
+        PlainPod(chart, "web", main=main, host_network=True)
+    assert str(e.value) == (
+        "[test/web] container 'app' ports[0].host_port: spec.containers[0].ports[0].hostPort 8080 must match "
+        "containerPort 80 when hostNetwork is true: set hostPort to 80 or leave it out"
+    )
 
 
 def test_fails_on_image_pull_secrets_that_cannot_pull(chart: pk.Chart) -> None:
@@ -406,20 +415,21 @@ def test_fails_namespaced_sysctls_with_the_node_namespaces(chart: pk.Chart) -> N
     with pytest.raises(PodkitError) as e:
         PlainPod(chart, "a", main=app_container(), host_network=True, security_context=net)
     assert str(e.value) == (
-        "[test/a] sysctl 'net.ipv4.tcp_keepalive_time' is namespaced and host_network=True shares the node's "
-        "namespace, so the API server rejects it (it would set the node's value); drop the sysctl or host_network"
+        "[test/a] security_context.sysctls[0]: spec.securityContext.sysctls[0] 'net.ipv4.tcp_keepalive_time' "
+        "may not be specified when 'hostNetwork' is true: the pod shares that namespace with the node, so the "
+        "sysctl would change the node's setting; drop one of them"
     )
     ipc = PodSecurityContext(sysctls=[Sysctl("kernel/shmmax", "68719476736")])
-    with pytest.raises(PodkitError, match=r"sysctl 'kernel/shmmax' is namespaced and host_ipc=True"):
+    with pytest.raises(
+        PodkitError, match=r"sysctls\[0\] 'kernel/shmmax' may not be specified when 'hostIPC'"
+    ):
         PlainPod(chart, "b", main=app_container(), host_ipc=True, security_context=ipc)
-    # each is fine without its host namespace; setting the flag later is caught at synth
+    # each is fine without its host namespace; setting the flag later fails at the assignment
     PlainPod(chart, "c", main=app_container(), host_ipc=True, security_context=net)
     late = PlainPod(chart, "d", main=app_container(), security_context=ipc)
-    late.host_ipc = True
-    with pytest.raises(
-        pk.SynthError, match=r"\[test/d\] sysctl 'kernel/shmmax' is namespaced and host_ipc=True"
-    ):
-        synth(chart)
+    with pytest.raises(PodkitError, match=r"^\[test/d\] security_context.sysctls\[0\]: .* 'hostIPC' is true"):
+        late.host_ipc = True
+    assert late.host_ipc is None
 
 
 def test_fails_a_patched_host_network_with_a_net_sysctl(chart: pk.Chart) -> None:

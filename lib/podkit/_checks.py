@@ -41,10 +41,12 @@ __all__ = [
     "ENV_NAME",
     "INT32_MAX",
     "PERCENT",
+    "ValueMeta",
     "divisor_error",
     "dns1035_label_error",
     "dns_label_error",
     "field_path_error",
+    "keyword_error",
     "label_value_error",
     "resource_field_error",
     "sysctl_host_conflict",
@@ -84,17 +86,22 @@ def check_str_map(path: str, what: str, value: object) -> dict[str, str]:
     return out
 
 
-def _raise_if(path: str, error: str | None) -> None:
+def _raise_if(path: str, error: str | None, *, podkit: bool = False) -> None:
     if error is not None:
-        raise InvalidNameError(path, error)
+        raise InvalidNameError(path, f"{PODKIT_RULE}{error}" if podkit else error)
 
 
-def _valid(path: str, what: str, value: object, rule: Rule) -> str:
-    """``value`` when it is a str that ``rule`` accepts; else raise with the rule's text."""
+#: how a message of a check podkit makes at the call, stricter than the API server, begins
+PODKIT_RULE = "podkit rule: "
+
+
+def _valid(path: str, what: str, value: object, rule: Rule, *, podkit: bool = False) -> str:
+    """``value`` when it is a str that ``rule`` accepts; else raise with the rule's text
+    (``podkit``: a podkit rule, stricter than the API server, and the message says so)."""
     if type(value) is str and (rule, value) in _ACCEPTED:
         return value  # apps repeat the same names, keys and images thousands of times
     text = check_str(path, what, value)
-    _raise_if(path, rule(what, text))
+    _raise_if(path, rule(what, text), podkit=podkit)
     if len(_ACCEPTED) < 100_000:
         _ACCEPTED.add((rule, text))
     return text
@@ -212,8 +219,10 @@ def port_number(path: str, what: str, value: object) -> int:
 
 
 def image_ref(path: str, value: object, *, what: str = "image") -> str:
-    """An image reference a container runtime can pull (``nginx:1.27``, ``ghcr.io/org/app@sha256:...``)."""
-    return _valid(path, what, value, image_ref_error)
+    """An image reference a container runtime can pull (``nginx:1.27``, ``ghcr.io/org/app@sha256:...``).
+
+    A podkit rule: the API server accepts any non-empty image (the kubelet fails to pull it)."""
+    return _valid(path, what, value, image_ref_error, podkit=value != "")
 
 
 def http_header_name(path: str, value: object, *, what: str = "probe header name") -> str:
@@ -232,9 +241,10 @@ def sub_path(path: str, value: object, *, what: str = "sub_path") -> str:
     return _valid(path, what, value, sub_path_error)
 
 
-def mount_path(path: str, value: object, *, what: str = "mount path") -> str:
-    """A mount's ``mountPath``: absolute and not empty."""
-    return _valid(path, what, value, mount_path_error)
+def mount_path(path: str, value: object, *, what: str = "mount path", podkit: bool = False) -> str:
+    """A mount's ``mountPath``: absolute and not empty (``podkit``: a podkit rule, the API
+    server accepts a relative mount path, which the runtime resolves against the root)."""
+    return _valid(path, what, value, mount_path_error, podkit=podkit)
 
 
 def host_path(path: str, value: object, *, what: str = "host path") -> str:
@@ -266,3 +276,215 @@ def enum_arg(path: str, what: str, value: object, cls: type[E]) -> E:
     hint = f": use {cls.__name__}.{member.name}" if member else ""
     members = ", ".join(f"{cls.__name__}.{m.name}" for m in cls)
     raise PodkitTypeError(path, f"{what} must be a {cls.__name__} ({members}), got {value!r}{hint}")
+
+
+# -- keyword typos (``readyness=``): the closest parameter, for every construct and value class --
+def keyword_error(cls: Any, error: TypeError, args: tuple[Any, ...], kwargs: dict[str, Any]) -> TypeError:
+    """``error``, or, when it is Python's own complaint about the call's keywords (a typo such as
+    ``readyness=``, a keyword the class does not take), a :class:`PodkitTypeError` that names the
+    closest parameter. Asked only once a call has failed, so a good call costs nothing."""
+    if isinstance(error, PodkitTypeError) or not kwargs:
+        return error
+    import inspect
+
+    try:
+        signature = inspect.signature(cls)
+    except (TypeError, ValueError):
+        return error
+    try:
+        signature.bind(*args, **kwargs)
+    except TypeError:
+        pass
+    else:
+        return error  # the call's arguments fit: the TypeError came from inside
+    unknown = [k for k in kwargs if k not in signature.parameters]
+    if not unknown:
+        return error
+    return PodkitTypeError("", unexpected_keywords(cls, unknown))
+
+
+def unexpected_keywords(cls: Any, unknown: list[str]) -> str:
+    """The message for keywords ``cls`` (a class or a function) does not take: the closest
+    parameter of each, or, when none is close, every parameter it takes. A class may explain a
+    keyword itself with ``_unexpected_keyword(key) -> str | None``."""
+    import difflib
+    import inspect
+
+    hint = getattr(cls, "_unexpected_keyword", None) if isinstance(cls, type) else None
+    special = hint(unknown[0]) if hint is not None else None
+    if special is not None:
+        return str(special)
+    try:
+        names = [n for n in inspect.signature(cls).parameters if not n.startswith("_")]
+    except (TypeError, ValueError):
+        names = []
+    parts = []
+    guessed = True
+    for key in unknown:
+        close = difflib.get_close_matches(key, names, n=1)
+        guessed = guessed and bool(close)
+        parts.append(f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    takes = "" if guessed else f"; it takes: {', '.join(names)}"
+    return f"{cls.__qualname__}() got an unexpected keyword argument {', '.join(parts)}{takes}"
+
+
+class ValueMeta(type):
+    """Metaclass of podkit's value classes (``Container``, ``Probe``, ...): a keyword the class
+    does not take is a :class:`PodkitTypeError` naming the closest parameter, not Python's bare
+    ``TypeError``. (Constructs get the same from ``_jsii.LazyMeta``.)"""
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except TypeError as e:
+            raise keyword_error(cls, e, args, kwargs) from None
+
+    @property
+    def __signature__(cls) -> Any:
+        return class_signature(cls)
+
+
+def class_signature(cls: Any) -> Any:
+    """The signature ``help()``, ``inspect.signature`` and IDEs show for ``cls(...)``: its
+    ``__init__``'s without ``self``, with ``**kwargs: Unpack[SomeArgs]`` spelled out as the
+    keyword-only parameters ``SomeArgs`` lists (defaults: those of the ``__init__`` that
+    consumes them, else ``None``, which means "not set")."""
+    import inspect
+
+    init = cls.__init__
+    signature = inspect.signature(init)
+    params = list(signature.parameters.values())[1:]  # without self
+    out = [p for p in params if p.kind is not p.VAR_KEYWORD]
+    for p in params:
+        if p.kind is not p.VAR_KEYWORD:
+            continue
+        fields = unpacked_fields(init, p.annotation)
+        if fields is None:
+            out.append(p)
+            continue
+        taken = {q.name for q in out}
+        for name, annotation in fields.items():
+            if name in taken:
+                continue
+            out.append(
+                inspect.Parameter(
+                    name, inspect.Parameter.KEYWORD_ONLY, default=_default(cls, name), annotation=annotation
+                )
+            )
+    return signature.replace(parameters=out, return_annotation=inspect.Signature.empty)
+
+
+def unpacked_fields(function: Any, annotation: object) -> dict[str, str] | None:
+    """The keys of the TypedDict in ``**kwargs: Unpack[TD]`` (name -> annotation text), or ``None``."""
+    text = annotation if isinstance(annotation, str) else getattr(annotation, "__forward_arg__", None)
+    if text is None or not text.startswith("Unpack[") or not text.endswith("]"):
+        return None
+    typed = getattr(function, "__globals__", {}).get(text[len("Unpack[") : -1])
+    hints = getattr(typed, "__annotations__", None)
+    if not isinstance(hints, dict):
+        return None
+    return {
+        k: getattr(v, "__forward_arg__", v if isinstance(v, str) else getattr(v, "__name__", str(v)))
+        for k, v in hints.items()
+    }
+
+
+def _default(cls: Any, name: str) -> Any:
+    import inspect
+
+    for klass in cls.__mro__:
+        init = klass.__dict__.get("__init__")
+        if init is None:
+            continue
+        try:
+            param = inspect.signature(init).parameters.get(name)
+        except (TypeError, ValueError):
+            continue
+        if param is not None and param.default is not inspect.Parameter.empty:
+            return param.default
+    return None
+
+
+def document_init(cls: Any, namespace: Mapping[str, Any]) -> None:
+    """``help(cls.__init__)`` shows the class docstring (where podkit documents every parameter)
+    rather than "Initialize self"; a ``**kwargs: Unpack[SomeArgs]`` adds ``SomeArgs``'s and its
+    bases' ``:param`` lines, so every parameter the signature shows is documented."""
+    init = namespace.get("__init__")
+    if init is None or not cls.__doc__:
+        return
+    if init.__doc__ is None:
+        init.__doc__ = cls.__doc__
+    import inspect
+
+    try:
+        params = inspect.signature(init).parameters.values()
+    except (TypeError, ValueError):
+        return
+    for p in params:
+        if p.kind is p.VAR_KEYWORD and unpacked_fields(init, p.annotation) is not None:
+            typed = init.__globals__[str(p.annotation)[len("Unpack[") : -1]]
+            extra = "\n\n".join(_dedent(t.__doc__) for t in _typed_dict_chain(typed) if t.__doc__)
+            init.__doc__ = f"{_dedent(init.__doc__)}\n\n{extra}"
+
+
+def _typed_dict_chain(typed: Any) -> list[Any]:
+    """``typed`` and the TypedDicts it extends (3.11 keeps no bases on a TypedDict: those of its
+    module whose keys it has)."""
+    import sys
+    from typing import is_typeddict
+
+    keys = set(typed.__annotations__)
+    module = vars(sys.modules[typed.__module__])
+    bases = [
+        t for t in module.values() if is_typeddict(t) and t is not typed and set(t.__annotations__) <= keys
+    ]
+    return [typed, *sorted(bases, key=lambda t: -len(t.__annotations__))]
+
+
+def _dedent(text: str) -> str:
+    import inspect
+
+    return inspect.cleandoc(text)
+
+
+C = TypeVar("C", bound=type)
+
+
+def factory_built(cls: C) -> C:
+    """For a value class built only by its static factories (``Probe.http_get(...)``): its
+    dataclass ``__init__`` (whose fields are private) becomes ``cls._make`` for the factories,
+    ``cls(...)`` says which factories to use, ``help()`` shows no private parameter, and each
+    factory answers a keyword typo with the closest parameter."""
+    import functools
+
+    make: Any = vars(cls).get("__init__") or next(
+        vars(k)["__init__"] for k in cls.__mro__ if "__init__" in vars(k)
+    )
+    factories = [n for n, v in vars(cls).items() if isinstance(v, staticmethod) and not n.startswith("_")]
+    shown = ", ".join(f"{cls.__name__}.{n}(...)" for n in factories)
+
+    def __init__(self: Any) -> None:
+        raise PodkitTypeError("", f"{cls.__name__} is built with its factories: {shown}")
+
+    __init__.__doc__ = cls.__doc__
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+
+    def _make(*args: Any, **kwargs: Any) -> Any:
+        obj: Any = object.__new__(cls)
+        make(obj, *args, **kwargs)
+        return obj
+
+    for name in factories:
+        function = vars(cls)[name].__func__
+
+        @functools.wraps(function)
+        def factory(*args: Any, __function: Any = function, **kwargs: Any) -> Any:
+            try:
+                return __function(*args, **kwargs)
+            except TypeError as e:
+                raise keyword_error(__function, e, args, kwargs) from None
+
+        setattr(cls, name, staticmethod(factory))
+    cls.__init__ = __init__  # type: ignore[misc]
+    cls._make = staticmethod(_make)  # type: ignore[attr-defined]
+    return cls

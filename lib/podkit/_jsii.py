@@ -35,6 +35,7 @@ import constructs
 import jsii
 
 from . import _node
+from ._checks import class_signature, document_init, keyword_error
 
 # Objects whose constructor is running, innermost last: children wait for their parent.
 _constructing: list[Any] = []
@@ -53,17 +54,12 @@ class PodkitMeta(jsii.JSIIMeta):
 
     def __init__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(name, bases, namespace, **kwargs)
-        init = namespace.get("__init__")
-        if init is not None and init.__doc__ is None and cls.__doc__:
-            init.__doc__ = cls.__doc__
+        document_init(cls, namespace)
 
     @property
     def __signature__(cls) -> inspect.Signature:
-        signature = inspect.signature(cls.__init__)  # type: ignore[misc]
-        return signature.replace(
-            parameters=list(signature.parameters.values())[1:],  # without self
-            return_annotation=inspect.Signature.empty,
-        )
+        signature: inspect.Signature = class_signature(cls)
+        return signature
 
 
 class LazyMeta(PodkitMeta):
@@ -74,7 +70,13 @@ class LazyMeta(PodkitMeta):
         inst.__dict__["_podkit_children"] = []
         _constructing.append(inst)
         try:
-            inst.__init__(*args, **kwargs)
+            try:
+                inst.__init__(*args, **kwargs)
+            except TypeError as e:
+                raise keyword_error(cls, e, args, kwargs) from None
+            # the whole object is built: what it must check as a whole (a pod's rules), before
+            # it joins its chart, so a refused object leaves nothing behind
+            inst._podkit_built()
         finally:
             _constructing.pop()
         if _constructing:
@@ -123,6 +125,10 @@ class LazyConstruct(constructs.Construct, metaclass=LazyMeta):
 
     def _podkit_attach(self) -> None:
         raise NotImplementedError
+
+    def _podkit_built(self) -> None:
+        """Called once the outermost ``__init__`` returned, before the construct attaches:
+        checks of the object as a whole. Default: nothing."""
 
     def _make_default_child(self) -> None:
         raise NotImplementedError

@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import enum
 import ipaddress
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, Unpack, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypedDict, TypeVar, Unpack, overload
 
 import constructs
 
 from . import _checks
 from ._data import KeyedSource
 from ._resource import PodkitResource, mapping_arg
+from ._rules._base import Report
+from ._rules.core.pod import check_pod_spec
 from .container import Container
 from .errors import (
     DuplicateError,
@@ -88,7 +91,7 @@ _MAX_SEARCH_CHARS = 2048
 
 
 @dataclass(frozen=True, kw_only=True)
-class DNSConfig:
+class DNSConfig(metaclass=_checks.ValueMeta):
     """Extra resolver settings, merged into what ``dns_policy`` generates.
 
     :param nameservers: up to 3 IP addresses. Default: none added.
@@ -153,7 +156,7 @@ class DNSConfig:
 
 
 @dataclass(frozen=True)
-class HostAlias:
+class HostAlias(metaclass=_checks.ValueMeta):
     """Lines added to the pod's ``/etc/hosts``: ``HostAlias("10.1.2.3", ("db.local",))``."""
 
     ip: str
@@ -260,7 +263,21 @@ class _SpecField(Generic[_T]):
             # checks shared with the value classes (scheduling, security) carry no construct
             # path; the pod that received the value names itself
             raise type(e)(obj.path, e.detail) from None
+        if not obj._built:
+            obj._spec_fields[self.name] = (self, checked)
+            return
+        # a built pod: the assignment must not create a problem the API server would refuse
+        before = obj._rule_problems()
+        previous = obj._spec_fields.get(self.name)
         obj._spec_fields[self.name] = (self, checked)
+        try:
+            obj._raise_new_problems(before)
+        except PodkitError:
+            if previous is None:
+                obj._spec_fields.pop(self.name, None)
+            else:
+                obj._spec_fields[self.name] = previous
+            raise
 
 
 def _bool(pod: AbstractPod, name: str, value: object) -> bool | None:
@@ -362,6 +379,38 @@ def sequence_of(path: str, what: str, value: object, item: type, example: str) -
     return out
 
 
+# the container a rule's field path is in: containers[1].ports[0].hostPort
+_CONTAINER_FIELD = re.compile(r"(containers|initContainers)\[(\d+)\](.*)\Z")
+_CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
+#: Kubernetes field names whose Python argument is named otherwise
+_PYTHON_NAMES = {
+    "livenessProbe": "liveness",
+    "readinessProbe": "readiness",
+    "startupProbe": "startup",
+    "volumeMounts": "mounts",
+    "mountPath": "at",
+    "containerPort": "number",
+    "nodeAffinity": "node_affinity",
+    "podAffinity": "pod_affinity",
+    "podAntiAffinity": "pod_anti_affinity",
+    "hostPID": "host_pid",
+    "hostIPC": "host_ipc",
+    "imagePullSecrets": "image_pull_secrets",
+    "serviceAccountName": "service_account",
+}
+
+
+def _snake_path(path: str) -> str:
+    """``dnsConfig.nameservers[0]`` -> ``dns_config.nameservers[0]``; ``affinity.`` is dropped
+    (the three affinities are arguments of their own)."""
+    parts = []
+    for part in path.removeprefix("affinity.").split("."):
+        name, bracket, index = part.partition("[")
+        name = _PYTHON_NAMES.get(name) or _CAMEL.sub(r"_\1", name).lower()
+        parts.append(name + bracket + index)
+    return ".".join(p for p in parts if p)
+
+
 class AbstractPod(PodkitResource):
     """A pod definition: containers, volumes and the pod-level settings.
 
@@ -371,6 +420,10 @@ class AbstractPod(PodkitResource):
 
     #: restart policies this kind of pod accepts (Jobs: OnFailure/Never; Deployments: Always)
     _RESTART_POLICIES: tuple[RestartPolicy, ...] = tuple(RestartPolicy)
+    #: where the pod spec sits in this kind's object (the field paths the rules report)
+    _POD_SPEC_AT: ClassVar[str] = "spec"
+    #: whether the constructor has returned (then each change asks the rules at once)
+    _built = False
 
     # -- opt-in pod settings (PodFields): validated on assignment, rendered only when set ------
     #: pod-wide security settings (UIDs, fsGroup, seccomp, sysctls); a container's own wins
@@ -459,11 +512,8 @@ class AbstractPod(PodkitResource):
         self._spec_fields: dict[str, tuple[_SpecField[Any], Any]] = {}
         for key, value in fields.items():
             if key not in PodFields.__annotations__:
-                raise PodkitTypeError(self.path, f"unexpected keyword argument {key!r}")
+                raise PodkitTypeError(self.path, _checks.unexpected_keywords(type(self), [key]))
             setattr(self, key, value)
-        if fields:
-            for message in self._field_conflicts():
-                raise PodkitError(self.path, message)
         self._set_restart_policy(restart_policy)
         self._node_selector = {
             _checks.label_key(self.path, k, what="node_selector key"): _checks.label_value(self.path, k, v)
@@ -496,6 +546,18 @@ class AbstractPod(PodkitResource):
             self.add_init_container(c)
         for c in sequence_of(self.path, "native_sidecars", native_sidecars, Container, "container"):
             self.add_native_sidecar(c)
+
+    @classmethod
+    def _unexpected_keyword(cls, key: str) -> str | None:
+        """``restart_policy=`` given to a kind whose restart policy is fixed (a Deployment's)."""
+        if key != "restart_policy":
+            return None
+        allowed = " or ".join(p.value for p in cls._RESTART_POLICIES)
+        return (
+            f"{cls.__name__}() takes no restart_policy: a {cls.KIND}'s pods always use restart policy "
+            f"{allowed}, the only one Kubernetes allows for a {cls.KIND} (it keeps its pods running); "
+            f"remove restart_policy=, or use a Job for pods that run to completion"
+        )
 
     def _set_restart_policy(self, policy: object) -> None:
         if policy is not None and not isinstance(policy, RestartPolicy):
@@ -582,10 +644,20 @@ class AbstractPod(PodkitResource):
             raise MissingReferenceError(self.path, message)
         for source, _key in container.sources():
             self._same_chart(source, f"container {container.name!r}")
+        before = self._rule_problems() if self._built else None
         if init:
             self._init.append((container, native))
         else:
             self._containers.append(container)
+        if before is not None:
+            try:
+                self._raise_new_problems(before)
+            except PodkitError:
+                if init:
+                    self._init.pop()
+                else:
+                    self._containers.pop()
+                raise
 
     def _running(self) -> list[Container]:
         """Containers that run side by side (and so share the pod's ports)."""
@@ -600,7 +672,8 @@ class AbstractPod(PodkitResource):
                 for q in other.ports:
                     if p.number == q.number and p.protocol == q.protocol:
                         out.append(
-                            f"containers {other.name!r} and {container.name!r} both declare port {p.number}; "
+                            f"{_checks.PODKIT_RULE}containers {other.name!r} and {container.name!r} both declare "
+                            f"port {p.number}; "
                             f"containers of a pod share one IP, so give each its own port"
                         )
         return out
@@ -643,7 +716,14 @@ class AbstractPod(PodkitResource):
                 )
         for source in volume.sources():
             self._same_chart(source, f"volume {volume.name!r}")
+        before = self._rule_problems() if self._built else None
         self._volumes.append(volume)
+        if before is not None:
+            try:
+                self._raise_new_problems(before)
+            except PodkitError:
+                self._volumes.pop()
+                raise
 
     def mount(
         self,
@@ -670,6 +750,15 @@ class AbstractPod(PodkitResource):
                 raise MissingReferenceError(
                     self.path, f"container {c.name!r} is not in this pod; add it first (add_sidecar, ...)"
                 )
+        for c in targets:
+            taken = next((m for m in c.mounts if m.path == at), None)
+            if taken is not None:
+                raise DuplicateError(
+                    self.path,
+                    f"container {c.name!r} already mounts volume {taken.volume.name!r} at {at!r}, so volume "
+                    f"{volume.name!r} cannot be mounted there too; mount it at another path (at=...), or "
+                    f"mount one volume with sub_path=... per file if both should appear under {at!r}",
+                )
         self.add_volume(volume)
         for c in targets:
             c.mount(volume, at=at, read_only=read_only, sub_path=sub_path, sub_path_expr=sub_path_expr)
@@ -691,119 +780,75 @@ class AbstractPod(PodkitResource):
                     out.append(source)
         return out
 
-    # -- checks across settings ------------------------------------------------------------------
-    def _field_conflicts(self) -> list[str]:
-        """Settings the API server refuses together (checked at construction and again at synth,
-        since each can be changed on its own later)."""
-        f = self._spec_fields
-        if not f:
-            return []
-        out = []
-        if self.host_pid and self.share_process_namespace:
-            out.append(
-                "host_pid=True and share_process_namespace=True cannot both be set (API server rule); keep one"
+    # -- the API server's rules, asked at the call -----------------------------------------------
+    def _podkit_built(self) -> None:
+        """Called once the outermost constructor returned (``_jsii.LazyMeta``): the pod as built
+        must pass the API server's pod-spec rules, and from now on every change is checked."""
+        self._raise_new_problems(())
+        self._built = True
+
+    def _pod_meta(self) -> dict[str, Any]:
+        """The metadata the pod's own rules read (a bare Pod's; a controller's pod template's)."""
+        return {"name": self.name, "labels": self._labels or None, "annotations": self._annotations or None}
+
+    def _rule_problems(self) -> list[Problem]:
+        """What the API server's pod-spec rules (``_rules.core.pod.check_pod_spec``, the rules
+        every final object passes) find in this pod as it is now, at the fields it will have."""
+        report = Report(self.path)
+        check_pod_spec(
+            report,
+            _checks.jsonable(AbstractPod.render_pod_spec(self)),
+            self._POD_SPEC_AT,
+            tuple(p.value for p in self._RESTART_POLICIES),
+            meta=_checks.jsonable(self._pod_meta()),
+            is_pod=self._POD_SPEC_AT == "spec",
+        )
+        return report.problems
+
+    def _raise_new_problems(self, before: Iterable[Problem]) -> None:
+        """Raise the first rule problem that is not in ``before``, naming the Python argument."""
+        known = {(p.field, p.message) for p in before}
+        for problem in self._rule_problems():
+            if (problem.field, problem.message) not in known:
+                fix = f"; {problem.fix}" if problem.fix else ""
+                raise PodkitError(self.path, f"{self._argument(problem.field)}: {problem.message}{fix}")
+
+    def _argument(self, field: str) -> str:
+        """The Python argument a rule's field path stands for: ``spec.containers[1].ports[0].hostPort``
+        is ``container 'shipper' ports[0].host_port``, ``spec.shareProcessNamespace`` is
+        ``share_process_namespace`` (camelCase to snake_case; containers by name)."""
+        if field != self._POD_SPEC_AT and not field.startswith(
+            (self._POD_SPEC_AT + ".", self._POD_SPEC_AT + "[")
+        ):
+            # a field of the pod's metadata (a controller's: of its pod template)
+            rest = field.rpartition("metadata.")[2] if "metadata." in field else ""
+            prefix = "" if self._POD_SPEC_AT == "spec" else "pod_"
+            return prefix + _snake_path(rest) if rest else "metadata"
+        rest = field[len(self._POD_SPEC_AT) :].lstrip(".")
+        match = _CONTAINER_FIELD.match(rest)
+        if match is None:
+            return _snake_path(rest) or "the pod"
+        kind, index, inner = match.group(1), int(match.group(2)), match.group(3)
+        listed = self._containers if kind == "containers" else [c for c, _ in self._init]
+        natives = {id(c) for c, native in self._init if native}
+        if index < len(listed):
+            container = listed[index]
+            who = (
+                "container"
+                if kind == "containers"
+                else "native sidecar"
+                if id(container) in natives
+                else "init container"
             )
-        if self.dns_policy is DNSPolicy.NONE and (self.dns_config is None or not self.dns_config.nameservers):
-            out.append(
-                "dns_policy=DNSPolicy.NONE needs dns_config with at least one nameserver (the pod would have "
-                "no resolver); add dns_config=DNSConfig(nameservers=(...,)) or use another policy"
-            )
-        sc = self.security_context
-        for sysctl in sc.sysctls if sc is not None and sc.sysctls else ():
-            host = _checks.sysctl_host_conflict(
-                sysctl.name, host_network=self.host_network is True, host_ipc=self.host_ipc is True
-            )
-            if host is not None:
-                flag = "host_network" if host == "hostNetwork" else "host_ipc"
-                out.append(
-                    f"sysctl {sysctl.name!r} is namespaced and {flag}=True shares the node's namespace, so the "
-                    f"API server rejects it (it would set the node's value); drop the sysctl or {flag}"
-                )
-        if self.os is OSName.WINDOWS:
-            linux_only = [
-                n for n in ("host_pid", "host_ipc", "share_process_namespace") if getattr(self, n) is True
-            ]
-            if sc is not None:
-                linux_only += [
-                    f"security_context.{n}"
-                    for n in (
-                        "run_as_user",
-                        "run_as_group",
-                        "fs_group",
-                        "fs_group_change_policy",
-                        "seccomp_profile",
-                        "app_armor_profile",
-                        "se_linux_options",
-                    )
-                    if getattr(sc, n) is not None
-                ]
-                linux_only += [
-                    f"security_context.{n}" for n in ("supplemental_groups", "sysctls") if getattr(sc, n)
-                ]
-            if linux_only:
-                out.append(
-                    f"os=OSName.WINDOWS forbids Linux-only settings: {', '.join(linux_only)}; "
-                    f"remove them or use OSName.LINUX"
-                )
-        return out
+            name = f"{who} {container.name!r}"
+        else:
+            name = f"{kind}[{index}]"
+        inner = _snake_path(inner.lstrip("."))
+        return f"{name} {inner}" if inner else name
 
     def _spec_problems(self, problems: list[Problem]) -> None:
-        """Synth-time checks of the opt-in settings against the containers as they are now."""
-        problems.extend(self._problem(m, rule="apiserver") for m in self._field_conflicts())
-        grace = self.termination_grace_period_seconds
-        limit = 30 if grace is None else grace
-        windows = self.os is OSName.WINDOWS
-        host_network = self.host_network
-        for c in self.containers:
-            lifecycle = c.lifecycle
-            sleep = lifecycle.pre_stop.sleep_seconds if lifecycle and lifecycle.pre_stop else None
-            if sleep is not None and sleep > limit:
-                problems.append(
-                    self._problem(
-                        f"container {c.name!r} pre_stop sleeps {sleep}s, longer than the termination grace period "
-                        f"({limit}s{'' if grace is not None else ', the default'}); the API server rejects it",
-                        f"set termination_grace_period_seconds >= {sleep} or sleep less",
-                        "apiserver",
-                    )
-                )
-            if windows and c.security_context is not None:
-                sc = c.security_context
-                bad = [
-                    n
-                    for n in (
-                        "run_as_user",
-                        "run_as_group",
-                        "read_only_root_filesystem",
-                        "allow_privilege_escalation",
-                        "privileged",
-                        "capabilities",
-                        "seccomp_profile",
-                        "app_armor_profile",
-                        "proc_mount",
-                        "se_linux_options",
-                    )
-                    if getattr(sc, n) is not None
-                ]
-                if bad:
-                    problems.append(
-                        self._problem(
-                            f"container {c.name!r} sets Linux-only security_context fields ({', '.join(bad)}) "
-                            f"in a pod with os=OSName.WINDOWS; the API server rejects them",
-                            "remove them or use OSName.LINUX",
-                            "apiserver",
-                        )
-                    )
-            if host_network:
-                for port in c.ports:
-                    if port.host_port is not None and port.host_port != port.number:
-                        problems.append(
-                            self._problem(
-                                f"container {c.name!r} port {port.number} has host_port {port.host_port}; with "
-                                f"host_network=True the API server requires them to be equal",
-                                f"drop host_port or set it to {port.number}",
-                                "apiserver",
-                            )
-                        )
+        """Synth-time checks of the opt-in settings that need other objects (the API server's
+        own rules run on the final object, see ``_validate``)."""
         if not self._spec_fields:
             return
         selectors: list[LabelSelector] = []

@@ -81,6 +81,10 @@ class _Workload(AbstractPod):
     and the config-hash annotation. Subclasses put :meth:`_template` where their kind wants it."""
 
     _RESTART_POLICIES: tuple[RestartPolicy, ...] = (RestartPolicy.ALWAYS,)
+    _POD_SPEC_AT = "spec.template.spec"
+
+    def _pod_meta(self) -> dict[str, Any]:
+        return {"labels": self.pod_labels, "annotations": self._pod_annotations or None}
 
     def __init__(
         self,

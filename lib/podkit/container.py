@@ -4,6 +4,14 @@
 share its IP and reach each other on ``localhost``, so two containers of a pod may not
 declare the same port.
 
+podkit rules: a few checks here are stricter than the API server, on purpose, and their
+messages begin with "podkit rule:": an image must be a pullable reference (the server accepts
+any non-empty string, and the kubelet then fails to pull it), a mount path must be absolute
+(the server resolves a relative one against the root), a probe or hook must use a port the
+container declares (the server accepts any; the probe would then fail forever), and two
+containers of a pod may not declare the same port (the server only refuses a shared hostPort).
+Raw and patched objects are judged by the API server's rules alone.
+
 A ``Container`` is a value: a pod reads it when it renders and never writes into it, so one
 container can serve in several pods (a native sidecar in one, ``main`` in another). Its
 settings can be changed after construction (``container.resources = ...``); every assignment
@@ -45,7 +53,7 @@ class ImagePullPolicy(enum.Enum):
 
 
 @dataclass(frozen=True)
-class Port:
+class Port(metaclass=_checks.ValueMeta):
     """A port the container listens on. ``name`` lets probes and Services refer to it."""
 
     number: int
@@ -77,7 +85,7 @@ class Port:
 
 
 @dataclass(frozen=True)
-class EnvFrom:
+class EnvFrom(metaclass=_checks.ValueMeta):
     """Every key of a ConfigMap/Secret as env vars (``envFrom``), optionally prefixed."""
 
     source: KeyedSource
@@ -89,7 +97,7 @@ class EnvFrom:
 
 
 @dataclass(frozen=True)
-class Mount:
+class Mount(metaclass=_checks.ValueMeta):
     volume: Volume
     path: str
     read_only: bool = False
@@ -113,7 +121,7 @@ class Mount:
         return out
 
 
-class Container:
+class Container(metaclass=_checks.ValueMeta):
     """One container of a pod.
 
     :param name: DNS-1123 label, unique in the pod (``kubectl logs POD -c NAME``).
@@ -432,7 +440,7 @@ class Container:
             )
             raise MissingReferenceError(
                 self._where,
-                f"{who} uses port {port!r}, which the container does not declare (declared: {shown}); "
+                f"{_checks.PODKIT_RULE}{who} uses port {port!r}, which the container does not declare (declared: {shown}); "
                 f"add it to ports=[...] or use a declared port",
             )
 
@@ -497,7 +505,7 @@ class Container:
             _checks.sub_path(self._where, sub_path_expr, what="sub_path_expr")
         if not isinstance(volume, Volume):
             raise PodkitTypeError(self._where, f"mount needs a Volume, got {volume!r}")
-        _checks.mount_path(self._where, at, what="mount path")
+        _checks.mount_path(self._where, at, what="mount path", podkit=True)
         for m in self._mounts:
             if m.path == at:
                 raise DuplicateError(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from . import _checks
 from .errors import InvalidNameError, InvalidQuantityError, PodkitTypeError
@@ -46,7 +46,7 @@ class PodField(enum.Enum):
 
 
 @dataclass(frozen=True)
-class FieldRef:
+class FieldRef(metaclass=_checks.ValueMeta):
     """A pod field path, including one label or annotation by key (``metadata.labels['app']``)."""
 
     field_path: str
@@ -132,6 +132,7 @@ class ResourceField(enum.Enum):
     REQUESTS_EPHEMERAL_STORAGE = "requests.ephemeral-storage"
 
 
+@_checks.factory_built
 @dataclass(frozen=True)
 class EnvValue:
     """The value of one environment variable. Build it with the static factories.
@@ -148,10 +149,15 @@ class EnvValue:
     _key: str | None = None
     _optional: bool | None = None
 
+    @classmethod
+    def _make(cls, *args: Any, **kwargs: Any) -> Self:
+        """The dataclass constructor, for the factories (set by ``_checks.factory_built``)."""
+        raise NotImplementedError
+
     @staticmethod
     def of(value: str) -> EnvValue:
         """A literal value."""
-        return EnvValue(_value=_checks.check_str("", "env value", value))
+        return EnvValue._make(_value=_checks.check_str("", "env value", value))
 
     @staticmethod
     def from_field(field: PodField | FieldRef) -> EnvValue:
@@ -163,7 +169,7 @@ class EnvValue:
                 f"{ref.field_path} holds every label/annotation and is only available in a downwardAPI "
                 f"volume; for one key use FieldRef.label('KEY') / FieldRef.annotation('KEY')",
             )
-        return EnvValue(_field=ref.field_path)
+        return EnvValue._make(_field=ref.field_path)
 
     @staticmethod
     def from_resource(
@@ -174,7 +180,7 @@ class EnvValue:
         if container is not None:
             _checks.dns_label("", "container", container)
         divisor = resource_divisor("", field, divisor)
-        return EnvValue(_resource=field, _resource_container=container, _divisor=divisor)
+        return EnvValue._make(_resource=field, _resource_container=container, _divisor=divisor)
 
     @staticmethod
     def from_key(source: KeyedSource, key: str, *, optional: bool | None = None) -> EnvValue:
@@ -186,7 +192,7 @@ class EnvValue:
         key = _checks.config_key(getattr(source, "path", ""), key)
         _checks.optional_bool(getattr(source, "path", ""), "optional", optional)
         source._note_keys([key])
-        return EnvValue(_source=source, _key=key, _optional=optional)
+        return EnvValue._make(_source=source, _key=key, _optional=optional)
 
     @property
     def source(self) -> KeyedSource | None:
@@ -217,7 +223,7 @@ class EnvValue:
 
 
 @dataclass(frozen=True)
-class ResourceItem:
+class ResourceItem(metaclass=_checks.ValueMeta):
     """A container resource written to a file of a downwardAPI volume."""
 
     container: str

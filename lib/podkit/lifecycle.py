@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from . import _checks
 from .errors import PodkitError, PodkitTypeError
@@ -39,6 +39,7 @@ class TerminationMessagePolicy(enum.Enum):
     FALLBACK_TO_LOGS_ON_ERROR = "FallbackToLogsOnError"
 
 
+@_checks.factory_built
 @dataclass(frozen=True)
 class LifecycleHandler:
     """What a hook does. Build it with :meth:`exec`, :meth:`http_get` or :meth:`sleep`."""
@@ -46,11 +47,16 @@ class LifecycleHandler:
     _handler: dict[str, Any]
     _port: int | str | None = None
 
+    @classmethod
+    def _make(cls, *args: Any, **kwargs: Any) -> Self:
+        """The dataclass constructor, for the factories (set by ``_checks.factory_built``)."""
+        raise NotImplementedError
+
     @staticmethod
     def exec(command: Sequence[str]) -> LifecycleHandler:
         """Run ``command`` in the container (no shell: use ``['sh', '-c', '...']`` for one)."""
         command = check_exec_command("exec hook command", command, "['nginx', '-s', 'quit']")
-        return LifecycleHandler({"exec": {"command": command}})
+        return LifecycleHandler._make({"exec": {"command": command}})
 
     @staticmethod
     def http_get(
@@ -69,7 +75,7 @@ class LifecycleHandler:
         if host is not None:
             _checks.check_str("", "hook host", host)
         header_map = check_http_headers("hook", headers) if headers is not None else {}
-        return LifecycleHandler(http_get_action(path, port, scheme, host, header_map), port)
+        return LifecycleHandler._make(http_get_action(path, port, scheme, host, header_map), port)
 
     @staticmethod
     def sleep(seconds: int) -> LifecycleHandler:
@@ -81,7 +87,7 @@ class LifecycleHandler:
             )
         if seconds < 0:
             raise PodkitError("", f"sleep seconds {seconds} is negative; use 0 or more")
-        return LifecycleHandler({"sleep": {"seconds": seconds}})
+        return LifecycleHandler._make({"sleep": {"seconds": seconds}})
 
     @property
     def port(self) -> int | str | None:
@@ -99,7 +105,7 @@ class LifecycleHandler:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Lifecycle:
+class Lifecycle(metaclass=_checks.ValueMeta):
     """A container's ``lifecycle``: ``Lifecycle(pre_stop=LifecycleHandler.sleep(5))``.
 
     :param post_start: runs right after the container is created. Default: nothing.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from . import _checks
 from .errors import InvalidNameError, PodkitError, PodkitTypeError
@@ -21,10 +21,14 @@ __all__ = ["Probe", "Scheme"]
 
 
 class Scheme(enum.Enum):
+    """The scheme of an ``httpGet`` probe or hook: ``HTTP`` (Kubernetes' default) or ``HTTPS``
+    (the kubelet does not verify the certificate)."""
+
     HTTP = "HTTP"
     HTTPS = "HTTPS"
 
 
+@_checks.factory_built
 @dataclass(frozen=True)
 class Probe:
     """A probe. Build it with :meth:`http_get`, :meth:`exec`, :meth:`tcp_socket` or :meth:`grpc`.
@@ -37,6 +41,11 @@ class Probe:
     _handler: dict[str, Any]
     _port: int | str | None
     _timings: dict[str, int]
+
+    @classmethod
+    def _make(cls, *args: Any, **kwargs: Any) -> Self:
+        """The dataclass constructor, for the factories (set by ``_checks.factory_built``)."""
+        raise NotImplementedError
 
     @staticmethod
     def http_get(
@@ -58,7 +67,7 @@ class Probe:
             raise PodkitTypeError("", f"scheme must be a Scheme, got {scheme!r}")
         headers = _headers(headers)
         handler = http_get_action(path, check_port(port), scheme, host, headers)
-        return Probe(handler, port, _timings(locals()))
+        return Probe._make(handler, port, _timings(locals()))
 
     @staticmethod
     def exec(
@@ -72,7 +81,7 @@ class Probe:
     ) -> Probe:
         """Run ``command`` in the container; healthy when it exits 0."""
         command = check_exec_command("exec probe command", command, "['cat', '/tmp/ready']")
-        return Probe({"exec": {"command": command}}, None, _timings(locals()))
+        return Probe._make({"exec": {"command": command}}, None, _timings(locals()))
 
     @staticmethod
     def tcp_socket(
@@ -86,7 +95,7 @@ class Probe:
         success_threshold: int | None = None,
     ) -> Probe:
         """Healthy when a TCP connection to ``port`` succeeds."""
-        return Probe({"tcpSocket": {"port": check_port(port), "host": host}}, port, _timings(locals()))
+        return Probe._make({"tcpSocket": {"port": check_port(port), "host": host}}, port, _timings(locals()))
 
     @staticmethod
     def grpc(
@@ -111,7 +120,7 @@ class Probe:
         _checks.port_number("", "grpc probe port", port)
         if service is not None:
             _checks.check_str("", "grpc probe service", service)
-        return Probe({"grpc": {"port": port, "service": service}}, port, _timings(locals()))
+        return Probe._make({"grpc": {"port": port, "service": service}}, port, _timings(locals()))
 
     @property
     def port(self) -> int | str | None:

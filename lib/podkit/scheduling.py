@@ -131,7 +131,7 @@ def _typed_list(what: str, value: object, item: type[Any], example: str) -> tupl
 
 # -- node affinity ---------------------------------------------------------------------------
 @dataclass(frozen=True)
-class NodeRequirement:
+class NodeRequirement(metaclass=_checks.ValueMeta):
     """One node label requirement: ``NodeRequirement("kubernetes.io/arch", NodeSelectorOperator.IN, ("amd64",))``.
 
     ``In``/``NotIn`` need at least one value, ``Exists``/``DoesNotExist`` none, and ``Gt``/``Lt``
@@ -182,7 +182,7 @@ def _is_integer(text: str) -> bool:
 
 
 @dataclass(frozen=True)
-class NodeSelectorTerm:
+class NodeSelectorTerm(metaclass=_checks.ValueMeta):
     """Requirements that must all hold on a node (the terms of a node affinity are OR-ed)."""
 
     match_expressions: Sequence[NodeRequirement]
@@ -206,7 +206,7 @@ class NodeSelectorTerm:
 
 
 @dataclass(frozen=True)
-class WeightedNodeSelectorTerm:
+class WeightedNodeSelectorTerm(metaclass=_checks.ValueMeta):
     """A preferred node term: nodes matching it score ``weight`` (1-100) more."""
 
     weight: int
@@ -222,7 +222,7 @@ class WeightedNodeSelectorTerm:
 
 
 @dataclass(frozen=True, kw_only=True)
-class NodeAffinity:
+class NodeAffinity(metaclass=_checks.ValueMeta):
     """Which nodes the pod may (``required``) and would rather (``preferred``) run on.
 
     :param required: the pod runs only on a node matching at least one term. Default: any node.
@@ -255,7 +255,7 @@ class NodeAffinity:
 
 # -- label selectors and pod affinity -------------------------------------------------------------
 @dataclass(frozen=True)
-class LabelRequirement:
+class LabelRequirement(metaclass=_checks.ValueMeta):
     """One label requirement of a selector: ``In``/``NotIn`` need values, ``Exists``/``DoesNotExist`` none."""
 
     key: str
@@ -273,7 +273,7 @@ class LabelRequirement:
         return {"key": self.key, "operator": self.operator.value, "values": list(self.values) or None}
 
 
-class LabelSelector:
+class LabelSelector(metaclass=_checks.ValueMeta):
     """Which pods a term or spread constraint counts: labels and/or requirements.
 
     Build it from labels (``LabelSelector(match_labels={"app": "web"})``) or from a podkit pod
@@ -352,7 +352,7 @@ def _has_labels(target: object, attr: str) -> bool:
 
 
 @dataclass(frozen=True, kw_only=True)
-class PodAffinityTerm:
+class PodAffinityTerm(metaclass=_checks.ValueMeta):
     """Pods matching ``selector``, counted per ``topology_key`` domain (a node, a zone).
 
     :param topology_key: the node label whose values form the domains, e.g.
@@ -398,7 +398,7 @@ class PodAffinityTerm:
 
 
 @dataclass(frozen=True)
-class WeightedPodAffinityTerm:
+class WeightedPodAffinityTerm(metaclass=_checks.ValueMeta):
     """A preferred pod affinity term: nodes in matching domains score ``weight`` (1-100) more."""
 
     weight: int
@@ -414,7 +414,7 @@ class WeightedPodAffinityTerm:
 
 
 @dataclass(frozen=True, kw_only=True)
-class PodAffinity:
+class PodAffinity(metaclass=_checks.ValueMeta):
     """Pod affinity (``pod_affinity=``: run near these pods) or anti-affinity
     (``pod_anti_affinity=``: run away from them); the same shape serves both.
 
@@ -449,7 +449,7 @@ class PodAffinity:
 
 # -- tolerations ---------------------------------------------------------------------------
 @dataclass(frozen=True, kw_only=True)
-class Toleration:
+class Toleration(metaclass=_checks.ValueMeta):
     """Lets the pod run on nodes with a matching taint. Prefer the factories :meth:`equal`
     and :meth:`exists`.
 
@@ -530,7 +530,7 @@ class Toleration:
 
 # -- topology spread ------------------------------------------------------------------------
 @dataclass(frozen=True, kw_only=True)
-class TopologySpreadConstraint:
+class TopologySpreadConstraint(metaclass=_checks.ValueMeta):
     """Spread the pods matching ``selector`` evenly over the ``topology_key`` domains.
 
     :param max_skew: the largest allowed difference in matching pods between two domains (>= 1).

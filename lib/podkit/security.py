@@ -165,7 +165,7 @@ def _check_capability(what: str, value: object) -> str:
 
 
 @dataclass(frozen=True)
-class Capabilities:
+class Capabilities(metaclass=_checks.ValueMeta):
     """Linux capabilities to add to or drop from the runtime's default set.
 
     Names as Kubernetes spells them: ``NET_BIND_SERVICE``, not ``CAP_NET_BIND_SERVICE``;
@@ -217,7 +217,7 @@ _E = TypeVar("_E", bound=enum.Enum)
 
 
 @dataclass(frozen=True)
-class _LocalhostProfile(Generic[_E]):
+class _LocalhostProfile(Generic[_E], metaclass=_checks.ValueMeta):
     """What a seccomp and an AppArmor profile share: a type, and a profile name/path that only
     the ``Localhost`` type takes. Each subclass sets the class attributes its messages use."""
 
@@ -303,7 +303,7 @@ class AppArmorProfile(_LocalhostProfile[AppArmorProfileType]):
 
 
 @dataclass(frozen=True)
-class Sysctl:
+class Sysctl(metaclass=_checks.ValueMeta):
     """A namespaced kernel parameter set for the pod, e.g. ``Sysctl("net.ipv4.tcp_keepalive_time", "600")``.
 
     Only the kubelet's "safe" sysctls run without node configuration; others need
@@ -337,7 +337,7 @@ class Sysctl:
 
 
 @dataclass(frozen=True)
-class SELinuxOptions:
+class SELinuxOptions(metaclass=_checks.ValueMeta):
     """SELinux labels for the container process; unset parts come from the runtime's default."""
 
     user: str | None = None
@@ -374,7 +374,7 @@ def _check_non_root_user(scope: str, run_as_non_root: bool | None, run_as_user: 
 
 
 @dataclass(frozen=True, kw_only=True)
-class SecurityContext:
+class SecurityContext(metaclass=_checks.ValueMeta):
     """A container's ``securityContext``; every field left out (``None``) is not rendered.
 
     :param run_as_user: UID of the process; the image's ``USER`` when left out.
@@ -481,7 +481,7 @@ class SecurityContext:
 
 
 @dataclass(frozen=True, kw_only=True)
-class PodSecurityContext:
+class PodSecurityContext(metaclass=_checks.ValueMeta):
     """The pod's ``securityContext``: defaults for every container, and pod-wide settings.
 
     A container's own :class:`SecurityContext` wins over these for the fields both have.

@@ -42,7 +42,7 @@ import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, Self, TypeVar, Unpack
 
 import constructs
 
@@ -131,10 +131,16 @@ class _Strategy:
     _type: str
     _rolling: Mapping[str, Any] | None = None
 
+    @classmethod
+    def _make(cls, *args: Any, **kwargs: Any) -> Self:
+        """The dataclass constructor, for the factories (set by ``_checks.factory_built``)."""
+        raise NotImplementedError
+
     def render(self) -> dict[str, Any]:
         return {"type": self._type, "rollingUpdate": dict(self._rolling) if self._rolling else None}
 
 
+@_checks.factory_built
 class DeploymentStrategy(_Strategy):
     """How a Deployment replaces old pods. Make one with :meth:`rolling_update` or :meth:`recreate`."""
 
@@ -155,14 +161,15 @@ class DeploymentStrategy(_Strategy):
                 "DeploymentStrategy",
                 "max_surge and max_unavailable are both 0, so a rollout could never progress; raise one of them",
             )
-        return DeploymentStrategy("RollingUpdate", {"maxSurge": surge, "maxUnavailable": unavailable})
+        return DeploymentStrategy._make("RollingUpdate", {"maxSurge": surge, "maxUnavailable": unavailable})
 
     @staticmethod
     def recreate() -> DeploymentStrategy:
         """Stop every old pod before starting new ones (downtime; for apps that cannot run twice)."""
-        return DeploymentStrategy("Recreate")
+        return DeploymentStrategy._make("Recreate")
 
 
+@_checks.factory_built
 class StatefulSetUpdateStrategy(_Strategy):
     """How a StatefulSet replaces pods: :meth:`rolling_update` or :meth:`on_delete`."""
 
@@ -188,14 +195,15 @@ class StatefulSetUpdateStrategy(_Strategy):
                 "StatefulSetUpdateStrategy",
                 "max_unavailable is 0, so a rollout could never progress; use >= 1",
             )
-        return StatefulSetUpdateStrategy("RollingUpdate", rolling)
+        return StatefulSetUpdateStrategy._make("RollingUpdate", rolling)
 
     @staticmethod
     def on_delete() -> StatefulSetUpdateStrategy:
         """Replace a pod only when someone deletes it."""
-        return StatefulSetUpdateStrategy("OnDelete")
+        return StatefulSetUpdateStrategy._make("OnDelete")
 
 
+@_checks.factory_built
 class DaemonSetUpdateStrategy(_Strategy):
     """How a DaemonSet replaces pods: :meth:`rolling_update` or :meth:`on_delete`."""
 
@@ -216,12 +224,14 @@ class DaemonSetUpdateStrategy(_Strategy):
                 "max_unavailable is 0 and max_surge is 0 or unset, so a rollout could never progress; "
                 "raise one of them",
             )
-        return DaemonSetUpdateStrategy("RollingUpdate", {"maxSurge": surge, "maxUnavailable": unavailable})
+        return DaemonSetUpdateStrategy._make(
+            "RollingUpdate", {"maxSurge": surge, "maxUnavailable": unavailable}
+        )
 
     @staticmethod
     def on_delete() -> DaemonSetUpdateStrategy:
         """Replace a pod only when someone deletes it."""
-        return DaemonSetUpdateStrategy("OnDelete")
+        return DaemonSetUpdateStrategy._make("OnDelete")
 
 
 class PodManagementPolicy(enum.Enum):
@@ -730,6 +740,7 @@ class CronJob(_JobWorkload):
     """
 
     KIND = "CronJob"
+    _POD_SPEC_AT = "spec.jobTemplate.spec.template.spec"
 
     def __init__(
         self,
