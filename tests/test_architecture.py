@@ -185,6 +185,7 @@ EXPORTED = [
     "DeprecatedVersionWarning",
     "DuplicateError",
     "EnvFrom",
+    "EnvOverrideWarning",
     "EnvValue",
     "ExternalSecret",
     "Extract",

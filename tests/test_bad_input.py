@@ -131,7 +131,8 @@ CATALOGUE: list[Row] = [
         "duplicate construct id",
         lambda c, t: (pod(c), pod(c)),
         pk.DuplicateError,
-        r"[test/p] there is already a construct with id 'p'",
+        r"[test/p] there is already a Pod with construct id 'p' in test; construct ids become Kubernetes names "
+        r"and must be unique in a scope: pick another id",
     ),
     # references
     (

@@ -294,10 +294,45 @@ def test_failing_patch_on_a_secret_is_a_redacted_synth_error(chart: pk.Chart) ->
     with pytest.raises(pk.SynthError) as err:
         chart.to_json()
     assert [str(p) for p in err.value.problems] == [
-        "[test/s] Secret 's': JSON patch #1 failed: it is a test operation and the value differs; "
-        "fix the patch added with ApiObject.of(...).add_json_patch(...)"
+        "[test/s] Secret 's': JSON patch #1 (test /data/password) failed: it is a test operation and the "
+        "value differs; fix the patch added with ApiObject.of(...).add_json_patch(...)"
     ]
     assert "aHVudGVy" not in str(err.value) and "hunter2" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("ops", "expected"),
+    [
+        # Node's own TypeError (a missing parent), no index in it: found by applying one by one
+        (
+            lambda: [
+                cdk8s.JsonPatch.add("/spec/replicas", 2),
+                cdk8s.JsonPatch.replace("/x/y", "hunter2-value"),
+            ],
+            "JSON patch #2 (replace /x/y) failed: its path does not exist in the object (a parent is missing)",
+        ),
+        (
+            lambda: [cdk8s.JsonPatch.remove("/spec/nope/x")],
+            "JSON patch #1 (remove /spec/nope/x) failed: its path does not exist in the object (a parent is missing)",
+        ),
+        (
+            lambda: [cdk8s.JsonPatch.copy("/spec/none/y", "/spec/x")],
+            "JSON patch #1 (copy /spec/x from /spec/none/y) failed: its path does not exist in the object (a "
+            "parent is missing)",
+        ),
+    ],
+    ids=["replace", "remove", "copy"],
+)
+def test_a_failed_patch_names_its_operation_and_path_never_its_value(
+    ops: Any, expected: str, chart: pk.Chart
+) -> None:
+    pod = pk.SidecarPod(chart, "p", main=pk.Container(name="app", image="nginx:1.27"))
+    cdk8s.ApiObject.of(pod).add_json_patch(*ops())
+    with pytest.raises(pk.SynthError) as err:
+        chart.to_json()
+    (problem,) = err.value.problems
+    assert problem.message == f"Pod 'p': {expected}"
+    assert "hunter2" not in str(err.value)
 
 
 def test_error_tree() -> None:

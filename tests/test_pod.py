@@ -291,9 +291,29 @@ def test_fails_on_invalid_labels(chart: pk.Chart) -> None:
 def test_fails_on_duplicate_ids(chart: pk.Chart) -> None:
     pk.SidecarPod(chart, "p", main=nginx())
     with pytest.raises(
-        pk.DuplicateError, match=r"\[test/p\] there is already a construct with id 'p' in test"
+        pk.DuplicateError,
+        match=r"\[test/p\] there is already a Pod with construct id 'p' in test; .*pick another id",
     ):
         pk.SidecarPod(chart, "p", main=nginx())
+
+
+@pytest.mark.parametrize("chart_kind", ["podkit", "cdk8s"])
+def test_fails_on_one_id_for_two_kinds_saying_how_to_keep_the_name(chart_kind: str) -> None:
+    import cdk8s
+
+    scope = pk.Chart(pk.App(), "shop") if chart_kind == "podkit" else cdk8s.Chart(cdk8s.App(), "shop")
+    web = pk.Deployment(scope, "web", main=pk.Container(name="web", image="nginx:1.27", ports=[80]))
+    with pytest.raises(pk.DuplicateError) as e:
+        pk.Service(scope, "web", target=web, ports=web.main.ports)
+    assert str(e.value) == (
+        "[shop/web] there is already a Deployment with construct id 'web' in shop; Kubernetes allows one name "
+        "for a Deployment and a Service, but construct ids must be unique in a scope whatever the kind: give "
+        "this Service another id and keep the Kubernetes name with name='web' (e.g. Service(scope, "
+        "'web-service', name='web', ...)), or let the Deployment make it: deployment.expose()"
+    )
+    # both ways work
+    pk.Service(scope, "web-service", name="web", target=web, ports=web.main.ports)
+    assert web.expose(id="web-svc2", name="web2").name == "web2"
 
 
 def test_fails_at_synth_on_a_mount_added_after_joining_the_pod(chart: pk.Chart) -> None:
@@ -304,3 +324,74 @@ def test_fails_at_synth_on_a_mount_added_after_joining_the_pod(chart: pk.Chart) 
         pk.SynthError, match=r"\[test/p\] container 'nginx' mounts volume 'late', which the pod does not have"
     ):
         chart.to_json()
+
+
+def test_warns_when_two_env_from_sources_give_the_same_key(chart: pk.Chart) -> None:
+    cfg = pk.ConfigFromMap(chart, "cfg", from_literal={"DB_HOST": "db", "MODE": "prod"})
+    sec = pk.SecretEnv(chart, "sec", from_literal={"DB_HOST": "hunter2-host"})
+    pk.SidecarPod(chart, "p", main=nginx(env_from=[cfg, sec]))
+    with pytest.warns(pk.EnvOverrideWarning) as record:
+        chart.to_json()
+    (warning,) = record
+    assert str(warning.message) == (
+        "[test/p] container 'nginx' gets env var 'DB_HOST' from both ConfigMap 'cfg' and Secret 'sec' "
+        "(env_from): the later, Secret 'sec', wins and the value from ConfigMap 'cfg' is lost; rename the key "
+        "in one of them, or give one a prefix (EnvFrom(source, prefix='...'))"
+    )
+    assert "hunter2" not in str(warning.message)
+
+
+def test_no_warning_for_env_from_sources_kept_apart_by_a_prefix(chart: pk.Chart) -> None:
+    import warnings
+
+    cfg = pk.ConfigFromMap(chart, "cfg", from_literal={"DB_HOST": "db"})
+    sec = pk.SecretEnv(chart, "sec", from_literal={"DB_HOST": "x"})
+    pk.SidecarPod(chart, "p", main=nginx(env_from=[cfg, pk.EnvFrom(sec, prefix="SECRET_")]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        chart.to_json()
+
+
+def test_fails_on_a_mount_path_clash_naming_pod_container_volumes_and_fix(chart: pk.Chart) -> None:
+    pod = pk.SidecarPod(chart, "p", main=nginx())
+    pod.mount(pk.Volume.empty_dir("cache"), at="/data")
+    with pytest.raises(pk.DuplicateError) as e:
+        pod.mount(pk.Volume.empty_dir("logs"), at="/data")
+    assert str(e.value) == (
+        "[test/p] container 'nginx' already mounts volume 'cache' at '/data', so volume 'logs' cannot be mounted "
+        "there too; mount it at another path (at=...), or mount one volume with sub_path=... per file if both "
+        "should appear under '/data'"
+    )
+    assert [v.name for v in pod.volumes] == ["cache"]
+
+
+def test_a_keyword_typo_names_the_closest_parameter(chart: pk.Chart) -> None:
+    with pytest.raises(pk.PodkitTypeError) as e:
+        pk.Container(name="web", image="nginx:1.27", readyness=pk.Probe.exec(["true"]))  # type: ignore[call-arg]
+    assert str(e.value).startswith(
+        "Container() got an unexpected keyword argument 'readyness' (did you mean 'readiness'?)"
+    )
+    with pytest.raises(
+        pk.PodkitTypeError,
+        match=r"^Probe.http_get\(\) got .* 'perod_seconds' \(did you mean 'period_seconds'\?\)",
+    ):
+        pk.Probe.http_get("/", port=80, perod_seconds=5)  # type: ignore[call-arg]
+    with pytest.raises(
+        pk.PodkitTypeError,
+        match=r"^\[test/p\] SidecarPod\(\) got .* 'host_networking' \(did you mean 'host_network'\?\)",
+    ):
+        pk.SidecarPod(chart, "p", main=nginx(), host_networking=True)  # type: ignore[call-arg]
+    with pytest.raises(
+        pk.PodkitTypeError, match=r"^Port\(\) got .* 'hostport' \(did you mean 'host_port'\?\)"
+    ):
+        pk.Port(80, hostport=8080)  # type: ignore[call-arg]
+    # no close match: every parameter is listed
+    with pytest.raises(
+        pk.PodkitTypeError,
+        match=r"^Port\(\) got an unexpected keyword argument 'zzz'; it takes: number, name, protocol, host_port$",
+    ):
+        pk.Port(80, zzz=1)  # type: ignore[call-arg]
+    # a TypeError from inside a constructor is not mistaken for a typo
+    with pytest.raises(pk.PodkitTypeError, match=r"ports takes a list"):
+        pk.Container(name="web", image="nginx:1.27", ports=80)  # type: ignore[arg-type]
+    assert chart.podkit_objects == []

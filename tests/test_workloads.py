@@ -778,3 +778,18 @@ def test_every_controller_takes_the_opt_in_pod_fields(chart: pk.Chart) -> None:
         ]
         assert template["spec"]["priorityClassName"] == "batch"
         assert template["spec"]["enableServiceLinks"] is False
+
+
+@pytest.mark.parametrize("kind", ["Deployment", "StatefulSet", "DaemonSet"])
+def test_fails_on_a_restart_policy_for_a_kind_that_fixes_it(chart: pk.Chart, kind: str) -> None:
+    cls = getattr(pk, kind)
+    with pytest.raises(pk.PodkitTypeError) as e:
+        cls(
+            chart, "w", main=pk.Container(name="w", image="nginx:1.27"), restart_policy=pk.RestartPolicy.NEVER
+        )
+    assert str(e.value) == (
+        f"{kind}() takes no restart_policy: a {kind}'s pods always use restart policy Always, the only one "
+        f"Kubernetes allows for a {kind} (it keeps its pods running); remove restart_policy=, or use a Job for "
+        f"pods that run to completion"
+    )
+    assert chart.podkit_objects == []

@@ -53,7 +53,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
     from .config_map import ConfigFromMap, ConfigMapRef
     from .container import Container, EnvFrom, ImagePullPolicy, Mount, Port, Protocol
     from .disruption import PodDisruptionBudget, UnhealthyPodEvictionPolicy
-    from .env import EnvValue, FieldRef, PodField, ResourceField
+    from .env import EnvOverrideWarning, EnvValue, FieldRef, PodField, ResourceField
     from .external_secret import CreationPolicy, ExternalSecret, Extract, RemoteRef, SecretStoreRef, StoreKind
     from .gateway import (
         BackendRef,
@@ -169,7 +169,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "config_map": ("ConfigFromMap", "ConfigMapRef"),
     "container": ("Container", "EnvFrom", "ImagePullPolicy", "Mount", "Port", "Protocol"),
     "disruption": ("PodDisruptionBudget", "UnhealthyPodEvictionPolicy"),
-    "env": ("EnvValue", "FieldRef", "PodField", "ResourceField"),
+    "env": ("EnvOverrideWarning", "EnvValue", "FieldRef", "PodField", "ResourceField"),
     "external_secret": (
         "CreationPolicy",
         "ExternalSecret",
@@ -342,6 +342,7 @@ __all__ = [
     "DeprecatedVersionWarning",
     "DuplicateError",
     "EnvFrom",
+    "EnvOverrideWarning",
     "EnvValue",
     "ExternalSecret",
     "Extract",

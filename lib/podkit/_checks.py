@@ -333,6 +333,10 @@ class ValueMeta(type):
     does not take is a :class:`PodkitTypeError` naming the closest parameter, not Python's bare
     ``TypeError``. (Constructs get the same from ``_jsii.LazyMeta``.)"""
 
+    def __init__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(name, bases, namespace, **kwargs)
+        document_init(cls, namespace)
+
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().__call__(*args, **kwargs)

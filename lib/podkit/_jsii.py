@@ -25,6 +25,7 @@ checked in one module (``tests/test_jsii_seam.py`` is its contract test):
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import re
 from collections.abc import Callable, Sequence
@@ -162,25 +163,93 @@ _PATCH_REASONS = {
 }
 
 
+# What each JSON patch operation is (op, path, from; never its value), recorded when it is made:
+# a cdk8s.JsonPatch is an opaque Node object whose operation jsii cannot read back.
+_OP_PARAMETERS = {
+    "add": ("path", "value"),
+    "copy": ("from_", "path"),
+    "move": ("from_", "path"),
+    "remove": ("path",),
+    "replace": ("path", "value"),
+    "test": ("path", "value"),
+}
+
+
+def _recording(op: str, make: Callable[..., Any]) -> Callable[..., Any]:
+    names = _OP_PARAMETERS[op]
+
+    def record(*args: Any, **kwargs: Any) -> Any:
+        patch = make(*args, **kwargs)
+        given = {**dict(zip(names, args, strict=False)), **kwargs}
+        with contextlib.suppress(AttributeError, TypeError):
+            patch.__dict__["_podkit_op"] = (op, given.get("path"), given.get("from_"))
+        return patch
+
+    record.__wrapped__ = make  # type: ignore[attr-defined]
+    record.__doc__ = make.__doc__
+    record._podkit_recording = True  # type: ignore[attr-defined]
+    return record
+
+
+for _op, _make in [(op, getattr(cdk8s.JsonPatch, op)) for op in _OP_PARAMETERS]:
+    if not getattr(_make, "_podkit_recording", False):
+        setattr(cdk8s.JsonPatch, _op, staticmethod(_recording(_op, _make)))
+
+
+def describe_patch(patch: object) -> str:
+    """``replace /spec/replicas`` (``move /a from /b``): what a patch does, without its value;
+    ``a JSON patch`` when it was made before podkit was imported."""
+    recorded = getattr(patch, "__dict__", {}).get("_podkit_op")
+    if recorded is None:
+        return "a JSON patch"
+    op, path, source = recorded
+    return f"{op} {path}" + (f" from {source}" if source is not None else "")
+
+
 def apply_json_patches(doc: dict[str, Any], ops: Sequence[cdk8s.JsonPatch]) -> dict[str, Any]:
     """Apply escape-hatch patches (one jsii call), keeping apiVersion/kind/metadata first.
 
-    Raises :class:`PatchError` whose reason names the failing operation's index and cause, but
-    never echoes the document or the operation's value (either may be Secret data).
+    Raises :class:`PatchError` whose reason names the failing operation (its number, ``op`` and
+    ``path``: they are not secret) and the cause, but never echoes the document or the
+    operation's value (either may be Secret data).
     """
     try:
         patched = cdk8s.JsonPatch.apply(doc, *ops)
     except Exception as e:  # jsii raises RuntimeError/JSIIError with the whole tree in it
         text = str(e)
         name = _PATCH_NAME.search(text)
-        index = _PATCH_INDEX.search(text)
-        reason = _PATCH_REASONS.get(name.group(1), name.group(1)) if name else "it could not be applied"
-        which = f"JSON patch #{int(index.group(1)) + 1}" if index else "a JSON patch"
+        index_match = _PATCH_INDEX.search(text)
+        index = int(index_match.group(1)) if index_match else _failing_index(doc, ops)
+        reason = _PATCH_REASONS.get(name.group(1), name.group(1)) if name else _plain_reason(text)
+        if index is None:
+            raise PatchError(f"a JSON patch failed: {reason}") from None
+        which = f"JSON patch #{index + 1} ({describe_patch(ops[index])})"
         raise PatchError(f"{which} failed: {reason}") from None
     if not isinstance(patched, dict):
         raise PatchError("the JSON patches replaced the whole object with something that is not an object")
     head = [k for k in ("apiVersion", "kind", "metadata") if k in patched]
     return {**{k: patched[k] for k in head}, **{k: v for k, v in patched.items() if k not in head}}
+
+
+def _failing_index(doc: dict[str, Any], ops: Sequence[cdk8s.JsonPatch]) -> int | None:
+    """The first operation that fails (asked only after the patches failed: one jsii call each)."""
+    import copy
+
+    current: Any = copy.deepcopy(doc)
+    for i, op in enumerate(ops):
+        try:
+            current = cdk8s.JsonPatch.apply(current, op)
+        except Exception:
+            return i
+    return None
+
+
+def _plain_reason(text: str) -> str:
+    """The cause of a failure fast-json-patch did not name (a parent of the path is missing and
+    Node's own TypeError surfaced): never the document."""
+    if "Cannot read properties of undefined" in text or "Cannot set properties of undefined" in text:
+        return "its path does not exist in the object (a parent is missing)"
+    return "it could not be applied"
 
 
 # -- podkit exceptions across jsii: installed before cdk8s loads, so they live in _node.py ------

@@ -17,6 +17,7 @@ from __future__ import annotations
 import enum
 import ipaddress
 import re
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypedDict, TypeVar, Unpack, overload
@@ -29,6 +30,7 @@ from ._resource import PodkitResource, mapping_arg
 from ._rules._base import Report
 from ._rules.core.pod import check_pod_spec
 from .container import Container
+from .env import EnvOverrideWarning
 from .errors import (
     DuplicateError,
     MissingReferenceError,
@@ -189,6 +191,34 @@ class PodFields(TypedDict, total=False):
 
     Each is also a property of the pod (``pod.tolerations = [...]``), validated on assignment;
     left out, it is not rendered and Kubernetes' default applies.
+
+    :param security_context: pod-wide security settings (UIDs, fsGroup, seccomp, sysctls); a
+        container's own wins.
+    :param node_affinity: which nodes the pod may / would rather run on.
+    :param pod_affinity: run near pods matching these terms.
+    :param pod_anti_affinity: run away from pods matching these terms (e.g. one replica per node).
+    :param tolerations: taints the pod tolerates.
+    :param topology_spread_constraints: how replicas spread over nodes/zones.
+    :param priority_class_name: a PriorityClass name (preemption order).
+    :param scheduler_name: the scheduler that places the pod. Default: ``default-scheduler``.
+    :param runtime_class_name: a RuntimeClass name (gVisor, Kata, a GPU runtime).
+    :param termination_grace_period_seconds: seconds between SIGTERM and SIGKILL. Default: 30.
+    :param image_pull_secrets: registry credentials: ``SecretEnv`` of type DOCKER_CONFIG_JSON, or
+        ``SecretEnv.from_name(...)``.
+    :param host_network: use the node's network namespace.
+    :param host_pid: use the node's PID namespace.
+    :param host_ipc: use the node's IPC namespace.
+    :param dns_policy: name resolution policy (:class:`DNSPolicy`). Default: ClusterFirst.
+    :param dns_config: extra resolver settings (:class:`DNSConfig`).
+    :param host_aliases: extra ``/etc/hosts`` lines (:class:`HostAlias`).
+    :param hostname: the pod's hostname. Default: its name.
+    :param subdomain: with ``hostname``, a DNS name under a headless Service of this name.
+    :param automount_service_account_token: mount the service account token. Default: the
+        service account's setting (true).
+    :param share_process_namespace: containers see each other's processes.
+    :param enable_service_links: env vars for every Service of the namespace. Default: true.
+    :param os: the OS the containers need (:class:`OSName`); the API server then refuses fields
+        of the other OS.
     """
 
     security_context: PodSecurityContext
@@ -398,6 +428,10 @@ _PYTHON_NAMES = {
     "imagePullSecrets": "image_pull_secrets",
     "serviceAccountName": "service_account",
 }
+
+
+def _source_name(source: KeyedSource) -> str:
+    return f"{source.SOURCE_KIND} {source.name!r}"
 
 
 def _snake_path(path: str) -> str:
@@ -866,9 +900,34 @@ class AbstractPod(PodkitResource):
                     )
                 )
 
+    def _warn_env_overrides(self) -> None:
+        """Warn when two ``env_from`` sources of a container give the same env var (the later
+        silently wins in Kubernetes: the earlier value is lost)."""
+        for c in self.containers:
+            if len(c._env_from) < 2:
+                continue
+            seen: dict[str, KeyedSource] = {}
+            for entry in c._env_from:
+                keys = entry.source.known_keys() or set()
+                for key in sorted(keys):
+                    name = (entry.prefix or "") + key
+                    first = seen.get(name)
+                    if first is not None and first is not entry.source:
+                        warnings.warn(
+                            f"[{self.path}] container {c.name!r} gets env var {name!r} from both "
+                            f"{_source_name(first)} and {_source_name(entry.source)} (env_from): the later, "
+                            f"{_source_name(entry.source)}, wins and the value from {_source_name(first)} is "
+                            f"lost; rename the key in one of them, or give one a prefix "
+                            f"(EnvFrom(source, prefix='...'))",
+                            EnvOverrideWarning,
+                            stacklevel=2,
+                        )
+                    seen[name] = entry.source
+
     # -- synth -------------------------------------------------------------------------------
     def _check(self, problems: list[Problem]) -> None:
         self._spec_problems(problems)
+        self._warn_env_overrides()
         # containers are values that may have changed since they joined: check them again
         for c in self.containers:
             where = f"{self.path}: container {c.name!r}"

@@ -21,6 +21,8 @@ answers Node's ``toJson`` with a *slot* marker that the chart swaps for the Pyth
 
 from __future__ import annotations
 
+import dataclasses
+import sys
 import typing
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -29,8 +31,16 @@ import cdk8s
 import constructs
 
 from . import _checks, _jsii
-from .chart import SLOT_API_VERSION, ChartMember, chart_of, construct_path, is_slot
-from .errors import DuplicateError, PodkitTypeError, Problem, SynthError
+from .chart import SLOT_API_VERSION, ChartMember, chart_of, construct_path, id_clash, is_slot
+from .errors import (
+    DuplicateError,
+    PodkitTypeError,
+    Problem,
+    SynthError,
+    UserFrame,
+    record_creation,
+    user_frame,
+)
 
 if typing.TYPE_CHECKING:
     from .chart import Chart
@@ -66,10 +76,14 @@ class PodkitResource(_jsii.LazyConstruct, ChartMember):
             )
         if not isinstance(id, str) or not id:
             raise PodkitTypeError("", f"id must be a non-empty str, got {id!r}")
+        # the user's line that created this object, named by its synth-time problems (one
+        # frame walk; file and line only, never the frame and its locals)
+        self._source: UserFrame | None = user_frame(sys._getframe(1))
         self._scope = scope
         self._id = id
         self._chart: Chart | None = chart_of(scope)
         self._path = construct_path(scope, id)
+        record_creation(self._path, self._source)
         self._name = _checks.dns_subdomain(self._path, f"{self.KIND} name", name if name is not None else id)
         self._labels: dict[str, str] = {}
         self._annotations: dict[str, str] = {}
@@ -87,12 +101,9 @@ class PodkitResource(_jsii.LazyConstruct, ChartMember):
         if self._chart is not None:
             self._chart._register(self, self._scope, self._id)
             return
-        if self._scope.node.try_find_child(self._id) is not None:
-            raise DuplicateError(
-                self._path,
-                f"there is already a construct with id {self._id!r} in {self._scope.node.path or 'the app'}; "
-                f"construct ids become Kubernetes names and must be unique: pick another id",
-            )
+        existing = self._scope.node.try_find_child(self._id)
+        if existing is not None:
+            raise DuplicateError(self._path, id_clash(self._scope.node.path, self._id, self, existing))
         self._materialize()
 
     def _materialize(self) -> None:
@@ -203,7 +214,7 @@ class PodkitResource(_jsii.LazyConstruct, ChartMember):
                         "patch",
                     )
                 )
-        return doc, problems
+        return doc, self._sourced(problems)
 
     def checked(self) -> tuple[dict[str, Any], list[Problem]]:
         """:meth:`render`, then, if that found nothing, the checks on the final object
@@ -212,8 +223,16 @@ class PodkitResource(_jsii.LazyConstruct, ChartMember):
 
         doc, problems = self.render()
         if not problems:
-            problems = _validate.check_final(doc, self._path, chart=self._chart)
+            problems = self._sourced(_validate.check_final(doc, self._path, chart=self._chart))
         return doc, problems
+
+    def _sourced(self, problems: list[Problem]) -> list[Problem]:
+        """``problems``, each naming the line that created this object (unless it names one)."""
+        source = self._source
+        if source is None or not problems:
+            return problems
+        where = source.location()
+        return [p if p.source else dataclasses.replace(p, source=where) for p in problems]
 
     def to_manifest(self) -> dict[str, Any]:
         """The finished object, fully checked; raises :class:`SynthError` listing every problem."""

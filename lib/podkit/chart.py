@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 import cdk8s
 import constructs
 
-from . import _checks, _jsii, _node, _rules
+from . import _checks, _jsii, _node, _references, _rules, _validate
 from .errors import DuplicateError, InvalidNameError, PodkitError, PodkitTypeError, Problem, SynthError
 
 if TYPE_CHECKING:
@@ -114,13 +114,16 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
                 self.node.add_validation(_jsii.ChecksBeforeWriting(self._check_podkit_objects))
         self._podkit_objects: list[PodkitResource] = []
         # construct ids in use per scope (Python identity of the scope object -> scope, ids)
-        self._podkit_ids: dict[int, tuple[constructs.Construct, set[str]]] = {}
+        self._podkit_ids: dict[int, tuple[constructs.Construct, dict[str, PodkitResource]]] = {}
         self._podkit_defaults: tuple[dict[str, str], str | None] | None = None
         self._podkit_path: str | None = None
         self._podkit_rendering = False
         # cdk8s.App renders FOLDER_PER_CHART_FILE_PER_RESOURCE object by object, without asking
         # the chart (App.synth -> chartToKube): there, podkit objects must exist in Node
         self._podkit_eager = _renders_objects_directly(scope)
+        self._in_podkit_app = _is_podkit_app(scope)
+        self._podkit_final: list[tuple[str, Any]] = []
+        self._podkit_unpatched_secrets: list[Any] = []
         self.forbid_inline_secrets = forbid_inline_secrets
         self.validate_schema = validate_schema
         self.pod_security = pod_security
@@ -128,14 +131,10 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
     # -- registry -----------------------------------------------------------------
     def _register(self, obj: PodkitResource, scope: constructs.Construct, id: str) -> None:
         # `id` is the construct id here (cdk8s's parameter name), hence builtins.id
-        _, ids = self._podkit_ids.setdefault(builtins.id(scope), (scope, set()))
+        _, ids = self._podkit_ids.setdefault(builtins.id(scope), (scope, {}))
         if id in ids:
-            raise DuplicateError(
-                obj.path,
-                f"there is already a construct with id {id!r} in {scope_path(scope) or 'the app'}; "
-                f"construct ids become Kubernetes names and must be unique: pick another id",
-            )
-        ids.add(id)
+            raise DuplicateError(obj.path, id_clash(scope_path(scope), id, obj, ids[id]))
+        ids[id] = obj
         self._podkit_objects.append(obj)
         if self._podkit_eager:
             obj._materialize()
@@ -194,8 +193,6 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
         level. Raises :class:`SynthError` listing every problem found, before anything is
         written.
         """
-        from ._validate import check_final
-
         # Node renders the other constructs; materialized podkit objects answer with a slot
         global _rendering
         self._podkit_rendering = True
@@ -208,6 +205,7 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
         chart_path = scope_path(self)
         problems: list[Problem] = []
         final: list[tuple[str, Any]] = []
+        failed: list[Any] = []  # rendered, not written: their Secret values are scrubbed all the same
         for doc in node_docs:
             if not is_slot(doc):
                 final.append((_foreign_path(chart_path, doc), doc))
@@ -215,15 +213,27 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
             doc, found = obj.render()
             if found:
                 problems.extend(found)
+                failed.append(doc)
             else:
                 final.append((obj.path, doc))
         for _, doc in final:
             _clear_cluster_namespace(doc)
+        # what podkit.App reads for its app-wide checks, also when this chart fails
+        self._podkit_final = final
+        self._podkit_unpatched_secrets = failed + _validate.unpatched_secrets(self._podkit_objects)
         problems.extend(self._id_clashes())
         problems.extend(_duplicates(chart_path, [doc for _, doc in final]))
+        settings = _validate.settings_of(self)
         for path, doc in final:
-            problems.extend(check_final(doc, path, chart=self))
+            problems.extend(_validate.check_final(doc, path, chart=self, settings=settings))
+        if not self._in_podkit_app:
+            # a podkit.App checks references and scrubs Secret values app-wide; elsewhere, per chart
+            problems.extend(_references.check([_references.Entry(p, chart_path, d) for p, d in final]))
+            _validate.warn_secret_values_in_config_maps(final, self._podkit_unpatched_secrets)
         if problems:
+            if not self._in_podkit_app:
+                hidden = _validate.app_secret_values(final, self._podkit_unpatched_secrets)
+                problems = _validate.scrub(problems, hidden)
             raise SynthError(problems)
         return [doc for _, doc in final]
 
@@ -364,6 +374,27 @@ def chart_of(scope: constructs.Construct) -> Chart | None:
             "", f"a podkit construct must be created inside a chart (podkit.Chart), not in {scope}: {e}"
         ) from None
     return chart if isinstance(chart, Chart) else None
+
+
+def id_clash(where: str, id: str, new: object, existing: object) -> str:
+    """The message for a construct id used twice in one scope. Kubernetes allows one name for
+    objects of different kinds (a Deployment and its Service), but construct ids are unique in a
+    scope whatever the kind: say how to keep the name."""
+    kind, other = getattr(new, "KIND", None), getattr(existing, "KIND", None)
+    head = f"there is already a {other or type(existing).__name__} with construct id {id!r} in {where or 'the app'}"
+    if kind is None or other is None or kind == other:
+        return f"{head}; construct ids become Kubernetes names and must be unique in a scope: pick another id"
+    fix = (
+        f"give this {kind} another id and keep the Kubernetes name with name={id!r} "
+        f"(e.g. {type(new).__name__}(scope, {id + '-' + kind.lower()!r}, name={id!r}, ...))"
+    )
+    service, workload = (new, existing) if kind == "Service" else (existing, new)
+    if getattr(service, "KIND", None) == "Service" and hasattr(workload, "expose"):
+        fix += f", or let the {workload.KIND} make it: {workload.KIND.lower()}.expose()"  # type: ignore[attr-defined]
+    return (
+        f"{head}; Kubernetes allows one name for a {other} and a {kind}, but construct ids must be unique "
+        f"in a scope whatever the kind: {fix}"
+    )
 
 
 def construct_path(scope: object, id: object) -> str:

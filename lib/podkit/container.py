@@ -41,12 +41,17 @@ __all__ = ["Container", "EnvFrom", "ImagePullPolicy", "Mount", "Port", "Protocol
 
 
 class Protocol(enum.Enum):
+    """The protocol of a port. Default: ``TCP``."""
+
     TCP = "TCP"
     UDP = "UDP"
     SCTP = "SCTP"
 
 
 class ImagePullPolicy(enum.Enum):
+    """When the kubelet pulls the image. Default: ``ALWAYS`` for ``:latest`` (or no tag), else
+    ``IF_NOT_PRESENT``."""
+
     ALWAYS = "Always"
     IF_NOT_PRESENT = "IfNotPresent"
     NEVER = "Never"

@@ -20,7 +20,13 @@ from .errors import InvalidNameError, InvalidQuantityError, PodkitTypeError
 if TYPE_CHECKING:
     from ._data import KeyedSource
 
-__all__ = ["EnvValue", "FieldRef", "PodField", "ResourceField", "ResourceItem"]
+__all__ = ["EnvOverrideWarning", "EnvValue", "FieldRef", "PodField", "ResourceField", "ResourceItem"]
+
+
+class EnvOverrideWarning(UserWarning):
+    """Two ``env_from`` sources of a container (a ConfigMap and a Secret, say) have the same key:
+    the container gets one env var, from the source listed last, and the other value is lost.
+    Warned at synth, once every key is known; rename the key in one, or give one a ``prefix``."""
 
 
 class PodField(enum.Enum):

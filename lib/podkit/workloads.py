@@ -737,6 +737,12 @@ class CronJob(_JobWorkload):
     :param failed_jobs_history_limit: default: not set (1).
     :param starting_deadline_seconds: skip a run that could not start within this. Default: no limit.
     :param name: at most 52 characters (Jobs add an 11-character suffix).
+    :param restart_policy: as :class:`Job`'s. Default: ``RestartPolicy.NEVER``.
+    :param completions: as :class:`Job`'s.
+    :param parallelism: as :class:`Job`'s.
+    :param backoff_limit: as :class:`Job`'s.
+    :param active_deadline_seconds: as :class:`Job`'s.
+    :param ttl_seconds_after_finished: as :class:`Job`'s.
     """
 
     KIND = "CronJob"
