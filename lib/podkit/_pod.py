@@ -750,14 +750,10 @@ class AbstractPod(PodkitResource):
                 )
         for source in volume.sources():
             self._same_chart(source, f"volume {volume.name!r}")
-        before = self._rule_problems() if self._built else None
+        # A volume brings no pod-level conflict the rules could name at this call (its own rules
+        # ran when it was made, its name is unique here); the whole pod is checked at synth. Not
+        # asking the pod-spec rules again keeps pod.mount(...) cheap: apps mount thousands.
         self._volumes.append(volume)
-        if before is not None:
-            try:
-                self._raise_new_problems(before)
-            except PodkitError:
-                self._volumes.pop()
-                raise
 
     def mount(
         self,
@@ -836,6 +832,9 @@ class AbstractPod(PodkitResource):
             tuple(p.value for p in self._RESTART_POLICIES),
             meta=_checks.jsonable(self._pod_meta()),
             is_pod=self._POD_SPEC_AT == "spec",
+            # each Container checked its own fields at its call; the pod asks how they fit together
+            # (and every field is checked again on the final object at synth)
+            each_container=False,
         )
         return report.problems
 

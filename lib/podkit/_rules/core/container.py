@@ -140,9 +140,12 @@ def check_containers(
     volumes: Mapping[str, Mapping[str, Any]],
     *,
     is_pod: bool,
+    each: bool = True,
 ) -> None:
     """Every container and init container of the pod spec ``spec`` at ``where``; ``volumes`` are
-    the pod's volumes by name, ``is_pod`` for a bare Pod (not a template)."""
+    the pod's volumes by name, ``is_pod`` for a bare Pod (not a template). Without ``each``, only
+    how the containers fit the pod and each other (names, host ports, hooks and probes against the
+    pod's settings), not each container's own fields (a typed Container checked those at its call)."""
     containers = as_list(spec.get("containers"))
     inits = as_list(spec.get("initContainers"))
     if not containers:
@@ -157,7 +160,8 @@ def check_containers(
         if not isinstance(container, dict):
             continue
         at = f"{where}.containers[{i}]"
-        _common(r, container, at, volumes, policy, is_pod)
+        if each:
+            _common(r, container, at, volumes, policy, is_pod)
         name = container.get("name")
         if isinstance(name, str):
             if name in names:
@@ -177,7 +181,8 @@ def check_containers(
         if not isinstance(container, dict):
             continue
         at = f"{where}.initContainers[{i}]"
-        _common(r, container, at, volumes, policy, is_pod)
+        if each:
+            _common(r, container, at, volumes, policy, is_pod)
         restart = container.get("restartPolicy")
         if restart is not None and restart != "Always":
             r.add(f"{at}.restartPolicy {restart!r} is not supported: the only value is 'Always' (a sidecar)")

@@ -108,10 +108,12 @@ def check_pod_spec(
     *,
     meta: Mapping[str, Any] = EMPTY,
     is_pod: bool = False,
+    each_container: bool = True,
 ) -> None:
     """The pod spec ``spec`` at ``where``: of a bare Pod (``is_pod``) or of a template; ``meta``
     is the pod's (or template's) metadata, ``claims`` a StatefulSet's claim template names,
-    ``restart`` the restartPolicy values the owner allows."""
+    ``restart`` the restartPolicy values the owner allows. ``each_container=False`` leaves out
+    each container's own fields (see ``check_containers``): what a typed pod asks at the call."""
     policy = spec.get("restartPolicy")
     if policy is None or policy == "":  # defaulted to Always
         if "Always" not in restart:
@@ -135,7 +137,7 @@ def check_pod_spec(
     for claim in claims:
         volumes.setdefault(claim, {"name": claim, "persistentVolumeClaim": {"claimName": claim}})
 
-    check_containers(r, spec, where, volumes, is_pod=is_pod)
+    check_containers(r, spec, where, volumes, is_pod=is_pod, each=each_container)
     check_security(r, spec, meta, where)
     check_host_fields(r, spec, where)
     check_scheduling(r, spec, where, meta=meta, is_pod=is_pod)
