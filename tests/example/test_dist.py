@@ -78,6 +78,8 @@ def test_a_changed_snapshot_fails_the_run(tmp_path: Path) -> None:
     for name in ("app.py", "pyproject.toml"):
         shutil.copy(ROOT / name, work / name)
     shutil.copytree(ROOT / "config", work / "config")
+    # the CRD imports app.py uses (not the 3.7 MB imports/k8s, which it does not)
+    shutil.copytree(ROOT / "imports", work / "imports", ignore=shutil.ignore_patterns("__pycache__", "k8s"))
     snap = work / "tests" / "example" / "__snapshots__" / "test_example_app" / "test_example_notes_chart.yaml"
     cmd = [
         sys.executable,

@@ -150,7 +150,7 @@ def test_example_web_stack(snapshot_yaml: SnapshotAssertion) -> None:
     example.web_stack(chart, phase="dev", db=db, api_token=token)
     objs = synth(chart)
     pod = by_name(objs, "web", "Deployment")["spec"]["template"]
-    assert [c["name"] for c in pod["spec"]["containers"]] == ["nginx", "log-shipper"]
+    assert [c["name"] for c in pod["spec"]["containers"]] == ["nginx", "log-shipper", "exporter"]
     assert objs == snapshot_yaml
 
 
