@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cdk8s
 import pytest
 import yaml
 
@@ -107,3 +108,119 @@ def test_dependent_charts_are_numbered_like_cdk8s(tmp_path: Path) -> None:
     ours.synth()
     assert sorted(snapshot_folder(tmp_path / "podkit")) == ["0000-base.k8s.yaml", "0001-web.k8s.yaml"]
     assert snapshot_folder(tmp_path / "podkit") == snapshot_folder(tmp_path / "cdk8s")
+
+
+# -- the cluster's NodePort range (App(node_port_range=...)) -------------------------------------
+def node_port_service(app: pk.App, node_port: int) -> None:
+    chart = pk.Chart(app, "c", namespace="a")
+    web = pk.Deployment(
+        chart, "web", main=pk.Container(name="web", image="nginx:1.27", ports=[pk.Port(80, name="http")])
+    )
+    pk.Service(
+        chart,
+        "websvc",
+        target=web,
+        type=pk.ServiceType.NODE_PORT,
+        ports=[pk.ServicePort(web.main.ports[0], node_port=node_port)],
+    )
+
+
+def test_fails_on_a_node_port_outside_the_default_range(tmp_path: Path) -> None:
+    app = pk.App(outdir=str(tmp_path))
+    node_port_service(app, 20001)
+    with pytest.raises(pk.SynthError) as err:
+        app.synth_documents()
+    assert [p.message for p in err.value.problems] == [
+        "spec.ports[0].nodePort 20001 is outside the cluster's NodePort range 30000-32767: pick one in the "
+        "range, or leave it out to have one allocated"
+    ]
+
+
+def test_a_node_port_inside_a_custom_range_is_written(tmp_path: Path) -> None:
+    app = pk.App(outdir=str(tmp_path), node_port_range=(20000, 22767))
+    node_port_service(app, 20001)
+    (docs,) = app.synth_documents().values()
+    assert [p["nodePort"] for d in docs if d["kind"] == "Service" for p in d["spec"]["ports"]] == [20001]
+
+
+def test_fails_on_a_node_port_outside_a_custom_range(tmp_path: Path) -> None:
+    app = pk.App(outdir=str(tmp_path), node_port_range=(20000, 22767))
+    node_port_service(app, 30001)  # inside the default range, outside this cluster's
+    with pytest.raises(
+        pk.SynthError, match=r"nodePort 30001 is outside the cluster's NodePort range 20000-22767"
+    ):
+        app.synth_documents()
+
+
+def test_a_custom_range_holds_for_foreign_objects_too(tmp_path: Path) -> None:
+    app = pk.App(outdir=str(tmp_path), node_port_range=(20000, 22767))
+    chart = pk.Chart(app, "c", namespace="a")
+    cdk8s.ApiObject(chart, "svc", api_version="v1", kind="Service", metadata={"name": "svc"}).add_json_patch(
+        cdk8s.JsonPatch.add(
+            "/spec", {"type": "NodePort", "selector": {"a": "b"}, "ports": [{"port": 80, "nodePort": 31000}]}
+        )
+    )
+    with pytest.raises(
+        pk.SynthError, match=r"nodePort 31000 is outside the cluster's NodePort range 20000-22767"
+    ):
+        app.synth_documents()
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        ((30000,), pk.PodkitTypeError),
+        ("30000-32767", pk.PodkitTypeError),
+        ((30000.0, 32767), pk.PodkitTypeError),
+        ((True, 32767), pk.PodkitTypeError),
+        ((32767, 30000), pk.PodkitError),
+        ((0, 100), pk.PodkitError),
+        ((30000, 70000), pk.PodkitError),
+    ],
+)
+def test_fails_on_a_node_port_range_that_is_not_one(
+    tmp_path: Path, value: object, error: type[Exception]
+) -> None:
+    with pytest.raises(error, match=r"node_port_range"):
+        pk.App(outdir=str(tmp_path), node_port_range=value)  # type: ignore[arg-type]
+
+
+# -- the synth hook (how `podkit seal` runs an app without the engine knowing sealing) ------------
+calls: list[object] = []
+
+
+def record_app(app: object) -> None:
+    calls.append(app)
+
+
+def test_the_synth_hook_runs_instead_of_writing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PODKIT_SYNTH_HOOK", "tests.test_app:record_app")
+    app = pk.App(outdir=str(tmp_path / "dist"))
+    pk.ConfigFromMap(pk.Chart(app, "c"), "cfg", data={"k": "v"})
+    calls.clear()
+    app.synth()
+    assert calls == [app]
+    assert not (tmp_path / "dist").exists()
+
+
+@pytest.mark.parametrize(
+    ("hook", "message"),
+    [
+        (
+            "no_such_module_xyz:run",
+            r"PODKIT_SYNTH_HOOK 'no_such_module_xyz:run': cannot import 'no_such_module_xyz'",
+        ),
+        (
+            "tests.test_app",
+            r"PODKIT_SYNTH_HOOK 'tests.test_app' names no function; expected 'module:function'",
+        ),
+        ("tests.test_app:nothing_here", r"names no function"),
+    ],
+)
+def test_fails_on_a_synth_hook_that_names_no_function(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hook: str, message: str
+) -> None:
+    monkeypatch.setenv("PODKIT_SYNTH_HOOK", hook)
+    app = pk.App(outdir=str(tmp_path / "dist"))
+    with pytest.raises(pk.PodkitError, match=message):
+        app.synth()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import podkit as pk
 from podkit.external_secret import (
@@ -151,6 +153,46 @@ def test_fails_bad_refresh_interval(chart: pk.Chart, interval: str) -> None:
         pk.PodkitError, match=rf"^\[test/a\] refresh_interval '{interval}' is not a Go duration; expected"
     ):
         ExternalSecret(chart, "a", store=VAULT, data={"k": RemoteRef("x")}, refresh_interval=interval)
+
+
+@pytest.mark.parametrize(
+    "interval",
+    # the longest Go durations: int64 nanoseconds, however they are spelled
+    ["2562047h47m16.854775807s", "9223372036854775807ns", "2562047h", "153722867m", "0.000000001s"],
+)
+def test_refresh_interval_takes_the_longest_go_durations(chart: pk.Chart, interval: str) -> None:
+    es = ExternalSecret(chart, "a", store=VAULT, data={"k": RemoteRef("x")}, refresh_interval=interval)
+    assert es.refresh_interval == interval
+
+
+@pytest.mark.parametrize(
+    "interval",
+    [
+        "2562047h47m16.854775808s",  # one nanosecond too many
+        "9223372036854775808ns",
+        "2562048h",
+        "99999999999999999999h",  # the integer part alone overflows
+        "2000000h2000000h",  # each pair fits, the sum does not
+        "153722868m",
+    ],
+)
+def test_fails_refresh_interval_that_overflows_a_go_duration(chart: pk.Chart, interval: str) -> None:
+    with pytest.raises(
+        pk.PodkitError,
+        match=rf"\[test/a\] refresh_interval '{interval}' is longer than a Go duration can hold \(int64 "
+        r"nanoseconds, at most '2562047h47m16.854775807s', about 292 years\)",
+    ):
+        ExternalSecret(chart, "a", store=VAULT, data={"k": RemoteRef("x")}, refresh_interval=interval)
+
+
+@given(
+    hours=st.integers(min_value=0, max_value=10**7), nanos=st.integers(min_value=0, max_value=3599 * 10**9)
+)
+def test_refresh_interval_overflow_agrees_with_int64_nanoseconds(hours: int, nanos: int) -> None:
+    from podkit.external_secret import _go_duration_overflows
+
+    text = f"{hours}h{nanos}ns"
+    assert _go_duration_overflows(text) == (hours * 3600 * 10**9 + nanos > 2**63 - 1)
 
 
 def test_fails_refresh_interval_in_days_suggests_hours(chart: pk.Chart) -> None:

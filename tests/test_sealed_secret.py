@@ -171,6 +171,8 @@ def test_app_seal_then_synth_needs_no_plaintext(tmp_path: Path, monkeypatch: pyt
 
 
 def test_podkit_seal_mode_runs_app_seal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # what `podkit seal` sets: App.synth calls the sealing module's hook and writes nothing
+    monkeypatch.setenv("PODKIT_SYNTH_HOOK", "podkit.sealed_secret:synth_hook")
     monkeypatch.setenv("PODKIT_SEAL", "1")
     app = pk.App(outdir=str(tmp_path / "dist"))
     chart = pk.Chart(app, "prod", namespace="prod")

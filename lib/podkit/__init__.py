@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
     from ._crd import CustomResource, DeprecatedVersionWarning, register_crd
     from ._crd_refs import certificate_secret, issuer_ref, secret_name, service_monitor_spec
     from ._pod import DNSConfig, DNSPolicy, HostAlias, OSName, PodFields
-    from .app import App
+    from .app import App, SecretValueWarning
     from .autoscaling import (
         HorizontalPodAutoscaler,
         Metric,
@@ -156,7 +156,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "_crd": ("CustomResource", "DeprecatedVersionWarning", "register_crd"),
     "_crd_refs": ("certificate_secret", "issuer_ref", "secret_name", "service_monitor_spec"),
     "_pod": ("DNSConfig", "DNSPolicy", "HostAlias", "OSName", "PodFields"),
-    "app": ("App",),
+    "app": ("App", "SecretValueWarning"),
     "autoscaling": (
         "HorizontalPodAutoscaler",
         "Metric",
@@ -439,6 +439,7 @@ __all__ = [
     "SecretRef",
     "SecretStoreRef",
     "SecretType",
+    "SecretValueWarning",
     "SecurityContext",
     "SelectPolicy",
     "Service",

@@ -9,8 +9,17 @@ that runs them, on podkit's objects and on any other cdk8s construct's alike:
   apiVersion and kind: name regexes in full, size limits, path rules, cross-field rules);
 * the chart's Pod Security Standards level, if it set one (``_rules.pod_security``).
 
-This module adds what the rules leave to their caller: a Secret's values are scrubbed from
-every message, wherever a patch copied one.
+This module adds what the rules leave to their caller:
+
+* **Secret values, nowhere.** Every value any Secret of the app holds (as rendered before
+  escape-hatch patches and after, plain and base64, podkit's Secrets and foreign ones) is
+  scrubbed from every message (:func:`scrub`), wherever a patch moved or copied it: a label, an
+  annotation, a wrong-typed field, another object. ``podkit.App`` scrubs with the values of the
+  whole app; a ``podkit.Chart`` in a plain ``cdk8s.App`` with those of its chart.
+* **A ConfigMap that repeats a Secret's value** (one built from the same env file as a Secret)
+  gets a :class:`SecretValueWarning` naming both objects and the keys, never the value.
+* **The cluster's settings** (the NodePort range, ``App(node_port_range=...)``) reach the rules
+  for every object of the app (:func:`settings_of`).
 """
 
 from __future__ import annotations
@@ -19,7 +28,8 @@ import base64
 import binascii
 import contextlib
 import dataclasses
-from collections.abc import Mapping
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import _rules
@@ -34,24 +44,72 @@ if TYPE_CHECKING:
 SECRET_FIELDS = _secret_rules.SECRET_FIELDS
 is_secret = _secret_rules.is_secret
 schema_problems = _rules.schema_problems
+_DEFAULT_SETTINGS = _rules.ClusterSettings()
 
 
-def check_final(doc: Any, path: str, *, chart: cdk8s.Chart | None) -> list[Problem]:
+__all__ = [
+    "SecretValueWarning",
+    "app_secret_values",
+    "check_final",
+    "scrub",
+    "secret_values",
+    "settings_of",
+    "unpatched_secrets",
+    "warn_secret_values_in_config_maps",
+]
+
+
+class SecretValueWarning(UserWarning):
+    """A ConfigMap holds a value that is also a Secret's (e.g. both built from one env file):
+    the value is then readable by anyone who may read ConfigMaps, and sits in ``dist/``."""
+
+
+def check_final(
+    doc: Any,
+    path: str,
+    *,
+    chart: cdk8s.Chart | None,
+    settings: _rules.ClusterSettings | None = None,
+) -> list[Problem]:
     """Every problem of one final object; ``path`` names it in messages.
 
     A Secret's values never appear in them, wherever a patch may have copied one to (an
-    annotation, a wrong-typed field): the messages are scrubbed of every value it holds.
+    annotation, a wrong-typed field): the messages are scrubbed of every value it holds. (The
+    app's other Secrets' values are scrubbed by the chart and the app: :func:`scrub`.)
+
+    :param settings: the cluster's settings. Default: the app's (:func:`settings_of` the chart).
     """
     if not isinstance(doc, dict):
         return [Problem(path, f"expected an object, got {type(doc).__name__}", rule="schema")]
-    problems = _problems(doc, path, chart)
+    problems = _problems(doc, path, chart, settings if settings is not None else settings_of(chart))
     if problems and is_secret(doc):
         problems = _scrubbed(problems, secret_values(doc))
     return problems
 
 
+def settings_of(chart: object) -> _rules.ClusterSettings:
+    """The cluster settings of the app ``chart`` is in (``App(node_port_range=...)``); the
+    defaults for a chart of a plain ``cdk8s.App`` or none."""
+    if chart is None:
+        return _DEFAULT_SETTINGS
+    cached = getattr(chart, "_podkit_settings", None)
+    if isinstance(cached, _rules.ClusterSettings):
+        return cached
+    try:
+        root = chart.node.root  # type: ignore[attr-defined]
+    except AttributeError:
+        return _DEFAULT_SETTINGS
+    settings = getattr(root, "cluster_settings", None)
+    if not isinstance(settings, _rules.ClusterSettings):
+        settings = _DEFAULT_SETTINGS
+    with contextlib.suppress(AttributeError, TypeError):
+        chart._podkit_settings = settings  # type: ignore[attr-defined]
+    return settings
+
+
 def secret_values(doc: Mapping[str, Any]) -> list[str]:
-    """Every value a Secret holds, as written (``stringData``, base64 ``data``) and decoded."""
+    """Every value a Secret holds: as written (``stringData``, base64 ``data``), decoded, and
+    ``stringData`` base64-encoded (the form it takes in ``data``)."""
     out: list[str] = []
     for field in SECRET_FIELDS:
         values = doc.get(field)
@@ -62,31 +120,150 @@ def secret_values(doc: Mapping[str, Any]) -> list[str]:
             if field == "data":
                 with contextlib.suppress(binascii.Error, UnicodeDecodeError):
                     out.append(base64.b64decode(value, validate=True).decode("utf-8"))
+            else:
+                out.append(base64.b64encode(value.encode("utf-8")).decode("ascii"))
     # longest first, so that a value containing another is hidden whole
     return sorted({v for v in out if v}, key=len, reverse=True)
+
+
+def unpatched_secrets(objects: Iterable[Any]) -> list[dict[str, Any]]:
+    """The Secrets of ``objects`` (a chart's podkit objects) as rendered *before* their
+    escape-hatch patches, for those that have patches: a patch may have moved a value out of
+    ``data``, and it must be scrubbed all the same. Knows no construct: it renders any object
+    with patches without them and keeps what is a Secret."""
+    out = []
+    for obj in objects:
+        patches = getattr(obj, "_patches", None)
+        if not patches:
+            continue
+        obj._patches = []
+        try:
+            doc, _ = obj.render()
+        except Exception:  # the real render reports it
+            continue
+        finally:
+            obj._patches = patches
+        if is_secret(doc):
+            out.append(doc)
+    return out
+
+
+def app_secret_values(final: Iterable[tuple[str, Any]], extra: Iterable[Any] = ()) -> list[str]:
+    """Every value of every Secret in ``final`` (``(path, object)`` pairs) and ``extra``."""
+    found: set[str] = set()
+    for doc in [*(d for _, d in final), *extra]:
+        if isinstance(doc, dict) and is_secret(doc):
+            found.update(secret_values(doc))
+    return sorted(found, key=len, reverse=True)
+
+
+def scrub(problems: Sequence[Problem], values: Sequence[str]) -> list[Problem]:
+    """``problems`` with every one of ``values`` (Secret values) hidden in message and fix."""
+    return _scrubbed(list(problems), list(values)) if values else list(problems)
+
+
+def scrub_text(text: str, values: Sequence[str]) -> str:
+    """``text`` with every one of ``values`` hidden (as in :func:`scrub`)."""
+    return _scrub_one(text, values)
+
+
+#: a ConfigMap value repeats a Secret's value under another key only when at least this long
+#: (short values such as "true" or "5432" repeat by chance); under the same key, always
+_MIN_REPEATED = 8
+
+
+def warn_secret_values_in_config_maps(final: Sequence[tuple[str, Any]], extra: Iterable[Any] = ()) -> None:
+    """Warn (:class:`SecretValueWarning`) for every ConfigMap of ``final`` holding a value that
+    a Secret of ``final`` (or ``extra``) also holds, naming both objects and the keys."""
+    secrets: list[tuple[str, dict[str, str]]] = []
+    for path, doc in [*final, *(("", d) for d in extra)]:
+        if isinstance(doc, dict) and is_secret(doc):
+            plain = _plain_values(doc)
+            if plain:
+                secrets.append((path or _name_of(doc), plain))
+    if not secrets:
+        return
+    seen: set[tuple[str, str]] = set()
+    for path, doc in final:
+        if not (isinstance(doc, dict) and doc.get("kind") == "ConfigMap" and doc.get("apiVersion") == "v1"):
+            continue
+        data = doc.get("data")
+        if not isinstance(data, dict):
+            continue
+        for secret_path, values in secrets:
+            pairs = sorted(
+                (key, secret_key)
+                for key, value in data.items()
+                if isinstance(value, str) and value
+                for secret_key, secret_value in values.items()
+                if value == secret_value and (key == secret_key or len(value) >= _MIN_REPEATED)
+            )
+            if not pairs or (path, secret_path) in seen:
+                continue
+            seen.add((path, secret_path))
+            keys = ", ".join(k if k == sk else f"{k} (the Secret's {sk})" for k, sk in pairs)
+            warnings.warn(
+                SecretValueWarning(
+                    f"{path}: ConfigMap {_name_of(doc)!r} holds the value of Secret {secret_path} under "
+                    f"key{'s' if len(pairs) > 1 else ''} {keys}; a ConfigMap is not secret (anyone who may read ConfigMaps, and dist/, "
+                    f"sees it): keep the value only in the Secret (e.g. split the env file in two)"
+                ),
+                stacklevel=2,
+            )
+
+
+def _name_of(doc: Mapping[str, Any]) -> str:
+    meta = doc.get("metadata")
+    name = meta.get("name") if isinstance(meta, dict) else None
+    return str(name)
+
+
+def _plain_values(doc: Mapping[str, Any]) -> dict[str, str]:
+    """A Secret's values as plain text, by key (``data`` decoded; undecodable values left out)."""
+    out: dict[str, str] = {}
+    data = doc.get("data")
+    for key, value in data.items() if isinstance(data, dict) else ():
+        if isinstance(value, str) and value:
+            with contextlib.suppress(binascii.Error, UnicodeDecodeError):
+                out[str(key)] = base64.b64decode(value, validate=True).decode("utf-8")
+    string_data = doc.get("stringData")
+    for key, value in string_data.items() if isinstance(string_data, dict) else ():
+        if isinstance(value, str) and value:
+            out[str(key)] = value
+    return out
 
 
 _HIDDEN = "<Secret value not shown>"
 _MIN_BARE = 8
 
 
+def _scrub_one(text: str, values: Sequence[str]) -> str:
+    for value in values:
+        # messages quote values (repr, or JSON's double quotes); a bare occurrence is scrubbed
+        # too unless the value is so short that it would garble ordinary words and numbers
+        # ("1" in "1.33.0")
+        if value not in text:
+            continue
+        text = text.replace(repr(value), _HIDDEN).replace(f'"{value}"', _HIDDEN)
+        if len(value) >= _MIN_BARE:
+            text = text.replace(value, _HIDDEN)
+    return text
+
+
 def _scrubbed(problems: list[Problem], values: list[str]) -> list[Problem]:
-    def scrub(text: str) -> str:
-        for value in values:
-            # messages quote values (repr); a bare occurrence is scrubbed too unless the value is
-            # so short that it would garble ordinary words and numbers ("1" in "1.33.0")
-            text = text.replace(repr(value), _HIDDEN)
-            if len(value) >= _MIN_BARE:
-                text = text.replace(value, _HIDDEN)
-        return text
-
-    return [dataclasses.replace(p, message=scrub(p.message), fix=scrub(p.fix)) for p in problems]
+    return [
+        dataclasses.replace(p, message=_scrub_one(p.message, values), fix=_scrub_one(p.fix, values))
+        for p in problems
+    ]
 
 
-def _problems(doc: dict[str, Any], path: str, chart: cdk8s.Chart | None) -> list[Problem]:
+def _problems(
+    doc: dict[str, Any], path: str, chart: cdk8s.Chart | None, settings: _rules.ClusterSettings
+) -> list[Problem]:
     return _rules.check(
         doc,
         path,
         schema=_rules.schema_problems if getattr(chart, "validate_schema", True) else None,
         pod_security=getattr(chart, "pod_security", None),
+        settings=settings,
     )

@@ -13,19 +13,33 @@ cdk8s CLI (``cdk8s synth``, which sets ``CDK8S_OUTDIR``) works unchanged.
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
-from typing import Any
+import warnings
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 import cdk8s
 
-from . import _gc, _jsii, _node, _sealing, _yaml
+from . import _gc, _jsii, _node, _references, _rules, _validate, _yaml
+from ._validate import SecretValueWarning
 from .chart import Chart
-from .errors import PodkitError, PodkitTypeError, Problem, SealingError, SynthError
+from .errors import PodkitError, PodkitTypeError, Problem, SynthError
 
-#: set by ``podkit seal``: ``App.synth()`` seals instead of writing (``force`` re-seals all)
-SEAL_ENV = "PODKIT_SEAL"
-SEAL_CERT_ENV = "PODKIT_SEAL_CERT"
+if TYPE_CHECKING:
+    from ._sealing import SealReport
+
+__all__ = ["SYNTH_HOOK_ENV", "App", "SecretValueWarning", "layout", "to_yaml"]
+
+#: ``module:function``: when set, ``App.synth()`` calls ``function(app)`` instead of writing
+#: the output. ``podkit seal`` sets it to ``podkit.sealed_secret:synth_hook``: the command runs
+#: the user's app unchanged, and the engine knows no construct (it only imports the hook).
+SYNTH_HOOK_ENV = "PODKIT_SYNTH_HOOK"
+#: what ``App.seal`` runs: the sealing module provides it (named, not imported: see above)
+_SEAL = "podkit.sealed_secret:seal_app"
+#: ``--service-node-port-range``'s default in Kubernetes
+DEFAULT_NODE_PORT_RANGE = (30000, 32767)
 
 
 class App(cdk8s.App, metaclass=_jsii.PodkitMeta):
@@ -38,7 +52,15 @@ class App(cdk8s.App, metaclass=_jsii.PodkitMeta):
     :param output_file_extension: default ``.k8s.yaml``.
     :param yaml_output_type: how objects are split into files, as in cdk8s. Default:
         ``YamlOutputType.FILE_PER_CHART``. ``FOLDER_PER_CHART_FILE_PER_RESOURCE`` (one file per
-        object) gives the smallest GitOps diffs.
+        object) gives the smallest GitOps diffs. With one file per object, a file is named
+        ``<Kind>.<name>``, as cdk8s names it; only when two objects would share that name (dev's
+        and prod's ``ConfigMap settings``), both get their namespace in it
+        (``ConfigMap.dev.settings``; the chart's name for an object without a namespace), and,
+        if that is not enough, their API group. No object is ever dropped: one object (same
+        kind, namespace and name) written by two charts fails synth, naming both.
+    :param node_port_range: the cluster's ``--service-node-port-range``, inclusive: every
+        Service's ``nodePort`` of the app is checked against it at synth. Default:
+        ``(30000, 32767)``, Kubernetes' default.
     """
 
     #: tells a Chart it is in a podkit App (chart.py asks this marker instead of importing App)
@@ -50,6 +72,7 @@ class App(cdk8s.App, metaclass=_jsii.PodkitMeta):
         outdir: str | None = None,
         output_file_extension: str | None = None,
         yaml_output_type: cdk8s.YamlOutputType | None = None,
+        node_port_range: tuple[int, int] = DEFAULT_NODE_PORT_RANGE,
     ) -> None:
         from . import _output
 
@@ -61,6 +84,7 @@ class App(cdk8s.App, metaclass=_jsii.PodkitMeta):
             raise PodkitTypeError(
                 "", f"yaml_output_type must be a cdk8s.YamlOutputType, got {yaml_output_type!r}"
             )
+        settings = _rules.ClusterSettings(node_port_range=_node_port_range(node_port_range))
         plan = _output.plan_output(os.fspath(outdir) if outdir is not None else None)
         _gc.relax()
         with _node.unchecked():  # checked above
@@ -70,25 +94,50 @@ class App(cdk8s.App, metaclass=_jsii.PodkitMeta):
                 yaml_output_type=yaml_output_type,
             )
         self._output_plan = plan
+        #: what the API server's rules need to know of the cluster (read by every chart's checks)
+        self.cluster_settings = settings
 
     def synth_documents(self) -> dict[str, list[Any]]:
         """Render every chart without writing: ``{file path: [objects]}`` in cdk8s order.
 
-        File paths are relative to ``outdir`` and follow ``yaml_output_type`` exactly as cdk8s
-        names them. Raises :class:`SynthError` with the problems of *all* charts.
+        File paths are relative to ``outdir`` and follow ``yaml_output_type`` as cdk8s names
+        them (see the class docs for names two objects would share). Raises
+        :class:`SynthError` with the problems of *all* charts, and of the app as a whole
+        (references across namespaces and charts, two owners of one Secret, one object in two
+        charts); no message shows a value of any Secret of the app.
         """
         charts = list(self.charts)
         rendered: list[tuple[cdk8s.Chart, list[Any]]] = []
         problems: list[Problem] = []
-        for chart in charts:
-            try:
-                rendered.append((chart, list(chart.to_json())))
-            except SynthError as e:
-                problems.extend(e.problems)
-            except PodkitError as e:
-                problems.append(Problem(e.path, e.detail))
+        entries: list[_references.Entry] = []
+        held: list[Any] = []  # Secrets as rendered before patches, or not written
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for chart in charts:
+                docs: list[Any] | None = None
+                try:
+                    docs = list(chart.to_json())
+                except SynthError as e:
+                    problems.extend(e.problems)
+                except PodkitError as e:
+                    problems.append(Problem(e.path, e.detail))
+                with _node.unchecked():  # a chart
+                    chart_path = str(chart.node.path)
+                if isinstance(chart, Chart):
+                    final = list(chart._podkit_final)
+                    held.extend(chart._podkit_unpatched_secrets)
+                else:
+                    final = [(_foreign_path(chart_path, d), d) for d in docs or []]
+                entries.extend(_references.Entry(path, chart_path, doc) for path, doc in final)
+                if docs is not None:
+                    rendered.append((chart, docs))
+            final_all = [(e.path, e.doc) for e in entries]
+            _validate.warn_secret_values_in_config_maps(final_all, held)
+        hidden = _validate.app_secret_values(final_all, held)
+        _reemit(caught, hidden)
+        problems.extend(_references.check(entries))
         if problems:
-            raise SynthError(problems)
+            raise SynthError(_validate.scrub(problems, hidden))
         # cdk8s numbers the files when charts depend on each other (0000-a, 0001-b ...)
         indexed = any(len(chart.node.dependencies) > 0 for chart in charts)
         return layout(rendered, self.yaml_output_type, self.output_file_extension, indexed=indexed)
@@ -96,51 +145,31 @@ class App(cdk8s.App, metaclass=_jsii.PodkitMeta):
     def synth(self) -> None:
         """Synthesize every chart into ``outdir``: all of it or nothing (see ``_output.py``).
 
-        Run by ``podkit seal`` (``PODKIT_SEAL`` set), it seals instead: see :meth:`seal`.
+        With ``$PODKIT_SYNTH_HOOK`` set (``module:function``; ``podkit seal`` sets it), calls
+        ``function(app)`` instead and writes nothing.
         """
         from . import _output
 
-        if os.environ.get(SEAL_ENV):
-            cert = os.environ.get(SEAL_CERT_ENV) or None
-            for report in self.seal(cert=cert, force=os.environ.get(SEAL_ENV) == "force"):
-                print(report)
+        hook = os.environ.get(SYNTH_HOOK_ENV)
+        if hook:
+            _hook(hook, SYNTH_HOOK_ENV)(self)
             return
-
         try:
             files = {name: to_yaml(docs) for name, docs in self.synth_documents().items()}
             _output.write_planned(self._output_plan, files)
         finally:
             _gc.restore(freeze_at_exit=True)
 
-    def seal(
-        self, *, cert: str | os.PathLike[str] | None = None, force: bool = False
-    ) -> list[_sealing.SealReport]:
+    def seal(self, *, cert: str | os.PathLike[str] | None = None, force: bool = False) -> list[SealReport]:
         """Seal every ``SealedSecret`` of the app into its store (what ``podkit seal`` runs).
 
-        Reads the plaintext sources (files, literals, environment) here, never at synth. A value
-        is re-sealed only when new, changed, sealed with another certificate, or ``force``.
+        Provided by ``podkit.sealed_secret.seal_app`` (see there): every store is checked and
+        sealed before any is written. Reads the plaintext sources here, never at synth.
 
         :param cert: the controller's certificate. Default: each Secret's ``Sealing.cert``.
         :returns: one report per store file.
         """
-        from .sealed_secret import SealedSecret
-
-        by_store: dict[str, tuple[str | os.PathLike[str] | None, list[SealedSecret]]] = {}
-        for chart in self.charts:
-            for obj in chart.node.find_all() if not isinstance(chart, Chart) else chart.podkit_objects:
-                if isinstance(obj, SealedSecret):
-                    key = str(obj.store_path)
-                    chosen = cert if cert is not None else obj.cert_path
-                    _, items = by_store.setdefault(key, (chosen, []))
-                    items.append(obj)
-        reports = []
-        for store, (chosen, secrets) in by_store.items():
-            if chosen is None:
-                raise SealingError(
-                    secrets[0].path,
-                    "no certificate to seal with: set Sealing(cert=...) or run `podkit seal --cert PATH`",
-                )
-            reports.append(_sealing.seal_app(secrets, store_path=store, cert_path=chosen, force=force))
+        reports: list[SealReport] = _hook(_SEAL, "App.seal")(self, cert=cert, force=force)
         return reports
 
     def synth_yaml(self) -> str:
@@ -151,9 +180,92 @@ class App(cdk8s.App, metaclass=_jsii.PodkitMeta):
 _UNSAFE_FILE_CHARS = re.compile(r"[^0-9a-zA-Z-_.]")
 
 
-def _resource_file(doc: Any) -> str:
-    meta = doc.get("metadata") or {}
-    return _UNSAFE_FILE_CHARS.sub("", f"{doc.get('kind')}.{meta.get('name')}")
+def _node_port_range(value: object) -> tuple[int, int]:
+    ok = (
+        isinstance(value, tuple | list)
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    )
+    if not ok:
+        raise PodkitTypeError(
+            "", f"node_port_range must be a (low, high) pair of ints such as (30000, 32767), got {value!r}"
+        )
+    low, high = cast("tuple[int, int]", tuple(value))  # type: ignore[arg-type]
+    if not 1 <= low <= high <= 65535:
+        raise PodkitError(
+            "",
+            f"node_port_range {value!r} is not a port range: expected 1 <= low <= high <= 65535, e.g. "
+            f"(30000, 32767), as the cluster's --service-node-port-range says",
+        )
+    return (low, high)
+
+
+def _hook(spec: str, what: str) -> Callable[..., Any]:
+    """The function ``module:function`` names (the synth hook, or what ``App.seal`` runs)."""
+    module, _, name = spec.partition(":")
+    try:
+        fn = getattr(importlib.import_module(module), name, None) if module and name else None
+    except ImportError as e:
+        raise PodkitError("", f"{what} {spec!r}: cannot import {module!r} ({e})") from None
+    if not callable(fn):
+        raise PodkitError(
+            "", f"{what} {spec!r} names no function; expected 'module:function', e.g. 'mypkg.hooks:on_synth'"
+        )
+    return fn  # type: ignore[no-any-return]
+
+
+def _reemit(caught: list[warnings.WarningMessage], hidden: list[str]) -> None:
+    """Emit the warnings recorded during rendering again, with Secret values scrubbed."""
+    for w in caught:
+        message = w.message
+        text = str(message)
+        scrubbed = _validate.scrub_text(text, hidden) if hidden else text
+        if scrubbed != text or not isinstance(message, Warning):
+            try:
+                message = w.category(scrubbed)
+            except Exception:  # a warning class that takes other arguments
+                message = UserWarning(scrubbed)
+        warnings.warn_explicit(message, w.category, w.filename, w.lineno, source=w.source)
+
+
+def _foreign_path(chart_path: str, doc: Any) -> str:
+    meta = doc.get("metadata") if isinstance(doc, dict) else None
+    name = meta.get("name") if isinstance(meta, dict) else None
+    kind = doc.get("kind") if isinstance(doc, dict) else None
+    return f"{chart_path}: {kind} {name}"
+
+
+def _describe(doc: Any, chart: str) -> str:
+    meta = doc.get("metadata") or {} if isinstance(doc, dict) else {}
+    namespace = meta.get("namespace")
+    where = f"{namespace}/" if namespace else ""
+    return f"{doc.get('kind')} {where}{meta.get('name')} (chart {chart!r})"
+
+
+def _resource_files(docs: list[tuple[Any, str]]) -> list[str]:
+    """One file name per object (without extension): ``<Kind>.<name>`` as cdk8s names it; where
+    several objects would share that name, ``<Kind>.<namespace>.<name>`` (the chart's name for
+    an object without a namespace), then ``<Kind>.<group>.<namespace>.<name>``: the least that
+    tells them apart. ``docs`` are ``(object, chart file name)`` pairs."""
+
+    def name(doc: Any, chart: str, level: int) -> str:
+        meta = doc.get("metadata") or {}
+        parts = [str(doc.get("kind"))]
+        if level >= 2:
+            parts.append(str(doc.get("apiVersion", "")).rpartition("/")[0] or "core")
+        if level >= 1:
+            parts.append(str(meta.get("namespace") or chart))
+        parts.append(str(meta.get("name")))
+        return _UNSAFE_FILE_CHARS.sub("", ".".join(parts))
+
+    levels = [0] * len(docs)
+    for level in (1, 2):
+        names = [name(doc, chart, levels[i]) for i, (doc, chart) in enumerate(docs)]
+        shared = {n for n in names if names.count(n) > 1}
+        for i, n in enumerate(names):
+            if n in shared:
+                levels[i] = level
+    return [name(doc, chart, levels[i]) for i, (doc, chart) in enumerate(docs)]
 
 
 def layout(
@@ -163,24 +275,52 @@ def layout(
     *,
     indexed: bool,
 ) -> dict[str, list[Any]]:
-    """Split rendered charts into files the way ``cdk8s.App.synth`` does for ``output_type``."""
+    """Split rendered charts into files the way ``cdk8s.App.synth`` does for ``output_type``.
+
+    Never drops an object: names two objects would share are told apart (see :class:`App`);
+    two objects that still map to one file (the same object twice) raise :class:`SynthError`
+    naming both.
+    """
     files: dict[str, list[Any]] = {}
+    writers: dict[str, str] = {}
+    problems: list[Problem] = []
+
+    def put(file: str, docs: list[Any], what: str) -> None:
+        if file in files:
+            problems.append(
+                Problem(
+                    what,
+                    f"{what} and {writers[file]} would both be written to {file!r}, and one would be lost",
+                    "rename one of them (or its chart), or put them in different namespaces",
+                    "duplicate",
+                )
+            )
+            return
+        files[file] = docs
+        writers[file] = what
+
     if output_type == cdk8s.YamlOutputType.FILE_PER_APP:
         if rendered:
             files["app" + ext] = [d for _, docs in rendered for d in docs]
         return files
+    per_resource: list[tuple[Any, str, str]] = []
     for i, (chart, docs) in enumerate(rendered):
         with _node.unchecked():  # a chart
             base = cdk8s.Names.to_dns_label(chart)
+            chart_id = str(chart.node.path)
         chart_name = f"{i:04d}-{base}" if indexed else base
         if output_type == cdk8s.YamlOutputType.FILE_PER_RESOURCE:
-            for doc in docs:
-                files[_resource_file(doc) + ext] = [doc]
+            per_resource.extend((doc, base, chart_id) for doc in docs)
         elif output_type == cdk8s.YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE:
-            for doc in docs:
-                files[f"{chart_name}/{_resource_file(doc)}{ext}"] = [doc]
+            for doc, file in zip(docs, _resource_files([(d, base) for d in docs]), strict=True):
+                put(f"{chart_name}/{file}{ext}", [doc], _describe(doc, chart_id))
         else:
-            files[chart_name + ext] = docs
+            put(chart_name + ext, docs, f"chart {chart_id!r}")
+    names = _resource_files([(doc, base) for doc, base, _ in per_resource])
+    for (doc, _, chart_id), file in zip(per_resource, names, strict=True):
+        put(file + ext, [doc], _describe(doc, chart_id))
+    if problems:
+        raise SynthError(problems)
     return files
 
 

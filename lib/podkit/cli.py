@@ -366,9 +366,10 @@ def diff(*, cwd: Path | None = None, app: str | None = None, output: Path | None
 def seal(
     *, cwd: Path | None = None, app: str | None = None, cert: Path | None = None, force: bool = False
 ) -> str:
-    """``podkit seal``: run the app in seal mode (``App.synth`` seals); returns its report."""
+    """``podkit seal``: run the app with ``App.synth``'s hook set to the sealing module's
+    (``podkit.sealed_secret.synth_hook``: it seals instead of writing); returns its report."""
     project, command = _project_and_app(cwd, app)
-    extra = {"PODKIT_SEAL": "force" if force else "1"}
+    extra = {"PODKIT_SYNTH_HOOK": "podkit.sealed_secret:synth_hook", "PODKIT_SEAL": "force" if force else "1"}
     if cert is not None:
         extra["PODKIT_SEAL_CERT"] = str(cert.absolute())
     with _temporary_folder("podkit-seal-") as tmp:

@@ -144,8 +144,9 @@ class ExternalSecret(KeyedSource, PodkitResource):
     :param data_from: extracts whose every property becomes a key.
     :param expected_keys: the keys ``data_from`` brings in, for consumer checks. Default:
         unknown, so a consumer's key is not checked when there is a ``data_from``.
-    :param refresh_interval: a Go duration (``1h``, ``30m``, ``1h30m``; ``0`` never refreshes).
-        Default: left out, so the operator's default (``1h``) applies.
+    :param refresh_interval: a Go duration (``1h``, ``30m``, ``1h30m``; ``0`` never refreshes),
+        at most what Go's int64 nanoseconds hold (``2562047h47m16.854775807s``). Default: left
+        out, so the operator's default (``1h``) applies.
     :param target_name: name of the Secret the operator creates, which pods use. Default:
         the ExternalSecret's name.
     :param creation_policy: default: left out (the operator's ``Owner``).
@@ -324,4 +325,44 @@ def _refresh_interval(path: str, value: object) -> str | None:
             f"refresh_interval {text!r} is not a Go duration; expected a number and unit, one pair or more "
             f"(units h, m, s, ms, us, ns), e.g. '1h', '30m', '1h30m', or '0' to never refresh.{hint}",
         )
+    if _go_duration_overflows(text):
+        raise PodkitError(
+            path,
+            f"refresh_interval {text!r} is longer than a Go duration can hold (int64 nanoseconds, at most "
+            f"'2562047h47m16.854775807s', about 292 years), so the operator cannot parse it; use a shorter "
+            f"interval, or '0' to never refresh",
+        )
     return text
+
+
+_UNITS_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 10**9, "m": 60 * 10**9}
+_UNITS_NS["h"] = 60 * _UNITS_NS["m"]
+_PAIR = re.compile(r"(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)")
+_MAX_NS = (1 << 63) - 1
+
+
+def _go_duration_overflows(text: str) -> bool:
+    """Whether Go's ``time.ParseDuration`` rejects ``text`` (already matching the grammar) as
+    out of range, following its arithmetic: per pair the integer part times the unit, plus the
+    fraction (digits past int64 ignored, scaled in float64, truncated); over ``1<<63 - 1``
+    nanoseconds in all is an error."""
+    total = 0
+    for whole, frac, unit in _PAIR.findall(text):
+        scale = _UNITS_NS[unit]
+        v = int(whole) if whole else 0
+        if v > (1 << 63) // scale:
+            return True
+        v *= scale
+        f, f_scale = 0, 1
+        for digit in frac or "":
+            if f > ((1 << 63) - 1) // 10:
+                break  # Go's leadingFraction stops adding digits that would overflow
+            f, f_scale = f * 10 + int(digit), f_scale * 10
+        if f:
+            v += int(float(f) * (float(scale) / f_scale))
+            if v > 1 << 63:
+                return True
+        total += v
+        if total > 1 << 63:
+            return True
+    return total > _MAX_NS

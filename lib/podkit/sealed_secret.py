@@ -32,7 +32,7 @@ from ._sealing import DEFAULT_STORE_NAME, SealingScope, SealRequest
 from .errors import PodkitError, PodkitTypeError, Problem, SealingError
 from .secret import SecretEnv, SecretType, unmet_required_keys
 
-__all__ = ["SealedSecret", "Sealing", "SealingScope"]
+__all__ = ["SealedSecret", "Sealing", "SealingScope", "seal_app", "synth_hook"]
 
 
 @dataclass(frozen=True)
@@ -297,3 +297,52 @@ class SealedSecret(SecretEnv):
             problems=problems,
         )
         return {"spec": doc["spec"]}
+
+
+# -- podkit seal --------------------------------------------------------------------------------
+#: set by ``podkit seal`` beside ``PODKIT_SYNTH_HOOK``: ``force`` re-seals every value
+SEAL_ENV = "PODKIT_SEAL"
+#: set by ``podkit seal --cert PATH``: the controller's certificate for every store
+SEAL_CERT_ENV = "PODKIT_SEAL_CERT"
+
+
+def seal_app(
+    app: constructs.Construct, *, cert: str | os.PathLike[str] | None = None, force: bool = False
+) -> list[_sealing.SealReport]:
+    """Seal every ``SealedSecret`` of ``app`` into its store (``App.seal`` and ``podkit seal``).
+
+    Reads the plaintext sources (files, literals, environment) here, never at synth. A value is
+    re-sealed only when new, changed, sealed with another certificate, or ``force``. Every store
+    is checked and sealed before any is written (``_sealing.seal_stores``): one bad store,
+    certificate or value leaves every store as it was.
+
+    :param cert: the controller's certificate. Default: each Secret's ``Sealing.cert`` (the
+        first Secret of a store names the store's).
+    :returns: one report per store file.
+    """
+    by_store: dict[str, tuple[str | os.PathLike[str] | None, list[SealedSecret]]] = {}
+    for chart in getattr(app, "charts", ()):
+        members = getattr(chart, "podkit_objects", None)
+        for obj in members if members is not None else chart.node.find_all():
+            if isinstance(obj, SealedSecret):
+                chosen = cert if cert is not None else obj.cert_path
+                _, items = by_store.setdefault(str(obj.store_path), (chosen, []))
+                items.append(obj)
+    jobs = []
+    for store, (chosen, secrets) in by_store.items():
+        if chosen is None:
+            raise SealingError(
+                secrets[0].path,
+                "no certificate to seal with: set Sealing(cert=...) or run `podkit seal --cert PATH`",
+            )
+        jobs.append((store, chosen, secrets))
+    return _sealing.seal_stores(jobs, force=force)
+
+
+def synth_hook(app: constructs.Construct) -> None:
+    """What ``App.synth()`` runs under ``podkit seal`` (``PODKIT_SYNTH_HOOK``): seal instead of
+    writing, with ``PODKIT_SEAL=force`` and ``PODKIT_SEAL_CERT`` as the command's options, and
+    print one report per store."""
+    cert = os.environ.get(SEAL_CERT_ENV) or None
+    for report in seal_app(app, cert=cert, force=os.environ.get(SEAL_ENV) == "force"):
+        print(report)

@@ -1,0 +1,328 @@
+"""App-wide reference checks: what the API server accepts and the cluster then breaks.
+
+Read from the final objects of the whole app (every chart; podkit's objects and any other cdk8s
+construct's alike, after escape-hatch patches), so they hold inside one chart, where objects set
+their own namespace, as well as across charts:
+
+* **references across namespaces.** A pod reads ConfigMaps, Secrets, PersistentVolumeClaims
+  and its ServiceAccount of its own namespace only; a ServiceAccount's pull secrets, an
+  ExternalSecret's ``SecretStore`` and a Service's selected pods are looked up in their own
+  namespace too. A reference by name to an object this app writes *only* to another namespace
+  is refused, naming both objects and both namespaces. (The API server accepts it; pods then
+  fail to start, or are refused for the ServiceAccount; the Service has no endpoints.) A name
+  the app does not write at all is taken to exist in the cluster, and an object whose
+  namespace is left to ``kubectl`` (none set) is not judged.
+* **two owners of one Secret.** Two ExternalSecrets with one target Secret in one namespace,
+  or an ExternalSecret (or SealedSecret) whose Secret is also written by the app: the
+  controllers overwrite each other's Secret. An ExternalSecret with ``creationPolicy: Merge``
+  (or ``None``) owns nothing and is left out.
+* **the same object in two charts** (same group, kind, namespace and name, the namespace
+  written on both): on apply the last one silently wins. (Two in one chart are the chart's own
+  check; charts that set no namespace are often applied to one namespace each, so objects
+  without one are not compared across charts.)
+
+This module knows no construct: it reads rendered objects, and ``Entry.path`` names each in
+messages (a construct path for podkit's, ``chart: Kind name`` for others).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import Problem
+
+__all__ = ["Entry", "check"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One final object of the app, with its path (for messages) and its chart's path."""
+
+    path: str
+    chart: str
+    doc: Any
+
+    @property
+    def kind(self) -> str:
+        kind = self.doc.get("kind")
+        return kind if isinstance(kind, str) else ""
+
+    @property
+    def name(self) -> str:
+        name = _dict(self.doc.get("metadata")).get("name")
+        return name if isinstance(name, str) else ""
+
+    @property
+    def namespace(self) -> str:
+        """The namespace written on the object; ``""`` when ``kubectl`` decides."""
+        namespace = _dict(self.doc.get("metadata")).get("namespace")
+        return namespace if isinstance(namespace, str) else ""
+
+    @property
+    def group(self) -> str:
+        return str(self.doc.get("apiVersion", "")).rpartition("/")[0]
+
+
+def _dict(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _get(obj: Any, *path: str) -> Any:
+    for key in path:
+        obj = _dict(obj).get(key)
+    return obj
+
+
+# where each controller keeps its pod template
+_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "Deployment": ("spec", "template"),
+    "StatefulSet": ("spec", "template"),
+    "DaemonSet": ("spec", "template"),
+    "ReplicaSet": ("spec", "template"),
+    "ReplicationController": ("spec", "template"),
+    "Job": ("spec", "template"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template"),
+    "PodTemplate": ("template",),
+}
+_OWNING_POLICIES = (None, "Owner", "Orphan")
+
+
+def check(entries: Sequence[Entry]) -> list[Problem]:
+    """Every reference problem among ``entries`` (the final objects of one app, or one chart)."""
+    entries = [e for e in entries if isinstance(e.doc, Mapping)]
+    index = _Index(entries)
+    problems: list[Problem] = []
+    problems.extend(_duplicates(entries))
+    problems.extend(_secret_owners(index))
+    for entry in entries:
+        for kind, name, field in _references(entry):
+            problem = index.cross_namespace(entry, kind, name, field)
+            if problem is not None:
+                problems.append(problem)
+        if entry.kind == "Service" and entry.group == "":
+            problem = index.service_selector(entry)
+            if problem is not None:
+                problems.append(problem)
+    return problems
+
+
+# -- what the app writes ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Pods:
+    entry: Entry
+    labels: Mapping[str, Any]
+
+
+class _Index:
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        # (kind, name) -> {namespace: the entry that writes it}
+        self.written: dict[tuple[str, str], dict[str, Entry]] = {}
+        # (namespace, Secret name) -> the entries that make that Secret
+        self.secret_makers: dict[tuple[str, str], list[tuple[Entry, str]]] = {}
+        # (namespace, name) -> the Secret object written by the app itself
+        self.inline_secrets: dict[tuple[str, str], Entry] = {}
+        self.pods: list[_Pods] = []
+        for entry in entries:
+            kind = entry.kind
+            if entry.group == "" and kind in (
+                "ConfigMap",
+                "Secret",
+                "ServiceAccount",
+                "PersistentVolumeClaim",
+            ):
+                self._write(kind, entry.name, entry)
+                if kind == "Secret":
+                    self.inline_secrets.setdefault((entry.namespace, entry.name), entry)
+            elif kind == "SecretStore":
+                self._write(kind, entry.name, entry)
+            secret = _secret_made_by(entry)
+            if secret is not None:
+                self._write("Secret", secret, entry)
+                self.secret_makers.setdefault((entry.namespace, secret), []).append(
+                    (entry, _maker_text(entry))
+                )
+            template = _pod_template(entry)
+            if template is not None:
+                self.pods.append(_Pods(entry, _dict(_get(template, "metadata", "labels"))))
+
+    def _write(self, kind: str, name: str, entry: Entry) -> None:
+        self.written.setdefault((kind, name), {}).setdefault(entry.namespace, entry)
+
+    def cross_namespace(self, entry: Entry, kind: str, name: str, field: str) -> Problem | None:
+        here = entry.namespace
+        there = self.written.get((kind, name))
+        if not here or not there or here in there or "" in there:
+            return None
+        namespace, other = sorted(there.items())[0]
+        return Problem(
+            entry.path,
+            f"{entry.kind} {entry.name!r} in namespace {here!r} refers to {kind} {name!r} ({field}), but "
+            f"this app writes {kind} {name!r} only to namespace {namespace!r} ({other.path}); the reference "
+            f"is looked up in namespace {here!r}, so it fails at run time",
+            f"put both in one namespace, or write the {kind} to namespace {here!r} as well",
+            "reference",
+        )
+
+    def service_selector(self, entry: Entry) -> Problem | None:
+        selector = _dict(_get(entry.doc, "spec", "selector"))
+        here = entry.namespace
+        if not selector or not here or _get(entry.doc, "spec", "type") == "ExternalName":
+            return None
+        matched = [p for p in self.pods if all(p.labels.get(k) == v for k, v in selector.items())]
+        if not matched or any(p.entry.namespace in (here, "") for p in matched):
+            return None
+        other = matched[0].entry
+        labels = ", ".join(f"{k}={v}" for k, v in sorted(selector.items()))
+        return Problem(
+            entry.path,
+            f"Service {entry.name!r} in namespace {here!r} selects pods ({labels}) that this app runs only "
+            f"in namespace {other.namespace!r} ({other.kind} {other.name!r}, {other.path}); a Service "
+            f"selects pods of its own namespace, so it would have no endpoints",
+            f"create the Service in namespace {other.namespace!r}, next to the pods it serves",
+            "reference",
+        )
+
+
+def _secret_made_by(entry: Entry) -> str | None:
+    """The Secret a SealedSecret or an owning ExternalSecret makes in its namespace."""
+    if entry.kind == "SealedSecret":
+        name = _get(entry.doc, "spec", "template", "metadata", "name") or entry.name
+    elif entry.kind == "ExternalSecret":
+        target = _dict(_get(entry.doc, "spec", "target"))
+        if target.get("creationPolicy") not in _OWNING_POLICIES:
+            return None
+        name = target.get("name") or entry.name
+    else:
+        return None
+    return name if isinstance(name, str) and name else None
+
+
+def _maker_text(entry: Entry) -> str:
+    return f"{entry.kind} {entry.name!r} ({entry.path})"
+
+
+def _pod_template(entry: Entry) -> Mapping[str, Any] | None:
+    if entry.group not in ("", "apps", "batch"):
+        return None
+    if entry.kind == "Pod":
+        return _dict(entry.doc)
+    where = _TEMPLATES.get(entry.kind)
+    return _dict(_get(entry.doc, *where)) if where is not None else None
+
+
+# -- what each object refers to ---------------------------------------------------------------
+def _references(entry: Entry) -> Iterator[tuple[str, str, str]]:
+    """``(kind, name, field)`` of every by-name reference ``entry`` makes in its own namespace."""
+    kind = entry.kind
+    if kind == "ServiceAccount" and entry.group == "":
+        for i, ref in enumerate(_list(entry.doc.get("imagePullSecrets"))):
+            yield from _named("Secret", _dict(ref).get("name"), f"imagePullSecrets[{i}]")
+        return
+    if kind == "ExternalSecret":
+        store = _dict(_get(entry.doc, "spec", "secretStoreRef"))
+        if store.get("kind", "SecretStore") == "SecretStore":
+            yield from _named("SecretStore", store.get("name"), "spec.secretStoreRef")
+        return
+    template = _pod_template(entry)
+    if template is None:
+        return
+    prefix = "spec" if kind == "Pod" else ".".join([*_TEMPLATES[kind], "spec"])
+    yield from _pod_references(_dict(template.get("spec")), prefix)
+
+
+def _named(kind: str, name: object, field: str) -> Iterator[tuple[str, str, str]]:
+    if isinstance(name, str) and name:
+        yield kind, name, field
+
+
+def _pod_references(spec: Mapping[str, Any], at: str) -> Iterator[tuple[str, str, str]]:
+    account = spec.get("serviceAccountName") or spec.get("serviceAccount")
+    if account != "default":  # every namespace has one
+        field = "serviceAccountName" if spec.get("serviceAccountName") else "serviceAccount"
+        yield from _named("ServiceAccount", account, f"{at}.{field}")
+    for i, ref in enumerate(_list(spec.get("imagePullSecrets"))):
+        yield from _named("Secret", _dict(ref).get("name"), f"{at}.imagePullSecrets[{i}]")
+    for i, volume in enumerate(_list(spec.get("volumes"))):
+        volume = _dict(volume)
+        where = f"{at}.volumes[{i}]"
+        yield from _named("ConfigMap", _get(volume, "configMap", "name"), f"{where}.configMap")
+        yield from _named("Secret", _get(volume, "secret", "secretName"), f"{where}.secret")
+        yield from _named(
+            "PersistentVolumeClaim",
+            _get(volume, "persistentVolumeClaim", "claimName"),
+            f"{where}.persistentVolumeClaim",
+        )
+        for j, source in enumerate(_list(_get(volume, "projected", "sources"))):
+            source = _dict(source)
+            yield from _named(
+                "ConfigMap", _get(source, "configMap", "name"), f"{where}.projected.sources[{j}].configMap"
+            )
+            yield from _named(
+                "Secret", _get(source, "secret", "name"), f"{where}.projected.sources[{j}].secret"
+            )
+    for group in ("initContainers", "containers", "ephemeralContainers"):
+        for i, container in enumerate(_list(spec.get(group))):
+            yield from _container_references(_dict(container), f"{at}.{group}[{i}]")
+
+
+def _container_references(container: Mapping[str, Any], at: str) -> Iterator[tuple[str, str, str]]:
+    for i, source in enumerate(_list(container.get("envFrom"))):
+        source = _dict(source)
+        yield from _named(
+            "ConfigMap", _get(source, "configMapRef", "name"), f"{at}.envFrom[{i}].configMapRef"
+        )
+        yield from _named("Secret", _get(source, "secretRef", "name"), f"{at}.envFrom[{i}].secretRef")
+    for i, var in enumerate(_list(container.get("env"))):
+        source = _dict(_get(var, "valueFrom"))
+        yield from _named(
+            "ConfigMap", _get(source, "configMapKeyRef", "name"), f"{at}.env[{i}].valueFrom.configMapKeyRef"
+        )
+        yield from _named(
+            "Secret", _get(source, "secretKeyRef", "name"), f"{at}.env[{i}].valueFrom.secretKeyRef"
+        )
+
+
+# -- owners and duplicates --------------------------------------------------------------------
+def _secret_owners(index: _Index) -> Iterator[Problem]:
+    for (namespace, name), makers in sorted(index.secret_makers.items()):
+        inline = index.inline_secrets.get((namespace, name))
+        owners = list(makers)
+        if inline is not None:
+            owners.insert(0, (inline, f"Secret {name!r} ({inline.path})"))
+        if len(owners) < 2:
+            continue
+        (_, first), *rest = owners
+        where = f"namespace {namespace!r}" if namespace else "the same namespace"
+        for entry, text in rest:
+            yield Problem(
+                entry.path,
+                f"{text} and {first} both write Secret {name!r} in {where}; their controllers would "
+                f"overwrite each other's Secret",
+                "give each its own Secret name (target_name=... for an ExternalSecret), or keep one of them",
+                "duplicate",
+            )
+
+
+def _duplicates(entries: Iterable[Entry]) -> Iterator[Problem]:
+    seen: dict[tuple[str, str, str, str], Entry] = {}
+    for entry in entries:
+        key = (entry.group, entry.kind, entry.namespace, entry.name)
+        if not entry.namespace:
+            continue  # charts without a namespace are often applied to one namespace each
+        first = seen.setdefault(key, entry)
+        if first is entry or first.chart == entry.chart:
+            continue  # (two in one chart: the chart's own check)
+        where = f" in namespace {entry.namespace!r}" if entry.namespace else ""
+        yield Problem(
+            entry.path,
+            f"{entry.kind} {entry.name!r}{where} is written by chart {first.chart!r} ({first.path}) and by "
+            f"chart {entry.chart!r}: on apply the last one silently wins",
+            "keep one of them, or give them different names or namespaces",
+            "duplicate",
+        )
