@@ -938,6 +938,9 @@ def write(root: Path = ROOT) -> None:
 
 
 def main() -> int:
+    # entries import from the repository root as app.py does (imports/ for generated bindings)
+    if str(ROOT) not in sys.path:
+        sys.path.insert(1, str(ROOT))
     if "--check" in sys.argv:
         bad = stale()
         if bad:
