@@ -63,6 +63,27 @@ def _binding(scope: constructs.Construct, id: str, tmp: Path, *, cluster: bool =
     return pk.RoleBinding(scope, id, role=_role(scope, f"{id}-role", tmp, pk.ClusterRole), subjects=[account])
 
 
+def _web_service(scope: constructs.Construct, id: str) -> pk.Service:
+    target = pk.Deployment(scope, f"{id}-target", main=_container())
+    return target.expose(id=f"{id}-svc", name=f"{id}-svc")
+
+
+def _ingress(scope: constructs.Construct, id: str, _: Path) -> pk.Ingress:
+    return pk.Ingress(scope, id, default_backend=pk.IngressBackend.service(_web_service(scope, id)))
+
+
+def _gateway(scope: constructs.Construct, id: str, _: Path) -> pk.Gateway:
+    return pk.Gateway(
+        scope, id, gateway_class_name="envoy", listeners=[pk.Listener("http", 80, pk.GatewayProtocol.HTTP)]
+    )
+
+
+def _route(scope: constructs.Construct, id: str, tmp: Path, cls: Any = None) -> Any:
+    route = (cls or pk.HTTPRoute)(scope, id, parents=[_gateway(scope, f"{id}-gw", tmp)])
+    route.add_rule(pk.BackendRef(_web_service(scope, id)))
+    return route
+
+
 CONSTRUCTS: dict[str, Factory] = {
     "SidecarPod": lambda s, i, _: pk.SidecarPod(s, i, main=pk.Container(name="c", image="nginx:1.27")),
     "ConfigFromMap": lambda s, i, _: pk.ConfigFromMap(s, i, data={"k": "v"}),
@@ -77,6 +98,11 @@ CONSTRUCTS: dict[str, Factory] = {
     "Job": lambda s, i, _: pk.Job(s, i, main=_container()),
     "CronJob": lambda s, i, _: pk.CronJob(s, i, schedule="0 3 * * *", main=_container()),
     "Service": _service,
+    "Ingress": _ingress,
+    "NetworkPolicy": lambda s, i, _: pk.NetworkPolicy(s, i),
+    "Gateway": _gateway,
+    "HTTPRoute": _route,
+    "GRPCRoute": lambda s, i, t: _route(s, i, t, pk.GRPCRoute),
     "Namespace": lambda s, i, _: pk.Namespace(s, i),
     "ServiceAccount": lambda s, i, _: pk.ServiceAccount(s, i),
     "PersistentVolumeClaim": lambda s, i, _: pk.PersistentVolumeClaim(
@@ -98,7 +124,11 @@ CONSTRUCTS: dict[str, Factory] = {
 
 #: the objects a factory makes besides the one under test, as (kind, name): the Service's target,
 #: and the headless Service a StatefulSet creates alongside itself (a sibling in the same scope)
+_WEB = [("Deployment", "obj-target"), ("Service", "obj-svc")]
 COMPANIONS: dict[str, list[tuple[str, str]]] = {
+    "Ingress": _WEB,
+    "HTTPRoute": [*_WEB, ("Gateway", "obj-gw")],
+    "GRPCRoute": [*_WEB, ("Gateway", "obj-gw")],
     "Service": [("Deployment", "obj-target")],
     "StatefulSet": [("Service", "obj-headless")],
     "HorizontalPodAutoscaler": [("Deployment", "obj-target")],
