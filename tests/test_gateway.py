@@ -289,3 +289,24 @@ def test_fails_on_bad_routes(chart: pk.Chart) -> None:
         GRPCMatch()
     with pytest.raises(pk.PodkitError, match="weight -1 must be an int from 0 to 1000000"):
         BackendRef(service(chart), port=HTTP, weight=-1)
+
+
+def test_listener_certificate_from_a_cert_manager_certificate_object(chart: pk.Chart) -> None:
+    from imports.cert_manager_io.v1 import Certificate
+
+    cert = Certificate(
+        chart,
+        "shop-cert",
+        spec={
+            "secretName": "shop-tls",
+            "dnsNames": ["shop.example.com"],
+            "issuerRef": {"name": "acme", "kind": "ClusterIssuer"},
+        },
+    )
+    https = Listener("https", 443, GatewayProtocol.HTTPS, certificates=[cert])
+    Gateway(chart, "edge", gateway_class_name="envoy", listeners=[https])
+    gateway = next(o for o in chart.to_json() if o["kind"] == "Gateway")
+    assert gateway["spec"]["listeners"][0]["tls"] == {
+        "mode": "Terminate",
+        "certificateRefs": [{"kind": "Secret", "name": "shop-tls"}],
+    }

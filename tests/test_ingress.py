@@ -273,3 +273,21 @@ def test_fails_at_synth_on_a_service_of_another_namespace(chart: pk.Chart) -> No
         pk.SynthError, match="Service 'test/web-service' is in namespace 'a', the Ingress in 'b'"
     ):
         chart.to_json()
+
+
+def test_tls_from_a_cert_manager_certificate_object(chart: pk.Chart) -> None:
+    from imports.cert_manager_io.v1 import Certificate
+
+    cert = Certificate(
+        chart,
+        "shop-cert",
+        spec={
+            "secretName": "shop-tls",
+            "dnsNames": ["shop.example.com"],
+            "issuerRef": {"name": "acme", "kind": "ClusterIssuer"},
+        },
+    )
+    ing = Ingress(chart, "shop", tls={cert: None})
+    ing.add_rule("/", IngressBackend.service(service(chart), port=HTTP), host="shop.example.com")
+    shop = next(o for o in chart.to_json() if o["kind"] == "Ingress")
+    assert shop["spec"]["tls"] == [{"hosts": ["shop.example.com"], "secretName": "shop-tls"}]

@@ -136,7 +136,8 @@ class Listener:
     :param hostname: the host names served (wildcard ``*.example.com`` allowed). Default: every
         host. Not allowed for TCP and UDP.
     :param certificates: ``kubernetes.io/tls`` Secrets (``SecretEnv.tls(...)``,
-        ``SecretEnv.from_name(...)`` for cert-manager's). Required for HTTPS and terminated TLS.
+        ``SecretEnv.from_name(...)``) or cert-manager ``Certificate`` objects (the Secret each
+        writes). Required for HTTPS and terminated TLS.
     :param tls_mode: default ``TLSMode.TERMINATE`` (written only for TLS listeners).
     :param routes_from: which namespaces' routes may attach. Default ``RouteNamespaces.SAME``.
     :param namespace_selector: the labels of those namespaces, with ``RouteNamespaces.SELECTOR``.
@@ -148,7 +149,7 @@ class Listener:
     port: int
     protocol: GatewayProtocol
     hostname: str | None = None
-    certificates: Sequence[KeyedSource] = ()
+    certificates: Sequence[KeyedSource | _crd.CustomResource] = ()
     tls_mode: TLSMode = TLSMode.TERMINATE
     routes_from: RouteNamespaces = RouteNamespaces.SAME
     namespace_selector: Mapping[str, str] | None = None
@@ -169,9 +170,10 @@ class Listener:
                 )
         if isinstance(self.certificates, KeyedSource):
             raise PodkitTypeError(where, "certificates takes a list: write [secret]")
-        certificates = tuple(_checks.check_sequence(where, self.certificates, "[tls_secret]"))
-        for secret in certificates:
+        certificates = tuple(
             tls_secret(where, secret)
+            for secret in _checks.check_sequence(where, self.certificates, "[tls_secret]")
+        )
         object.__setattr__(self, "certificates", certificates)
         terminates = self.protocol is GatewayProtocol.HTTPS or (
             self.protocol is GatewayProtocol.TLS and self.tls_mode is TLSMode.TERMINATE

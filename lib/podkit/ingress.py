@@ -42,6 +42,7 @@ from .service import Service, ServicePort
 TLS_KEYS = ("tls.crt", "tls.key")
 
 if TYPE_CHECKING:
+    from ._crd import CustomResource
     from ._workload import _Workload
 
 __all__ = ["Ingress", "IngressBackend", "IngressRule", "PathType", "expose_via_ingress"]
@@ -211,7 +212,7 @@ class Ingress(PodkitResource):
         rules: Sequence[IngressRule] = (),
         default_backend: IngressBackend | None = None,
         ingress_class_name: str | None = None,
-        tls: Mapping[KeyedSource, Sequence[str] | None] | None = None,
+        tls: Mapping[KeyedSource | CustomResource, Sequence[str] | None] | None = None,
         labels: Mapping[str, str] | None = None,
         annotations: Mapping[str, str] | None = None,
         name: str | None = None,
@@ -289,16 +290,16 @@ class Ingress(PodkitResource):
             raise DuplicateError(self.path, f"the Ingress already has a default backend ({self._default!r})")
         self._default = backend
 
-    def add_tls(self, secret: KeyedSource, *, hosts: Sequence[str] | None = None) -> None:
+    def add_tls(self, secret: KeyedSource | CustomResource, *, hosts: Sequence[str] | None = None) -> None:
         """Serve ``hosts`` over HTTPS with the certificate of ``secret``.
 
         :param secret: a ``kubernetes.io/tls`` Secret: ``SecretEnv.tls(...)``, a ``SealedSecret`` or
-            ``ExternalSecret`` of that type, or ``SecretEnv.from_name(...)`` (e.g. the secret a
-            cert-manager Certificate writes).
+            ``ExternalSecret`` of that type, ``SecretEnv.from_name(...)``, or a cert-manager
+            ``Certificate`` object (the Secret it writes).
         :param hosts: the hosts the certificate covers, each one a host of the rules (checked at
             synth). Default: every host of the rules.
         """
-        tls_secret(self.path, secret)
+        secret = tls_secret(self.path, secret)
         checked: tuple[str, ...] | None = None
         if hosts is not None:
             if isinstance(hosts, str):
@@ -411,8 +412,15 @@ class Ingress(PodkitResource):
 
 def tls_secret(where: str, secret: object) -> KeyedSource:
     """``secret`` if it can hold a TLS certificate: a ``kubernetes.io/tls`` podkit Secret (built,
-    sealed or external) or a reference whose declared keys, if any, include tls.crt and tls.key."""
+    sealed or external) or a reference whose declared keys, if any, include tls.crt and tls.key;
+    for a cert-manager ``Certificate`` object, a reference to the Secret it writes."""
+    from ._crd import CustomResource
+    from ._crd_refs import certificate_secret
     from .external_secret import ExternalSecret
+
+    if isinstance(secret, CustomResource) and secret.KIND == "Certificate":
+        ref: KeyedSource = certificate_secret(secret)
+        return ref
 
     if isinstance(secret, SecretEnv):
         if secret.type is not SecretType.TLS:
