@@ -46,7 +46,7 @@ from ._pod import AbstractPod
 from ._resource import PodkitResource
 from ._rules.core.service import cidr_error
 from ._rules.meta import selector_matches
-from ._rules.networking import cidr_network, except_error
+from ._rules.networking import except_error
 from .container import Port, Protocol
 from .errors import DuplicateError, PodkitError, PodkitTypeError, Problem
 from .namespace import Namespace
@@ -277,8 +277,6 @@ class Peer:
             error = cidr_error("except CIDR", e) or except_error("except CIDR", cidr, e)
             if error:
                 raise PodkitError(where, error)
-        network = cidr_network(cidr)
-        assert network is not None
         return Peer(_ip_block={"cidr": cidr, "except": excepted or None})
 
     @property
