@@ -64,7 +64,7 @@ typecheck: setup
 	$(BIN)/mypy
 
 pytest: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist=loadgroup $(PYTEST_ARGS)
 
 # The documentation site (docs/, mkdocs.yml) into .build/site; --strict fails on any warning,
 # a broken link or anchor included. tools/gen_docs.py regenerates the guide and API pages.

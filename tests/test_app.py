@@ -66,8 +66,10 @@ def test_all_problems_of_all_charts_are_reported_at_once(tmp_path: Path) -> None
     with pytest.raises(pk.SynthError) as err:
         app.synth()
     assert len(err.value.problems) == 4
+    # each problem names the line that created its object (Problem.source), then [path] message
+    first = err.value.problems[0]
     assert str(err.value).startswith(
-        "synth failed with 4 problem(s); nothing was written:\n  - [one/p: container 'c']"
+        f"synth failed with 4 problem(s); nothing was written:\n  - {first.source}: [one/p: container 'c']"
     )
     assert not (tmp_path / "dist").exists()
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -92,8 +94,9 @@ def test_failed_synth_leaves_output_untouched_and_prints_the_podkit_message(
     assert cli.main(["synth"]) == 2
     err = capsys.readouterr()
     assert err.out == ""
+    # at the user's line, as compilers print it (tests/test_user_line.py has the rest)
     assert err.err.startswith(
-        "podkit: error: [container 'nginx'] memory limit '128MB' is not a Kubernetes quantity"
+        "app.py:3: error: [container 'nginx'] memory limit '128MB' is not a Kubernetes quantity"
     )
     assert "Traceback" not in err.err
     assert (root / "dist" / "web.k8s.yaml").read_bytes() == before
@@ -126,7 +129,7 @@ def test_diff_exit_status_is_0_equal_1_differ_2_error(
     assert "-    - image: nginx:1.27.0\n+    - image: nginx:1.28.0\n" in out
     (root / "app.py").write_text(RAISES_PODKIT)
     assert cli.main(["diff"]) == 2
-    assert capsys.readouterr().err.startswith("podkit: error: [container 'nginx'] memory limit '128MB'")
+    assert capsys.readouterr().err.startswith("app.py:3: error: [container 'nginx'] memory limit '128MB'")
 
 
 def test_fails_on_bad_arguments_with_usage_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -258,11 +261,20 @@ def test_fails_seal_and_init_with_exit_2(
     )
 
 
-def test_init_scaffolds_a_complete_project(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def scaffold(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """``(project, wheel)``: one `podkit init` for the tests that only read it (or copy it)."""
+    tmp_path = tmp_path_factory.mktemp("scaffold")
     wheel = tmp_path / "podkit-0.1.0-py3-none-any.whl"
     wheel.write_bytes(b"wheel")
     target = tmp_path / "My Team"
     cli.init(target, source=wheel)
+    return target, wheel
+
+
+@pytest.mark.xdist_group("scaffold")
+def test_init_scaffolds_a_complete_project(scaffold: tuple[Path, Path]) -> None:
+    target, wheel = scaffold
     files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
     assert files == [
         ".github/workflows/podkit.yml",
@@ -272,6 +284,7 @@ def test_init_scaffolds_a_complete_project(tmp_path: Path) -> None:
         "README.md",
         "app.py",
         "cdk8s.yaml",
+        "dist/prod.k8s.yaml",
         "dist/web.k8s.yaml",
         "lib/my_team/__init__.py",
         "pyproject.toml",
@@ -289,6 +302,45 @@ def test_init_scaffolds_a_complete_project(tmp_path: Path) -> None:
     assert (target / "vendor" / wheel.name).read_bytes() == b"wheel"
     assert "pytest==9.2.0" in requirements and "syrupy==7.0.2" in requirements
     assert 'name = "my-team"' in (target / "pyproject.toml").read_text()
+    # safe secrets by default: prod forbids inline values and reads its password from the
+    # secret manager (ExternalSecret); local secret env files are ignored by git
+    assert "forbid_inline_secrets=True" in (target / "app.py").read_text()
+    assert "kind: ExternalSecret" in (target / "dist" / "prod.k8s.yaml").read_text()
+    assert {".env", ".env.*", "*.env", "secrets/"} <= set((target / ".gitignore").read_text().splitlines())
+
+
+CDK8S = Path(__file__).resolve().parent.parent / "node_modules" / ".bin" / "cdk8s"
+
+
+def _cdk8s_synth(project: Path) -> subprocess.CompletedProcess[str]:
+    # the real cdk8s CLI, which deletes its output folder before it runs the app
+    env = {**cli.tool_env(), "CDK8S_CHECK_UPGRADE": "false"}
+    env.pop("CDK8S_OUTDIR", None)
+    return subprocess.run(
+        [str(CDK8S), "synth"], cwd=project, env=env, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.xdist_group("scaffold")
+@pytest.mark.skipif(not CDK8S.exists(), reason="no cdk8s CLI in node_modules (run make setup)")
+def test_a_scaffolded_project_keeps_dist_when_cdk8s_synth_fails(
+    scaffold: tuple[Path, Path], tmp_path: Path
+) -> None:
+    project = tmp_path / "proj"
+    shutil.copytree(scaffold[0], project)
+    before = {p.name: p.read_bytes() for p in (project / "dist").iterdir()}
+    # GIVEN an app that fails  WHEN bare `cdk8s synth` runs it  THEN dist/ is as it was
+    with (project / "app.py").open("a") as f:
+        f.write("\nraise RuntimeError('broken')\n")
+    result = _cdk8s_synth(project)
+    assert result.returncode != 0 and "broken" in result.stderr
+    assert {p.name: p.read_bytes() for p in (project / "dist").iterdir()} == before
+    # GIVEN a cdk8s.yaml whose output is dist/  THEN podkit refuses, naming output: and the fix
+    (project / "cdk8s.yaml").write_text("language: python\napp: python app.py\noutput: dist\n")
+    result = _cdk8s_synth(project)
+    assert result.returncode != 0
+    assert "cdk8s synth's output folder 'dist' is the folder podkit publishes to" in result.stderr
+    assert "Set `output: .build/cdk8s.out` in cdk8s.yaml" in result.stderr
 
 
 def test_init_writes_an_explicit_requirement_as_given(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -52,10 +53,12 @@ def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("podkit: error: ")
+    # `podkit: error: ...`, or at the app's line when the app raised it: `app.py:3: error: ...`
+    prefix = re.match(r"(podkit|app\.py:\d+): error: ", lines[0])
+    assert prefix, lines[0]
     for noise in ("Traceback", "    at ", "node:internal", "please report it"):
         assert noise not in result.stderr
-    return lines[0].removeprefix("podkit: error: ")
+    return lines[0][prefix.end() :]
 
 
 @pytest.fixture(scope="module")

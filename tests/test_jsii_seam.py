@@ -261,7 +261,7 @@ def test_synth_errors_survive_cdk8s_app_synth(chart_kind: str, tmp_path: Path) -
     with pytest.raises(pk.SynthError) as err:
         app.synth()
     assert type(err.value) is pk.SynthError
-    assert [str(p) for p in err.value.problems] == [
+    assert [p.text for p in err.value.problems] == [
         "[c/p: container 'c'] uses key 'missing' of ConfigMap 'c/cfg', which has no such key (keys: a); "
         "add the key or fix the name"
     ]
@@ -323,7 +323,7 @@ def test_failing_patch_on_a_secret_is_a_redacted_synth_error(chart: pk.Chart) ->
     cdk8s.ApiObject.of(secret).add_json_patch(cdk8s.JsonPatch.add("/missing/parent/x", 1))
     with pytest.raises(pk.SynthError) as err:
         chart.to_json()
-    assert [str(p) for p in err.value.problems] == [
+    assert [p.text for p in err.value.problems] == [
         "[test/s] Secret 's': JSON patch #1 (test /data/password) failed: it is a test operation and the "
         "value differs; fix the patch added with ApiObject.of(...).add_json_patch(...)"
     ]

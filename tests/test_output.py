@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from podkit import _output
-from podkit._output import OutputPlan, plan_output, publish, write_output, write_planned
+from podkit._output import OutputPlan, plan_output, publish, write_output
 from podkit.errors import PodkitError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -430,19 +430,19 @@ def test_plan_bare_cdk8s_synth_publishes_after_the_scratch_folder(
     )
 
 
-def test_plan_warns_when_the_cli_output_is_the_committed_folder(
+def test_fails_when_the_cli_output_is_the_committed_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(_project(tmp_path, None))
-    plan = plan_output(None, environ={"CDK8S_OUTDIR": "dist"})
-    assert plan.write_to == tmp_path / "dist" and plan.publish_to is None
-    with pytest.warns(
-        UserWarning,
-        match=r"cdk8s synth deleted 'dist' before running this app .* set `output: "
-        r"\.build/cdk8s\.out` in cdk8s\.yaml",
-    ):
-        write_planned(plan, NEW)
-    assert tree(tmp_path / "dist") == NEW
+    with pytest.raises(PodkitError) as e:
+        plan_output(None, environ={"CDK8S_OUTDIR": "dist"})
+    assert str(e.value) == (
+        "cdk8s synth's output folder 'dist' is the folder podkit publishes to, and the cdk8s CLI deletes "
+        "its output folder before it runs the app: every failing synth would lose it (and every file in "
+        "it podkit did not write). Set `output: .build/cdk8s.out` in cdk8s.yaml (podkit then publishes to "
+        "'dist' only after a successful synth) and restore 'dist' (`git checkout -- dist`), or run "
+        "`podkit synth`"
+    )
 
 
 CDK8S = ROOT / "node_modules" / ".bin" / "cdk8s"

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x25519
 from cryptography.x509.oid import NameOID
 
+import podkit as pk
 from podkit._secret_types import DOCKER_HUB_SERVER, docker_registry_data, tls_data
 from podkit.errors import PodkitError, PodkitTypeError, SourceError
 
@@ -598,3 +599,42 @@ def test_secret_module_default_server_is_kubectls() -> None:
     from podkit import _secret_types, secret
 
     assert secret.DOCKER_HUB_SERVER == _secret_types.DOCKER_HUB_SERVER
+
+
+# -- docker_registry(from_environment=...): the password read at synth (issue 22) ------------
+
+
+def test_docker_registry_reads_the_password_from_the_environment_at_synth(
+    chart: pk.Chart, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REG_PW", raising=False)
+    # building the app needs no password: only synth reads it
+    secret = pk.SecretEnv.docker_registry(
+        chart, "pull", server="ghcr.io", username="ci", from_environment={"password": "REG_PW"}
+    )
+    assert secret.keys() == [".dockerconfigjson"]
+    with pytest.raises(pk.SynthError) as e:
+        secret.to_manifest()
+    assert [p.message for p in e.value.problems] == [
+        "key '.dockerconfigjson' is built from environment variable(s) that are not set: password (REG_PW)"
+    ]
+    monkeypatch.setenv("REG_PW", "s3cret")
+    doc = secret.to_manifest()
+    assert doc["type"] == "kubernetes.io/dockerconfigjson"
+    assert base64.b64decode(doc["data"][".dockerconfigjson"]) == (
+        b'{"auths":{"ghcr.io":{"username":"ci","password":"s3cret","auth":"Y2k6czNjcmV0"}}}'
+    )
+
+
+def test_fails_docker_registry_from_environment_with_an_unknown_or_doubled_argument(chart: pk.Chart) -> None:
+    with pytest.raises(pk.PodkitError) as e:
+        pk.SecretEnv.docker_registry(chart, "a", from_environment={"pasword": "X"})
+    assert str(e.value) == (
+        "[test/a] docker registry from_environment names 'pasword'; expected some of server, username, "
+        "password, email"
+    )
+    with pytest.raises(pk.PodkitError) as e:
+        pk.SecretEnv.docker_registry(chart, "b", password="p", from_environment={"password": "X"})
+    assert str(e.value) == (
+        "[test/b] docker registry password given both as an argument and in from_environment; pass each once"
+    )

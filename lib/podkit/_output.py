@@ -588,8 +588,9 @@ def plan_output(
       empties only its scratch folder, so an app that raises leaves ``dist/`` as it was.
     * Run by ``cdk8s synth --output X`` or ``--stdout`` (``tools/synth.py`` does this and
       publishes itself): write only the CLI's folder, as any cdk8s app does.
-    * Run by a CLI whose output *is* ``outdir``: the CLI already deleted it before the app ran;
-      write it, and warn how to configure the CLI so that cannot happen.
+    * Run by a CLI whose output *is* ``outdir``: refused (:class:`PodkitError`). The CLI deletes
+      its output folder before it runs the app, so every failing synth would lose the committed
+      folder; the error names ``output:`` of ``cdk8s.yaml`` and the fix.
     """
     env = os.environ if environ is None else environ
     cwd = Path.cwd()
@@ -599,14 +600,13 @@ def plan_output(
         return OutputPlan(write_to=committed)
     cli_dir = cwd / cli
     if os.path.realpath(cli_dir) == os.path.realpath(committed):
-        return OutputPlan(
-            write_to=committed,
-            warning=(
-                f"cdk8s synth deleted '{cli}' before running this app because it is the CLI's output "
-                "folder, so a failing synth loses it and files podkit did not write there are gone; "
-                f"set `output: {CLI_SCRATCH}` in cdk8s.yaml and podkit publishes to '{cli}' only after "
-                "a successful synth"
-            ),
+        raise PodkitError(
+            "",
+            f"cdk8s synth's output folder '{cli}' is the folder podkit publishes to, and the cdk8s CLI "
+            "deletes its output folder before it runs the app: every failing synth would lose it (and "
+            f"every file in it podkit did not write). Set `output: {CLI_SCRATCH}` in cdk8s.yaml (podkit "
+            f"then publishes to '{cli}' only after a successful synth) and restore '{cli}' "
+            f"(`git checkout -- {cli}`), or run `podkit synth`",
         )
     if os.path.realpath(cli_dir) != os.path.realpath(_configured_output(cwd)):
         return OutputPlan(write_to=cli_dir)

@@ -38,7 +38,6 @@ from .errors import (
     Problem,
     SynthError,
     UserFrame,
-    record_creation,
     user_frame,
 )
 
@@ -83,7 +82,6 @@ class PodkitResource(_jsii.LazyConstruct, ChartMember):
         self._id = id
         self._chart: Chart | None = chart_of(scope)
         self._path = construct_path(scope, id)
-        record_creation(self._path, self._source)
         self._name = _checks.dns_subdomain(self._path, f"{self.KIND} name", name if name is not None else id)
         self._labels: dict[str, str] = {}
         self._annotations: dict[str, str] = {}

@@ -49,7 +49,24 @@ from typing import Any
 
 from . import _diff
 from ._output import MANIFEST, _scan, cdk8s_yaml_setting, publish
-from .errors import PodkitError, PodkitException
+from .errors import REPORT_ENV, PodkitError, PodkitException
+
+__all__ = [
+    "EXIT_DIFFERS",
+    "EXIT_ERROR",
+    "EXIT_OK",
+    "AppError",
+    "CommandError",
+    "PodkitSource",
+    "build_parser",
+    "diff",
+    "explain_app_failure",
+    "find_project",
+    "init",
+    "main",
+    "seal",
+    "synth",
+]
 
 PROJECT_FILE = "cdk8s.yaml"
 EXIT_OK, EXIT_DIFFERS, EXIT_ERROR = 0, 1, 2
@@ -57,6 +74,20 @@ EXIT_OK, EXIT_DIFFERS, EXIT_ERROR = 0, 1, 2
 
 class CommandError(PodkitError):
     """A ``podkit`` command could not do its job (printed as ``podkit: error: ...``)."""
+
+
+class AppError(CommandError):
+    """The app failed. ``printed`` is what the command prints: each error at the user's line
+    (``app.py:27: error: ...``) when the app said where; ``app_traceback`` is the app's
+    traceback, library frames collapsed, which ``--debug`` prints."""
+
+    printed: str
+    app_traceback: str
+
+    def __init__(self, message: str, *, printed: str = "", app_traceback: str = "") -> None:
+        super().__init__("", message)
+        self.printed = printed
+        self.app_traceback = app_traceback
 
 
 # --------------------------------------------------------------------------- project
@@ -151,6 +182,65 @@ def explain_app_failure(stderr: str, project: Path) -> str:
     return "\n".join(["Traceback (most recent call last, app frames only):", *kept, *exception])
 
 
+def collapse_traceback(stderr: str, project: Path) -> str:
+    """The app's traceback(s) in ``stderr``, its own frames kept and each run of library frames
+    (podkit, cdk8s, jsii, the standard library) collapsed into one line: what ``--debug`` prints."""
+    lines = stderr.rstrip("\n").splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("Traceback")), None)
+    if start is None:
+        return ""
+    out: list[str] = []
+    hidden = 0
+    i = start
+    while i < len(lines):
+        file = _FRAME.match(lines[i])
+        if not file:
+            if hidden:
+                out.append(f"  [{hidden} frame(s) of podkit and its libraries]")
+                hidden = 0
+            out.append(lines[i])
+            i += 1
+            continue
+        j = i + 1  # a frame is the "File ..." line plus its indented source lines
+        while j < len(lines) and lines[j].startswith("    ") and not _FRAME.match(lines[j]):
+            j += 1
+        if _is_app_file(Path(file.group(1)), project):
+            if hidden:
+                out.append(f"  [{hidden} frame(s) of podkit and its libraries]")
+                hidden = 0
+            out.extend(lines[i:j])
+        else:
+            hidden += 1
+        i = j
+    return "\n".join(out)
+
+
+def located_report(report: Mapping[str, Any], project: Path) -> tuple[str, str]:
+    """``(message, printed)`` for the app's podkit exception described in ``report`` (written by
+    the app's exception hook, :data:`podkit.errors.REPORT_ENV`): each error at the user's line,
+    ``app.py:27: error: ...``, the file relative to the project."""
+    message = str(report.get("message") or "")
+    problems = report.get("problems") or []
+    if problems:
+        head = message.split("\n", 1)[0]
+        lines = [f"podkit: error: {head}"]
+        for problem in problems:
+            where = str(problem.get("source") or "")
+            text = str(problem.get("text") or "")
+            lines.append(f"{where}: error: {text}" if where else f"  - {text}")
+        return message, "\n".join(lines)
+    source = report.get("source")
+    if isinstance(source, list) and len(source) == 2:
+        file, line = str(source[0]), int(source[1])
+        place = Path(file) if Path(file).is_absolute() else project / file
+        try:
+            shown = str(place.resolve().relative_to(project.resolve()))
+        except ValueError:
+            shown = file
+        return message, f"{shown}:{line}: error: {message}"
+    return message, f"podkit: error: {message}"
+
+
 def _is_app_file(path: Path, project: Path) -> bool:
     path = path if path.is_absolute() else project / path
     try:
@@ -238,10 +328,20 @@ def run_app(
     if tmpdir is not None:
         tmpdir.mkdir(exist_ok=True)
         extra["TMPDIR"] = str(tmpdir)
-    return _run_child(app_argv(command), project, tool_env(extra), command)
+    # the app's podkit exception, described by podkit's exception hook in the app (errors.py)
+    fd, report_name = tempfile.mkstemp(prefix="podkit-error-", suffix=".json", dir=tmpdir)
+    os.close(fd)
+    report = Path(report_name)
+    extra[REPORT_ENV] = report_name
+    try:
+        return _run_child(app_argv(command), project, tool_env(extra), command, report=report)
+    finally:
+        report.unlink(missing_ok=True)
 
 
-def _run_child(argv: list[str], cwd: Path, env: dict[str, str], command: str) -> str:
+def _run_child(
+    argv: list[str], cwd: Path, env: dict[str, str], command: str, *, report: Path | None = None
+) -> str:
     """Run ``argv``; its stdout, or :class:`CommandError` explaining its failure.
 
     It runs in a process group of its own, so that a signal to ``podkit`` reaches it and the
@@ -273,7 +373,14 @@ def _run_child(argv: list[str], cwd: Path, env: dict[str, str], command: str) ->
     finally:
         _running = None
     if process.returncode != 0:
-        raise CommandError("", _app_failure(process.returncode, stderr, cwd))
+        message = _app_failure(process.returncode, stderr, cwd)
+        printed = ""
+        if process.returncode > 0 and report is not None:
+            with contextlib.suppress(OSError, ValueError):
+                described = json.loads(report.read_text(encoding="utf-8") or "null")
+                if isinstance(described, dict):
+                    message, printed = located_report(described, cwd)
+        raise AppError(message, printed=printed, app_traceback=collapse_traceback(stderr, cwd))
     return stdout
 
 
@@ -896,8 +1003,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 128 + signal.SIGINT
     except Exception as e:
         if args.debug:
-            traceback.print_exc()
-        print(f"{parser.prog}: error: {_error_message(e, args)}", file=sys.stderr)
+            if isinstance(e, AppError) and e.app_traceback:
+                print(e.app_traceback, file=sys.stderr)  # the app's, not podkit's own frames
+            elif not isinstance(e, AppError):
+                traceback.print_exc()
+        if isinstance(e, AppError) and e.printed:
+            print(e.printed, file=sys.stderr)
+        else:
+            print(f"{parser.prog}: error: {_error_message(e, args)}", file=sys.stderr)
         return EXIT_ERROR
 
 

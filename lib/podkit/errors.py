@@ -18,12 +18,23 @@ Messages follow one shape::
 
 the construct path in brackets, what was wrong (with the value, never a secret value),
 what was expected and how to fix it.
+
+Every podkit exception also records where the *user's* code made the call that failed
+(:attr:`PodkitException.source`: the first frame outside podkit, cdk8s, constructs, jsii,
+typeguard and the standard library), and a synth-time :class:`Problem` names the line that
+created the object (:attr:`Problem.source`), so that ``podkit synth`` can print
+``app.py:27: error: ...`` as compilers do. Only file, line and function are kept, never a frame
+(whose locals could hold a secret).
 """
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import FrameType, TracebackType
 
 __all__ = [
     "DuplicateError",
@@ -37,18 +48,95 @@ __all__ = [
     "SealingError",
     "SourceError",
     "SynthError",
+    "UserFrame",
 ]
 
 
+@dataclass(frozen=True)
+class UserFrame:
+    """Where the user's code called podkit: file, line and function (no frame, no locals)."""
+
+    file: str
+    line: int
+    function: str
+
+    def location(self, relative_to: str | None = None) -> str:
+        """``file:line``, the file relative to ``relative_to`` (default: the working directory)
+        when it is inside it, else absolute."""
+        return f"{_display_path(self.file, relative_to)}:{self.line}"
+
+
+def _display_path(file: str, relative_to: str | None = None) -> str:
+    base = relative_to if relative_to is not None else os.getcwd()
+    try:
+        rel = os.path.relpath(file, base)
+    except ValueError:  # another drive (Windows)
+        return file
+    return file if rel.startswith(os.pardir) else rel
+
+
+# the libraries whose frames are never "the user's line" (besides podkit and the standard library)
+_LIBRARIES = frozenset({"cdk8s", "constructs", "jsii", "typeguard", "_podkit_pytestplugin.py"})
+_PODKIT_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_PLUGIN_FILE = os.path.join(os.path.dirname(_PODKIT_DIR.rstrip(os.sep)), "_podkit_pytestplugin.py")
+_STDLIB_DIR = os.path.dirname(os.path.abspath(os.__file__)) + os.sep
+# filename -> whether it belongs to a library; a frame walk asks this for a handful of files
+_is_library_cache: dict[str, bool] = {}
+
+
+def _is_library(filename: str) -> bool:
+    known = _is_library_cache.get(filename)
+    if known is not None:
+        return known
+    if filename.startswith("<"):
+        # <frozen importlib._bootstrap>, <frozen runpy>: the interpreter's; <string>/<stdin>: the user's
+        result = filename.startswith("<frozen")
+    else:
+        path = os.path.abspath(filename)
+        parts = path.split(os.sep)
+        in_packages = [i for i, part in enumerate(parts) if part in ("site-packages", "dist-packages")]
+        top = parts[in_packages[-1] + 1] if in_packages and in_packages[-1] + 1 < len(parts) else ""
+        result = (
+            path.startswith(_PODKIT_DIR)
+            or path == _PLUGIN_FILE
+            or (path.startswith(_STDLIB_DIR) and not in_packages)
+            or top in _LIBRARIES
+            or top.startswith("cdk8s")  # cdk8s_plus_33, ...
+        )
+    _is_library_cache[filename] = result
+    return result
+
+
+def user_frame(frame: FrameType | None = None) -> UserFrame | None:
+    """The innermost frame, from ``frame`` (default: the caller's) outwards, that is not in a
+    library (podkit, cdk8s, constructs, jsii, typeguard, the standard library); ``None`` when
+    there is none (podkit called from a library only)."""
+    f: FrameType | None = frame if frame is not None else sys._getframe(1)
+    while f is not None:
+        code = f.f_code
+        if not _is_library(code.co_filename):
+            return UserFrame(code.co_filename, f.f_lineno, code.co_name)
+        f = f.f_back
+    return None
+
+
 class PodkitException(Exception):
-    """Root of every exception podkit raises."""
+    """Root of every exception podkit raises.
+
+    :ivar path: the construct path (``chart/web``), or empty.
+    :ivar detail: the message without the path.
+    :ivar source: where the user's code made the failing call (:class:`UserFrame`), recorded
+        when the exception is built; ``None`` when podkit was called by a library only.
+    """
 
     path: str
     detail: str
+    source: UserFrame | None
 
     def __init__(self, path: str, message: str) -> None:
         self.path = path
         self.detail = message
+        self.source = user_frame(sys._getframe(1))
         super().__init__(f"[{path}] {message}" if path else message)
 
 
@@ -99,6 +187,9 @@ class Problem:
     :param field: the JSON path of the field in the object as written
         (``spec.template.spec.containers[0].ports[1].hostPort``); empty when the problem is
         about the object as a whole or not about one object.
+    :param source: ``file:line`` of the user's code that created the object (``app.py:27``, the
+        file relative to the working directory when inside it); empty when unknown. Shown
+        before the message.
     """
 
     path: str
@@ -106,6 +197,7 @@ class Problem:
     fix: str = ""
     rule: str = ""
     field: str = ""
+    source: str = ""
 
     @property
     def family(self) -> str:
@@ -113,6 +205,12 @@ class Problem:
         return self.rule.split(":", 1)[0]
 
     def __str__(self) -> str:
+        text = self.text
+        return f"{self.source}: {text}" if self.source else text
+
+    @property
+    def text(self) -> str:
+        """The problem without its source: ``[path] message; fix``."""
         text = f"[{self.path}] {self.message}" if self.path else self.message
         return f"{text}; {self.fix}" if self.fix else text
 
@@ -120,7 +218,7 @@ class Problem:
 class SynthError(PodkitError):
     """Synth found one or more problems; all of them are listed, nothing was written.
 
-    ``problems`` is a list of :class:`Problem` (path, message, fix, rule).
+    ``problems`` is a list of :class:`Problem` (path, message, fix, rule, source).
     """
 
     problems: list[Problem]
@@ -134,3 +232,56 @@ class SynthError(PodkitError):
 
     def __reduce__(self) -> tuple[type[SynthError], tuple[list[Problem]]]:
         return (type(self), (self.problems,))
+
+
+# --------------------------------------------------------------------------- the CLI's report
+
+#: set by the ``podkit`` command for the app it runs: a file where the app's uncaught podkit
+#: exception is described (message, source, problems) for the command to print at the user's line
+REPORT_ENV = "PODKIT_ERROR_REPORT"
+
+
+def _podkit_exception_in(error: BaseException | None) -> PodkitException | None:
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, PodkitException):
+            return error
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return None
+
+
+def _report_hook(
+    kind: type[BaseException], error: BaseException, tb: TracebackType | None, previous: object = None
+) -> None:
+    found = _podkit_exception_in(error)
+    target = os.environ.get(REPORT_ENV)
+    if found is not None and target:
+        report = {
+            "type": type(found).__name__,
+            "message": str(found),
+            "detail": found.detail if not isinstance(found, SynthError) else "",
+            "path": found.path,
+            "source": [found.source.file, found.source.line] if found.source else None,
+            "problems": [{"text": p.text, "source": p.source} for p in getattr(found, "problems", [])],
+        }
+        try:
+            with open(target, "w", encoding="utf-8") as out:
+                json.dump(report, out)
+        except OSError:
+            pass  # the traceback below still says what went wrong
+    hook = previous if callable(previous) else sys.__excepthook__
+    hook(kind, error, tb)
+
+
+def _install_report_hook() -> None:
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        _report_hook(kind, error, tb, previous)
+
+    sys.excepthook = hook
+
+
+if os.environ.get(REPORT_ENV):
+    _install_report_hook()

@@ -27,7 +27,7 @@ from ._resource import mapping_arg
 from ._rules.core import secret as _secret_rules
 from .chart import construct_path
 from .config_map import ConfigMapRef
-from .errors import PodkitTypeError, Problem
+from .errors import PodkitError, PodkitException, PodkitTypeError, Problem
 
 __all__ = ["PULL_SECRET_TYPES", "SecretEnv", "SecretRef", "SecretType", "unmet_required_keys"]
 
@@ -118,8 +118,56 @@ class SecretEnv(KeyedData):
         """Key ``key`` takes the value of environment variable ``variable`` at synth."""
         self._store.add_from_environment(key, variable)
 
+    # a typed Secret (docker_registry) whose values come from the environment at synth:
+    # (key it builds, {argument: value given}, {argument: environment variable})
+    _typed_from_environment: tuple[str, dict[str, str | None], dict[str, str]] | None = None
+
     def _hash_inputs(self) -> dict[str, Any]:
-        return {"type": self.type.value, "immutable": self.immutable}
+        inputs: dict[str, Any] = {"type": self.type.value, "immutable": self.immutable}
+        if self._typed_from_environment is not None:
+            import hashlib
+
+            built = self._typed_values([])
+            inputs["typed"] = {k: hashlib.sha256(v).hexdigest() for k, v in built.items()}
+        return inputs
+
+    def _typed_values(self, problems: list[Problem]) -> dict[str, bytes]:
+        """The values a typed factory builds from the environment, read now (at synth). An unset
+        variable is a problem naming it (never a value); so is a value the type refuses."""
+        from ._secret_types import docker_registry_data
+
+        if self._typed_from_environment is None:
+            return {}
+        key, given, variables = self._typed_from_environment
+        fields = dict(given)
+        missing = []
+        for argument, variable in variables.items():
+            value = os.environ.get(variable)
+            if value is None:
+                missing.append(f"{argument} ({variable})")
+            fields[argument] = value
+        if missing:
+            problems.append(
+                self._problem(
+                    f"key {key!r} is built from environment variable(s) that are not set: {', '.join(missing)}",
+                    "export them before synth (tests: monkeypatch.setenv with a stand-in value)",
+                    "source",
+                )
+            )
+            return {}
+        try:
+            _, data = docker_registry_data(
+                self._path,
+                server=fields["server"] or "",
+                username=fields["username"],
+                password=fields["password"],
+                email=fields["email"],
+                config_file=None,
+            )
+        except PodkitException as e:
+            problems.append(self._problem(e.detail, rule="source"))
+            return {}
+        return data
 
     def __repr__(self) -> str:
         # never the values
@@ -157,6 +205,8 @@ class SecretEnv(KeyedData):
 
     def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
         values = self._store.resolved(problems)
+        if self._typed_from_environment is not None:
+            values = dict(sorted({**values, **self._typed_values(problems)}.items()))
         body: dict[str, Any] = {"type": self.type.value, "immutable": True if self.immutable else None}
         if self.string_data:
             text: dict[str, str] = {}
@@ -224,6 +274,7 @@ class SecretEnv(KeyedData):
         password: str | None = None,
         email: str | None = None,
         config_file: PathLike | None = None,
+        from_environment: Mapping[str, str] | None = None,
         immutable: bool = False,
         content_hash: bool = False,
         labels: Mapping[str, str] | None = None,
@@ -235,12 +286,48 @@ class SecretEnv(KeyedData):
 
         Either ``username``/``password`` (and ``server``, ``email``): the same JSON bytes and
         ``auth`` field as kubectl; or ``config_file`` (a Docker ``config.json``), stored as is
-        like ``--from-file=.dockerconfigjson=PATH``. Read the password from the environment,
-        never from source code. Use it with ``ServiceAccount(image_pull_secrets=[...])``.
+        like ``--from-file=.dockerconfigjson=PATH``. Use it with
+        ``ServiceAccount(image_pull_secrets=[...])``.
+
+        :param from_environment: ``{argument: ENV_VAR}`` for ``server``, ``username``,
+            ``password`` or ``email``: read from the environment at synth, like
+            ``SecretEnv(from_environment=...)``, so the password never sits in source code and
+            building the app (tests, ``podkit diff`` of other charts) does not need it. An unset
+            variable fails synth, naming the variable, never a value::
+
+                SecretEnv.docker_registry(chart, "pull", server="ghcr.io", username="ci",
+                                          from_environment={"password": "REGISTRY_PASSWORD"})
         """
         from ._secret_types import docker_registry_data
 
         where = construct_path(scope, id)
+        variables = {
+            str(k): _checks.check_str(where, "environment variable name", v)
+            for k, v in mapping_arg(where, "from_environment", from_environment).items()
+        }
+        if variables:
+            allowed = ("server", "username", "password", "email")
+            given: dict[str, str | None] = {
+                "server": server, "username": username, "password": password, "email": email
+            }  # fmt: skip
+            unknown = sorted(set(variables) - set(allowed))
+            twice = sorted(k for k in variables if k in allowed and given[k] not in (None, DOCKER_HUB_SERVER))
+            if unknown or twice or config_file is not None:
+                what = (
+                    f"from_environment names {', '.join(map(repr, unknown))}; expected some of {', '.join(allowed)}"
+                    if unknown
+                    else "from_environment is given together with config_file; pass one of them"
+                    if config_file is not None
+                    else f"{', '.join(twice)} given both as an argument and in from_environment; pass each once"
+                )
+                raise PodkitError(where, f"docker registry {what}")
+            secret = cls(
+                scope, id, type=SecretType.DOCKER_CONFIG_JSON, immutable=immutable, content_hash=content_hash,
+                labels=labels, annotations=annotations, name=name, namespace=namespace,
+            )  # fmt: skip
+            secret._store.declare(".dockerconfigjson", "docker_registry(from_environment=...)")
+            secret._typed_from_environment = (".dockerconfigjson", given, variables)
+            return secret
         file = None if config_file is None else caller_dir() / _fs(where, "config_file", config_file)
         type_value, data = docker_registry_data(
             where, server=server, username=username, password=password, email=email, config_file=file
