@@ -57,10 +57,10 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
     from .external_secret import CreationPolicy, ExternalSecret, Extract, RemoteRef, SecretStoreRef, StoreKind
     from .gateway import (
         BackendRef,
-        GRPCMatch,
-        GRPCRoute,
         Gateway,
         GatewayProtocol,
+        GRPCMatch,
+        GRPCRoute,
         HTTPFilter,
         HTTPMatch,
         HTTPRoute,
@@ -151,7 +151,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
         VolumeClaimTemplate,
     )
 
-# module -> the names it exports; loaded together, the first time any of them is used
+# module -> the names it exports; a module is loaded the first time one of its names is used
 _LAZY: dict[str, tuple[str, ...]] = {
     "_crd": ("CustomResource", "DeprecatedVersionWarning", "register_crd"),
     "_crd_refs": ("certificate_secret", "issuer_ref", "secret_name", "service_monitor_spec"),
@@ -275,15 +275,15 @@ _LAZY: dict[str, tuple[str, ...]] = {
     ),
 }
 _MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
-_loading = False
 _load_lock = threading.RLock()
 
 
 def __getattr__(name: str) -> Any:
-    """PEP 562: load the constructs (and cdk8s) on first use of one of their names."""
-    if name not in _MODULE_OF:
+    """PEP 562: load the module that defines ``name`` (and cdk8s) on its first use."""
+    module = _MODULE_OF.get(name)
+    if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    _load()
+    _load(module)
     return globals()[name]
 
 
@@ -291,24 +291,16 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
-def _load() -> None:
-    global _loading
+def _load(module: str) -> None:
+    """Import one of podkit's public modules and bind its public names here. Only what an app
+    uses is loaded: an app without Gateways or custom resources never imports them."""
     with _load_lock:  # another thread waits for the first one's load
-        if "App" in globals():
+        names = _LAZY[module]
+        if names[0] in globals():
             return
-        if _loading:
-            # this thread: a podkit module asked for a name of the package while it loads
-            raise ImportError("podkit's constructs are still loading (a circular import)")
-        _loading = True
-        try:
-            start_runtime()  # Node boots while Python loads jsii, cdk8s and podkit
-            names_of = {}
-            for module, names in _LAZY.items():
-                loaded = importlib.import_module(f".{module}", __name__)
-                names_of.update({attr: getattr(loaded, attr) for attr in names})
-            globals().update(names_of)  # all at once: "App" in globals() means all are loaded
-        finally:
-            _loading = False
+        start_runtime()  # Node boots while Python loads jsii, cdk8s and podkit (once)
+        loaded = importlib.import_module(f".{module}", __name__)
+        globals().update({attr: getattr(loaded, attr) for attr in names})
 
 
 _load_lock = threading.RLock()
