@@ -72,6 +72,17 @@ def test_a_limit_range_default_satisfies_the_quota(chart: pk.Chart, snapshot_yam
     assert by_name(objs, "limits") == snapshot_yaml
 
 
+def test_a_limit_range_max_or_min_is_a_default_too(chart: pk.Chart) -> None:
+    # the API server defaults a Container item's limit to its max, and its request to the
+    # default limit or its min: the quota's admission then finds both on every container
+    pod(chart, None)
+    pk.ResourceQuota(chart, "quota", hard={"limits.cpu": "4", "requests.cpu": "2", "requests.memory": "1Gi"})
+    pk.LimitRange(
+        chart, "limits", limits=[pk.LimitRangeItem.container(max={"cpu": "2"}, min={"memory": "64Mi"})]
+    )
+    assert [o["kind"] for o in synth(chart)] == ["Deployment", "ResourceQuota", "LimitRange"]
+
+
 def test_fails_request_above_the_limit_range_max(chart: pk.Chart) -> None:
     pod(chart, pk.Resources(cpu_request="3"))
     pk.LimitRange(chart, "limits", limits=[pk.LimitRangeItem.container(max={"cpu": "2"})])

@@ -8,9 +8,10 @@ the pods of their namespace in the same app (every podkit pod and workload writt
 namespace):
 
 * a quota on ``requests.*``/``limits.*`` (or ``cpu``/``memory``) makes every container state
-  that resource, unless a LimitRange of the namespace gives a default: a container without it
-  is named (quota admission would refuse its pods: ``must specify limits.cpu``). Quotas with
-  ``scopes`` only count some pods and are not checked this way.
+  that resource, unless a LimitRange of the namespace gives a default (its ``default``, or its
+  ``max``/``min``, which the API server turns into defaults): a container without it is named
+  (quota admission would refuse its pods: ``must specify limits.cpu``). Quotas with ``scopes``
+  only count some pods and are not checked this way.
 * a container whose request or limit is above a LimitRange ``max`` or below its ``min`` is
   named (LimitRange admission would refuse its pods).
 """
@@ -319,8 +320,9 @@ class LimitRange(PodkitResource):
 
 
 def _limit_defaults(quota: ResourceQuota) -> dict[str, set[str]]:
-    """The resources a LimitRange of the quota's namespace fills in: limits from ``default``,
-    requests from ``default_request`` or ``default`` (a request defaults to the limit)."""
+    """The resources a LimitRange of the quota's namespace fills in, as the API server defaults
+    a Container item (``SetDefaults_LimitRangeItem``): the default limit is ``default``, else
+    ``max``; the default request is ``default_request``, else the default limit, else ``min``."""
     out: dict[str, set[str]] = {"requests": set(), "limits": set()}
     namespace = namespace_of(quota)
     for lr in app_objects(quota, LimitRange):
@@ -328,7 +330,6 @@ def _limit_defaults(quota: ResourceQuota) -> dict[str, set[str]]:
             continue
         for item in lr.limits:
             if item.type is LimitType.CONTAINER:
-                out["limits"].update(item.default)
-                out["requests"].update(item.default_request)
-                out["requests"].update(item.default)
+                out["limits"].update(item.default, item.max)
+                out["requests"].update(item.default_request, item.default, item.max, item.min)
     return out
