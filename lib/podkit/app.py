@@ -30,7 +30,7 @@ from .errors import PodkitError, PodkitTypeError, Problem, SynthError
 if TYPE_CHECKING:
     from ._sealing import SealReport
 
-__all__ = ["SYNTH_HOOK_ENV", "App", "SecretValueWarning", "layout", "to_yaml"]
+__all__ = ["App", "SecretValueWarning", "layout", "to_yaml"]
 
 #: ``module:function``: when set, ``App.synth()`` calls ``function(app)`` instead of writing
 #: the output. ``podkit seal`` sets it to ``podkit.sealed_secret:synth_hook``: the command runs
