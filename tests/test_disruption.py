@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import cdk8s
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
@@ -135,3 +136,17 @@ def test_fails_daemonset_target(chart: pk.Chart) -> None:
     ds = pk.DaemonSet(chart, "agent", main=pk.Container(name="agent", image="busybox:1.36"))
     with pytest.raises(pk.PodkitError, match=r"kubectl drain skips DaemonSet pods"):
         ds.disruption_budget(max_unavailable=1)
+
+
+def test_plain_cdk8s_chart_finds_its_workloads() -> None:
+    # podkit objects of a plain cdk8s chart are its constructs: the budget's selector finds the
+    # workload there, and its replicas are checked as in a podkit Chart
+    chart = cdk8s.Testing.chart()
+    d = web(chart, replicas=2)  # type: ignore[arg-type]
+    pk.PodDisruptionBudget(chart, "any-web", selector=SELECT_WEB, max_unavailable=1)
+    assert [o["kind"] for o in cdk8s.Testing.synth(chart)] == ["Deployment", "PodDisruptionBudget"]
+    d.disruption_budget(min_available=2)
+    with pytest.raises(
+        pk.SynthError, match=r"min_available=2 is 2 pod\(s\), and Deployment 'test/web' has replicas=2"
+    ):
+        cdk8s.Testing.synth(chart)

@@ -29,7 +29,12 @@ def app_objects(obj: PodkitResource, kind: type[R]) -> Iterator[R]:
     charts = list(root.charts) if isinstance(root, cdk8s.App) else [chart]
     seen: set[int] = set()
     for c in charts:
-        members = c.podkit_objects if isinstance(c, Chart) else []
+        # a plain cdk8s chart (cdk8s.Testing.chart()) holds podkit objects as its constructs
+        members = (
+            c.podkit_objects
+            if isinstance(c, Chart)
+            else [m for m in c.node.find_all() if isinstance(m, PodkitResource)]
+        )
         for member in members:
             if isinstance(member, kind) and id(member) not in seen:
                 seen.add(id(member))
