@@ -175,6 +175,17 @@ def test_connections_across_namespaces_and_isolation(app: pk.App) -> None:
     assert names == ["web-from-envoy", "web-from-cidr-192-168-0-0-16", "db-from-web"]
 
 
+def test_connections_name_policies_after_kubernetes_names_not_construct_ids(chart: pk.Chart) -> None:
+    w = pk.Deployment(
+        chart, "Web", name="web", main=pk.Container(name="web", image="nginx:1.27", ports=[HTTP])
+    )
+    d = pk.StatefulSet(chart, "DB", name="db", main=pk.Container(name="pg", image="postgres:16", ports=[PG]))
+    made = w.connections.allow_to(d, port=PG)
+    assert [(p.node.id, p.name) for p in made] == [("Web-to-db", "web-to-db"), ("DB-from-web", "db-from-web")]
+    w.connections.allow_to(d, port=PolicyPort.number(9187))
+    assert sorted(policies(chart)) == ["db-from-web", "web-to-db"]
+
+
 def test_a_second_flow_adds_a_rule_to_the_same_policy(chart: pk.Chart) -> None:
     w, d = web(chart), db(chart)
     w.connections.allow_to(d, port=PG)

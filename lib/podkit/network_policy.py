@@ -722,8 +722,11 @@ def _peer_id(peer: Peer) -> str:
 def _policy(
     owner: AbstractPod, suffix: str, direction: str, peer: Peer, ports: tuple[PolicyPort, ...]
 ) -> NetworkPolicy:
-    """The policy ``<owner>-<suffix>`` in ``owner``'s scope (created once), with one more rule."""
-    policy_id = f"{owner._id}-{suffix}"[:253].rstrip("-.")
+    """The policy ``<owner>-<suffix>`` in ``owner``'s scope (created once), with one more rule.
+    Its id follows the owner's construct id, its name the owner's Kubernetes name (an id such as
+    ``Web`` is no valid name)."""
+    policy_id = f"{owner._id}-{suffix}"
+    policy_name = f"{owner.name}-{suffix}"[:253].rstrip("-.")
     existing = next(
         (
             o
@@ -732,7 +735,9 @@ def _policy(
         ),
         None,
     )
-    policy = existing or NetworkPolicy(owner._scope, policy_id, selector=owner, namespace=owner._namespace)
+    policy = existing or NetworkPolicy(
+        owner._scope, policy_id, selector=owner, name=policy_name, namespace=owner._namespace
+    )
     if direction == "ingress":
         policy.add_ingress_rule([peer], ports=ports)
     else:
