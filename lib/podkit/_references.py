@@ -128,6 +128,8 @@ class _Index:
         # (namespace, name) -> the Secret object written by the app itself
         self.inline_secrets: dict[tuple[str, str], Entry] = {}
         self.pods: list[_Pods] = []
+        # (label key, value) -> the pods carrying it: a Service looks up its selector here
+        self.pods_by_label: dict[tuple[str, str], list[_Pods]] = {}
         for entry in entries:
             kind = entry.kind
             if entry.group == "" and kind in (
@@ -149,7 +151,11 @@ class _Index:
                 )
             template = _pod_template(entry)
             if template is not None:
-                self.pods.append(_Pods(entry, _dict(_get(template, "metadata", "labels"))))
+                pods = _Pods(entry, _dict(_get(template, "metadata", "labels")))
+                self.pods.append(pods)
+                for label in pods.labels.items():
+                    if isinstance(label[1], str):
+                        self.pods_by_label.setdefault(label, []).append(pods)
 
     def _write(self, kind: str, name: str, entry: Entry) -> None:
         self.written.setdefault((kind, name), {}).setdefault(entry.namespace, entry)
@@ -174,7 +180,10 @@ class _Index:
         here = entry.namespace
         if not selector or not here or _get(entry.doc, "spec", "type") == "ExternalName":
             return None
-        matched = [p for p in self.pods if all(p.labels.get(k) == v for k, v in selector.items())]
+        if not all(isinstance(v, str) for v in selector.values()):
+            return None  # (the schema reports it)
+        candidates = min((self.pods_by_label.get(item, []) for item in selector.items()), key=len)
+        matched = [p for p in candidates if all(p.labels.get(k) == v for k, v in selector.items())]
         if not matched or any(p.entry.namespace in (here, "") for p in matched):
             return None
         other = matched[0].entry

@@ -175,38 +175,38 @@ _MIN_REPEATED = 8
 def warn_secret_values_in_config_maps(final: Sequence[tuple[str, Any]], extra: Iterable[Any] = ()) -> None:
     """Warn (:class:`SecretValueWarning`) for every ConfigMap of ``final`` holding a value that
     a Secret of ``final`` (or ``extra``) also holds, naming both objects and the keys."""
-    secrets: list[tuple[str, dict[str, str]]] = []
+    # plain value -> [(Secret path, key)]: one lookup per ConfigMap value
+    holders: dict[str, list[tuple[str, str]]] = {}
     for path, doc in [*final, *(("", d) for d in extra)]:
         if isinstance(doc, dict) and is_secret(doc):
-            plain = _plain_values(doc)
-            if plain:
-                secrets.append((path or _name_of(doc), plain))
-    if not secrets:
+            where = path or _name_of(doc)
+            for key, value in _plain_values(doc).items():
+                holders.setdefault(value, []).append((where, key))
+    if not holders:
         return
-    seen: set[tuple[str, str]] = set()
     for path, doc in final:
         if not (isinstance(doc, dict) and doc.get("kind") == "ConfigMap" and doc.get("apiVersion") == "v1"):
             continue
         data = doc.get("data")
         if not isinstance(data, dict):
             continue
-        for secret_path, values in secrets:
-            pairs = sorted(
-                (key, secret_key)
-                for key, value in data.items()
-                if isinstance(value, str) and value
-                for secret_key, secret_value in values.items()
-                if value == secret_value and (key == secret_key or len(value) >= _MIN_REPEATED)
-            )
-            if not pairs or (path, secret_path) in seen:
+        # Secret path -> [(ConfigMap key, Secret key)], in the order Secrets were found
+        found: dict[str, list[tuple[str, str]]] = {}
+        for key, value in data.items():
+            if not isinstance(value, str) or not value:
                 continue
-            seen.add((path, secret_path))
+            for secret_path, secret_key in holders.get(value, ()):
+                if key == secret_key or len(value) >= _MIN_REPEATED:
+                    found.setdefault(secret_path, []).append((str(key), secret_key))
+        for secret_path, pairs in found.items():
+            pairs = sorted(set(pairs))
             keys = ", ".join(k if k == sk else f"{k} (the Secret's {sk})" for k, sk in pairs)
             warnings.warn(
                 SecretValueWarning(
                     f"{path}: ConfigMap {_name_of(doc)!r} holds the value of Secret {secret_path} under "
-                    f"key{'s' if len(pairs) > 1 else ''} {keys}; a ConfigMap is not secret (anyone who may read ConfigMaps, and dist/, "
-                    f"sees it): keep the value only in the Secret (e.g. split the env file in two)"
+                    f"key{'s' if len(pairs) > 1 else ''} {keys}; a ConfigMap is not secret (anyone who may "
+                    f"read ConfigMaps, and dist/, sees it): keep the value only in the Secret (e.g. split "
+                    f"the env file in two)"
                 ),
                 stacklevel=2,
             )
