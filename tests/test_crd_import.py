@@ -266,6 +266,21 @@ def test_docstrings_come_from_the_schema(generated: Path) -> None:
     assert ":param from_: ``from``. A top-level field named like a keyword." in text
 
 
+def test_descriptions_with_quotes_and_backslashes_make_valid_docstrings(tmp_path: Path) -> None:
+    crd = SYNTHETIC.split("---")[1].replace(
+        "spec: {type: object, properties: {size: {type: integer}}}",
+        "spec: {type: object, description: 'Named \"big\"', properties: "
+        "{size: {type: integer, description: 'Ends in a backslash \\\\'}, "
+        'note: {type: string, description: \'Quoted: """\'}}}',
+    )
+    (tmp_path / "cw.yaml").write_text(crd, encoding="utf-8")
+    _crd_import.import_crds([str(tmp_path / "cw.yaml")], tmp_path / "out")
+    namespace: dict[str, Any] = {}
+    exec(source(tmp_path, "_v1_types.py"), namespace)  # a SyntaxError before the fix
+    spec = namespace["ClusterWidgetSpec"]
+    assert spec.__doc__ == 'Named "big"'
+
+
 def test_the_cluster_scoped_kind_takes_no_namespace(generated: Path) -> None:
     text = source(generated, "v1.py")
     cluster = text[text.index("class ClusterWidget") : text.index("class Widget(")]

@@ -1861,7 +1861,6 @@ class ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecToleratio
 # creating or modifying Ingress resources in order to route requests for
 # '/.well-known/acme-challenge/XYZ' to 'challenge solver' pods that are
 # provisioned by cert-manager for each Challenge to be completed.
-# 
 ClusterIssuerSpecAcmeSolversHttp01Ingress = _t.TypedDict(
     "ClusterIssuerSpecAcmeSolversHttp01Ingress",
     {
@@ -3850,7 +3849,6 @@ class IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecTolerations(_t.T
 # creating or modifying Ingress resources in order to route requests for
 # '/.well-known/acme-challenge/XYZ' to 'challenge solver' pods that are
 # provisioned by cert-manager for each Challenge to be completed.
-# 
 IssuerSpecAcmeSolversHttp01Ingress = _t.TypedDict(
     "IssuerSpecAcmeSolversHttp01Ingress",
     {

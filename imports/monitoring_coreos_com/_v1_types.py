@@ -822,7 +822,6 @@ class PrometheusRuleSpecGroups(_t.TypedDict, total=False):
 
 # Rule describes an alerting or recording rule
 # See Prometheus documentation: [alerting](https://www.prometheus.io/docs/prometheus/latest/configuration/alerting_rules/) or [recording](https://www.prometheus.io/docs/prometheus/latest/configuration/recording_rules/#recording-rules) rule
-# 
 PrometheusRuleSpecGroupsRules = _t.TypedDict(
     "PrometheusRuleSpecGroupsRules",
     {

@@ -125,7 +125,11 @@ def _doc_lines(text: str, indent: str) -> list[str]:
         return []
     lines = [line.rstrip() for line in text.splitlines()]
     if len(lines) == 1:
-        return [f'{indent}"""{lines[0]}"""']
+        # a closing quote of the text would run into the docstring's own: escape it
+        line = lines[0]
+        if line.endswith('"') and (len(line) - 1 - len(line[:-1].rstrip("\\"))) % 2 == 0:
+            line = line[:-1] + '\\"'
+        return [f'{indent}"""{line}"""']
     return [
         f'{indent}"""{lines[0]}',
         *[f"{indent}{line}" if line else "" for line in lines[1:]],
@@ -190,12 +194,9 @@ class _Writer:
                 lines.append(f"    {key}: {ann}")
                 lines += _doc_lines(doc, "    ")
         else:
-            lines += [
-                f"{line[4:]}" if line.startswith("    ") else line
-                for line in _doc_lines(str(schema.get("description") or ""), "    ")
-            ]
-            if lines:
-                lines = ["# " + line.strip('"') if line else "#" for line in lines]
+            # no docstring on this form: the description as a comment, as written
+            description = str(schema.get("description") or "").strip()
+            lines += [f"# {line}".rstrip() for line in description.splitlines()]
             lines.append(f"{name} = _t.TypedDict(")
             lines.append(f"    {json.dumps(name)},")
             lines.append("    {")
