@@ -219,3 +219,19 @@ def test_fails_other_targets_and_foreign_containers(chart: pk.Chart) -> None:
 def test_fails_bad_metrics_and_policies(make: Any, message: str) -> None:
     with pytest.raises((pk.PodkitError, pk.PodkitTypeError), match=message):
         make()
+
+
+def test_fails_ephemeral_storage_utilization_names_the_python_field(chart: pk.Chart) -> None:
+    with pytest.raises(pk.PodkitError) as e:
+        pk.HorizontalPodAutoscaler(
+            chart,
+            "web-hpa",
+            target=web(chart),
+            max_replicas=3,
+            metrics=[pk.Metric.resource("ephemeral-storage", utilization=50)],
+        )
+    assert str(e.value) == (
+        "[test/web-hpa] metric ephemeral-storage at 50% utilization is a percentage of the ephemeral-storage "
+        "request, and container 'web' of Deployment 'test/web' has none, so the autoscaler cannot compute it: "
+        "give it resources=Resources(ephemeral_storage_request=...), or use average_value="
+    )

@@ -492,7 +492,8 @@ class HorizontalPodAutoscaler(PodkitResource):
                 found.append(
                     f"{what} is a percentage of the {metric.name} request, and container {c.name!r} of "
                     f"{self.target.KIND} {self.target.path!r} has none, so the autoscaler cannot compute it: "
-                    f"give it resources=Resources({metric.name}_request=...), or use average_value="
+                    f"give it resources=Resources({metric.name.replace('-', '_')}_request=...), or use "
+                    f"average_value="
                 )
         return found
 
