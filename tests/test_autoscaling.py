@@ -235,3 +235,39 @@ def test_fails_ephemeral_storage_utilization_names_the_python_field(chart: pk.Ch
         "request, and container 'web' of Deployment 'test/web' has none, so the autoscaler cannot compute it: "
         "give it resources=Resources(ephemeral_storage_request=...), or use average_value="
     )
+
+
+def test_fails_two_autoscalers_of_one_target(chart: pk.Chart) -> None:
+    d = web(chart)
+    pk.HorizontalPodAutoscaler(chart, "cpu", target=d, max_replicas=3)
+    pk.HorizontalPodAutoscaler(
+        chart, "memory", target=d, max_replicas=3, metrics=[pk.Metric.memory_utilization(70)]
+    )
+    with pytest.raises(pk.SynthError) as e:
+        synth(chart)
+    assert [(p.path, p.message) for p in e.value.problems] == [
+        (
+            f"test/{mine}",
+            f"Deployment 'test/web' is the target of autoscaler 'test/{other}' too: the autoscaler controller "
+            f"refuses to scale a target of two autoscalers (AmbiguousSelector), so neither scales it",
+        )
+        for mine, other in (("cpu", "memory"), ("memory", "cpu"))
+    ]
+
+
+def test_fails_object_metric_of_another_namespace(app: pk.App) -> None:
+    prod, edge = pk.Chart(app, "prod", namespace="prod"), pk.Chart(app, "edge", namespace="edge")
+    ingress_pods = pk.Deployment(edge, "proxy", main=pk.Container(name="proxy", image="nginx:1.27"))
+    pk.HorizontalPodAutoscaler(
+        prod,
+        "web-hpa",
+        target=web(prod),
+        max_replicas=3,
+        metrics=[pk.Metric.object("requests-per-second", described=ingress_pods, value=100)],
+    )
+    with pytest.raises(pk.SynthError) as e:
+        synth(prod)
+    assert [p.message for p in e.value.problems] == [
+        "metric 'requests-per-second' describes Deployment 'edge/proxy' of namespace 'edge', but the autoscaler "
+        "looks the object up in its own namespace 'prod', where it is not"
+    ]

@@ -28,10 +28,11 @@ from typing import Any
 import constructs
 
 from . import _checks
-from ._app_objects import namespace_of
+from ._app_objects import app_objects, namespace_of
 from ._resource import PodkitResource
 from ._rules.autoscaling import MAX_PERIOD_SECONDS, MAX_STABILIZATION_WINDOW_SECONDS
 from ._rules.quantity import quantity_value
+from ._rules.registry import REGISTRY
 from ._workload import _Workload
 from .container import Container
 from .errors import PodkitError, PodkitTypeError, Problem
@@ -243,6 +244,12 @@ class Metric:
             }
             return {"type": "Object", "object": {"describedObject": ref, "metric": metric, "target": target}}
         return {"type": self.type, self.type.lower(): {"metric": metric, "target": target}}
+
+
+def _namespaced(obj: PodkitResource) -> bool:
+    """Whether ``obj``'s kind lives in a namespace (the rules' registry knows the built-in kinds)."""
+    rules = REGISTRY.get((obj.API_VERSION, obj.KIND))
+    return rules.namespaced if rules is not None else True
 
 
 def _metric_name(where: str, name: object) -> str:
@@ -511,6 +518,34 @@ class HorizontalPodAutoscaler(PodkitResource):
                     f"autoscaler {self.name!r} owns its count: leave the target's replicas unset",
                 )
             )
+        # two autoscalers of one target: the controller refuses both (AmbiguousSelector)
+        others = [
+            h for h in app_objects(self, HorizontalPodAutoscaler) if h.target is self.target and h is not self
+        ]
+        if others:
+            problems.append(
+                self._problem(
+                    f"{self.target.KIND} {self.target.path!r} is the target of autoscaler {others[0].path!r} too: "
+                    f"the autoscaler controller refuses to scale a target of two autoscalers (AmbiguousSelector), "
+                    f"so neither scales it",
+                    "give each workload one autoscaler, with all its metrics",
+                )
+            )
+        for metric in self._metrics:
+            described = metric.described
+            if (
+                described is not None
+                and _namespaced(described)
+                and namespace_of(described) != namespace_of(self)
+            ):
+                problems.append(
+                    self._problem(
+                        f"metric {metric.name!r} describes {described.KIND} {described.path!r} of namespace "
+                        f"{namespace_of(described)!r}, but the autoscaler looks the object up in its own "
+                        f"namespace {namespace_of(self)!r}, where it is not",
+                        "describe an object of the autoscaler's namespace",
+                    )
+                )
         if namespace_of(self) != namespace_of(self.target):
             problems.append(
                 self._problem(
