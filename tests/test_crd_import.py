@@ -7,6 +7,7 @@ cluster scope), and the Knative Service case: a custom kind named like a core on
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 import warnings
 from collections.abc import Iterator
@@ -362,6 +363,46 @@ def test_fails_on_each_cel_rule_with_its_own_message(v1: ModuleType, chart: pk.C
         ("test/class", "spec.mode", "spec.mode: mode B needs a class", "apiserver:CustomResourceValidator"),
     ]
     assert e.value.problems[0].fix == "change spec so that the CRD's rule holds: self.replicas >= 1"
+
+
+def test_tuples_and_mappings_are_written_and_checked_as_json(v1: ModuleType, chart: pk.Chart) -> None:
+    from types import MappingProxyType
+
+    w = v1.Widget(chart, "w", spec=MappingProxyType({"mode": "A", "ports": ({"name": "a", "number": 1},)}))
+    assert w.fields == {"spec": {"mode": "A", "ports": [{"name": "a", "number": 1}]}}
+    (doc,) = synth(chart)  # was: spec.ports (...) has the wrong type: the CRD expects array, got tuple
+    assert doc["spec"] == {"mode": "A", "ports": [{"name": "a", "number": 1}]}
+
+
+def test_fails_on_an_object_nested_in_the_fields(v1: ModuleType, chart: pk.Chart) -> None:
+    secret = pk.SecretEnv(chart, "s", from_literal={"a": "b"})
+    with pytest.raises(
+        pk.PodkitTypeError,
+        match=re.escape(
+            "[test/w] spec.labels.tls must be plain data (a dict, list, str, number, bool or None), got "
+            "SecretEnv; where the field names another object, pass its name (podkit.secret_name(...), "
+            "podkit.issuer_ref(...) and podkit.service_monitor_spec(...) give them from podkit objects)"
+        ),
+    ):
+        v1.Widget(chart, "w", spec={"mode": "A", "labels": {"tls": secret}})
+
+
+def test_fails_on_a_key_that_is_not_a_string(v1: ModuleType, chart: pk.Chart) -> None:
+    with pytest.raises(
+        pk.PodkitTypeError, match=re.escape("[test/w] spec.ports[0] has the key 1: keys must be strings")
+    ):
+        v1.Widget(chart, "w", spec={"mode": "A", "ports": [{1: "a"}]})
+
+
+def test_fails_on_the_base_class_used_directly(chart: pk.Chart) -> None:
+    with pytest.raises(
+        pk.PodkitTypeError,
+        match=re.escape(
+            "[test/w] CustomResource has no KIND and API_VERSION: CustomResource is the base of the classes "
+            "`podkit import crd` generates; import the CRD and use its class (or cdk8s.ApiObject)"
+        ),
+    ):
+        pk.CustomResource(chart, "w", fields={})
 
 
 def test_a_raw_api_object_of_the_kind_is_checked_the_same_way(v1: ModuleType, chart: pk.Chart) -> None:

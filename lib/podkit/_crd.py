@@ -116,13 +116,37 @@ def register_kinds(
         _rules_crd.register_crd_kind(info, _make_check(kind, api_version, load, deprecated))
 
 
+def _plain(path: str, where: str, value: Any) -> Any:
+    """``value`` as the JSON data it will be written as (mappings to dicts, tuples to lists), so
+    that synth checks what is written; anything else (a podkit object, a set, a date) is refused
+    here, naming the field, rather than failing in cdk8s or being checked as something else."""
+    if isinstance(value, str | bool | int | float) or value is None:
+        return value
+    if isinstance(value, Mapping):
+        out = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise PodkitTypeError(path, f"{where} has the key {k!r}: keys must be strings")
+            out[k] = _plain(path, f"{where}.{k}", v)
+        return out
+    if isinstance(value, list | tuple):
+        return [_plain(path, f"{where}[{i}]", v) for i, v in enumerate(value)]
+    raise PodkitTypeError(
+        path,
+        f"{where} must be plain data (a dict, list, str, number, bool or None), got {type(value).__name__}; "
+        "where the field names another object, pass its name (podkit.secret_name(...), podkit.issuer_ref(...) "
+        "and podkit.service_monitor_spec(...) give them from podkit objects)",
+    )
+
+
 class CustomResource(PodkitResource):
     """Base class of the constructs ``podkit import crd`` generates: one custom resource.
 
     It renders through podkit's one path (``PodkitResource.render``: checks, body, metadata,
     escape-hatch patches) and is checked at synth like any object of its kind (the CRD's schema
     and CEL rules, registered when its module was imported). The body is the generated class's
-    keyword arguments, kept as given (``None`` left out); ``fields`` reads them back.
+    keyword arguments as the JSON data written (``None`` left out at the top, mappings as dicts,
+    tuples as lists; anything else is refused at the call, naming the field); ``fields`` reads them back.
     """
 
     NAMESPACED: ClassVar[bool] = True
@@ -139,17 +163,19 @@ class CustomResource(PodkitResource):
         annotations: Mapping[str, str] | None = None,
         namespace: str | None = None,
     ) -> None:
+        cls = type(self)
+        if not isinstance(getattr(cls, "KIND", None), str) or not isinstance(
+            getattr(cls, "API_VERSION", None), str
+        ):
+            raise PodkitTypeError(
+                f"{scope.node.path}/{id}".lstrip("/"),
+                f"{cls.__name__} has no KIND and API_VERSION: CustomResource is the base of the classes "
+                "`podkit import crd` generates; import the CRD and use its class (or cdk8s.ApiObject)",
+            )
         super().__init__(scope, id, name=name, labels=labels, annotations=annotations, namespace=namespace)
         if not isinstance(fields, Mapping):
             raise PodkitTypeError(self._path, f"fields must be a mapping, got {type(fields).__name__}")
-        for key, value in fields.items():
-            if value is not None and not isinstance(value, Mapping | list | tuple | str | int | float | bool):
-                raise PodkitTypeError(
-                    self._path,
-                    f"{key} must be plain data (a dict, list, str, number or bool), got {type(value).__name__}; "
-                    f"pass names for references (helpers such as podkit.certificate_secret_name give them from objects)",
-                )
-        self._fields = {k: v for k, v in fields.items() if v is not None}
+        self._fields = {str(k): _plain(self._path, str(k), v) for k, v in fields.items() if v is not None}
         if self.DEPRECATED is not None:
             warnings.warn(f"[{self._path}] {self.DEPRECATED}", DeprecatedVersionWarning, stacklevel=3)
 
