@@ -150,3 +150,27 @@ def test_plain_cdk8s_chart_finds_its_workloads() -> None:
         pk.SynthError, match=r"min_available=2 is 2 pod\(s\), and Deployment 'test/web' has replicas=2"
     ):
         cdk8s.Testing.synth(chart)
+
+
+def test_fails_budget_in_another_namespace_than_its_target(chart: pk.Chart) -> None:
+    pk.PodDisruptionBudget(
+        chart, "web-pdb", target=web(chart, replicas=3), max_unavailable=1, namespace="other"
+    )
+    with pytest.raises(pk.SynthError) as e:
+        synth(chart)
+    assert [(p.message, p.fix) for p in e.value.problems] == [
+        (
+            "the budget is in namespace 'other' and its target Deployment 'test/web' in None: a budget selects "
+            "pods of its own namespace, so it protects nothing",
+            "leave namespace= unset (it defaults to the target's)",
+        )
+    ]
+
+
+def test_fails_amount_above_int32(chart: pk.Chart) -> None:
+    with pytest.raises(pk.PodkitError) as e:
+        web(chart).disruption_budget(max_unavailable=2**31)
+    assert (
+        str(e.value)
+        == "[test/web-pdb] max_unavailable 2147483648 is above 2147483647, the largest the API server reads"
+    )

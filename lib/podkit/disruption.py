@@ -55,6 +55,10 @@ def _int_or_percent(path: str, what: str, value: object) -> int | str:
             raise PodkitError(
                 path, f"{what} {value} is negative: use an int >= 0 or a percentage such as '50%'"
             )
+        if value > _checks.INT32_MAX:
+            raise PodkitError(
+                path, f"{what} {value} is above {_checks.INT32_MAX}, the largest the API server reads"
+            )
         return value
     if not _PERCENT.match(value):
         hint = (
@@ -202,6 +206,16 @@ class PodDisruptionBudget(PodkitResource):
         )
 
     def _check(self, problems: list[Problem]) -> None:
+        if self.target is not None and namespace_of(self.target) != namespace_of(self):
+            problems.append(
+                self._problem(
+                    f"the budget is in namespace {namespace_of(self)!r} and its target {self.target.KIND} "
+                    f"{self.target.path!r} in {namespace_of(self.target)!r}: a budget selects pods of its own "
+                    f"namespace, so it protects nothing",
+                    "leave namespace= unset (it defaults to the target's)",
+                )
+            )
+            return
         workloads = self.workloads()
         if self.target is None and not workloads:
             problems.append(
