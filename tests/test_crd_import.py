@@ -481,5 +481,61 @@ def test_without_its_crd_a_knative_service_gets_metadata_rules_only(chart: pk.Ch
 
 def test_a_crd_cannot_take_over_a_core_kind() -> None:
     info = rules_crd.CrdKind("v1", "Service", True, "test")
-    with pytest.raises(ValueError, match="v1 Service is a built-in Kubernetes kind"):
+    with pytest.raises(pk.PodkitError, match="v1 Service is a built-in Kubernetes kind"):
         rules_crd.register_crd_kind(info, lambda r, d, s: None)
+
+
+def crd_with(**spec: Any) -> dict[str, Any]:
+    base = {
+        "group": "q.podkit.dev",
+        "names": {"kind": "Q"},
+        "scope": "Namespaced",
+        "versions": [{"name": "v1", "served": True, "storage": True, "schema": {"openAPIV3Schema": {}}}],
+    }
+    return {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": "qs.q.podkit.dev"},
+        "spec": {**base, **spec},
+    }
+
+
+@pytest.mark.parametrize(
+    ("crd", "message"),
+    [
+        (
+            42,
+            "register_crd() takes a CustomResourceDefinition, a CRD as a dict, or a YAML/JSON file, got int",
+        ),
+        (
+            crd_with(versions="v1"),
+            "register_crd(): CustomResourceDefinition 'qs.q.podkit.dev' needs spec.group and spec.names.kind "
+            "(strings) and spec.versions (a non-empty list)",
+        ),
+        (
+            crd_with(versions=[{"served": True, "schema": {"openAPIV3Schema": {}}}]),
+            "register_crd(): CustomResourceDefinition 'qs.q.podkit.dev': spec.versions[0] needs a name "
+            "(a string, e.g. 'v1')",
+        ),
+        (
+            crd_with(versions=[{"name": "v1", "schema": "none"}]),
+            "register_crd(): CustomResourceDefinition 'qs.q.podkit.dev' version 'v1' has no "
+            "schema.openAPIV3Schema",
+        ),
+        (
+            crd_with(scope="cluster"),
+            "register_crd(): CustomResourceDefinition 'qs.q.podkit.dev': spec.scope 'cluster' is not "
+            "supported: use 'Namespaced' or 'Cluster'",
+        ),
+        (
+            crd_with(group="apps", names={"kind": "Deployment"}),
+            "apps/v1 Deployment is a built-in Kubernetes kind; a CRD cannot redefine it (its group must be "
+            "a domain of its own, e.g. serving.knative.dev)",
+        ),
+    ],
+    ids=["not-a-crd", "versions-not-a-list", "version-without-name", "schema-not-a-mapping", "scope", "core"],
+)
+def test_fails_on_a_malformed_crd_with_a_podkit_error(crd: Any, message: str) -> None:
+    with pytest.raises(pk.PodkitException, match=re.escape(message)) as e:  # was KeyError, AttributeError
+        pk.register_crd(crd)
+    assert str(e.value) == message

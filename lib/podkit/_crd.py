@@ -78,6 +78,12 @@ def register_crd(crd: CustomResourceDefinition | Mapping[str, Any] | str | Path)
         return out
     if isinstance(crd, Mapping):
         crd = CustomResourceDefinition.from_dict(crd, source="register_crd()")
+    if not isinstance(crd, CustomResourceDefinition):
+        raise PodkitTypeError(
+            "",
+            f"register_crd() takes a CustomResourceDefinition, a CRD as a dict, or a YAML/JSON file, "
+            f"got {type(crd).__name__}",
+        )
     registered = []
     for v in crd.versions:
         if not v.served:

@@ -44,7 +44,12 @@ class CustomResourceDefinition:
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any], *, source: str) -> CustomResourceDefinition:
         """Read a CRD; raises :class:`PodkitError` naming what is missing."""
-        where = f"{source}: CustomResourceDefinition {(doc.get('metadata') or {}).get('name')!r}"
+        if not isinstance(doc, Mapping):
+            raise PodkitError(
+                "", f"{source}: expected a CustomResourceDefinition (a mapping), got {type(doc).__name__}"
+            )
+        metadata = doc.get("metadata")
+        where = f"{source}: CustomResourceDefinition {(metadata if isinstance(metadata, Mapping) else {}).get('name')!r}"
         if (
             doc.get("kind") != "CustomResourceDefinition"
             or doc.get("apiVersion") != "apiextensions.k8s.io/v1"
@@ -54,15 +59,34 @@ class CustomResourceDefinition:
                 f"{source}: expected an apiextensions.k8s.io/v1 CustomResourceDefinition, got "
                 f"{doc.get('apiVersion')} {doc.get('kind')}; convert v1beta1 CRDs to v1 first",
             )
-        spec = doc.get("spec") or {}
-        names = spec.get("names") or {}
-        if not spec.get("group") or not names.get("kind") or not spec.get("versions"):
-            raise PodkitError("", f"{where} needs spec.group, spec.names.kind and spec.versions")
-        versions = []
-        for v in spec["versions"]:
-            schema = ((v.get("schema") or {}).get("openAPIV3Schema")) or (spec.get("validation") or {}).get(
-                "openAPIV3Schema"
+        spec = doc.get("spec")
+        spec = spec if isinstance(spec, Mapping) else {}
+        names = spec.get("names")
+        names = names if isinstance(names, Mapping) else {}
+        group, kind, listed = spec.get("group"), names.get("kind"), spec.get("versions")
+        if not (
+            isinstance(group, str)
+            and group
+            and isinstance(kind, str)
+            and kind
+            and isinstance(listed, list)
+            and listed
+        ):
+            raise PodkitError(
+                "",
+                f"{where} needs spec.group and spec.names.kind (strings) and spec.versions (a non-empty list)",
             )
+        scope = spec.get("scope", "Namespaced")
+        if scope not in ("Namespaced", "Cluster"):
+            raise PodkitError(
+                "", f"{where}: spec.scope {scope!r} is not supported: use 'Namespaced' or 'Cluster'"
+            )
+        versions = []
+        for i, v in enumerate(listed):
+            if not isinstance(v, Mapping) or not isinstance(v.get("name"), str) or not v["name"]:
+                raise PodkitError("", f"{where}: spec.versions[{i}] needs a name (a string, e.g. 'v1')")
+            holder = v.get("schema")
+            schema = holder.get("openAPIV3Schema") if isinstance(holder, Mapping) else None
             if not isinstance(schema, dict):
                 raise PodkitError("", f"{where} version {v.get('name')!r} has no schema.openAPIV3Schema")
             versions.append(
@@ -76,10 +100,10 @@ class CustomResourceDefinition:
                 )
             )
         return cls(
-            group=str(spec["group"]),
-            kind=str(names["kind"]),
-            plural=str(names.get("plural") or names["kind"].lower() + "s"),
-            namespaced=spec.get("scope", "Namespaced") != "Cluster",
+            group=group,
+            kind=kind,
+            plural=str(names.get("plural") or kind.lower() + "s"),
+            namespaced=scope != "Cluster",
             versions=tuple(versions),
             source=source,
         )

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import PodkitError
 from ._base import subdomain
 from .registry import REGISTRY, KindCheck, KindRules
 
@@ -54,12 +55,13 @@ def register_crd_kind(info: CrdKind, check: KindCheck) -> None:
     a built-in kind cannot be replaced."""
     key = (info.api_version, info.kind)
     if key in REGISTRY and key not in _CRD_KINDS:
-        raise ValueError(
+        raise PodkitError(
+            "",
             f"{info.api_version} {info.kind} is a built-in Kubernetes kind; a CRD cannot redefine it "
-            f"(its group must be a domain of its own, e.g. serving.knative.dev)"
+            f"(its group must be a domain of its own, e.g. serving.knative.dev)",
         )
     if "/" not in info.api_version:
-        raise ValueError(f"{info.api_version!r} has no group: a CRD's apiVersion is '<group>/<version>'")
+        raise PodkitError("", f"{info.api_version!r} has no group: a CRD's apiVersion is '<group>/<version>'")
     _CRD_KINDS[key] = info
     REGISTRY[key] = KindRules(subdomain, check, UPSTREAM, info.namespaced)
 
