@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from syrupy.assertion import SnapshotAssertion
@@ -211,3 +212,50 @@ def test_fails_empty_role(chart: pk.Chart) -> None:
     pk.Role(chart, "nothing")
     with pytest.raises(pk.SynthError, match=r"Role 'nothing' has no rules: it grants nothing"):
         synth(chart)
+
+
+def test_non_resource_wildcard_when_asked(chart: pk.Chart) -> None:
+    # '*' is the API server's wildcard path, not a malformed one
+    everything = pk.ClusterRole(chart, "every-path")
+    everything.allow_non_resource_urls(["get"], ["*"], allow_wildcard=True)
+    assert by_name(synth(chart), "every-path")["rules"] == [{"nonResourceURLs": ["*"], "verbs": ["get"]}]
+
+
+@pytest.mark.parametrize(
+    ("verbs", "urls", "message"),
+    [
+        ([], ["/healthz"], "[test/r] verbs is empty: give at least one verb, such as ['get']"),
+        (["get"], [], "[test/r] urls is empty: name at least one path, such as ['/healthz']"),
+        (
+            ["get"],
+            ["*"],
+            "[test/r] wildcard '*' grants every path of the API server, including those added by future "
+            "Kubernetes versions: name them, or pass allow_wildcard=True",
+        ),
+        (
+            ["*"],
+            ["/healthz"],
+            "[test/r] wildcard '*' grants every verb of the API server, including those added by future "
+            "Kubernetes versions: name them, or pass allow_wildcard=True",
+        ),
+        (
+            ["get"],
+            ["healthz"],
+            "[test/r] non-resource URL 'healthz' never matches a request (podkit rule: paths start with '/'): "
+            "write '/healthz'",
+        ),
+    ],
+)
+def test_fails_non_resource_urls(chart: pk.Chart, verbs: list[str], urls: list[str], message: str) -> None:
+    with pytest.raises(pk.PodkitError) as e:
+        pk.ClusterRole(chart, "r").allow_non_resource_urls(verbs, urls)
+    assert str(e.value) == message
+
+
+@pytest.mark.parametrize(("make", "where"), [(pk.Subject.user, "user"), (pk.Subject.group, "group")])
+def test_fails_empty_subject_name(make: Any, where: str) -> None:
+    with pytest.raises(pk.PodkitError) as e:
+        make("")
+    assert str(e.value) == (
+        f"[Subject.{where}] name is empty: name the user or group as the cluster's authenticator does"
+    )

@@ -79,6 +79,13 @@ def resource_of(kind: str, group: str) -> str | None:
     return None
 
 
+def _subject_name(where: str, name: object) -> str:
+    text = _checks.check_str(where, "name", name)
+    if not text:
+        raise PodkitError(where, "name is empty: name the user or group as the cluster's authenticator does")
+    return text
+
+
 @dataclass(frozen=True)
 class Subject:
     """Who a binding grants to: a ``ServiceAccount`` object, or ``Subject.user``/``Subject.group``."""
@@ -90,12 +97,12 @@ class Subject:
     @staticmethod
     def user(name: str) -> Subject:
         """A user, as the cluster's authenticator names it (``jane@example.com``)."""
-        return Subject("User", _checks.check_str("Subject.user", "name", name))
+        return Subject("User", _subject_name("Subject.user", name))
 
     @staticmethod
     def group(name: str) -> Subject:
         """A group (``system:authenticated``, ``oncall``)."""
-        return Subject("Group", _checks.check_str("Subject.group", "name", name))
+        return Subject("Group", _subject_name("Subject.group", name))
 
     @staticmethod
     def of(account: ServiceAccount) -> Subject:
@@ -405,13 +412,33 @@ class ClusterRole(_AnyRole):
     def _metadata(self) -> dict[str, Any]:
         return {**super()._metadata(), "namespace": None}  # cluster-scoped
 
-    def allow_non_resource_urls(self, verbs: Iterable[str], urls: Iterable[str]) -> PolicyRule:
-        """Allow ``verbs`` (get, post, ...) on API server paths such as ``/healthz`` or ``/metrics``."""
+    def allow_non_resource_urls(
+        self, verbs: Iterable[str], urls: Iterable[str], *, allow_wildcard: bool = False
+    ) -> PolicyRule:
+        """Allow ``verbs`` (get, post, ...) on API server paths such as ``/healthz`` or
+        ``/metrics``; a path ending in ``*`` is a prefix (``/healthz/*``).
+
+        :param allow_wildcard: accept ``*`` (every path, or every verb) and ``/*``. Default ``False``.
+        """
         verbs_t, urls_t = _strings(self.path, "verbs", verbs), _strings(self.path, "urls", urls)
+        if not verbs_t:
+            raise PodkitError(self.path, "verbs is empty: give at least one verb, such as ['get']")
+        if not urls_t:
+            raise PodkitError(self.path, "urls is empty: name at least one path, such as ['/healthz']")
+        wild = [v for v in (*verbs_t, *urls_t) if v in ("*", "/*")]
+        if wild and not allow_wildcard:
+            raise PodkitError(
+                self.path,
+                f"wildcard {wild[0]!r} grants every {'verb' if wild[0] in verbs_t else 'path'} of the API server, "
+                f"including those added by future Kubernetes versions: name them, or pass allow_wildcard=True",
+            )
         for url in urls_t:
-            if not url.startswith("/"):
+            if not url.startswith("/") and url != "*":
+                # podkit rule: the API server accepts it, but a request path always starts with '/'
                 raise PodkitError(
-                    self.path, f"non-resource URL {url!r} must start with '/' (such as '/healthz')"
+                    self.path,
+                    f"non-resource URL {url!r} never matches a request (podkit rule: paths start with '/'): "
+                    f"write {'/' + url!r}",
                 )
         return self._add(PolicyRule(verbs_t, non_resource_urls=urls_t))
 
