@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +139,7 @@ def test_redirect_rewrite_mirror_and_grpc(chart: pk.Chart) -> None:
     api = HTTPRoute(
         chart, "api", parents=[ParentRef("shared-gateway", namespace="infra", section="https", port=443)]
     )
-    api.add_rule([BackendRef(svc, port="http")], matches=HTTPMatch.exact("/v1"),
+    api.add_rule([BackendRef(svc, port="http")], matches=HTTPMatch.prefix("/v1"),
                  filters=[HTTPFilter.rewrite(prefix="/"), HTTPFilter.mirror(BackendRef(svc, port=HTTP))])  # fmt: skip
     grpc = GRPCRoute(
         chart, "cart", parents=[ParentRef(gateway, section=https)], hostnames=["cart.example.com"]
@@ -152,7 +153,7 @@ def test_redirect_rewrite_mirror_and_grpc(chart: pk.Chart) -> None:
         "parentRefs": [{"name": "shared-gateway", "namespace": "infra", "sectionName": "https", "port": 443}],
         "rules": [
             {
-                "matches": [{"path": {"type": "Exact", "value": "/v1"}}],
+                "matches": [{"path": {"type": "PathPrefix", "value": "/v1"}}],
                 "filters": [
                     {
                         "type": "URLRewrite",
@@ -289,6 +290,87 @@ def test_fails_on_bad_routes(chart: pk.Chart) -> None:
         GRPCMatch()
     with pytest.raises(pk.PodkitError, match="weight -1 must be an int from 0 to 1000000"):
         BackendRef(service(chart), port=HTTP, weight=-1)
+
+
+def test_fails_on_filters_the_upstream_route_crds_refuse(chart: pk.Chart) -> None:
+    # the CEL rules of the upstream HTTPRoute CRD, which the vendored one lacks
+    gateway, _, _ = edge(chart)
+    svc = service(chart)
+    route = HTTPRoute(chart, "r", parents=[gateway])
+    redirect = HTTPFilter.redirect(scheme="https")
+    with pytest.raises(pk.PodkitError) as e:
+        route.add_rule([BackendRef(svc, port=HTTP)], filters=redirect)
+    assert str(e.value) == (
+        "[test/r] a RequestRedirect filter answers the request itself, so the rule takes no backends: remove "
+        "the backends, or put the redirect in a rule of its own"
+    )
+    with pytest.raises(pk.PodkitError) as e:
+        route.add_rule(filters=[redirect, HTTPFilter.redirect(port=8443)])
+    assert str(e.value) == "[test/r] a rule has 2 RequestRedirect filters: merge them into one"
+    with pytest.raises(pk.PodkitError) as e:
+        route.add_rule(filters=[redirect, HTTPFilter.rewrite(hostname="www.example.com")])
+    assert str(e.value) == (
+        "[test/r] a rule may redirect or rewrite, not both: a redirect answers before any rewrite applies"
+    )
+    with pytest.raises(pk.PodkitError) as e:
+        route.add_rule(
+            BackendRef(svc, port=HTTP), matches=HTTPMatch.exact("/v1"), filters=HTTPFilter.rewrite(prefix="/")
+        )
+    assert str(e.value) == (
+        "[test/r] a prefix rewrite replaces the matched prefix, so its rule needs exactly one PathPrefix match "
+        "(HTTPMatch.prefix(...)), got [HTTPMatch(path_type='Exact', path='/v1', headers=None, query=None, "
+        "method=None)]: split the rule, one per prefix"
+    )
+    route.add_rule(
+        BackendRef(svc, port=HTTP), matches=HTTPMatch.prefix("/v1"), filters=HTTPFilter.rewrite(prefix="/")
+    )
+    route.add_rule(
+        BackendRef(svc, port=HTTP), filters=HTTPFilter.rewrite(prefix="/app")
+    )  # no match: the CRD's default '/' prefix
+
+
+def test_fails_on_wrong_values_in_matches_and_filters() -> None:
+    cases: list[tuple[Callable[[], object], str]] = [
+        (lambda: HTTPMatch.prefix(3), "[HTTPMatch] path must be a str, got int 3"),  # type: ignore[arg-type]
+        (
+            lambda: HTTPMatch("Prefix", "/"),
+            "[HTTPMatch] path_type 'Prefix' is not one of Exact, PathPrefix, RegularExpression: use "
+            "HTTPMatch.prefix/exact/regex(...)",
+        ),
+        (
+            lambda: HTTPMatch.exact("/a/.."),
+            "[HTTPMatch] path '/a/..' must not contain '//', '/./', '/../', '%2f' or '#', nor end with '/..' "
+            "or '/.'",
+        ),
+        (lambda: GRPCMatch(service=3), "[GRPCMatch] service must be a str, got int 3"),  # type: ignore[arg-type]
+        (
+            lambda: GRPCMatch(method="shop/Add"),
+            "[GRPCMatch] method 'shop/Add' is not a gRPC method name: write one such as 'AddItem'",
+        ),
+        (
+            lambda: HTTPFilter.request_headers(remove="X-Debug"),
+            "[HTTPFilter] remove takes a list of header names: write ['X-Debug']",
+        ),
+        (
+            lambda: HTTPFilter.mirror("web"),  # type: ignore[arg-type]
+            "[HTTPFilter.mirror] backend must be a BackendRef or a podkit Service, got str 'web'",
+        ),
+    ]
+    for make, message in cases:
+        with pytest.raises(pk.PodkitException) as e:
+            make()
+        assert str(e.value) == message
+
+
+def test_fails_on_a_mirror_to_a_service_of_another_namespace(app: pk.App) -> None:
+    prod, other = pk.Chart(app, "prod", namespace="prod"), pk.Chart(app, "other", namespace="other")
+    gateway, _, _ = edge(prod)
+    route = HTTPRoute(prod, "r", parents=[gateway])
+    with pytest.raises(pk.PodkitError, match=r"Service 'other/web-service' is in another chart"):
+        route.add_rule(
+            BackendRef(service(prod), port=HTTP),
+            filters=HTTPFilter.mirror(BackendRef(service(other), port=HTTP)),
+        )
 
 
 def test_listener_certificate_from_a_cert_manager_certificate_object(chart: pk.Chart) -> None:

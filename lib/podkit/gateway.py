@@ -21,6 +21,7 @@ a hostname with it; a backend Service must be in the route's namespace.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -491,15 +492,29 @@ class HTTPMatch:
         "PATCH",
     )
 
+    PATH_TYPES: ClassVar[tuple[str, ...]] = ("Exact", "PathPrefix", "RegularExpression")
+
     def __post_init__(self) -> None:
+        # the HTTPPathMatch CEL rules of the upstream CRD (the vendored one lacks them)
+        if self.path_type is not None and self.path_type not in self.PATH_TYPES:
+            raise PodkitError(
+                "HTTPMatch",
+                f"path_type {self.path_type!r} is not one of {', '.join(self.PATH_TYPES)}: use "
+                f"HTTPMatch.prefix/exact/regex(...)",
+            )
         if self.path is not None:
+            _checks.check_str("HTTPMatch", "path", self.path)
             if not self.path.startswith("/"):
                 raise PodkitError("HTTPMatch", f"path {self.path!r} must start with '/'")
-            if self.path_type in ("PathPrefix", "Exact") and any(
-                s in self.path for s in ("//", "/./", "/../", "%2f", "%2F", "#")
+            # no type: the CRD defaults it to PathPrefix
+            if self.path_type in ("PathPrefix", "Exact", None) and (
+                any(s in self.path for s in ("//", "/./", "/../", "%2f", "%2F", "#"))
+                or self.path.endswith(("/..", "/."))
             ):
                 raise PodkitError(
-                    "HTTPMatch", f"path {self.path!r} must not contain '//', '/./', '/../', '%2f' or '#'"
+                    "HTTPMatch",
+                    f"path {self.path!r} must not contain '//', '/./', '/../', '%2f' or '#', nor end with "
+                    f"'/..' or '/.'",
                 )
         if self.method is not None and self.method not in self.METHODS:
             raise PodkitError("HTTPMatch", f"method {self.method!r} is not one of {', '.join(self.METHODS)}")
@@ -530,6 +545,10 @@ class HTTPMatch:
         }
 
 
+_GRPC_SERVICE = re.compile(r"\.?[a-zA-Z_][a-zA-Z_0-9]*(\.[a-zA-Z_][a-zA-Z_0-9]*)*")
+_GRPC_METHOD = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+
+
 @dataclass(frozen=True)
 class GRPCMatch:
     """Which gRPC calls a rule takes: by ``service`` and/or ``method``, and headers."""
@@ -541,6 +560,15 @@ class GRPCMatch:
     def __post_init__(self) -> None:
         if self.service is None and self.method is None and not self.headers:
             raise PodkitError("GRPCMatch", "GRPCMatch() matches every call: give service, method or headers")
+        # the GRPCMethodMatch patterns of the upstream CRD
+        for what, value, pattern, example in (
+            ("service", self.service, _GRPC_SERVICE, "'shop.v1.Cart'"),
+            ("method", self.method, _GRPC_METHOD, "'AddItem'"),
+        ):
+            if value is not None and not pattern.fullmatch(_checks.check_str("GRPCMatch", what, value)):
+                raise PodkitError(
+                    "GRPCMatch", f"{what} {value!r} is not a gRPC {what} name: write one such as {example}"
+                )
         if self.headers is not None:
             _checks.check_str_map("GRPCMatch", "headers", self.headers)
 
@@ -557,9 +585,12 @@ class GRPCMatch:
 class HTTPFilter:
     """What a rule does to a request on the way: make one with a static method."""
 
-    def __init__(self, body: Mapping[str, Any], *, grpc: bool = True) -> None:
+    def __init__(
+        self, body: Mapping[str, Any], *, grpc: bool = True, _mirror: BackendRef | None = None
+    ) -> None:
         self._body = dict(body)
         self.grpc = grpc  # also valid in a GRPCRoute
+        self._mirror = _mirror  # the Service a RequestMirror copies to, checked like a backend
 
     @staticmethod
     def request_headers(
@@ -594,7 +625,7 @@ class HTTPFilter:
         """Answer with a redirect (``scheme="https"``, ``status_code=301`` for HTTP -> HTTPS)."""
         if status_code not in (301, 302, 303, 307, 308):
             raise PodkitError(
-                "HTTPFilter.redirect", f"status_code {status_code} must be 301, 302, 303, 307 or 308"
+                "HTTPFilter.redirect", f"status_code {status_code!r} must be 301, 302, 303, 307 or 308"
             )
         if scheme is not None and scheme not in ("http", "https"):
             raise PodkitError("HTTPFilter.redirect", f"scheme {scheme!r} must be 'http' or 'https'")
@@ -630,10 +661,15 @@ class HTTPFilter:
     @staticmethod
     def mirror(backend: BackendRef | Service) -> HTTPFilter:
         """Send a copy of each request to ``backend`` (answers are dropped)."""
+        if not isinstance(backend, BackendRef | Service):
+            raise PodkitTypeError(
+                "HTTPFilter.mirror",
+                f"backend must be a BackendRef or a podkit Service, got {type(backend).__name__} {backend!r}",
+            )
         ref = _backends("HTTPFilter.mirror", backend)[0]
         body = ref.render()
         body.pop("weight")
-        return HTTPFilter({"type": "RequestMirror", "requestMirror": {"backendRef": body}})
+        return HTTPFilter({"type": "RequestMirror", "requestMirror": {"backendRef": body}}, _mirror=ref)
 
     @property
     def kind(self) -> str:
@@ -657,8 +693,53 @@ def _headers(
             {"name": k, "value": v} for k, v in _checks.check_str_map("HTTPFilter", "add", add or {}).items()
         ]
         or None,
-        "remove": list(remove) or None,
+        "remove": list(_remove(remove)) or None,
     }
+
+
+def _remove(remove: object) -> tuple[str, ...]:
+    if isinstance(remove, str):  # a list of one header, not its characters
+        raise PodkitTypeError("HTTPFilter", f"remove takes a list of header names: write [{remove!r}]")
+    names = _checks.check_sequence("remove", remove, "remove=['X-Debug']")
+    return tuple(_checks.check_str("HTTPFilter", "remove", name) for name in names)
+
+
+#: the filter types the upstream HTTPRoute/GRPCRoute CRDs allow once per rule (their CEL rules)
+_ONCE = ("RequestHeaderModifier", "ResponseHeaderModifier", "RequestRedirect", "URLRewrite")
+
+
+def _filter_rules(
+    where: str, filters: Sequence[HTTPFilter], matches: Sequence[object], *, has_backends: bool
+) -> None:
+    """The CEL rules of the upstream route CRDs on a rule's filters (the vendored CRDs lack them):
+    each of ``_ONCE`` at most once; a redirect neither with a rewrite nor with backends; a prefix
+    rewrite with exactly one PathPrefix match (no match: the CRD's default ``/`` prefix)."""
+    kinds = [f.kind for f in filters]
+    prefix_rewrite = any(
+        ((f.render().get("urlRewrite") or {}).get("path") or {}).get("type") == "ReplacePrefixMatch"
+        for f in filters
+    )
+    if prefix_rewrite and matches:
+        prefixes = [m for m in matches if isinstance(m, HTTPMatch) and m.path_type in ("PathPrefix", None)]
+        if len(matches) != 1 or not prefixes:
+            raise PodkitError(
+                where,
+                f"a prefix rewrite replaces the matched prefix, so its rule needs exactly one PathPrefix match "
+                f"(HTTPMatch.prefix(...)), got {list(matches)!r}: split the rule, one per prefix",
+            )
+    for kind in _ONCE:
+        if kinds.count(kind) > 1:
+            raise PodkitError(where, f"a rule has {kinds.count(kind)} {kind} filters: merge them into one")
+    if "RequestRedirect" in kinds and "URLRewrite" in kinds:
+        raise PodkitError(
+            where, "a rule may redirect or rewrite, not both: a redirect answers before any rewrite applies"
+        )
+    if "RequestRedirect" in kinds and has_backends:
+        raise PodkitError(
+            where,
+            "a RequestRedirect filter answers the request itself, so the rule takes no backends: remove the "
+            "backends, or put the redirect in a rule of its own",
+        )
 
 
 # -- routes -----------------------------------------------------------------------------------------------
@@ -743,7 +824,8 @@ class _Route(PodkitResource):
                 raise PodkitError(self.path, f"a {f.kind} filter is not supported in a GRPCRoute")
         if not checked and not any(f.kind == "RequestRedirect" for f in fs):
             raise PodkitError(self.path, "a rule needs backends (or a redirect filter)")
-        for backend in checked:
+        _filter_rules(self.path, fs, found, has_backends=bool(checked))
+        for backend in checked + [f._mirror for f in fs if f._mirror is not None]:
             svc = backend.service
             if svc._chart is not None and self._chart is not None and svc._chart is not self._chart:
                 raise PodkitError(
@@ -760,7 +842,8 @@ class _Route(PodkitResource):
         if not self._rules:
             problems.append(self._problem("the route has no rules", "add_rule(...)"))
         for rule in self._rules:
-            for backend in rule.backends:
+            mirrors = [f._mirror for f in rule.filters if f._mirror is not None]
+            for backend in list(rule.backends) + mirrors:
                 svc_ns = namespace_of(backend.service)
                 if svc_ns != namespace:
                     problems.append(
