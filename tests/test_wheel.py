@@ -72,9 +72,15 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     wheel = build_wheel(work / "wheel")
     # the wheel declares ranges; install the versions this repo is tested with (the lock), as CI does
     lock = ["-c", str(ROOT / "requirements.lock")]
+    # never a podkit wheel in the shared wheelhouse: pip download keeps a file it already has, so
+    # a wheel of an older podkit (other dependencies) would be resolved instead of this one
+    for stale in WHEELHOUSE.glob("podkit-*.whl"):
+        stale.unlink()
     run(
         [sys.executable, "-m", "pip", "download", "-q", *lock, "-d", str(WHEELHOUSE), str(wheel), *TEST_TOOLS]
     )
+    for copied in WHEELHOUSE.glob("podkit-*.whl"):
+        copied.unlink()
     venv = work / "venv"
     run([sys.executable, "-m", "venv", str(venv)])
     offline = ["--no-index", "--find-links", str(WHEELHOUSE), "-q", *lock]
