@@ -115,3 +115,28 @@ def test_transition_rules_are_recognised() -> None:
 )
 def test_property_names_are_escaped_as_the_api_server_escapes_them(name: str, escaped: str) -> None:
     assert cel_name(name) == escaped
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "matches"),
+    [
+        (r"^[[:alpha:]]+$", "abc", True),  # a POSIX class (Python reads a nested set and refused it)
+        (r"^[[:alpha:]]+$", "a:b", False),
+        (r"^\p{L}+$", "héllo", True),  # Unicode classes (Python's re: bad escape)
+        (r"^\p{L}+$", "ab1", False),
+        (r"^a\z", "a", True),  # \z (Python's re: bad escape)
+        (r"^(?i)(get|post)$", "GET", True),  # inline flags after ^
+        (r"a(?i)b", "aB", True),  # flags in the middle hold from there on
+        (r"a(?i)b", "Ab", False),
+        (r"^[a-z]+$", "abc\n", False),  # RE2's $ is the end of the text (Python's: before a last newline)
+        (r"^\d+$", "١٢", False),  # \d is ASCII in RE2
+        (r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "my-name", True),
+    ],
+)
+def test_schema_patterns_are_re2(pattern: str, text: str, matches: bool) -> None:
+    assert _cel.Re2Pattern(pattern).search(text) is matches
+
+
+def test_a_pattern_that_does_not_compile_is_a_cel_error() -> None:
+    with pytest.raises(_cel.CelError, match=re.escape("invalid regular expression: missing ): ^(a")):
+        _cel.Re2Pattern("^(a").search("a")

@@ -539,3 +539,31 @@ def test_fails_on_a_malformed_crd_with_a_podkit_error(crd: Any, message: str) ->
     with pytest.raises(pk.PodkitException, match=re.escape(message)) as e:  # was KeyError, AttributeError
         pk.register_crd(crd)
     assert str(e.value) == message
+
+
+# -- the schema checks, directly --------------------------------------------------------------
+
+
+def validate(schema: dict[str, Any], spec: Any) -> list[tuple[str, str, str]]:
+    from podkit._crd_validate import CrdValidator
+
+    return CrdValidator({"type": "object", "properties": {"spec": schema}}).validate({"spec": spec})
+
+
+def test_patterns_are_read_as_re2() -> None:
+    # accepted by the API server; refused (POSIX class) or a crash (re.error) before
+    assert validate({"type": "string", "pattern": "^[[:alpha:]]+$"}, "abc") == []
+    assert validate({"type": "string", "pattern": r"^\p{L}+\z"}, "héllo") == []
+    assert validate({"type": "string", "pattern": "^[a-z]+$"}, "abc\n") == [
+        ("spec", "spec 'abc\\n' does not match the CRD's pattern '^[a-z]+$'", "")
+    ]
+
+
+def test_fails_on_a_pattern_that_does_not_compile_as_a_problem() -> None:
+    assert validate({"type": "string", "pattern": "^(a"}, "a") == [
+        (
+            "spec",
+            "spec: the CRD's pattern '^(a' does not compile: invalid regular expression: missing ): ^(a",
+            "fix the CRD",
+        )
+    ]

@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
+import json
 import re
+import warnings
 from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
@@ -40,7 +42,7 @@ from urllib.parse import urlsplit
 
 from ._rules.quantity import quantity_value
 
-__all__ = ["CelError", "CelRule", "compile_rule", "evaluate"]
+__all__ = ["CelError", "CelRule", "Re2Pattern", "compile_rule", "evaluate"]
 
 
 class CelError(Exception):
@@ -205,6 +207,55 @@ def _env() -> Any:
         variables={"self": dyn, "oldSelf": dyn},
         extensions=[ext_strings.ExtStrings(), ext_optional.ExtOptional(), library],
     )
+
+
+class Re2Pattern:
+    """A regular expression in Go's RE2 syntax (a schema's ``pattern``), matched as Go's
+    ``regexp.MatchString`` does (anywhere in the text).
+
+    Python's ``re`` runs it where it means the same: the pattern compiles there without a warning
+    and uses nothing RE2 reads otherwise (POSIX classes ``[[:alpha:]]``, ``\\p{L}``, ``\\Q...\\E``;
+    ``\\z`` becomes ``\\Z``, inline flags such as ``^(?i)(a|b)$`` move to the front), and the text
+    is printable ASCII (where ``$``, ``\\s``, ``\\d`` and case folding differ). Anything else is
+    matched by RE2 itself, through the CEL runtime's ``matches()`` (cel-cpp embeds RE2), which is
+    exact but about 50 times slower. Raises :class:`CelError` when neither can compile it.
+    """
+
+    __slots__ = ("_python", "_re2", "source")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._python = _python_regex(source)
+        self._re2: CelRule | None = None
+        if self._python is None:
+            self._re2 = compile_rule(f"self.matches({json.dumps(source, ensure_ascii=False)})")
+
+    def search(self, text: str) -> bool:
+        if self._python is not None and text.isascii() and text.isprintable():
+            return self._python.search(text) is not None
+        if self._re2 is None:
+            self._re2 = compile_rule(f"self.matches({json.dumps(self.source, ensure_ascii=False)})")
+        return self._re2(text) is True
+
+
+def _python_regex(pattern: str) -> re.Pattern[str] | None:
+    """``pattern`` (RE2) as a Python regex that means the same on printable ASCII, or ``None``."""
+    if re.search(r"\[:|\\[pPQEC]", pattern):
+        return None
+    text = re.sub(r"(?<!\\)((?:\\\\)*)\\z", r"\1\\Z", pattern)
+    # RE2 allows flags anywhere (they hold from there on), Python only in front: moved when they
+    # stand at the start anyway (``^(?i)...``); RE2's ungreedy U has no Python form
+    lead = re.match(r"(\^?)\(\?([ims]+)\)", text)
+    if lead is not None:
+        text = f"(?{lead.group(2)}){lead.group(1)}{text[lead.end() :]}"
+    if re.search(r"(?<!\\)\(\?[imsU]*U[imsU]*[):]", text) or re.search(r"(?<!\\)\(\?[imsU]+\)", text[1:]):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            return re.compile(text, re.ASCII)
+        except (re.error, FutureWarning, DeprecationWarning):
+            return None
 
 
 class CelRule:

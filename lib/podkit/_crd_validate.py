@@ -3,7 +3,7 @@
 ``apiextensions-apiserver`` validates a custom resource in this order, and so does
 :class:`CrdValidator`: the schema's ``default`` s are applied (to a copy: podkit never changes
 what it writes), then the structural schema (``type``, ``nullable``, ``required``, ``enum``,
-``format``, ``pattern``, ``minimum``/``maximum`` (exclusive too), ``multipleOf``,
+``format``, ``pattern`` (Go's RE2 syntax: ``_cel.Re2Pattern``), ``minimum``/``maximum`` (exclusive too), ``multipleOf``,
 ``minLength``/``maxLength`` (in characters), ``minItems``/``maxItems``, ``uniqueItems``,
 ``minProperties``/``maxProperties``, ``additionalProperties``, ``allOf``/``anyOf``/``oneOf``/``not``,
 ``x-kubernetes-int-or-string``, ``x-kubernetes-preserve-unknown-fields``,
@@ -263,7 +263,13 @@ class _Node:
         self.format = _FORMATS.get(fmt) if isinstance(fmt, str) else None
         self.format_name = fmt
         pattern = schema.get("pattern")
-        self.pattern = _regex(pattern) if isinstance(pattern, str) else None
+        self.pattern: _cel.Re2Pattern | _cel.CelError | None = None
+        if isinstance(pattern, str):
+            try:
+                self.pattern = _cel.Re2Pattern(pattern)
+            except _cel.CelError as e:
+                self.pattern = e  # reported on the first value checked, as a rule that does not compile
+        self.pattern_source = pattern
         self.bounds = {k: schema[k] for k in ("minimum", "maximum", "multipleOf") if k in schema}
         self.exclusive = (bool(schema.get("exclusiveMinimum")), bool(schema.get("exclusiveMaximum")))
         self.lengths = {
@@ -349,10 +355,24 @@ class _Node:
             out.append((path, f"{path} {v!r} is too short: at least {lo} characters", ""))
         if hi is not None and n > hi:
             out.append((path, f"{path} {_short(v)} is too long ({n} characters): at most {hi}", ""))
-        if self.pattern is not None and not self.pattern.search(v):
-            out.append(
-                (path, f"{path} {_short(v)} does not match the CRD's pattern {self.pattern.pattern!r}", "")
-            )
+        if self.pattern is not None:
+            try:
+                if isinstance(self.pattern, _cel.CelError):
+                    raise self.pattern
+                matched = self.pattern.search(v)
+            except _cel.CelError as e:
+                out.append(
+                    (
+                        path,
+                        f"{path}: the CRD's pattern {self.pattern_source!r} does not compile: {e}",
+                        "fix the CRD",
+                    )
+                )
+                matched = True
+            if not matched:
+                out.append(
+                    (path, f"{path} {_short(v)} does not match the CRD's pattern {self.pattern_source!r}", "")
+                )
         if self.format is not None and not self.format(v):
             out.append((path, f"{path} {_short(v)} is not a valid {self.format_name}", ""))
 
@@ -508,16 +528,6 @@ class _Node:
             cached = bool(self.rules) or any(s.has_rules for s in subs)
             self.__dict__["_has_rules"] = cached
         return cached
-
-
-def _regex(pattern: str) -> re.Pattern[str]:
-    """A schema pattern (Go's RE2 syntax): inline flags such as ``^(?i)(a|b)$``, which RE2 allows
-    anywhere, are moved to the front, where Python wants them."""
-    try:
-        return re.compile(pattern)
-    except re.error:
-        flags = "".join(sorted(set("".join(re.findall(r"\(\?([imsU]+)\)", pattern)))))
-        return re.compile(f"(?{flags})" + re.sub(r"\(\?[imsU]+\)", "", pattern) if flags else pattern)
 
 
 def _trial(node: _Node, v: Any, path: str) -> list[Found]:
