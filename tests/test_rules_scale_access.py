@@ -304,9 +304,47 @@ CATALOGUE: list[tuple[str, Callable[[], Doc], Callable[[Doc], None], str]] = [
         quota,
         put(
             "spec.scopeSelector",
-            {"matchExpressions": [{"scopeName": "BestEffort", "operator": "In", "values": ["x"]}]},
+            {"matchExpressions": [{"scopeName": "NotBestEffort", "operator": "In", "values": ["x"]}]},
         ),
-        "spec.scopeSelector.matchExpressions[0].operator 'In' does not fit scope BestEffort: use Exists (or DoesNotExist)",
+        "spec.scopeSelector.matchExpressions[0].operator 'In' does not fit scope NotBestEffort: use Exists",
+    ),
+    (
+        "quota-scope-selector-does-not-exist",
+        quota,
+        put(
+            "spec.scopeSelector",
+            {"matchExpressions": [{"scopeName": "Terminating", "operator": "DoesNotExist"}]},
+        ),
+        "spec.scopeSelector.matchExpressions[0].operator 'DoesNotExist' does not fit scope Terminating: use Exists",
+    ),
+    (
+        "quota-scope-selector-resource",
+        quota,
+        put("spec.scopeSelector", {"matchExpressions": [{"scopeName": "BestEffort", "operator": "Exists"}]}),
+        "spec.scopeSelector.matchExpressions[0].scopeName 'BestEffort' does not apply to resource "
+        "'requests.cpu': a BestEffort quota can only limit pods",
+    ),
+    (
+        "quota-scope-selector-conflict",
+        quota,
+        put(
+            "spec.scopeSelector",
+            {
+                "matchExpressions": [
+                    {"scopeName": "Terminating", "operator": "Exists"},
+                    {"scopeName": "NotTerminating", "operator": "Exists"},
+                ]
+            },
+        ),
+        "spec.scopeSelector.matchExpressions ['Terminating', 'NotTerminating'] has conflicting scopes "
+        "Terminating and NotTerminating: keep one",
+    ),
+    (
+        "quota-scope-hugepages",
+        quota,
+        put("spec", {"hard": {"requests.hugepages-2Mi": "1Gi"}, "scopes": ["NotTerminating"]}),
+        "spec.scopes[0] 'NotTerminating' does not apply to resource 'requests.hugepages-2Mi': a NotTerminating "
+        "quota can only limit cpu, limits.cpu, limits.memory, memory, pods, requests.cpu, requests.memory",
     ),
     (
         "limits-type",

@@ -8,7 +8,8 @@ standard resource (``validateResourceName``) and a standard quota resource
 amount is >= 0, and a whole number for counted resources and extended resources. ``scopes``
 are standard, fit the resources (a BestEffort quota can only count pods), and do not conflict
 (BestEffort with NotBestEffort, Terminating with NotTerminating); ``scopeSelector`` expressions
-use a standard scope and an operator that fits it. The ``VolumeAttributesClass`` scope needs a
+use a standard scope, an operator that fits it (Exists for the scopes without values), and
+fit the resources and each other as ``scopes`` do. The ``VolumeAttributesClass`` scope needs a
 feature gate that is off in 1.33.
 
 LimitRange: each type is Pod, Container or PersistentVolumeClaim (or domain-qualified), at most
@@ -86,8 +87,11 @@ def quantity(value: object) -> Decimal | None:
     return quantity_value(str(value))
 
 
+_HUGEPAGES = ("hugepages-", "requests.hugepages-")
+
+
 def _is_hugepages(name: str) -> bool:
-    return name.startswith(("hugepages-", "requests.hugepages-"))
+    return name.startswith(_HUGEPAGES)
 
 
 def _is_extended(name: str) -> bool:
@@ -130,8 +134,28 @@ def _resource_quota(r: Report, doc: Mapping[str, Any], spec: Mapping[str, Any]) 
             name in _INTEGER_RESOURCES or name.startswith("count/") or _is_extended(name)
         ) and amount != amount.to_integral_value():
             r.add(f"{where} {value!r} is not a whole number: {name} is counted")
-    _scopes(r, spec, [k for k in hard if isinstance(k, str)])
-    _scope_selector(r, spec.get("scopeSelector"))
+    names = [k for k in hard if isinstance(k, str)]
+    _scopes(r, spec, names)
+    _scope_selector(r, spec.get("scopeSelector"), names)
+
+
+def _scope_fits(r: Report, scope: str, hard: list[str], where: str) -> None:
+    """``IsResourceQuotaScopeValidForResource`` for every standard quota resource (hugepages
+    included) of ``hard``."""
+    allowed = {"pods"} if scope == "BestEffort" else {"pods"} | _POD_COMPUTE
+    for name in hard:
+        standard = name in STANDARD_QUOTA_RESOURCES or name.startswith(_HUGEPAGES)
+        if standard and name not in allowed:
+            r.add(
+                f"{where} {scope!r} does not apply to resource {name!r}: a {scope} quota can only limit "
+                f"{', '.join(sorted(allowed))}"
+            )
+
+
+def _no_conflict(r: Report, scopes: list[str], where: str) -> None:
+    for pair in (("BestEffort", "NotBestEffort"), ("Terminating", "NotTerminating")):
+        if all(p in scopes for p in pair):
+            r.add(f"{where} {scopes!r} has conflicting scopes {pair[0]} and {pair[1]}: keep one", field=where)
 
 
 @upstream("validateResourceQuotaScopes")
@@ -142,29 +166,24 @@ def _scopes(r: Report, spec: Mapping[str, Any], hard: list[str]) -> None:
         if scope not in QUOTA_SCOPES:
             r.add(f"{where} {scope!r} is not a supported scope: use one of {', '.join(QUOTA_SCOPES)}")
             continue
-        allowed = {"pods"} if scope == "BestEffort" else {"pods"} | _POD_COMPUTE
-        for name in hard:
-            if name in STANDARD_QUOTA_RESOURCES and name not in allowed:
-                r.add(
-                    f"{where} {scope!r} does not apply to resource {name!r}: a {scope} quota can only limit "
-                    f"{', '.join(sorted(allowed))}"
-                )
-    for pair in (("BestEffort", "NotBestEffort"), ("Terminating", "NotTerminating")):
-        if all(p in scopes for p in pair):
-            r.add(
-                f"spec.scopes {scopes!r} has conflicting scopes {pair[0]} and {pair[1]}: keep one",
-                field="spec.scopes",
-            )
+        _scope_fits(r, scope, hard, where)
+    _no_conflict(r, scopes, "spec.scopes")
 
 
-@upstream("validateScopeSelector")
-def _scope_selector(r: Report, selector: object) -> None:
+@upstream("validateScopedResourceSelectorRequirement")
+def _scope_selector(r: Report, selector: object, hard: list[str]) -> None:
+    scopes = []
     for i, expr in enumerate(as_list(as_dict(selector).get("matchExpressions"))):
         expr = as_dict(expr)
         at = f"spec.scopeSelector.matchExpressions[{i}]"
         scope, op, values = expr.get("scopeName"), expr.get("operator"), as_list(expr.get("values"))
         if scope not in QUOTA_SCOPES:
             r.add(f"{at}.scopeName {scope!r} is not a supported scope: use one of {', '.join(QUOTA_SCOPES)}")
+        else:
+            _scope_fits(r, scope, hard, f"{at}.scopeName")
+            scopes.append(scope)
+        if scope in _EXISTS_ONLY and op != "Exists":
+            r.add(f"{at}.operator {op!r} does not fit scope {scope}: use Exists")
         if op in ("In", "NotIn"):
             if not values:
                 r.add(f"{at}.values is empty: operator {op} needs at least one value")
@@ -173,8 +192,7 @@ def _scope_selector(r: Report, selector: object) -> None:
                 r.add(f"{at}.values must be empty for operator {op}: remove them")
         else:
             r.add(f"{at}.operator {op!r} is not supported: use In, NotIn, Exists or DoesNotExist")
-        if scope in _EXISTS_ONLY and op not in ("Exists", "DoesNotExist", None):
-            r.add(f"{at}.operator {op!r} does not fit scope {scope}: use Exists (or DoesNotExist)")
+    _no_conflict(r, scopes, "spec.scopeSelector.matchExpressions")
 
 
 @kind("v1", "LimitRange", name_rule=subdomain, upstream="ValidateLimitRange")
