@@ -268,6 +268,35 @@ def test_no_warning_when_a_label_selector_matches(chart: pk.Chart) -> None:
         synth(chart)
 
 
+def test_fails_at_synth_on_rules_of_a_direction_the_policy_does_not_isolate(chart: pk.Chart) -> None:
+    w, d = web(chart), db(chart)
+    pk.NetworkPolicy(
+        chart, "p", selector=w, policy_types=[PolicyType.INGRESS], egress=[NetworkPolicyRule([d])]
+    )
+    with pytest.raises(pk.SynthError) as e:
+        chart.to_json()
+    assert [(p.path, p.message, p.fix) for p in e.value.problems] == [
+        (
+            "test/p",
+            "the policy has 1 egress rule(s) but policy_types ['Ingress'] does not include Egress, so network "
+            "plugins ignore them",
+            "add PolicyType.EGRESS to policy_types, or drop the egress rules",
+        )
+    ]
+
+
+def test_fails_at_synth_on_a_workload_peer_given_another_namespace(app: pk.App) -> None:
+    w = web(pk.Chart(app, "prod", namespace="prod"))
+    d = db(pk.Chart(app, "data", namespace="data"))
+    pk.NetworkPolicy(w._chart, "p", selector=w, ingress=[NetworkPolicyRule([Peer.pods(d, namespace="prod")])])  # type: ignore[arg-type]
+    with pytest.raises(pk.SynthError) as e:
+        app.synth_documents()
+    assert [p.message for p in e.value.problems] == [
+        "ingress peer Peer.pods(<StatefulSet data/db>) is given namespace 'prod', but StatefulSet 'data/db' "
+        "runs in 'data', so the peer selects nothing"
+    ]
+
+
 def test_fails_on_bad_ip_blocks() -> None:
     with pytest.raises(pk.PodkitError, match=r"cidr '10\.0\.0\.0/33' is not a valid CIDR"):
         Peer.ip_block("10.0.0.0/33")

@@ -480,6 +480,20 @@ class NetworkPolicy(PodkitResource):
     def _check(self, problems: list[Problem]) -> None:
         namespace = namespace_of(self)
         target = self.selector
+        types = self.policy_types
+        for direction, rules, kind in (
+            ("ingress", self._ingress, PolicyType.INGRESS),
+            ("egress", self._egress, PolicyType.EGRESS),
+        ):
+            if rules and kind not in types:
+                # the API server keeps such rules and every network plugin ignores them
+                problems.append(
+                    self._problem(
+                        f"the policy has {len(rules)} {direction} rule(s) but policy_types "
+                        f"{[t.value for t in types]} does not include {kind.value}, so network plugins ignore them",
+                        f"add PolicyType.{kind.name} to policy_types, or drop the {direction} rules",
+                    )
+                )
         if isinstance(target, AbstractPod):
             target_ns = namespace_of(target)
             if target_ns is not None and namespace is not None and target_ns != namespace:
@@ -503,6 +517,17 @@ class NetworkPolicy(PodkitResource):
             )
         for direction, peers, ports in self.flows():
             for peer in peers:
+                pod = peer._target
+                own_ns = namespace_of(pod) if pod is not None else None
+                if pod is not None and own_ns is not None and peer._namespace_name not in (None, own_ns):
+                    problems.append(
+                        self._problem(
+                            f"{direction} peer {peer!r} is given namespace {peer._namespace_name!r}, but "
+                            f"{pod.KIND} {pod.path!r} runs in {own_ns!r}, so the peer selects "
+                            f"nothing",
+                            "drop namespace= (a workload's own namespace is used by itself)",
+                        )
+                    )
                 if peer._pods is not None and peer._target is None:
                     peer_ns = peer.namespace_name(namespace)
                     pods = _app_pod_labels(self, peer_ns)
