@@ -24,7 +24,9 @@ Checks at synth, beyond the API server's (``_rules/networking.py``):
   pods of its own namespace only, so it would select nothing); one whose label selector
   matches no podkit pod of its namespace: a :class:`NetworkPolicyWarning` (the pods may come
   from elsewhere);
-* a peer label selector matching no podkit pod of the app: a :class:`NetworkPolicyWarning`.
+* a peer label selector matching no podkit pod of the app: a :class:`NetworkPolicyWarning`;
+* rules of a direction ``policy_types`` leaves out (network plugins ignore them), and a
+  workload peer given a ``namespace`` other than its own (it would select nothing): errors.
 
 The policies are written with explicit ``policyTypes``: Kubernetes' default would isolate
 ingress too as soon as a policy has egress rules, which is rarely what was meant.
