@@ -157,3 +157,21 @@ def test_namespaced_chart_writes_no_namespace_on_a_priority_class(app: pk.App) -
     chart = pk.Chart(app, "ns", namespace="prod")
     pk.PriorityClass(chart, "high", value=10)
     assert "namespace" not in by_name(synth(chart), "high")["metadata"]
+
+
+def test_fails_two_global_default_priority_classes(app: pk.App) -> None:
+    a, b = pk.Chart(app, "a"), pk.Chart(app, "b")
+    pk.PriorityClass(a, "normal", value=1000, global_default=True)
+    pk.PriorityClass(b, "batch", value=10, global_default=True)
+    pk.PriorityClass(b, "critical", value=100000)
+    synth(a)  # the first default is fine
+    with pytest.raises(pk.SynthError) as e:
+        synth(b)
+    assert [(p.path, p.message, p.fix) for p in e.value.problems] == [
+        (
+            "b/batch",
+            "PriorityClass 'batch' is the global default, and so is 'a/normal': the API server admits one global "
+            "default, and refuses the other",
+            "pass global_default=True to one class only",
+        )
+    ]

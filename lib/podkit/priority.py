@@ -3,7 +3,8 @@
 A pod names its class with ``priority_class_name=``; when a node is full, the scheduler may
 evict pods of lower priority to place it (``preemption_policy=NEVER`` waits instead). Classes
 are cluster-scoped, so no namespace is written. User classes may have a value of at most one
-billion, and ``system-`` names are reserved (the API server's rules, checked at the call).
+billion, and ``system-`` names are reserved (the API server's rules, checked at the call); at
+most one class of the app is the global default (the Priority admission plugin's rule, at synth).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import constructs
 
 from . import _checks
+from ._app_objects import app_objects
 from ._resource import PodkitResource
 from ._rules import scheduling_k8s as _rules
 from ._rules._base import Report
@@ -75,6 +77,21 @@ class PriorityClass(PodkitResource):
         _rules._priority_class(report, doc, {})
         if report.problems:
             raise PodkitError(self.path, report.problems[0].message)
+
+    def _check(self, problems: list[Problem]) -> None:
+        # the Priority admission plugin refuses a second global default (the first one created wins)
+        if not self.global_default:
+            return
+        defaults = [p for p in app_objects(self, PriorityClass) if p.global_default]
+        earlier = defaults[: next(i for i, p in enumerate(defaults) if p is self)]
+        if earlier:
+            problems.append(
+                self._problem(
+                    f"PriorityClass {self.name!r} is the global default, and so is {earlier[0].path!r}: the API "
+                    f"server admits one global default, and refuses the other",
+                    "pass global_default=True to one class only",
+                )
+            )
 
     def _metadata(self) -> dict[str, Any]:
         return {**super()._metadata(), "namespace": None}  # cluster-scoped
