@@ -567,3 +567,14 @@ def test_fails_on_a_pattern_that_does_not_compile_as_a_problem() -> None:
             "fix the CRD",
         )
     ]
+
+
+def test_multiple_of_and_integers_as_the_api_server_reads_numbers() -> None:
+    assert validate({"type": "number", "multipleOf": 0.1}, 0.3) == []  # refused before: 0.3 / 0.1 = 2.999...
+    assert validate({"type": "integer"}, 3.0) == []  # written as 3; refused before (got number)
+    assert validate({"type": "integer", "multipleOf": 5}, 12) == [
+        ("spec", "spec 12 is not a multiple of 5", "")
+    ]
+    assert validate({"type": "integer"}, 3.5) == [
+        ("spec", "spec 3.5 has the wrong type: the CRD expects integer, got number", "")
+    ]

@@ -25,6 +25,7 @@ import base64
 import binascii
 import copy
 import ipaddress
+import math
 import re
 import uuid
 from collections.abc import Callable, Mapping
@@ -40,13 +41,37 @@ Found = tuple[str, str, str]
 
 _TYPES: dict[str, Callable[[Any], bool]] = {
     "string": lambda v: isinstance(v, str),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    # a float with no fraction is an integer to the API server (go-openapi's IsFloat64AJSONInteger),
+    # and cdk8s writes 3.0 as 3
+    "integer": lambda v: (
+        (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and _json_integer(v))
+    ),
     "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
     "boolean": lambda v: isinstance(v, bool),
     "object": lambda v: isinstance(v, dict),
     "array": lambda v: isinstance(v, list),
 }
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _json_integer(f: float) -> bool:
+    """go-openapi's ``swag.IsFloat64AJSONInteger``: ``f`` is an integer up to a relative 1e-9."""
+    if math.isnan(f) or math.isinf(f) or abs(f) > 2**53:
+        return False
+    g = float(int(f))
+    if f == g:
+        return True
+    if g == 0:
+        return False  # upstream: diff < 1e-9 * the smallest float, never for a fraction
+    return abs(f - g) / (abs(f) + abs(g)) < 1e-9
+
+
+def _multiple_of(v: float, step: float) -> bool:
+    """kube-openapi's ``MultipleOfNativeType``: exact for integers, else go-openapi's ``MultipleOf``
+    (``v * (1/step)`` for a step below 1, so that 0.3 is a multiple of 0.1, as upstream)."""
+    if isinstance(v, int) and isinstance(step, int):
+        return v % step == 0
+    return _json_integer(1 / step * v if step < 1 else v / step)
 
 
 def child(path: str, key: str) -> str:
@@ -396,7 +421,7 @@ class _Node:
                 )
             )
         step = self.bounds.get("multipleOf")
-        if step and (v / step) != int(v / step):
+        if step and not _multiple_of(v, step):
             out.append((path, f"{path} {v!r} is not a multiple of {step}", ""))
 
     def _object(self, v: dict[str, Any], path: str, out: list[Found]) -> None:
