@@ -120,7 +120,7 @@ class App(cdk8s.App, metaclass=_jsii.PodkitMeta):
                 except SynthError as e:
                     problems.extend(e.problems)
                 except PodkitError as e:
-                    problems.append(Problem(e.path, e.detail))
+                    problems.append(Problem(e.path, e.detail, source=e.source.location() if e.source else ""))
                 with _node.unchecked():  # a chart
                     chart_path = str(chart.node.path)
                 if isinstance(chart, Chart):

@@ -206,9 +206,13 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
         problems: list[Problem] = []
         final: list[tuple[str, Any]] = []
         failed: list[Any] = []  # rendered, not written: their Secret values are scrubbed all the same
+        # the object each final document comes from, by position: its problems name the user's
+        # line that created it (None for other cdk8s constructs: no line is known)
+        owners: list[Any] = []
         for doc in node_docs:
             if not is_slot(doc):
                 final.append((_foreign_path(chart_path, doc), doc))
+                owners.append(None)
         for obj in self._ordered():
             doc, found = obj.render()
             if found:
@@ -216,6 +220,7 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
                 failed.append(doc)
             else:
                 final.append((obj.path, doc))
+                owners.append(obj)
         for _, doc in final:
             _clear_cluster_namespace(doc)
         # what podkit.App reads for its app-wide checks, also when this chart fails
@@ -224,8 +229,9 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
         problems.extend(self._id_clashes())
         problems.extend(_duplicates(chart_path, [doc for _, doc in final]))
         settings = _validate.settings_of(self)
-        for path, doc in final:
-            problems.extend(_validate.check_final(doc, path, chart=self, settings=settings))
+        for (path, doc), owner in zip(final, owners, strict=True):
+            found = _validate.check_final(doc, path, chart=self, settings=settings)
+            problems.extend(owner._sourced(found) if owner is not None and found else found)
         if not self._in_podkit_app:
             # a podkit.App checks references and scrubs Secret values app-wide; elsewhere, per chart
             problems.extend(_references.check([_references.Entry(p, chart_path, d) for p, d in final]))
