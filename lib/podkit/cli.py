@@ -69,6 +69,21 @@ __all__ = [
 ]
 
 PROJECT_FILE = "cdk8s.yaml"
+__all__ = [
+    "EXIT_DIFFERS",
+    "EXIT_ERROR",
+    "EXIT_OK",
+    "AppError",
+    "CommandError",
+    "build_parser",
+    "diff",
+    "init",
+    "main",
+    "run_app",
+    "seal",
+    "synth",
+]
+
 EXIT_OK, EXIT_DIFFERS, EXIT_ERROR = 0, 1, 2
 
 
