@@ -20,7 +20,7 @@ from .core.pvc import check_claim_spec
 from .meta import check_label_selector, selector_matches
 from .registry import kind
 
-__all__ = ["check_workload_selector", "int_or_percent"]
+__all__ = ["at_most_100", "check_workload_selector", "int_or_percent"]
 
 _PERCENT = re.compile(r"[0-9]+%\Z")  # validation.IsValidPercent
 _OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
@@ -96,7 +96,7 @@ def int_or_percent(r: Report, value: object, where: str) -> int | None:
     return None
 
 
-def _at_most_100(r: Report, value: object, where: str) -> None:
+def at_most_100(r: Report, value: object, where: str) -> None:
     """``IsNotMoreThan100Percent``: a percentage may not be above 100%."""
     if isinstance(value, str) and _PERCENT.match(value) and int(value[:-1]) > 100:
         r.add(f"{where} {value!r} is above 100%: use at most '100%'")
@@ -154,7 +154,7 @@ def _deployment_strategy(r: Report, strategy: object, where: str) -> None:
             f"{at}.maxUnavailable {unavailable!r} may not be 0 when maxSurge is 0: a rollout could never "
             f"progress; raise one of them"
         )
-    _at_most_100(r, unavailable, f"{at}.maxUnavailable")  # maxSurge may be above 100% on a Deployment
+    at_most_100(r, unavailable, f"{at}.maxUnavailable")  # maxSurge may be above 100% on a Deployment
 
 
 # -- ReplicaSet ----------------------------------------------------------------------------------
@@ -196,8 +196,8 @@ def _daemon_set_strategy(r: Report, strategy: object, where: str) -> None:
     surge = rolling.get("maxSurge", 0)
     unavailable_n = int_or_percent(r, unavailable, f"{at}.maxUnavailable")
     surge_n = int_or_percent(r, surge, f"{at}.maxSurge")
-    _at_most_100(r, unavailable, f"{at}.maxUnavailable")
-    _at_most_100(r, surge, f"{at}.maxSurge")
+    at_most_100(r, unavailable, f"{at}.maxUnavailable")
+    at_most_100(r, surge, f"{at}.maxSurge")
     if unavailable_n is None or surge_n is None:
         return
     if unavailable_n and surge_n:

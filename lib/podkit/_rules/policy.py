@@ -10,19 +10,17 @@ server's business only at eviction time: podkit's construct refuses it at synth 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from ._base import Report
-from .apps import int_or_percent
+from .apps import at_most_100, int_or_percent
 from .meta import any_name, check_label_selector
 from .registry import kind
 
 __all__ = ["UNHEALTHY_POD_EVICTION_POLICIES"]
 
 UNHEALTHY_POD_EVICTION_POLICIES = ("AlwaysAllow", "IfHealthyBudget")
-_PERCENT = re.compile(r"[0-9]+%\Z")
 
 
 @kind("policy/v1", "PodDisruptionBudget", name_rule=any_name, upstream="ValidatePodDisruptionBudget")
@@ -36,8 +34,7 @@ def _pdb(r: Report, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
     for key, value in (("minAvailable", low), ("maxUnavailable", high)):
         where = f"spec.{key}"
         int_or_percent(r, value, where)
-        if isinstance(value, str) and _PERCENT.match(value) and int(value[:-1]) > 100:
-            r.add(f"{where} {value!r} is above 100%: use at most '100%'")
+        at_most_100(r, value, where)
     if spec.get("selector") is not None:
         check_label_selector(r, spec.get("selector"), "spec.selector")
     policy = spec.get("unhealthyPodEvictionPolicy")
