@@ -32,6 +32,7 @@ from ._pod import AbstractPod
 from ._resource import PodkitResource, mapping_arg
 from ._rules._base import Report
 from ._rules.core import quota as _rules
+from ._rules.quantity import quantity_of
 from .container import Container
 from .errors import PodkitError, PodkitTypeError, Problem
 
@@ -64,7 +65,7 @@ def _amounts(path: str, what: str, value: object) -> dict[str, str]:
             raise PodkitTypeError(path, f"{what} keys must be resource names (str), got {k!r}")
         if isinstance(v, bool) or not isinstance(v, str | int | float):
             raise PodkitTypeError(path, f"{what}[{k!r}] must be a quantity such as '4' or '8Gi', got {v!r}")
-        if _rules.quantity(v) is None:
+        if quantity_of(v) is None:
             raise PodkitError(
                 path, f"{what}[{k!r}] {v!r} is not a Kubernetes quantity (such as '500m', '8Gi' or 20)"
             )
@@ -298,12 +299,12 @@ class LimitRange(PodkitResource):
     def _bounds(
         self, item: LimitRangeItem, pod: AbstractPod, c: Container, kind: str, resource: str, text: str
     ) -> list[Problem]:
-        value = _rules.quantity(text)
+        value = quantity_of(text)
         found = []
         for bound, limit in (("max", item.max.get(resource)), ("min", item.min.get(resource))):
             if limit is None or value is None:
                 continue
-            other = _rules.quantity(limit) or Decimal(0)
+            other = quantity_of(limit) or Decimal(0)
             if (bound == "max" and value > other) or (bound == "min" and value < other):
                 above = "above" if bound == "max" else "below"
                 found.append(

@@ -15,10 +15,10 @@ from typing import Any
 
 from ._base import Report, as_dict, as_list, is_int, label, qualified, subdomain, upstream
 from .meta import any_name, check_label_selector
-from .quantity import quantity_value
+from .quantity import quantity_of
 from .registry import kind
 
-__all__ = ["METRIC_TYPES", "quantity_of"]
+__all__ = ["MAX_PERIOD_SECONDS", "MAX_STABILIZATION_WINDOW_SECONDS", "METRIC_TYPES"]
 
 METRIC_TYPES = ("ContainerResource", "External", "Object", "Pods", "Resource")
 _FIELD = {
@@ -33,13 +33,6 @@ _SELECT_POLICIES = ("Disabled", "Max", "Min")
 _POLICY_TYPES = ("Percent", "Pods")
 MAX_PERIOD_SECONDS = 1800
 MAX_STABILIZATION_WINDOW_SECONDS = 3600
-
-
-def quantity_of(value: object) -> Any:
-    """The value of a quantity field (a string or a number), or ``None`` when it is not one."""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        return None
-    return quantity_value(str(value))
 
 
 @kind(

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-__all__ = ["BINARY_SUFFIXES", "DECIMAL_SUFFIXES", "QUANTITY", "SUFFIXES", "quantity_hint", "quantity_value"]
+__all__ = [
+    "BINARY_SUFFIXES",
+    "DECIMAL_SUFFIXES",
+    "QUANTITY",
+    "SUFFIXES",
+    "quantity_hint",
+    "quantity_of",
+    "quantity_value",
+]
 
 # Matched in full (``\\Z``): ``$`` would accept "1Gi\\n".
 QUANTITY = re.compile(
@@ -39,6 +47,13 @@ def quantity_value(text: str) -> Decimal | None:
     if len(_QUANTITY_CACHE) < 10_000:
         _QUANTITY_CACHE[text] = result
     return result
+
+
+def quantity_of(value: object) -> Decimal | None:
+    """The value of a quantity field as written in an object (a string or a number), or ``None``."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    return quantity_value(str(value))
 
 
 # Common spellings that are not Kubernetes suffixes, and what the author probably meant.

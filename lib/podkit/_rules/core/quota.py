@@ -25,10 +25,10 @@ from decimal import Decimal
 from typing import Any
 
 from .._base import Report, as_dict, as_list, qualified, subdomain, upstream
-from ..quantity import quantity_value
+from ..quantity import quantity_of
 from ..registry import kind
 
-__all__ = ["QUOTA_SCOPES", "STANDARD_QUOTA_RESOURCES", "quantity"]
+__all__ = ["QUOTA_SCOPES", "STANDARD_QUOTA_RESOURCES"]
 
 STANDARD_QUOTA_RESOURCES = frozenset(
     {
@@ -80,13 +80,6 @@ _EXISTS_ONLY = ("Terminating", "NotTerminating", "BestEffort", "NotBestEffort", 
 _LIMIT_TYPES = ("Container", "PersistentVolumeClaim", "Pod")
 
 
-def quantity(value: object) -> Decimal | None:
-    """A quantity field's value (string or number), or ``None``."""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        return None
-    return quantity_value(str(value))
-
-
 _HUGEPAGES = ("hugepages-", "requests.hugepages-")
 
 
@@ -125,7 +118,7 @@ def _resource_quota(r: Report, doc: Mapping[str, Any], spec: Mapping[str, Any]) 
         where = f"spec.hard[{name!r}]"
         if not isinstance(name, str) or not _resource_name(r, name, where, quota=True):
             continue
-        amount = quantity(value)
+        amount = quantity_of(value)
         if amount is None:
             continue  # the schema names a value that is no quantity
         if amount < 0:
@@ -227,7 +220,7 @@ def _limit_range(r: Report, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> 
                     r, name, f"{at}.{key}[{name!r}]", quota=False
                 ):
                     continue
-                amount = quantity(value)
+                amount = quantity_of(value)
                 if amount is not None:
                     values[key][name] = amount
         if typ == "PersistentVolumeClaim" and "storage" not in raw["min"] and "storage" not in raw["max"]:
