@@ -14,6 +14,11 @@ autoscaler silently useless:
   set to ``None`` here; setting it again later is a synth error).
 * ``min_replicas`` <= ``max_replicas``, both >= 1 (scale to zero needs an alpha gate in 1.33).
 
+And at synth, when the whole app is known: a second autoscaler of the same target (the
+controller then scales neither: ``AmbiguousSelector``), an autoscaler in another namespace
+than its target, and a ``Metric.object`` describing an object of another namespace (the
+autoscaler looks it up in its own).
+
 ``behavior`` is typed: ``ScalingRules(policies=[ScalingPolicy.pods(4, per_seconds=60)],
 stabilization_window_seconds=300)`` for ``scale_up``/``scale_down``.
 """

@@ -12,7 +12,8 @@ above the workload's replicas (a percentage is rounded up, as the disruption con
 scale down to that). Such a budget blocks every ``kubectl drain`` of a node that runs one of its
 pods, forever; pass ``allow_no_eviction=True`` if that is what you want (a singleton that
 must never be moved without a human). A budget built from a raw ``selector`` must select the
-pods of a workload of the app.
+pods of a workload of the app; one built from a ``target`` must be in the target's namespace
+(the default).
 """
 
 from __future__ import annotations
