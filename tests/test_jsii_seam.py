@@ -119,7 +119,19 @@ CONSTRUCTS: dict[str, Factory] = {
     "ResourceQuota": lambda s, i, _: pk.ResourceQuota(s, i, hard={"pods": 10}),
     "LimitRange": lambda s, i, _: pk.LimitRange(s, i, limits=[pk.LimitRangeItem.container(max={"cpu": "2"})]),
     "PriorityClass": lambda s, i, _: pk.PriorityClass(s, i, value=10),
+    # the base of what `podkit import crd` generates: a vendored Certificate stands for it
+    "CustomResource": lambda s, i, _: _certificate(s, i),
 }
+
+
+def _certificate(scope: constructs.Construct, id: str) -> pk.CustomResource:
+    from imports.cert_manager_io.v1 import Certificate
+
+    return Certificate(
+        scope,
+        id,
+        spec={"secretName": f"{id}-tls", "dnsNames": ["example.com"], "issuerRef": {"name": "letsencrypt"}},
+    )
 
 
 #: the objects a factory makes besides the one under test, as (kind, name): the Service's target,
