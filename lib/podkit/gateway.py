@@ -585,12 +585,12 @@ class GRPCMatch:
 class HTTPFilter:
     """What a rule does to a request on the way: make one with a static method."""
 
-    def __init__(
-        self, body: Mapping[str, Any], *, grpc: bool = True, _mirror: BackendRef | None = None
-    ) -> None:
+    def __init__(self, body: Mapping[str, Any], *, grpc: bool = True) -> None:
         self._body = dict(body)
         self.grpc = grpc  # also valid in a GRPCRoute
-        self._mirror = _mirror  # the Service a RequestMirror copies to, checked like a backend
+        self._mirror: BackendRef | None = (
+            None  # the Service a RequestMirror copies to, checked like a backend
+        )
 
     @staticmethod
     def request_headers(
@@ -669,7 +669,9 @@ class HTTPFilter:
         ref = _backends("HTTPFilter.mirror", backend)[0]
         body = ref.render()
         body.pop("weight")
-        return HTTPFilter({"type": "RequestMirror", "requestMirror": {"backendRef": body}}, _mirror=ref)
+        mirror = HTTPFilter({"type": "RequestMirror", "requestMirror": {"backendRef": body}})
+        mirror._mirror = ref
+        return mirror
 
     @property
     def kind(self) -> str:
