@@ -110,7 +110,7 @@ def test_guide_shows_the_pod_security_failure(gen_docs: ModuleType) -> None:
     ]
     assert shown.startswith("synth failed with 5 problem(s); nothing was written:\n")
     assert (
-        "- [prod/web] volume 'node-logs' uses volume type hostPath, which the restricted level forbids"
+        "- app.py:8: [prod/web] volume 'node-logs' uses volume type hostPath, which the restricted level forbids"
         in shown
     )
 

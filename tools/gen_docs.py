@@ -737,9 +737,10 @@ def _run(source: str, concept: Concept) -> str:
 
     app = pk.App()
     chart = pk.Chart(app, "docs")
-    # named as a file in the repository root, so that relative paths (tests/fixtures/...)
-    # resolve there, as they do in app.py
-    code = compile(source, str(ROOT / f"<guide {concept.rows}>"), "exec")
+    # named as the app file in the repository root: relative paths (tests/fixtures/...) resolve
+    # there, as they do in app.py, and a failing entry's problems point at `app.py:<line of the
+    # snippet>`, as they would in the reader's own app
+    code = compile(source, str(ROOT / "app.py"), "exec")
     exec(code, {"pk": pk, "app": app, "chart": chart, "os": os})
     try:
         docs = [doc for c in app.charts for doc in c.to_json()]
