@@ -5,6 +5,7 @@ regeneration from the recorded npm packages is byte-identical."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -253,6 +254,32 @@ def test_service_monitor_spec_from_a_service_port(chart: pk.Chart) -> None:
     }
     mon.ServiceMonitor(chart, "web-metrics", spec=spec)
     assert len(synth(chart)) == 3
+
+
+def test_service_monitor_spec_from_the_container_port(chart: pk.Chart) -> None:
+    metrics = pk.Port(9090, name="metrics")
+    web = pk.Deployment(chart, "web", main=pk.Container(name="web", image="nginx:1.27", ports=[metrics]))
+    service = pk.Service(chart, "web-svc", target=web, ports=[metrics], labels={"app": "web"})
+    assert pk.service_monitor_spec(service, port=metrics) == {
+        "selector": {"matchLabels": {"app": "web"}},
+        "endpoints": [{"port": "metrics", "path": "/metrics"}],
+    }
+
+
+def test_fails_on_a_service_monitor_of_a_container_port_the_service_does_not_expose(chart: pk.Chart) -> None:
+    metrics, http = pk.Port(9090, name="metrics"), pk.Port(8080, name="http")
+    web = pk.Deployment(
+        chart, "web", main=pk.Container(name="web", image="nginx:1.27", ports=[http, metrics])
+    )
+    service = pk.Service(chart, "web-svc", target=web, ports=[http], labels={"app": "web"})
+    with pytest.raises(
+        pk.PodkitError,
+        match=re.escape(
+            "[test/web-svc] no port of this Service forwards to the container port 9090 ('metrics'): "
+            "expose it (Service(..., ports=[port]))"
+        ),
+    ):
+        pk.service_monitor_spec(service, port=metrics)
 
 
 def test_fails_on_a_service_monitor_of_an_unnamed_port(chart: pk.Chart) -> None:

@@ -49,7 +49,7 @@ metrics = pk.Port(9090, name="metrics")
 web = pk.Deployment(chart, "web", main=pk.Container(name="web", image="nginx:1.27", ports=[metrics]))
 service = web.expose(ports=[metrics])
 service.add_label("app.kubernetes.io/name", "web")
-ServiceMonitor(chart, "web-metrics", spec=pk.service_monitor_spec(service, port="metrics", interval="30s"))
+ServiceMonitor(chart, "web-metrics", spec=pk.service_monitor_spec(service, port=metrics, interval="30s"))
 """,
     ),
 ]

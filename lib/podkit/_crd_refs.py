@@ -4,8 +4,9 @@ A generated construct takes names where its schema holds names; these small hand
 helpers give those names (and the small structures around them) from podkit objects, so that
 they cannot drift: the Secret a ``Certificate`` writes, the ``issuerRef`` of an ``Issuer`` or
 ``ClusterIssuer``, a ``ServiceMonitor``'s selector and endpoint for a podkit ``Service`` port.
-They read the objects' public state only (``name``, ``labels``, ``fields``), and raise at the
-call, naming the object and the fix, when the object cannot be referred to that way.
+They read the objects' state as it will be written (the name, the labels and namespace the
+chart gives, ``fields``), and raise at the call, naming the object and the fix, when the object
+cannot be referred to that way.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from ._crd import CustomResource
 from ._resource import PodkitResource
+from .container import Port
 from .errors import PodkitError, PodkitTypeError
 from .service import Service, ServicePort
 
@@ -45,8 +47,9 @@ def secret_name(source: object) -> str:
 
 def certificate_secret(certificate: CustomResource) -> Any:
     """The ``kubernetes.io/tls`` Secret a cert-manager ``Certificate`` writes, as a podkit Secret
-    reference (``SecretEnv.from_name(..., keys=["tls.crt", "tls.key"])``) to mount or hand to an
-    Ingress; the name comes from the Certificate, so the two cannot drift."""
+    reference (``SecretEnv.from_name(..., keys=["tls.crt", "tls.key", "ca.crt"])``: the keys
+    cert-manager writes, ``ca.crt`` when the issuer knows its CA) to mount or hand to an Ingress;
+    the name comes from the Certificate, so the two cannot drift."""
     from .secret import SecretEnv
 
     if not (isinstance(certificate, CustomResource) and certificate.KIND == "Certificate"):
@@ -66,20 +69,30 @@ def issuer_ref(issuer: CustomResource) -> Any:
 
 
 def service_monitor_spec(
-    service: Service, *, port: ServicePort | str, path: str = "/metrics", interval: str | None = None
+    service: Service, *, port: ServicePort | Port | str, path: str = "/metrics", interval: str | None = None
 ) -> Any:
     """A ``ServiceMonitor`` ``spec`` (a plain dict, typed ``Any`` so that it fits the generated
     ``TypedDict``) scraping one port of a podkit ``Service``: the selector is the
     Service's own labels (give it some: ``Service(..., labels={...})`` or the chart's), the
     endpoint names the Service port (ports must be named), and the namespace is the Service's.
 
-    :param port: a ``ServicePort`` of the Service, or its name.
+    :param port: a ``ServicePort`` of the Service, the container ``Port`` one of them forwards
+        to, or the Service port's name.
     :param path: the HTTP path of the metrics. Default ``/metrics``.
     :param interval: the scrape interval (``"30s"``). Default: Prometheus' own.
     """
     if not isinstance(service, Service):
         raise PodkitTypeError("", f"service must be a podkit Service, got {type(service).__name__}")
     names = [p.render()["name"] for p in service.ports]
+    if isinstance(port, Port):
+        forwarding = [sp for sp in service.ports if sp.target == port]
+        if not forwarding:
+            raise PodkitError(
+                service.path,
+                f"no port of this Service forwards to the container port {port.number}"
+                f"{f' ({port.name!r})' if port.name else ''}: expose it (Service(..., ports=[port]))",
+            )
+        port = forwarding[0]
     if isinstance(port, ServicePort):
         if port not in service.ports:
             raise PodkitError(service.path, f"port {port.number} is not a port of this Service: add it first")
