@@ -291,3 +291,23 @@ def test_tls_from_a_cert_manager_certificate_object(chart: pk.Chart) -> None:
     ing.add_rule("/", IngressBackend.service(service(chart), port=HTTP), host="shop.example.com")
     shop = next(o for o in chart.to_json() if o["kind"] == "Ingress")
     assert shop["spec"]["tls"] == [{"hosts": ["shop.example.com"], "secretName": "shop-tls"}]
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda c: Ingress(c, "ing", rules="web"),  # type: ignore[arg-type]
+            r"^\[test/ing\] rules must be a list or tuple, got str 'web'",
+        ),
+        (
+            lambda c: pk.NetworkPolicy(c, "np", ingress={"a": 1}),  # type: ignore[arg-type]
+            r"^\[test/np\] ingress must be a list or tuple, got dict",
+        ),
+    ],
+)
+def test_fails_a_list_argument_of_the_wrong_type_naming_argument_and_construct(
+    chart: pk.Chart, make: object, message: str
+) -> None:
+    with pytest.raises(pk.PodkitTypeError, match=message):
+        make(chart)  # type: ignore[operator]

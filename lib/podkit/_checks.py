@@ -148,12 +148,12 @@ def check_instance(what: str, value: object, cls: type[Any], hint: str) -> Any:
     return value
 
 
-def check_sequence(what: str, value: object, example: str) -> tuple[Any, ...]:
+def check_sequence(what: str, value: object, example: str, *, path: str = "") -> tuple[Any, ...]:
     """A list or tuple; a bare str (read one character at a time) or a mapping (read as its
-    keys) is refused."""
+    keys) is refused. ``what`` names the argument, ``path`` the construct that received it."""
     if not is_list(value):
         raise PodkitTypeError(
-            "", f"{what} must be a list or tuple, got {type(value).__name__} {value!r}; e.g. {example}"
+            path, f"{what} must be a list or tuple, got {type(value).__name__} {value!r}; e.g. {example}"
         )
     return tuple(value)
 

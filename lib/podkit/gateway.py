@@ -772,13 +772,13 @@ class _Route(PodkitResource):
         if isinstance(parents, Gateway | ParentRef):
             parents = [parents]
         self._parents: list[ParentRef] = []
-        for parent in _checks.check_sequence(self.path, parents, "[gateway]"):
+        for parent in _checks.check_sequence("parents", parents, "[gateway]", path=self.path):
             self.add_parent(parent)
         if isinstance(hostnames, str):
             raise PodkitTypeError(self.path, f"hostnames takes a list: write [{hostnames!r}]")
         self.hostnames = [
             _hostname(self.path, h)
-            for h in _checks.check_sequence(self.path, hostnames, "['shop.example.com']")
+            for h in _checks.check_sequence("hostnames", hostnames, "['shop.example.com']", path=self.path)
         ]
         if len(set(self.hostnames)) != len(self.hostnames):
             raise DuplicateError(self.path, f"hostnames {self.hostnames} names a host twice")
@@ -812,13 +812,17 @@ class _Route(PodkitResource):
         checked = _backends(self.path, backends)
         if isinstance(matches, self._MATCH):
             matches = [matches]
-        found = tuple(_checks.check_sequence(self.path, matches, f"[{self._MATCH.__name__}(...)]"))
+        found = tuple(
+            _checks.check_sequence("matches", matches, f"[{self._MATCH.__name__}(...)]", path=self.path)
+        )
         for m in found:
             if not isinstance(m, self._MATCH):
                 raise PodkitTypeError(self.path, f"matches must be {self._MATCH.__name__} objects, got {m!r}")
         if isinstance(filters, HTTPFilter):
             filters = [filters]
-        fs = tuple(_checks.check_sequence(self.path, filters, "[HTTPFilter.request_headers(...)]"))
+        fs = tuple(
+            _checks.check_sequence("filters", filters, "[HTTPFilter.request_headers(...)]", path=self.path)
+        )
         for f in fs:
             if not isinstance(f, HTTPFilter):
                 raise PodkitTypeError(self.path, f"filters must be HTTPFilter objects, got {f!r}")

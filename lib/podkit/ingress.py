@@ -225,7 +225,7 @@ class Ingress(PodkitResource):
         self._rules: list[IngressRule] = []
         self._default: IngressBackend | None = None
         self._tls: list[tuple[KeyedSource, tuple[str, ...] | None]] = []
-        for rule in _checks.check_sequence(self.path, rules, "[IngressRule('/', backend)]"):
+        for rule in _checks.check_sequence("rules", rules, "[IngressRule('/', backend)]", path=self.path):
             if not isinstance(rule, IngressRule):
                 raise PodkitTypeError(
                     self.path, f"rules must be IngressRule objects, got {type(rule).__name__} {rule!r}"
@@ -306,7 +306,7 @@ class Ingress(PodkitResource):
                 raise PodkitTypeError(
                     self.path, f"hosts takes a list, got a single {hosts!r}: write [{hosts!r}]"
                 )
-            checked = tuple(_checks.check_sequence(self.path, hosts, "['www.example.com']"))
+            checked = tuple(_checks.check_sequence("hosts", hosts, "['www.example.com']", path=self.path))
             for host in checked:
                 host = _checks.check_str(self.path, "TLS host", host)
                 error = host_error("TLS host", host)

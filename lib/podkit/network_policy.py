@@ -411,7 +411,9 @@ class NetworkPolicy(PodkitResource):
         if policy_types is not None:
             if isinstance(policy_types, PolicyType):
                 raise PodkitTypeError(self.path, f"policy_types takes a list: write [{policy_types}]")
-            types = _checks.check_sequence(self.path, policy_types, "[PolicyType.INGRESS]")
+            types = _checks.check_sequence(
+                "policy_types", policy_types, "[PolicyType.INGRESS]", path=self.path
+            )
             self._types = tuple(_checks.enum_arg(self.path, "policy_types", t, PolicyType) for t in types)
             if not self._types:
                 raise PodkitError(
@@ -421,10 +423,14 @@ class NetworkPolicy(PodkitResource):
                 raise DuplicateError(self.path, f"policy_types {list(self._types)} names a direction twice")
         self._ingress: list[tuple[tuple[Peer, ...], tuple[PolicyPort, ...]]] = []
         self._egress: list[tuple[tuple[Peer, ...], tuple[PolicyPort, ...]]] = []
-        for rule in _checks.check_sequence(self.path, ingress, "[NetworkPolicyRule([web], [http])]"):
+        for rule in _checks.check_sequence(
+            "ingress", ingress, "[NetworkPolicyRule([web], [http])]", path=self.path
+        ):
             self._rule_arg(rule)
             self.add_ingress_rule(rule.peers, ports=rule.ports)
-        for rule in _checks.check_sequence(self.path, egress, "[NetworkPolicyRule([db], [pg])]"):
+        for rule in _checks.check_sequence(
+            "egress", egress, "[NetworkPolicyRule([db], [pg])]", path=self.path
+        ):
             self._rule_arg(rule)
             self.add_egress_rule(rule.peers, ports=rule.ports)
 
@@ -437,7 +443,9 @@ class NetworkPolicy(PodkitResource):
     def _peers(self, peers: object) -> tuple[Peer, ...]:
         if isinstance(peers, Peer | AbstractPod):
             return (peer_arg(self.path, peers),)
-        return tuple(peer_arg(self.path, p) for p in _checks.check_sequence(self.path, peers, "[web]"))
+        return tuple(
+            peer_arg(self.path, p) for p in _checks.check_sequence("peers", peers, "[web]", path=self.path)
+        )
 
     def add_ingress_rule(
         self,
