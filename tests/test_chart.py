@@ -105,7 +105,7 @@ def test_fails_on_schema_violation_from_a_patch(chart: pk.Chart) -> None:
     cdk8s.ApiObject.of(p).add_json_patch(cdk8s.JsonPatch.add("/spec/hostnetwork", True))
     with pytest.raises(pk.SynthError) as err:
         chart.to_json()
-    assert [str(p) for p in err.value.problems] == [
+    assert [p.text for p in err.value.problems] == [
         "[test/web] Pod 'web' does not match the Kubernetes 1.33.0 schema: spec.containers[0].ports[0].containerPort: "
         "expected integer, got str '80'",
         "[test/web] Pod 'web' does not match the Kubernetes 1.33.0 schema: spec: unknown field 'hostnetwork' (strict schema)",

@@ -293,7 +293,7 @@ def __dir__() -> list[str]:
 
 def _load(module: str) -> None:
     """Import one of podkit's public modules and bind its public names here. Only what an app
-    uses is loaded: an app without Gateways or custom resources never imports them."""
+    uses is loaded: an app without Gateways or custom resources never loads them."""
     with _load_lock:  # another thread waits for the first one's load
         names = _LAZY[module]
         if names[0] in globals():
