@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import cdk8s
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
@@ -270,4 +271,20 @@ def test_fails_object_metric_of_another_namespace(app: pk.App) -> None:
     assert [p.message for p in e.value.problems] == [
         "metric 'requests-per-second' describes Deployment 'edge/proxy' of namespace 'edge', but the autoscaler "
         "looks the object up in its own namespace 'prod', where it is not"
+    ]
+
+
+def test_fails_replicas_written_back_by_a_patch(chart: pk.Chart) -> None:
+    d = web(chart)
+    pk.HorizontalPodAutoscaler(chart, "web-hpa", target=d, max_replicas=3)
+    cdk8s.ApiObject.of(d).add_json_patch(cdk8s.JsonPatch.add("/spec/replicas", 2))
+    with pytest.raises(pk.SynthError) as e:
+        synth(chart)
+    assert [(p.path, p.message, p.fix) for p in e.value.problems] == [
+        (
+            "test/web-hpa",
+            "target Deployment 'test/web' is written with replicas=2 by a patch, which autoscaler 'web-hpa' would "
+            "fight (every apply resets the count)",
+            "remove the patch of /spec/replicas: the autoscaler owns the count",
+        )
     ]

@@ -523,6 +523,17 @@ class HorizontalPodAutoscaler(PodkitResource):
                     f"autoscaler {self.name!r} owns its count: leave the target's replicas unset",
                 )
             )
+        elif self.target._patches:
+            # the escape hatch may write replicas back: read the target as it will be written
+            patched = (self.target.render()[0].get("spec") or {}).get("replicas")
+            if patched is not None:
+                problems.append(
+                    self._problem(
+                        f"target {self.target.KIND} {self.target.path!r} is written with replicas={patched!r} by a "
+                        f"patch, which autoscaler {self.name!r} would fight (every apply resets the count)",
+                        "remove the patch of /spec/replicas: the autoscaler owns the count",
+                    )
+                )
         # two autoscalers of one target: the controller refuses both (AmbiguousSelector)
         others = [
             h for h in app_objects(self, HorizontalPodAutoscaler) if h.target is self.target and h is not self
