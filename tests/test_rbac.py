@@ -259,3 +259,23 @@ def test_fails_empty_subject_name(make: Any, where: str) -> None:
     assert str(e.value) == (
         f"[Subject.{where}] name is empty: name the user or group as the cluster's authenticator does"
     )
+
+
+def test_fails_grant_on_a_cluster_scoped_kind_leaves_nothing(chart: pk.Chart) -> None:
+    sa = pk.ServiceAccount(chart, "sa")
+    critical = pk.PriorityClass(chart, "critical", value=1000)
+    for on in (critical, pk.PriorityClass):
+        with pytest.raises(pk.PodkitError) as e:
+            pk.grant_read(sa, on=on)
+        assert str(e.value) == (
+            "[test/sa] grant writes a Role, which grants only inside a namespace, and PriorityClass is "
+            "cluster-scoped: write a ClusterRole (ClusterRole(...).allow_object(...) or .allow(...)) and bind it "
+            "to the account"
+        )
+    with pytest.raises(pk.PodkitTypeError) as t:
+        pk.grant_read(sa, on=42)  # type: ignore[arg-type]
+    assert (
+        str(t.value)
+        == "[test/sa] grant: on must be a podkit object, a podkit class or a resource name, got 42"
+    )
+    assert [o["kind"] for o in synth(chart)] == ["ServiceAccount", "PriorityClass"]

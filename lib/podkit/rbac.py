@@ -569,6 +569,33 @@ def grant(
             "grant", f"service_account must be a ServiceAccount object, got {service_account!r}"
         )
     verbs_t = _strings(service_account.path, "verbs", verbs)
+    kind_of = (
+        on
+        if isinstance(on, PodkitResource) or (isinstance(on, type) and issubclass(on, PodkitResource))
+        else None
+    )
+    if kind_of is None and not isinstance(on, str):
+        raise PodkitTypeError(
+            service_account.path,
+            f"grant: on must be a podkit object, a podkit class or a resource name, got {on!r}",
+        )
+    # the kind is checked before the Role exists, so a refused grant leaves nothing half-built
+    group = resource = ""
+    if kind_of is not None:
+        group = _group_of(kind_of.API_VERSION)
+        found = resource_of(kind_of.KIND, group)
+        if found is None:
+            raise PodkitError(
+                service_account.path,
+                f"grant: {kind_of.KIND} is not a built-in kind; pass its resource name as on='...'",
+            )
+        resource = found
+        if not discovery()[group][resource]["namespaced"]:
+            raise PodkitError(
+                service_account.path,
+                f"grant writes a Role, which grants only inside a namespace, and {kind_of.KIND} is cluster-scoped: "
+                f"write a ClusterRole (ClusterRole(...).allow_object(...) or .allow(...)) and bind it to the account",
+            )
     if isinstance(on, PodkitResource):
         scope, namespace, what, named = on._scope, on._namespace, on._id, on.name
     else:
@@ -582,18 +609,8 @@ def grant(
         role.allow_object(on, verbs_t)
     elif isinstance(on, str):
         role.allow(verbs_t, [on])
-    elif isinstance(on, type) and issubclass(on, PodkitResource):
-        group = _group_of(on.API_VERSION)
-        resource = resource_of(on.KIND, group)
-        if resource is None:
-            raise PodkitError(
-                role.path, f"{on.KIND} is not a built-in kind; pass its resource name as on='...'"
-            )
-        role.allow(verbs_t, [resource], api_groups=[group])
     else:
-        raise PodkitTypeError(
-            role.path, f"on must be a podkit object, a podkit class or a resource name, got {on!r}"
-        )
+        role.allow(verbs_t, [resource], api_groups=[group])
     role.bind(service_account)
     return role
 
