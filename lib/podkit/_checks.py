@@ -268,6 +268,23 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def without_none(value: Any) -> Any:
+    """Drop ``None`` values recursively, keeping key order: what the rules read (the written
+    object is :func:`jsonable`'s, sorted; the rules do not care about order, and a construct asking
+    them at its call should not pay for sorting)."""
+    if type(value) is dict:
+        return {
+            k: without_none(v) if type(v) is dict or type(v) is list else v
+            for k, v in value.items()
+            if v is not None
+        }
+    if type(value) is list:
+        return [without_none(v) if type(v) is dict or type(v) is list else v for v in value]
+    if isinstance(value, dict | list):
+        return without_none(dict(value) if isinstance(value, dict) else list(value))
+    return value
+
+
 def enum_arg(path: str, what: str, value: object, cls: type[E]) -> E:
     """``value`` as a member of ``cls``; a str that names a member's value says which member."""
     if isinstance(value, cls):

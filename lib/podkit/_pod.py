@@ -827,10 +827,10 @@ class AbstractPod(PodkitResource):
         report = Report(self.path)
         check_pod_spec(
             report,
-            _checks.jsonable(AbstractPod.render_pod_spec(self)),
+            _checks.without_none(AbstractPod.render_pod_spec(self)),
             self._POD_SPEC_AT,
             tuple(p.value for p in self._RESTART_POLICIES),
-            meta=_checks.jsonable(self._pod_meta()),
+            meta=_checks.without_none(self._pod_meta()),
             is_pod=self._POD_SPEC_AT == "spec",
             # each Container checked its own fields at its call; the pod asks how they fit together
             # (and every field is checked again on the final object at synth)

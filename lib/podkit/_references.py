@@ -100,7 +100,12 @@ def check(entries: Sequence[Entry]) -> list[Problem]:
     problems: list[Problem] = []
     problems.extend(_duplicates(entries))
     problems.extend(_secret_owners(index))
+    if len({e.namespace for e in entries if e.namespace}) < 2:
+        # a reference can only cross namespaces in an app that writes to two or more of them
+        return problems
     for entry in entries:
+        if not entry.namespace:
+            continue  # kubectl decides its namespace: not judged
         for kind, name, field in _references(entry):
             problem = index.cross_namespace(entry, kind, name, field)
             if problem is not None:
