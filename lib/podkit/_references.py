@@ -96,12 +96,17 @@ _OWNING_POLICIES = (None, "Owner", "Orphan")
 def check(entries: Sequence[Entry]) -> list[Problem]:
     """Every reference problem among ``entries`` (the final objects of one app, or one chart)."""
     entries = [e for e in entries if isinstance(e.doc, Mapping)]
-    index = _Index(entries)
     problems: list[Problem] = []
     problems.extend(_duplicates(entries))
+    # a reference can only cross namespaces in an app that writes to two or more of them, and a
+    # Secret can only have two owners where something besides the Secret itself makes it: the
+    # index is built only when one of them can happen (most apps pay nothing here)
+    crosses = len({e.namespace for e in entries if e.namespace}) > 1
+    if not crosses and not any(_secret_made_by(e) is not None for e in entries):
+        return problems
+    index = _Index(entries)
     problems.extend(_secret_owners(index))
-    if len({e.namespace for e in entries if e.namespace}) < 2:
-        # a reference can only cross namespaces in an app that writes to two or more of them
+    if not crosses:
         return problems
     for entry in entries:
         if not entry.namespace:

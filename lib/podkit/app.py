@@ -133,11 +133,13 @@ class App(cdk8s.App, metaclass=_jsii.PodkitMeta):
                     rendered.append((chart, docs))
             final_all = [(e.path, e.doc) for e in entries]
             _validate.warn_secret_values_in_config_maps(final_all, held)
-        hidden = _validate.app_secret_values(final_all, held)
-        _reemit(caught, hidden)
         problems.extend(_references.check(entries))
-        if problems:
-            raise SynthError(_validate.scrub(problems, hidden))
+        if caught or problems:
+            # every value any Secret of the app holds, hidden from what is about to be shown
+            hidden = _validate.app_secret_values(final_all, held)
+            _reemit(caught, hidden)
+            if problems:
+                raise SynthError(_validate.scrub(problems, hidden))
         # cdk8s numbers the files when charts depend on each other (0000-a, 0001-b ...)
         indexed = any(len(chart.node.dependencies) > 0 for chart in charts)
         return layout(rendered, self.yaml_output_type, self.output_file_extension, indexed=indexed)
