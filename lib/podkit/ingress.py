@@ -24,7 +24,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import constructs
 
@@ -59,6 +59,7 @@ class PathType(enum.Enum):
     IMPLEMENTATION_SPECIFIC = "ImplementationSpecific"
 
 
+@_checks.factory_built
 class IngressBackend:
     """Where a rule sends traffic: a Service port (:meth:`service`) or another resource
     (:meth:`resource`, e.g. a bucket of static files some controllers serve)."""
@@ -68,6 +69,11 @@ class IngressBackend:
         self._service = _service
         self._port = _port
         self._resource = dict(_resource) if _resource is not None else None
+
+    @classmethod
+    def _make(cls, *args: Any, **kwargs: Any) -> Self:
+        """The constructor, for the factories (set by ``_checks.factory_built``)."""
+        raise NotImplementedError
 
     @staticmethod
     def service(service: Service, *, port: ServicePort | Port | int | str | None = None) -> IngressBackend:
@@ -82,7 +88,9 @@ class IngressBackend:
                 f"service must be a podkit Service (e.g. deployment.expose(...)), got {type(service).__name__} "
                 f"{service!r}; for a Service podkit does not build, use a Service object of that app",
             )
-        return IngressBackend(_service=service, _port=service_port(service, port, "IngressBackend.service"))
+        return IngressBackend._make(
+            _service=service, _port=service_port(service, port, "IngressBackend.service")
+        )
 
     @staticmethod
     def resource(*, kind: str, name: str, api_group: str | None = None) -> IngressBackend:
@@ -98,7 +106,7 @@ class IngressBackend:
                 )
         if api_group is not None:
             _checks.dns_subdomain(where, "api_group", api_group)
-        return IngressBackend(_resource={"apiGroup": api_group, "kind": kind, "name": name})
+        return IngressBackend._make(_resource={"apiGroup": api_group, "kind": kind, "name": name})
 
     @property
     def target(self) -> Service | None:

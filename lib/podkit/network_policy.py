@@ -38,7 +38,7 @@ import enum
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 import constructs
 
@@ -198,6 +198,7 @@ def _pod_labels(target: AbstractPod) -> dict[str, str]:
     return dict(target._metadata().get("labels") or {})
 
 
+@_checks.factory_built
 class Peer:
     """The other side of a flow: pods (by object or selector), namespaces, or an IP block.
 
@@ -219,6 +220,11 @@ class Peer:
         self._namespace_name = _namespace_name
         self._ip_block = _ip_block
 
+    @classmethod
+    def _make(cls, *args: Any, **kwargs: Any) -> Self:
+        """The constructor, for the factories (set by ``_checks.factory_built``)."""
+        raise NotImplementedError
+
     @staticmethod
     def pods(target: AbstractPod | LabelSelector, *, namespace: Namespace | str | Peer | None = None) -> Peer:
         """Pods: a podkit workload or pod (its selector labels, read at synth), or a
@@ -227,12 +233,12 @@ class Peer:
         namespace than the policy is reached there by itself."""
         where = "Peer.pods"
         if isinstance(target, AbstractPod):
-            peer = Peer(_target=target)
+            peer = Peer._make(_target=target)
         elif isinstance(target, LabelSelector):
             if isinstance(target.target, AbstractPod):
-                peer = Peer(_target=target.target)
+                peer = Peer._make(_target=target.target)
             else:
-                peer = Peer(_pods=target)
+                peer = Peer._make(_pods=target)
         else:
             raise PodkitTypeError(
                 where,
@@ -253,10 +259,10 @@ class Peer:
         """Every pod of the namespaces with these labels. ``None``: every namespace."""
         where = "Peer.namespaces"
         if selector is None:
-            return Peer(_namespaces={})
+            return Peer._make(_namespaces={})
         if isinstance(selector, LabelSelector):
-            return Peer(_namespaces=selector.render())
-        return Peer(_namespaces={"matchLabels": _checks.labels(where, selector)})
+            return Peer._make(_namespaces=selector.render())
+        return Peer._make(_namespaces={"matchLabels": _checks.labels(where, selector)})
 
     @staticmethod
     def ip_block(cidr: str, *, except_cidrs: Sequence[str] = ()) -> Peer:
@@ -279,7 +285,7 @@ class Peer:
             error = cidr_error("except CIDR", e) or except_error("except CIDR", cidr, e)
             if error:
                 raise PodkitError(where, error)
-        return Peer(_ip_block={"cidr": cidr, "except": excepted or None})
+        return Peer._make(_ip_block={"cidr": cidr, "except": excepted or None})
 
     @property
     def target(self) -> AbstractPod | None:
@@ -339,7 +345,7 @@ def _namespace_peer(where: str, namespace: object) -> Peer:
             where,
             f"namespace must be a podkit Namespace or its name, got {type(namespace).__name__} {namespace!r}",
         )
-    return Peer(_namespaces={"matchLabels": {NAMESPACE_NAME_LABEL: name}}, _namespace_name=name)
+    return Peer._make(_namespaces={"matchLabels": {NAMESPACE_NAME_LABEL: name}}, _namespace_name=name)
 
 
 def peer_arg(where: str, value: object) -> Peer:

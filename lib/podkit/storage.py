@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import constructs
 
@@ -185,6 +185,7 @@ MIN_TOKEN_SECONDS = 600
 MAX_TOKEN_SECONDS = 1 << 32
 
 
+@_checks.factory_built
 @dataclass(frozen=True)
 class Projection:
     """One source of a projected volume. Build it with the factories.
@@ -198,6 +199,11 @@ class Projection:
     _source: KeyedSource | None = None
     _items: Mapping[str, str] | None = None
     _optional: bool | None = None
+
+    @classmethod
+    def _make(cls, *args: Any, **kwargs: Any) -> Self:
+        """The constructor, for the factories (set by ``_checks.factory_built``)."""
+        raise NotImplementedError
 
     @staticmethod
     def config_map(
@@ -217,7 +223,7 @@ class Projection:
     def downward_api(items: Mapping[str, PodField | FieldRef | ResourceItem]) -> Projection:
         """Pod fields and container resources as files, as ``Volume.downward_api`` writes them."""
         # one implementation of the item rules: the downwardAPI volume's
-        return Projection("downwardAPI", {"items": downward_items("projection", items)})
+        return Projection._make("downwardAPI", {"items": downward_items("projection", items)})
 
     @staticmethod
     def service_account_token(
@@ -243,7 +249,7 @@ class Projection:
                     f"expiration_seconds {expiration_seconds} is out of range; the API server accepts "
                     f"{MIN_TOKEN_SECONDS} (10 minutes) to {MAX_TOKEN_SECONDS}",
                 )
-        return Projection(
+        return Projection._make(
             "serviceAccountToken",
             {"path": path, "audience": audience, "expirationSeconds": expiration_seconds},
         )
@@ -294,7 +300,7 @@ def _keyed(
             _checks.config_key(source.path, key)
             _checks.relative_path("", f"{kind} projection: item path", file_path, reserved=True)
         source._note_keys(list(items))
-    return Projection(kind, {}, source, dict(items) if items is not None else None, optional)
+    return Projection._make(kind, {}, source, dict(items) if items is not None else None, optional)
 
 
 def check_projections(name: str, sources: Sequence[Projection]) -> tuple[Projection, ...]:

@@ -60,18 +60,41 @@ class Volume:
     """A volume of a pod. Identity matters: mount the same ``Volume`` object everywhere."""
 
     name: str
-    _source: dict[str, Any] = field(default_factory=dict, repr=False)
-    _keyed: KeyedSource | None = field(default=None, repr=False)
-    _items: Mapping[str, str] | None = field(default=None, repr=False)
-    _default_mode: int | None = field(default=None, repr=False)
-    _optional: bool | None = field(default=None, repr=False)
+    # the source, set by the factories through _make (init=False keeps these private fields out
+    # of the constructor that help() and an IDE show)
+    _source: dict[str, Any] = field(default_factory=dict, repr=False, init=False)
+    _keyed: KeyedSource | None = field(default=None, repr=False, init=False)
+    _items: Mapping[str, str] | None = field(default=None, repr=False, init=False)
+    _default_mode: int | None = field(default=None, repr=False, init=False)
+    _optional: bool | None = field(default=None, repr=False, init=False)
     # sources rendered at synth (they name ConfigMaps/Secrets whose names may carry a content
     # hash), and the ConfigMaps/Secrets they use with the keys they read
-    _late: Callable[[], dict[str, Any]] | None = field(default=None, repr=False)
-    _uses: tuple[tuple[KeyedSource, tuple[str, ...]], ...] = field(default=(), repr=False)
+    _late: Callable[[], dict[str, Any]] | None = field(default=None, repr=False, init=False)
+    _uses: tuple[tuple[KeyedSource, tuple[str, ...]], ...] = field(default=(), repr=False, init=False)
 
     def __post_init__(self) -> None:
         _checks.dns_label("", "volume name", self.name)
+
+    @classmethod
+    def _make(
+        cls,
+        name: str,
+        source: dict[str, Any] | None = None,
+        *,
+        keyed: KeyedSource | None = None,
+        items: Mapping[str, str] | None = None,
+        default_mode: int | None = None,
+        optional: bool | None = None,
+        late: Callable[[], dict[str, Any]] | None = None,
+        uses: tuple[tuple[KeyedSource, tuple[str, ...]], ...] = (),
+    ) -> Volume:
+        """A volume of the factories: ``source`` is its rendered source, the others set the
+        private fields of the same name."""
+        volume = cls(name)
+        volume._source = source if source is not None else {}
+        volume._keyed, volume._items, volume._default_mode = keyed, items, default_mode
+        volume._optional, volume._late, volume._uses = optional, late, uses
+        return volume
 
     # -- factories -------------------------------------------------------------------
     @staticmethod
@@ -89,7 +112,7 @@ class Volume:
             raise PodkitTypeError("", f"medium must be a StorageMedium, got {medium!r}")
         if size_limit is not None:
             parse_quantity("", f"volume {name!r} size_limit", size_limit)
-        return Volume(name, {"emptyDir": {"medium": medium.value or None, "sizeLimit": size_limit}})
+        return Volume._make(name, {"emptyDir": {"medium": medium.value or None, "sizeLimit": size_limit}})
 
     @staticmethod
     def host_path(name: str, *, path: str, type: HostPathType = HostPathType.UNSET) -> Volume:
@@ -100,7 +123,7 @@ class Volume:
         _checks.host_path("", path)
         if not isinstance(type, HostPathType):
             raise PodkitTypeError("", f"type must be a HostPathType, got {type!r}")
-        return Volume(name, {"hostPath": {"path": path, "type": type.value or None}})
+        return Volume._make(name, {"hostPath": {"path": path, "type": type.value or None}})
 
     @staticmethod
     def downward_api(
@@ -113,7 +136,7 @@ class Volume:
         to ``<mount>/labels``, one ``key="value"`` per line, updated when labels change.
         """
         rendered = downward_items(name, items)
-        return Volume(
+        return Volume._make(
             name,
             {"downwardAPI": {"items": rendered, "defaultMode": _mode("", "default_mode", default_mode)}},
         )
@@ -164,7 +187,7 @@ class Volume:
         else:
             claim_name = default = _checks.dns_subdomain("", "claim name", claim)
         _checks.optional_bool("", "read_only", read_only)
-        return Volume(
+        return Volume._make(
             name if name is not None else default,
             {"persistentVolumeClaim": {"claimName": claim_name, "readOnly": read_only}},
         )
@@ -180,10 +203,10 @@ class Volume:
 
         projections = check_projections(name, sources)
         mode = _mode("", "default_mode", default_mode)
-        return Volume(
+        return Volume._make(
             name,
-            _late=lambda: {"projected": {"sources": [p.render() for p in projections], "defaultMode": mode}},
-            _uses=tuple((p.source, tuple(p.referenced_keys())) for p in projections if p.source is not None),
+            late=lambda: {"projected": {"sources": [p.render() for p in projections], "defaultMode": mode}},
+            uses=tuple((p.source, tuple(p.referenced_keys())) for p in projections if p.source is not None),
         )
 
     @staticmethod
@@ -222,9 +245,9 @@ class Volume:
             raise PodkitTypeError(
                 "", f"node_publish_secret must be a SecretEnv or SecretEnv.from_name(...), got {secret!r}"
             )
-        return Volume(
+        return Volume._make(
             name,
-            _late=lambda: {
+            late=lambda: {
                 "csi": {
                     "driver": driver,
                     "readOnly": read_only,
@@ -233,7 +256,7 @@ class Volume:
                     "nodePublishSecretRef": {"name": secret.name} if secret is not None else None,
                 }
             },
-            _uses=((secret, ()),) if secret is not None else (),
+            uses=((secret, ()),) if secret is not None else (),
         )
 
     @staticmethod
@@ -244,7 +267,7 @@ class Volume:
             raise InvalidNameError("", "nfs server is empty; give the NFS server's host name or IP")
         _checks.mount_path("", path, what="nfs path")
         _checks.optional_bool("", "read_only", read_only)
-        return Volume(name, {"nfs": {"server": server, "path": path, "readOnly": read_only}})
+        return Volume._make(name, {"nfs": {"server": server, "path": path, "readOnly": read_only}})
 
     @staticmethod
     def ephemeral(name: str, *, claim: ClaimTemplate) -> Volume:
@@ -256,7 +279,7 @@ class Volume:
             raise PodkitTypeError(
                 "", f"claim must be a ClaimTemplate(size=..., access_modes=...), got {type(claim).__name__}"
             )
-        return Volume(name, {"ephemeral": {"volumeClaimTemplate": claim.render()}})
+        return Volume._make(name, {"ephemeral": {"volumeClaimTemplate": claim.render()}})
 
     # -- rendering ---------------------------------------------------------------------
     @property
@@ -319,10 +342,10 @@ def _keyed_volume(
             _checks.config_key(source.path, key)
             _relative_path(volume_name, file_path)
         source._note_keys(list(items))
-    return Volume(
+    return Volume._make(
         volume_name,
-        _keyed=source,
-        _items=dict(items) if items is not None else None,
-        _default_mode=_mode(source.path, "default_mode", default_mode),
-        _optional=optional,
+        keyed=source,
+        items=dict(items) if items is not None else None,
+        default_mode=_mode(source.path, "default_mode", default_mode),
+        optional=optional,
     )
