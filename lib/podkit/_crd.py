@@ -153,6 +153,13 @@ class CustomResource(PodkitResource):
     and CEL rules, registered when its module was imported). The body is the generated class's
     keyword arguments as the JSON data written (``None`` left out at the top, mappings as dicts,
     tuples as lists; anything else is refused at the call, naming the field); ``fields`` reads them back.
+
+    :param fields: the body's fields, as the generated class's keyword arguments give them.
+    :param name: ``metadata.name``. Default: the construct id.
+    :param labels: labels of the object, added to the chart's (these win). Default: none.
+    :param annotations: annotations of the object. Default: none.
+    :param namespace: ``metadata.namespace``. Default: the chart's namespace, if any (a
+        cluster-scoped kind gets none written).
     """
 
     NAMESPACED: ClassVar[bool] = True

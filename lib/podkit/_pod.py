@@ -159,7 +159,11 @@ class DNSConfig(metaclass=_checks.ValueMeta):
 
 @dataclass(frozen=True)
 class HostAlias(metaclass=_checks.ValueMeta):
-    """Lines added to the pod's ``/etc/hosts``: ``HostAlias("10.1.2.3", ("db.local",))``."""
+    """Lines added to the pod's ``/etc/hosts``: ``HostAlias("10.1.2.3", ("db.local",))``.
+
+    :param ip: the IPv4 or IPv6 address the names resolve to.
+    :param hostnames: the names (DNS subdomains) for ``ip``; at least one.
+    """
 
     ip: str
     hostnames: Sequence[str]

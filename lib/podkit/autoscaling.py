@@ -92,7 +92,19 @@ class Metric:
     """One thing the autoscaler measures, and the value it keeps it at. Build with the factories:
     ``Metric.cpu_utilization(70)``, ``Metric.resource("memory", average_value="512Mi")``,
     ``Metric.container_resource(app, "cpu", utilization=60)``, ``Metric.pods(...)``,
-    ``Metric.object(...)``, ``Metric.external(...)``."""
+    ``Metric.object(...)``, ``Metric.external(...)``.
+
+    :param type: ``"Resource"``, ``"ContainerResource"``, ``"Pods"``, ``"Object"`` or
+        ``"External"`` (the factories set it).
+    :param name: the resource (``"cpu"``) or the custom metric's name.
+    :param utilization: the target as a percent of the requests. Default: none.
+    :param value: the target total value (a quantity). Default: none.
+    :param average_value: the target value per pod (a quantity). Default: none. The factories
+        take exactly one of ``utilization``, ``value`` and ``average_value``.
+    :param container: the ``Container`` of a ``ContainerResource`` metric. Default: none.
+    :param selector: labels narrowing a custom metric's series. Default: none.
+    :param described: the podkit object an ``Object`` metric describes. Default: none.
+    """
 
     type: str
     name: str
@@ -285,7 +297,12 @@ class SelectPolicy(enum.Enum):
 
 @dataclass(frozen=True)
 class ScalingPolicy:
-    """At most ``value`` pods (or percent) of change per ``period_seconds`` (1 to 1800)."""
+    """At most ``value`` pods (or percent) of change per ``period_seconds`` (1 to 1800).
+
+    :param type: a ``ScalingPolicyType``: ``value`` counts pods or percent of the replicas.
+    :param value: the most change per period, at least 1.
+    :param period_seconds: the period, 1 to 1800. Default: 60.
+    """
 
     type: ScalingPolicyType
     value: int
@@ -374,6 +391,8 @@ class HorizontalPodAutoscaler(PodkitResource):
         target is then written without ``replicas``. Default: ``False`` (such a target is refused).
     :param name: Kubernetes name. Default: ``id``.
     :param namespace: default: the target's namespace, else the chart's.
+    :param labels: labels of the HorizontalPodAutoscaler, added to the chart's (these win). Default: none.
+    :param annotations: annotations of the HorizontalPodAutoscaler. Default: none.
     """
 
     KIND = "HorizontalPodAutoscaler"

@@ -46,6 +46,9 @@ class ConfigFromMap(KeyedData):
 
     Values are added in kubectl's order: files, literals, env files, then ``data``. A key
     given twice, across any sources, is an error.
+
+    :param annotations: annotations of the ConfigMap. Default: none.
+    :param namespace: default: the chart's namespace, if any.
     """
 
     KIND = "ConfigMap"
@@ -106,6 +109,10 @@ class ConfigMapRef(NodeOnDemand, KeyedSource):
     """A ConfigMap by name, not written by this app. Create with ``ConfigFromMap.from_name``.
 
     Handed to cdk8s-plus, it is its ``IConfigMap`` (see ``_kplus.py``).
+
+    :param name: the ConfigMap's name in the cluster.
+    :param keys: the keys it is known to have; when given, using any other key is an error
+        right away. Default: unknown, nothing is checked.
     """
 
     KIND = "ConfigMap"

@@ -59,7 +59,17 @@ class ImagePullPolicy(enum.Enum):
 
 @dataclass(frozen=True)
 class Port(metaclass=_checks.ValueMeta):
-    """A port the container listens on. ``name`` lets probes and Services refer to it."""
+    """A port the container listens on. ``name`` lets probes and Services refer to it.
+
+    :param number: the port the container listens on (``containerPort``), 1-65535.
+    :param name: an IANA service name (at most 15 lower-case letters, digits and ``-``, with a
+        letter) that probes, Services and network policies use instead of the number. Default:
+        unnamed.
+    :param protocol: ``Protocol.TCP``, ``UDP`` or ``SCTP``. Default: ``Protocol.TCP`` (not
+        written out: Kubernetes' default).
+    :param host_port: also expose the port on the node's IP at this number (one pod per node
+        can hold it). Default: not exposed on the node.
+    """
 
     number: int
     name: str | None = None
@@ -91,7 +101,16 @@ class Port(metaclass=_checks.ValueMeta):
 
 @dataclass(frozen=True)
 class EnvFrom(metaclass=_checks.ValueMeta):
-    """Every key of a ConfigMap/Secret as env vars (``envFrom``), optionally prefixed."""
+    """Every key of a ConfigMap/Secret as env vars (``envFrom``), optionally prefixed.
+
+    :param source: the ConfigMap or Secret (a construct of this app or a ``from_name``
+        reference) whose keys become env vars.
+    :param prefix: put before every key to make the variable name (e.g. ``"DB_"``). Default:
+        no prefix (the variable is named as the key).
+    :param optional: ``True`` starts the container even when the source does not exist.
+        Default: not set (Kubernetes' ``false``: the container does not start while the
+        source is missing).
+    """
 
     source: KeyedSource
     prefix: str | None = None

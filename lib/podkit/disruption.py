@@ -90,6 +90,7 @@ class PodDisruptionBudget(PodkitResource):
     :param allow_no_eviction: accept a budget that can never allow an eviction. Default ``False``.
     :param name: Kubernetes name. Default: ``id``.
     :param namespace: default: the target's namespace, else the chart's.
+    :param annotations: annotations of the PodDisruptionBudget. Default: none.
     """
 
     KIND = "PodDisruptionBudget"

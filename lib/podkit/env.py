@@ -53,7 +53,11 @@ class PodField(enum.Enum):
 
 @dataclass(frozen=True)
 class FieldRef(metaclass=_checks.ValueMeta):
-    """A pod field path, including one label or annotation by key (``metadata.labels['app']``)."""
+    """A pod field path, including one label or annotation by key (``metadata.labels['app']``).
+
+    :param field_path: the path, as Kubernetes spells it (``metadata.labels['app']``,
+        ``spec.nodeName``); checked at the call against the paths Kubernetes accepts.
+    """
 
     field_path: str
 
@@ -230,7 +234,14 @@ class EnvValue:
 
 @dataclass(frozen=True)
 class ResourceItem(metaclass=_checks.ValueMeta):
-    """A container resource written to a file of a downwardAPI volume."""
+    """A container resource written to a file of a downwardAPI volume.
+
+    :param container: name of the container whose resource the file shows (required in a
+        volume: a volume belongs to no container).
+    :param resource: which request or limit, a ``ResourceField``.
+    :param divisor: the unit the value is written in, e.g. ``"1m"`` for millicores or
+        ``"1Mi"`` for mebibytes. Default: not set (Kubernetes' ``1``: cores, bytes).
+    """
 
     container: str
     resource: ResourceField

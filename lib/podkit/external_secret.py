@@ -133,6 +133,11 @@ class Extract(RemoteRef):
 
     Which keys that gives is known only to the provider: declare them with
     ``ExternalSecret(expected_keys=[...])`` so consumers are checked.
+
+    :param key: the secret's key (path or name) in the provider.
+    :param property: one property of the structured secret, whose own properties become keys.
+        Default: the whole secret.
+    :param version: a provider version. Default: the latest.
     """
 
 
@@ -152,6 +157,10 @@ class ExternalSecret(KeyedSource, PodkitResource):
     :param creation_policy: default: left out (the operator's ``Owner``).
     :param secret_type: ``spec.target.template.type``. Default: left out (``Opaque``). Keys each
         built-in type needs are checked against the declared keys.
+    :param labels: labels of the ExternalSecret, added to the chart's (these win). Default: none.
+    :param annotations: annotations of the ExternalSecret. Default: none.
+    :param name: Kubernetes name. Default: ``id``.
+    :param namespace: default: the chart's namespace, if any.
     """
 
     KIND = "ExternalSecret"

@@ -256,7 +256,10 @@ class Gateway(PodkitResource):
 
     :param gateway_class_name: the GatewayClass. Required (no default class exists).
     :param listeners: shortcuts for :meth:`add_listener`; at least one by synth.
-    :param name: Kubernetes name. Default: ``id``. :param namespace: default: the chart's.
+    :param name: Kubernetes name. Default: ``id``.
+    :param namespace: default: the chart's.
+    :param labels: labels of the Gateway, added to the chart's (these win). Default: none.
+    :param annotations: annotations of the Gateway. Default: none.
     """
 
     KIND = "Gateway"
@@ -342,7 +345,15 @@ class Gateway(PodkitResource):
 # -- references -------------------------------------------------------------------------------------
 class ParentRef:
     """Where a route attaches: a podkit ``Gateway`` (and one of its ``Listener``\\ s), or a
-    Gateway by name that another app owns (``section`` a listener name, ``port`` a port)."""
+    Gateway by name that another app owns (``section`` a listener name, ``port`` a port).
+
+    :param gateway: a podkit ``Gateway`` object, or the name of a Gateway another app owns.
+    :param section: one listener: a ``Listener`` of the Gateway object, or a listener name.
+        Default: every listener of the Gateway.
+    :param port: attach only to the Gateway's listeners on this port. Default: any port.
+    :param namespace: the namespace of a Gateway given by name (a Gateway object has its own).
+        Default: the route's namespace.
+    """
 
     def __init__(
         self,
@@ -472,7 +483,15 @@ def _backends(where: str, value: object) -> list[BackendRef]:
 @dataclass(frozen=True)
 class HTTPMatch:
     """Which requests a rule takes: by path (:meth:`prefix`, :meth:`exact`, :meth:`regex`),
-    and headers, query parameters and method (all must match)."""
+    and headers, query parameters and method (all must match).
+
+    :param path_type: ``"Exact"``, ``"PathPrefix"`` or ``"RegularExpression"`` (the path
+        factories set it). Default: not set (with a ``path``, the Gateway API's ``PathPrefix``).
+    :param path: the path, starting with ``/``. Default: any path.
+    :param headers: header name -> exact value, all required. Default: any headers.
+    :param query: query parameter -> exact value, all required. Default: any query.
+    :param method: an HTTP method (``"GET"``). Default: any method.
+    """
 
     path_type: str | None = None
     path: str | None = None
@@ -583,7 +602,13 @@ class GRPCMatch:
 
 
 class HTTPFilter:
-    """What a rule does to a request on the way: make one with a static method."""
+    """What a rule does to a request on the way: make one with a static method.
+
+    :param body: the filter as the Gateway API writes it (``{"type": ..., ...}``); the static
+        methods build and check it.
+    :param grpc: the filter is also valid in a ``GRPCRoute`` (a GRPCRoute refuses one that is
+        not). Default: ``True``.
+    """
 
     def __init__(self, body: Mapping[str, Any], *, grpc: bool = True) -> None:
         self._body = dict(body)
@@ -923,6 +948,10 @@ class HTTPRoute(_Route):
 
     :param parents: ``Gateway`` objects or ``ParentRef``\\ s (a listener, a Gateway by name).
     :param hostnames: the hosts this route serves. Default: every host the listener serves.
+    :param labels: labels of the HTTPRoute, added to the chart's (these win). Default: none.
+    :param annotations: annotations of the HTTPRoute. Default: none.
+    :param name: Kubernetes name. Default: ``id``.
+    :param namespace: default: the chart's namespace, if any.
     """
 
     KIND = "HTTPRoute"
@@ -941,7 +970,15 @@ class HTTPRoute(_Route):
 
 
 class GRPCRoute(_Route):
-    """gRPC routes from a Gateway's HTTP/HTTPS listeners to Service ports (by service/method)."""
+    """gRPC routes from a Gateway's HTTP/HTTPS listeners to Service ports (by service/method).
+
+    :param parents: ``Gateway`` objects or ``ParentRef``\\ s (a listener, a Gateway by name).
+    :param hostnames: the hosts this route serves. Default: every host the listener serves.
+    :param labels: labels of the GRPCRoute, added to the chart's (these win). Default: none.
+    :param annotations: annotations of the GRPCRoute. Default: none.
+    :param name: Kubernetes name. Default: ``id``.
+    :param namespace: default: the chart's namespace, if any.
+    """
 
     KIND = "GRPCRoute"
     _MATCH = GRPCMatch

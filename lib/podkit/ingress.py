@@ -207,6 +207,8 @@ class Ingress(PodkitResource):
     :param tls: ``{secret: [hosts]}`` shortcuts for :meth:`add_tls`. Default: no TLS.
     :param name: Kubernetes name (a DNS-1123 subdomain). Default: ``id``.
     :param namespace: default: the chart's namespace.
+    :param labels: labels of the Ingress, added to the chart's (these win). Default: none.
+    :param annotations: annotations of the Ingress. Default: none.
     """
 
     KIND = "Ingress"

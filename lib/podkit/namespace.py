@@ -33,6 +33,8 @@ class Namespace(PodkitResource):
     """A Namespace.
 
     :param name: Kubernetes name (a DNS-1123 label). Default: ``id``.
+    :param labels: labels of the Namespace, added to the chart's (these win). Default: none.
+    :param annotations: annotations of the Namespace. Default: none.
     """
 
     KIND = "Namespace"
@@ -67,6 +69,8 @@ class ServiceAccount(PodkitResource):
         ``SecretEnv.from_name(...)`` references. Default: none.
     :param name: Kubernetes name. Default: ``id``.
     :param namespace: default: the chart's namespace, if any.
+    :param labels: labels of the ServiceAccount, added to the chart's (these win). Default: none.
+    :param annotations: annotations of the ServiceAccount. Default: none.
     """
 
     KIND = "ServiceAccount"

@@ -98,7 +98,14 @@ class Isolation(enum.Enum):
 class PolicyPort:
     """A port (or a port range) traffic may use. Make one with :meth:`of` (a container ``Port``
     object: the port the destination pods declare), :meth:`named`, :meth:`number`, :meth:`range`
-    or :meth:`all_ports`; a ``Port``, an int or a str are accepted wherever a ``PolicyPort`` is."""
+    or :meth:`all_ports`; a ``Port``, an int or a str are accepted wherever a ``PolicyPort`` is.
+
+    :param port: a port number or name. Default: none (every port).
+    :param protocol: ``Protocol.TCP``, ``UDP`` or ``SCTP``. Default: ``Protocol.TCP``.
+    :param end_port: the last port of a range starting at ``port``. Default: one port.
+    :param source: the container ``Port`` object this was made from (:meth:`of`), checked against
+        the destination pods at synth. Default: none.
+    """
 
     port: int | str | None = None
     protocol: Protocol = Protocol.TCP
@@ -384,6 +391,8 @@ class NetworkPolicy(PodkitResource):
         policy allowing nothing in: deny all ingress).
     :param name: Kubernetes name (a DNS-1123 subdomain). Default: ``id``.
     :param namespace: default: the chart's namespace.
+    :param labels: labels of the NetworkPolicy, added to the chart's (these win). Default: none.
+    :param annotations: annotations of the NetworkPolicy. Default: none.
     """
 
     KIND = "NetworkPolicy"

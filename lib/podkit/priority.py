@@ -41,6 +41,8 @@ class PriorityClass(PodkitResource):
     :param global_default: pods that name no class get this one. Default ``False``.
     :param description: for people.
     :param preemption_policy: default: not set (``PREEMPT_LOWER_PRIORITY``).
+    :param labels: labels of the PriorityClass, added to the chart's (these win). Default: none.
+    :param annotations: annotations of the PriorityClass. Default: none.
     """
 
     KIND = "PriorityClass"

@@ -103,6 +103,9 @@ class ResourceQuota(PodkitResource):
         server's rules at the call.
     :param scopes: count only the pods of these ``QuotaScope`` s. Default: every pod.
     :param namespace: default: the chart's.
+    :param labels: labels of the ResourceQuota, added to the chart's (these win). Default: none.
+    :param annotations: annotations of the ResourceQuota. Default: none.
+    :param name: Kubernetes name. Default: ``id``.
     """
 
     KIND = "ResourceQuota"
@@ -178,7 +181,17 @@ class LimitType(enum.Enum):
 @dataclass(frozen=True)
 class LimitRangeItem:
     """Bounds of one kind of thing; build with :meth:`container`, :meth:`pod` or :meth:`claim`.
-    Maps are resource -> quantity (``{"cpu": "2", "memory": "4Gi"}``)."""
+    Maps are resource -> quantity (``{"cpu": "2", "memory": "4Gi"}``).
+
+    :param type: what the bounds apply to, a ``LimitType`` (the factories set it).
+    :param max: the most one may use or ask for. Default: no bound.
+    :param min: the least one must ask for. Default: no bound.
+    :param default: the limit a container that states none gets (containers only). Default:
+        none (Kubernetes then uses ``max``).
+    :param default_request: the request a container that states none gets (containers only).
+        Default: none (Kubernetes then uses ``default``, else ``max``).
+    :param max_limit_request_ratio: the highest limit / request ratio. Default: no bound.
+    """
 
     type: LimitType
     max: Mapping[str, str] = field(default_factory=dict)
@@ -254,6 +267,9 @@ class LimitRange(PodkitResource):
 
     :param limits: one ``LimitRangeItem`` per type. Checked with the API server's rules at the call.
     :param namespace: default: the chart's.
+    :param labels: labels of the LimitRange, added to the chart's (these win). Default: none.
+    :param annotations: annotations of the LimitRange. Default: none.
+    :param name: Kubernetes name. Default: ``id``.
     """
 
     KIND = "LimitRange"

@@ -88,7 +88,13 @@ def _subject_name(where: str, name: object) -> str:
 
 @dataclass(frozen=True)
 class Subject:
-    """Who a binding grants to: a ``ServiceAccount`` object, or ``Subject.user``/``Subject.group``."""
+    """Who a binding grants to: a ``ServiceAccount`` object, or ``Subject.user``/``Subject.group``.
+
+    :param kind: ``"ServiceAccount"``, ``"User"`` or ``"Group"`` (the factories set it).
+    :param name: the account's, user's or group's name.
+    :param service_account: the ``ServiceAccount`` object, for ``ServiceAccount`` subjects: its
+        namespace is read at synth. Default: none (a user or a group).
+    """
 
     kind: str
     name: str
@@ -385,6 +391,9 @@ class Role(_AnyRole):
 
     :param rules: ``PolicyRule`` s (each goes through :meth:`allow`). Default: none yet.
     :param namespace: default: the chart's.
+    :param labels: labels of the Role, added to the chart's (these win). Default: none.
+    :param annotations: annotations of the Role. Default: none.
+    :param name: Kubernetes name. Default: ``id``.
     """
 
     KIND = "Role"
@@ -404,7 +413,14 @@ class Role(_AnyRole):
 
 class ClusterRole(_AnyRole):
     """Permissions across the cluster, on cluster-scoped resources, or on non-resource URLs;
-    bound per namespace by a RoleBinding or everywhere by a ClusterRoleBinding."""
+    bound per namespace by a RoleBinding or everywhere by a ClusterRoleBinding.
+
+    :param rules: ``PolicyRule`` s (each goes through :meth:`allow`). Default: none yet.
+    :param labels: labels of the ClusterRole, added to the chart's (these win). Default: none.
+    :param annotations: annotations of the ClusterRole. Default: none.
+    :param name: Kubernetes name. Default: ``id``.
+    :param namespace: not written: a ClusterRole has no namespace.
+    """
 
     KIND = "ClusterRole"
     _NAMESPACED = False
@@ -471,6 +487,9 @@ class RoleBinding(PodkitResource):
     :param role: the ``Role`` (same namespace) or ``ClusterRole`` object.
     :param subjects: ``ServiceAccount`` objects (of any namespace), ``Subject.user(...)``/``Subject.group(...)``.
     :param namespace: default: the role's (a Role's binding must be in its namespace), else the chart's.
+    :param labels: labels of the RoleBinding, added to the chart's (these win). Default: none.
+    :param annotations: annotations of the RoleBinding. Default: none.
+    :param name: Kubernetes name. Default: ``id``.
     """
 
     KIND = "RoleBinding"
@@ -514,7 +533,15 @@ class RoleBinding(PodkitResource):
 
 
 class ClusterRoleBinding(PodkitResource):
-    """Grant a ``ClusterRole`` to subjects in every namespace."""
+    """Grant a ``ClusterRole`` to subjects in every namespace.
+
+    :param role: the ``ClusterRole`` object.
+    :param subjects: ``ServiceAccount`` objects (each needs a namespace, its own or its chart's),
+        ``Subject.user(...)``/``Subject.group(...)``.
+    :param labels: labels of the ClusterRoleBinding, added to the chart's (these win). Default: none.
+    :param annotations: annotations of the ClusterRoleBinding. Default: none.
+    :param name: Kubernetes name. Default: ``id``.
+    """
 
     KIND = "ClusterRoleBinding"
     API_VERSION = f"{RBAC_GROUP}/v1"

@@ -136,6 +136,11 @@ class NodeRequirement(metaclass=_checks.ValueMeta):
 
     ``In``/``NotIn`` need at least one value, ``Exists``/``DoesNotExist`` none, and ``Gt``/``Lt``
     exactly one integer, as the API server requires.
+
+    :param key: the node label key.
+    :param operator: a ``NodeSelectorOperator``.
+    :param values: the label values (as strs, an integer's digits for ``Gt``/``Lt``). Default:
+        none (what ``Exists``/``DoesNotExist`` take).
     """
 
     key: str
@@ -183,7 +188,11 @@ def _is_integer(text: str) -> bool:
 
 @dataclass(frozen=True)
 class NodeSelectorTerm(metaclass=_checks.ValueMeta):
-    """Requirements that must all hold on a node (the terms of a node affinity are OR-ed)."""
+    """Requirements that must all hold on a node (the terms of a node affinity are OR-ed).
+
+    :param match_expressions: the ``NodeRequirement`` s, at least one (an empty term matches
+        no node).
+    """
 
     match_expressions: Sequence[NodeRequirement]
 
@@ -256,7 +265,12 @@ class NodeAffinity(metaclass=_checks.ValueMeta):
 # -- label selectors and pod affinity -------------------------------------------------------------
 @dataclass(frozen=True)
 class LabelRequirement(metaclass=_checks.ValueMeta):
-    """One label requirement of a selector: ``In``/``NotIn`` need values, ``Exists``/``DoesNotExist`` none."""
+    """One label requirement of a selector: ``In``/``NotIn`` need values, ``Exists``/``DoesNotExist`` none.
+
+    :param key: the label key.
+    :param operator: a ``LabelSelectorOperator``.
+    :param values: the label values. Default: none (what ``Exists``/``DoesNotExist`` take).
+    """
 
     key: str
     operator: LabelSelectorOperator
@@ -278,6 +292,10 @@ class LabelSelector(metaclass=_checks.ValueMeta):
 
     Build it from labels (``LabelSelector(match_labels={"app": "web"})``) or from a podkit pod
     or workload with :meth:`of`; an empty selector would select every pod, so it is refused.
+
+    :param match_labels: labels a pod must all carry. Default: none.
+    :param match_expressions: ``LabelRequirement`` s a pod must all meet. Default: none (give
+        this or ``match_labels``).
     """
 
     def __init__(

@@ -70,6 +70,19 @@ class SealedSecret(SecretEnv):
     ``podkit seal``. ``content_hash`` and ``string_data`` do not apply (the values are sealed).
 
     :param sealing: the store, certificate and scope.
+    :param from_literal: ``{key: value}``, like ``--from-literal``.
+    :param from_file: paths, ``"key=path"`` or directories, like ``--from-file`` (relative to
+        the calling file's directory).
+    :param from_env_file: env files, like ``--from-env-file``.
+    :param from_environment: ``{key: ENV_VAR}``: the value is read from the environment of
+        ``podkit seal``. The four sources are read only by ``podkit seal``, never at synth.
+    :param type: default ``SecretType.OPAQUE``. Keys each built-in type needs are checked.
+    :param immutable: default: false.
+    :param labels: labels of the SealedSecret, added to the chart's (these win). Default: none.
+    :param annotations: annotations of the SealedSecret. Default: none.
+    :param name: name of the SealedSecret and of the Secret it becomes. Default: ``id``.
+    :param namespace: default: the chart's namespace, if any (a strict or namespace-wide sealing
+        needs one: the value is sealed for it).
     """
 
     KIND = "SealedSecret"

@@ -81,6 +81,9 @@ class SecretEnv(KeyedData):
         Default: false (``data``, as kubectl does). Binary values need ``data``.
     :param immutable: default: false.
     :param content_hash: append a hash of the content to the name. Default: false.
+    :param labels: labels of the Secret, added to the chart's (these win). Default: none.
+    :param annotations: annotations of the Secret. Default: none.
+    :param namespace: default: the chart's namespace, if any.
     """
 
     KIND = "Secret"
@@ -356,6 +359,11 @@ def _fs(path: str, what: str, value: object) -> str:
 
 
 class SecretRef(ConfigMapRef):
-    """A Secret by name, not written by this app. Create with ``SecretEnv.from_name``."""
+    """A Secret by name, not written by this app. Create with ``SecretEnv.from_name``.
+
+    :param name: the Secret's name in the cluster.
+    :param keys: the keys it is known to have; when given, using any other key is an error
+        right away. Default: unknown, nothing is checked.
+    """
 
     KIND = "Secret"

@@ -253,7 +253,12 @@ class _LocalhostProfile(Generic[_E], metaclass=_checks.ValueMeta):
 
 
 class SeccompProfile(_LocalhostProfile[SeccompProfileType]):
-    """A seccomp profile. Build it with :meth:`runtime_default`, :meth:`localhost` or :meth:`unconfined`."""
+    """A seccomp profile. Build it with :meth:`runtime_default`, :meth:`localhost` or :meth:`unconfined`.
+
+    :param type: a ``SeccompProfileType``.
+    :param localhost_profile: a path relative to the kubelet's seccomp directory (``profiles/audit.json``); only with the ``LOCALHOST`` type, which needs it.
+        Default: none.
+    """
 
     _types = SeccompProfileType
     _kind = "seccomp"
@@ -278,7 +283,12 @@ class SeccompProfile(_LocalhostProfile[SeccompProfileType]):
 
 
 class AppArmorProfile(_LocalhostProfile[AppArmorProfileType]):
-    """An AppArmor profile. Build it with :meth:`runtime_default`, :meth:`localhost` or :meth:`unconfined`."""
+    """An AppArmor profile. Build it with :meth:`runtime_default`, :meth:`localhost` or :meth:`unconfined`.
+
+    :param type: a ``AppArmorProfileType``.
+    :param localhost_profile: the name of a profile loaded on the node; only with the ``LOCALHOST`` type, which needs it.
+        Default: none.
+    """
 
     _types = AppArmorProfileType
     _kind = "AppArmor"
@@ -309,6 +319,9 @@ class Sysctl(metaclass=_checks.ValueMeta):
     Only the kubelet's "safe" sysctls run without node configuration; others need
     ``--allowed-unsafe-sysctls`` on the node, or the pod fails to start.
     https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/
+
+    :param name: the parameter, with ``.`` or ``/`` between segments (``net.ipv4.ip_local_port_range``).
+    :param value: its value, as a str (``"600"``, not ``600``).
     """
 
     name: str
@@ -338,7 +351,13 @@ class Sysctl(metaclass=_checks.ValueMeta):
 
 @dataclass(frozen=True)
 class SELinuxOptions(metaclass=_checks.ValueMeta):
-    """SELinux labels for the container process; unset parts come from the runtime's default."""
+    """SELinux labels for the container process; unset parts come from the runtime's default.
+
+    :param user: the SELinux user label. Default: the runtime's.
+    :param role: the SELinux role label. Default: the runtime's.
+    :param type: the SELinux type label (e.g. ``"container_t"``). Default: the runtime's.
+    :param level: the SELinux level label (e.g. ``"s0:c123,c456"``). Default: the runtime's.
+    """
 
     user: str | None = None
     role: str | None = None

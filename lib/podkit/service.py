@@ -102,6 +102,8 @@ class Service(PodkitResource):
     :param type: default ``ServiceType.CLUSTER_IP`` (not written out: Kubernetes' default).
     :param name: Kubernetes name (a DNS-1035 label: starts with a letter). Default: ``id``.
     :param namespace: default: the target's namespace, else the chart's.
+    :param annotations: annotations of the Service (e.g. a cloud load balancer's settings).
+        Default: none.
     """
 
     KIND = "Service"

@@ -104,6 +104,10 @@ class PersistentVolumeClaim(PodkitResource):
     :param storage_class_name: the StorageClass. Default: the cluster's default class;
         ``""`` asks for no class (bind to a pre-created PersistentVolume).
     :param volume_mode: ``BLOCK`` for a raw device. Default: a file system.
+    :param labels: labels of the PersistentVolumeClaim, added to the chart's (these win). Default: none.
+    :param annotations: annotations of the PersistentVolumeClaim. Default: none.
+    :param name: Kubernetes name. Default: ``id``.
+    :param namespace: default: the chart's namespace, if any.
     """
 
     KIND = "PersistentVolumeClaim"

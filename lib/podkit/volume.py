@@ -57,7 +57,11 @@ def _mode(path: str, what: str, mode: int | None) -> int | None:
 
 @dataclass(eq=False)
 class Volume:
-    """A volume of a pod. Identity matters: mount the same ``Volume`` object everywhere."""
+    """A volume of a pod. Identity matters: mount the same ``Volume`` object everywhere.
+
+    :param name: the volume's name in the pod (a DNS-1123 label, unique in the pod). Build a
+        volume with a factory (``Volume.empty_dir(...)``, ``Volume.from_config_map(...)``...).
+    """
 
     name: str
     # the source, set by the factories through _make (init=False keeps these private fields out
