@@ -32,11 +32,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / ".build" / "site"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="no chromium on PATH: `make test` installs Debian's package when it runs as root with "
-    "apt-get; elsewhere install chromium to run the docs' browser test",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="no chromium on PATH: `make test` installs Debian's package when it runs as root with "
+        "apt-get; elsewhere install chromium to run the docs' browser test",
+    ),
+    # one worker builds (or reuses) the site and drives one browser for every test of this module
+    pytest.mark.xdist_group("docs_site"),
+]
 
 
 def _sources() -> Iterator[Path]:
