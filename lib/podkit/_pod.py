@@ -831,7 +831,7 @@ class AbstractPod(PodkitResource):
         report = Report(self.path)
         check_pod_spec(
             report,
-            _checks.without_none(AbstractPod.render_pod_spec(self)),
+            _checks.without_none(AbstractPod.render_pod_spec(self, fit_only=True)),
             self._POD_SPEC_AT,
             tuple(p.value for p in self._RESTART_POLICIES),
             meta=_checks.without_none(self._pod_meta()),
@@ -949,9 +949,15 @@ class AbstractPod(PodkitResource):
                 if missing:
                     problems.append(missing)
 
-    def render_pod_spec(self) -> dict[str, Any]:
-        """The ``PodSpec`` (with ``None`` for unset fields; the render path drops them)."""
-        spec = self._render_core()
+    def render_pod_spec(self, *, fit_only: bool = False) -> dict[str, Any]:
+        """The ``PodSpec`` (with ``None`` for unset fields; the render path drops them).
+
+        :param fit_only: render of each container only what the rules asked at the call read
+            (how it fits the pod: name, ports, probes, hooks, security context; see
+            ``Container._fit_view``), not its env, mounts or resources, which cost the most to
+            render and which the Container checked at its own call.
+        """
+        spec = self._render_core(fit_only)
         for field, value in self._spec_fields.values():
             key, _, inner = field.key.partition(".")
             if inner:  # the three kinds of affinity share one 'affinity' object
@@ -960,11 +966,14 @@ class AbstractPod(PodkitResource):
                 spec[key] = field.render(value)
         return spec
 
-    def _render_core(self) -> dict[str, Any]:
+    def _render_core(self, fit_only: bool = False) -> dict[str, Any]:
+        def render(c: Container) -> dict[str, Any]:
+            return c._fit_view() if fit_only else c.render()
+
         return {
-            "containers": [c.render() for c in self._containers],
+            "containers": [render(c) for c in self._containers],
             "initContainers": [
-                {**c.render(), "restartPolicy": "Always" if native else None} for c, native in self._init
+                {**render(c), "restartPolicy": "Always" if native else None} for c, native in self._init
             ]
             or None,
             "volumes": [v.render() for v in self._volumes] or None,

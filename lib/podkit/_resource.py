@@ -37,8 +37,8 @@ from .errors import (
     PodkitTypeError,
     Problem,
     SynthError,
-    UserFrame,
-    user_frame,
+    UserSite,
+    user_site,
 )
 
 if typing.TYPE_CHECKING:
@@ -76,8 +76,9 @@ class PodkitResource(_jsii.LazyConstruct, ChartMember):
         if not isinstance(id, str) or not id:
             raise PodkitTypeError("", f"id must be a non-empty str, got {id!r}")
         # the user's line that created this object, named by its synth-time problems (one
-        # frame walk; file and line only, never the frame and its locals)
-        self._source: UserFrame | None = user_frame(sys._getframe(1))
+        # frame walk; code and offset only, never the frame and its locals; the line is worked
+        # out only if a problem names it)
+        self._source: UserSite | None = user_site(sys._getframe(1))
         self._scope = scope
         self._id = id
         self._chart: Chart | None = chart_of(scope)
@@ -229,7 +230,7 @@ class PodkitResource(_jsii.LazyConstruct, ChartMember):
         source = self._source
         if source is None or not problems:
             return problems
-        where = source.location()
+        where = source.resolve().location()
         return [p if p.source else dataclasses.replace(p, source=where) for p in problems]
 
     def to_manifest(self) -> dict[str, Any]:

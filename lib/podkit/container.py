@@ -559,6 +559,19 @@ class Container(metaclass=_checks.ValueMeta):
             **self._extra,
         }
 
+    def _fit_view(self) -> dict[str, Any]:
+        """What a pod's rules asked at the call read of this container: how it fits the pod
+        (its name, ports, probes, hooks, security context, restart policy) as :meth:`render`
+        writes them; not its image, env, mounts or resources (checked when they were given)."""
+        return {
+            "name": self.name,
+            "ports": [p.render() for p in self._ports] or None,
+            "livenessProbe": self._probes["liveness"].render() if "liveness" in self._probes else None,
+            "readinessProbe": self._probes["readiness"].render() if "readiness" in self._probes else None,
+            "startupProbe": self._probes["startup"].render() if "startup" in self._probes else None,
+            **self._extra,
+        }
+
     def sources(self) -> list[tuple[KeyedSource, str | None]]:
         """Every ConfigMap/Secret this container reads, with the key (``None``: all keys)."""
         out: list[tuple[KeyedSource, str | None]] = []

@@ -34,7 +34,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from types import FrameType, TracebackType
+from types import CodeType, FrameType, TracebackType
 
 __all__ = [
     "DuplicateError",
@@ -49,6 +49,7 @@ __all__ = [
     "SourceError",
     "SynthError",
     "UserFrame",
+    "UserSite",
 ]
 
 
@@ -109,15 +110,48 @@ def _is_library(filename: str) -> bool:
 
 def user_frame(frame: FrameType | None = None) -> UserFrame | None:
     """The innermost frame, from ``frame`` (default: the caller's) outwards, that is not in a
-    library (podkit, cdk8s, constructs, jsii, typeguard, the standard library); ``None`` when
-    there is none (podkit called from a library only)."""
-    f: FrameType | None = frame if frame is not None else sys._getframe(1)
+    library (podkit, cdk8s, constructs, jsii, typeguard, the standard library, a module
+    ``podkit import crd`` generated); ``None`` when there is none (podkit called from a library
+    only)."""
+    site = user_site(frame if frame is not None else sys._getframe(1))
+    return site.resolve() if site is not None else None
+
+
+class UserSite:
+    """Where the user's code is, kept cheap until asked: the code object and the instruction
+    offset (no frame, so no locals: a Secret value in them is never kept alive). Every construct
+    records one when it is created; the line is worked out only for a problem that names it."""
+
+    __slots__ = ("_code", "_offset")
+
+    def __init__(self, code: CodeType, offset: int) -> None:
+        self._code = code
+        self._offset = offset
+
+    def resolve(self) -> UserFrame:
+        line = next(
+            (n for start, end, n in self._code.co_lines() if start <= self._offset < end and n is not None),
+            self._code.co_firstlineno,
+        )
+        return UserFrame(self._code.co_filename, line, self._code.co_name)
+
+
+def user_site(frame: FrameType | None) -> UserSite | None:
+    """:func:`user_frame`'s frame, as a :class:`UserSite` (the line not worked out yet)."""
+    f = frame
     while f is not None:
         code = f.f_code
-        if not _is_library(code.co_filename) and not _generated(f):
-            return UserFrame(code.co_filename, f.f_lineno, code.co_name)
+        skip = _skip_cache.get(code.co_filename)
+        if skip is None:
+            skip = _skip_cache[code.co_filename] = _is_library(code.co_filename) or _generated(f)
+        if not skip:
+            return UserSite(code, f.f_lasti)
         f = f.f_back
     return None
+
+
+# filename -> whether its frames are skipped (a library's, or a generated module's)
+_skip_cache: dict[str, bool] = {}
 
 
 def _generated(frame: FrameType) -> bool:
