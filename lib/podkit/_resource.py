@@ -34,6 +34,7 @@ from . import _checks, _jsii
 from .chart import SLOT_API_VERSION, ChartMember, chart_of, construct_path, id_clash, is_slot
 from .errors import (
     DuplicateError,
+    PodkitError,
     PodkitTypeError,
     Problem,
     SynthError,
@@ -113,6 +114,13 @@ class PodkitResource(_jsii.LazyConstruct, ChartMember):
         if self._chart is None:
             # rendered by a plain cdk8s chart: check before cdk8s.App writes any file
             self.node.add_validation(_jsii.ChecksBeforeWriting(self.to_manifest))
+
+    def _in_my_chart(self, other: PodkitResource, what: str, why: str, fix: str) -> None:
+        """Refuse ``other`` (named ``what``: "target", "Service") when it is in another podkit
+        chart: ``why`` says what this object reaches only in its own namespace, ``fix`` how to
+        connect them. One message shape for every construct that takes another by object."""
+        if other._chart is not None and self._chart is not None and other._chart is not self._chart:
+            raise PodkitError(self.path, f"{what} {other.path!r} is in another chart; {why}: {fix}")
 
     def _before_node(self) -> None:
         """Called right before jsii creates this object in Node (a ConfigMap or Secret declares

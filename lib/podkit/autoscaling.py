@@ -424,12 +424,12 @@ class HorizontalPodAutoscaler(PodkitResource):
                 f"target must be a Deployment or StatefulSet (the object), got {type(target).__name__}; "
                 f"DaemonSets run one pod per node and Jobs run to completion: neither is scaled",
             )
-        if target._chart is not None and self._chart is not None and target._chart is not self._chart:
-            raise PodkitError(
-                self.path,
-                f"target {target.path!r} is in another chart; an autoscaler scales objects of its own "
-                f"namespace: create it in the chart of its target",
-            )
+        self._in_my_chart(
+            target,
+            "target",
+            "an autoscaler scales objects of its own namespace",
+            "create it in the chart of its target",
+        )
         self.target = target
         self.max_replicas = _int(self.path, "max_replicas", max_replicas)
         self.min_replicas = (

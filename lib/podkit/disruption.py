@@ -136,12 +136,12 @@ class PodDisruptionBudget(PodkitResource):
                         else "a Job's pods run to completion; give the Job's pods a budget only if you must, with selector="
                     ),
                 )
-            if target._chart is not None and self._chart is not None and target._chart is not self._chart:
-                raise PodkitError(
-                    self.path,
-                    f"target {target.path!r} is in another chart; a budget selects pods of its own namespace: "
-                    f"create it in the chart of its target (or use target.disruption_budget(...))",
-                )
+            self._in_my_chart(
+                target,
+                "target",
+                "a budget selects pods of its own namespace",
+                "create it in the chart of its target (or use target.disruption_budget(...))",
+            )
         self.target = target
         if selector is not None and not isinstance(selector, LabelSelector):
             selector = LabelSelector(match_labels=_checks.labels(self.path, selector))

@@ -858,12 +858,12 @@ class _Route(PodkitResource):
         _filter_rules(self.path, fs, found, has_backends=bool(checked))
         for backend in checked + [f._mirror for f in fs if f._mirror is not None]:
             svc = backend.service
-            if svc._chart is not None and self._chart is not None and svc._chart is not self._chart:
-                raise PodkitError(
-                    self.path,
-                    f"Service {svc.path!r} is in another chart; a route reaches Services of its own namespace "
-                    f"(another needs a ReferenceGrant): create the route in the Service's chart",
-                )
+            self._in_my_chart(
+                svc,
+                "Service",
+                "a route reaches Services of its own namespace (another needs a ReferenceGrant)",
+                "create the route in the Service's chart",
+            )
         self._rules.append(_Rule(found, fs, tuple(checked)))
 
     def _check(self, problems: list[Problem]) -> None:

@@ -337,16 +337,12 @@ class Ingress(PodkitResource):
                 f"{type(backend).__name__} {backend!r}",
             )
         svc = backend.target
-        if (
-            svc is not None
-            and svc._chart is not None
-            and self._chart is not None
-            and svc._chart is not self._chart
-        ):
-            raise PodkitError(
-                self.path,
-                f"Service {svc.path!r} is in another chart; an Ingress routes only to Services of its own "
-                f"namespace: create the Ingress in the Service's chart",
+        if svc is not None:
+            self._in_my_chart(
+                svc,
+                "Service",
+                "an Ingress routes only to Services of its own namespace",
+                "create the Ingress in the Service's chart",
             )
 
     # -- synth -----------------------------------------------------------------------------

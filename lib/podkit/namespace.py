@@ -123,12 +123,12 @@ class ServiceAccount(PodkitResource):
                     f"image pull secret {secret.path!r} has type {secret.type.value}; expected "
                     f"kubernetes.io/dockerconfigjson: build it with SecretEnv.docker_registry(...)",
                 )
-            if secret._chart is not None and self._chart is not None and secret._chart is not self._chart:
-                raise PodkitError(
-                    self.path,
-                    f"image pull secret {secret.path!r} is in another chart; it must be in this namespace: "
-                    f"create it in this chart, or use SecretEnv.from_name({secret.name!r})",
-                )
+            self._in_my_chart(
+                secret,
+                "image pull secret",
+                "it must be in this namespace",
+                f"create it in this chart, or use SecretEnv.from_name({secret.name!r})",
+            )
         elif not isinstance(secret, SecretRef):
             raise PodkitTypeError(
                 self.path,

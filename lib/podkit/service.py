@@ -132,12 +132,12 @@ class Service(PodkitResource):
                 self.path,
                 f"target must be a workload (Deployment, StatefulSet, DaemonSet, ...), got {target.__class__.__name__}",
             )
-        if target._chart is not None and self._chart is not None and target._chart is not self._chart:
-            raise PodkitError(
-                self.path,
-                f"target {target.path!r} is in another chart; a Service selects pods of its own namespace: "
-                f"create the Service in the chart of its target",
-            )
+        self._in_my_chart(
+            target,
+            "target",
+            "a Service selects pods of its own namespace",
+            "create the Service in the chart of its target",
+        )
         self.type = enum_arg(self.path, "type", type, ServiceType)
         self.target = target
         self._ports: list[ServicePort] = []
