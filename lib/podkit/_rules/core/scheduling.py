@@ -10,7 +10,6 @@ MatchLabelKeysInPodTopologySpread on).
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 from collections.abc import Mapping
@@ -20,6 +19,7 @@ from .._base import Report, as_dict, as_list, is_int, label, label_value, qualif
 from ..meta import SELECTOR_OPERATORS, check_label_selector, check_labels, check_requirement
 from ..names import MAX_SUBDOMAIN
 from .container import check_resource_list, hugepages_without_cpu_or_memory
+from .service import parse_ip
 
 __all__ = ["check_host_fields", "check_scheduling", "check_toleration_annotation", "ip_error"]
 
@@ -38,43 +38,14 @@ NODE_NAME_FIELD = "metadata.name"
 # IsDNS1123SubdomainWithUnderscore (RelaxedDNSSearchValidation): labels may start with '_' and hold '_'
 _SEARCH_LABEL = r"_?[a-z0-9](?:[-_a-z0-9]*[a-z0-9])?"
 SEARCH_DOMAIN = re.compile(rf"{_SEARCH_LABEL}(?:\.{_SEARCH_LABEL})*\Z")
-# netutils.ParseIPSloppy's IPv4: four decimal octets, leading zeros allowed
-_IPV4 = re.compile(r"([0-9]+)\.([0-9]+)\.([0-9]+)\.([0-9]+)\Z")
 _STANDARD_RESOURCES = ("cpu", "memory", "ephemeral-storage")
 _RESOURCE_SUFFIXES = "Ki Mi Gi Ti Pi Ei, n u m k M G T P E"
 
 
 # -- values --------------------------------------------------------------------------------
-def _sloppy_ipv4(value: str) -> str | None:
-    """``value`` as a canonical dotted quad when ParseIPSloppy reads it as IPv4, else ``None``."""
-    m = _IPV4.match(value)
-    if m is None:
-        return None
-    octets = [int(g) for g in m.groups()]
-    return ".".join(map(str, octets)) if all(o <= 255 for o in octets) else None
-
-
-def _is_ip(value: str) -> bool:
-    if ":" not in value:
-        return _sloppy_ipv4(value) is not None
-    if "%" in value:  # a zone: ParseIP does not take one
-        return False
-    head, colon, tail = value.rpartition(":")
-    if "." in tail:  # an embedded IPv4 part, read as sloppily as a plain one
-        four = _sloppy_ipv4(tail)
-        if four is None:
-            return False
-        value = head + colon + four
-    try:
-        ipaddress.IPv6Address(value)
-    except ValueError:
-        return False
-    return True
-
-
 def ip_error(what: str, value: str) -> str | None:
     """An IP address as the API server parses it (validation.IsValidIP: ParseIPSloppy)."""
-    if _is_ip(value):
+    if parse_ip(value) is not None:
         return None
     return f"{what} {value!r} is not a valid IP address: use an IPv4 or IPv6 address (e.g. '10.9.8.7' or '2001:db8::ffff')"
 
