@@ -294,6 +294,13 @@ CATALOGUE: list[tuple[str, Callable[[], Doc], Callable[[Doc], None], str]] = [
         "spec.hard['pods'] '1500m' is not a whole number: pods is counted",
     ),
     (
+        "quota-not-a-quantity",
+        quota,
+        put("spec.hard", {"pods": "ten"}),
+        "spec.hard['pods'] 'ten' is not a Kubernetes quantity; expected a number with an optional suffix: "
+        "Ki Mi Gi Ti Pi Ei (binary), n u m k M G T P E (decimal), or an exponent such as 1e3.",
+    ),
+    (
         "quota-scope",
         quota,
         put("spec.scopes", ["Everything"]),
@@ -357,6 +364,13 @@ CATALOGUE: list[tuple[str, Callable[[], Doc], Callable[[Doc], None], str]] = [
         limits,
         put("spec.limits.0", {"type": "Container", "min": {"cpu": "3"}, "max": {"cpu": "2"}}),
         "spec.limits[0].min['cpu'] '3' is greater than max '2'",
+    ),
+    (
+        "limits-not-a-quantity",
+        limits,
+        put("spec.limits.0.max", {"cpu": "2 cores"}),
+        "spec.limits[0].max['cpu'] '2 cores' is not a Kubernetes quantity; expected a number with an optional "
+        "suffix: Ki Mi Gi Ti Pi Ei (binary), n u m k M G T P E (decimal), or an exponent such as 1e3.",
     ),
     (
         "limits-default",
