@@ -36,6 +36,7 @@ __all__ = [
     "as_dict",
     "as_list",
     "b64_size",
+    "b64_unwrapped",
     "config_key",
     "data_size",
     "dns1035",
@@ -123,10 +124,19 @@ def data_size(value: object) -> int:
 BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}\Z")
 
 
+def b64_unwrapped(value: str) -> str:
+    """Base64 text as Go decodes it: line breaks (``base64`` wraps at 76 columns) are skipped."""
+    if "\n" in value or "\r" in value:
+        return value.replace("\n", "").replace("\r", "")
+    return value
+
+
 def b64_size(value: object) -> int | None:
-    """Decoded size of base64 text without decoding it; None when it is not base64."""
+    """Decoded size of base64 text without decoding it (line breaks skipped, as Go does); None
+    when it is not base64."""
     if not isinstance(value, str):
         return None
+    value = b64_unwrapped(value)
     n = len(value)
     if n % 4 or not BASE64.match(value):
         return None

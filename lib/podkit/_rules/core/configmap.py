@@ -11,13 +11,6 @@ from ..registry import kind
 __all__: list[str] = []
 
 
-def _unwrapped(value: object) -> object:
-    """Base64 text as Go decodes it: line breaks (``base64`` wraps at 76 columns) are skipped."""
-    if isinstance(value, str) and ("\n" in value or "\r" in value):
-        return value.replace("\n", "").replace("\r", "")
-    return value
-
-
 @kind("v1", "ConfigMap", name_rule=subdomain, upstream="ValidateConfigMap")
 def _config_map(r: Report, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
     data = as_dict(doc.get("data"))
@@ -32,7 +25,7 @@ def _config_map(r: Report, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> N
             r.add(config_key("binaryData key", key))
             if key in data:
                 r.add(f"binaryData key {key!r} is also a data key: a key can be in only one of them")
-        size = 0 if value is None else b64_size(_unwrapped(value))
+        size = 0 if value is None else b64_size(value)
         if size is None:
             r.add(f"binaryData[{key!r}] is not base64 text: encode it with base64, or move text to data")
         else:

@@ -7,7 +7,7 @@ import json
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from .._base import MAX_DATA, Report, as_dict, b64_size, config_key, data_size, subdomain
+from .._base import MAX_DATA, Report, as_dict, b64_size, b64_unwrapped, config_key, data_size, subdomain
 from ..registry import kind
 
 __all__ = ["REQUIRED_KEYS", "SECRET_FIELDS", "SERVICE_ACCOUNT_TOKEN", "is_secret", "unmet_required_keys"]
@@ -57,7 +57,7 @@ def _secret(r: Report, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
     for key, value in data.items():
         if isinstance(key, str):
             r.add(config_key("data key", key))
-        size = 0 if value is None else b64_size(_unwrapped(value))
+        size = 0 if value is None else b64_size(value)
         if size is None:
             r.add(f"data[{key!r}] is not base64 text (value not shown): encode it, or use stringData")
         else:
@@ -106,13 +106,6 @@ def _secret(r: Report, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
         _docker_config(r, key, text)
 
 
-def _unwrapped(value: object) -> object:
-    """Base64 text as Go decodes it: line breaks (``base64`` wraps at 76 columns) are skipped."""
-    if isinstance(value, str) and ("\n" in value or "\r" in value):
-        return value.replace("\n", "").replace("\r", "")
-    return value
-
-
 def _needed_keys(keys: tuple[str, ...], all_of: bool) -> str:
     """The keys a Secret type needs, as a message says them: "the key '.dockercfg'", "the keys
     'tls.crt' and 'tls.key'", or (any one of them) "a 'username' or 'password' key"."""
@@ -128,7 +121,7 @@ def _secret_text(string_value: object, b64_value: object) -> str | None:
     if isinstance(b64_value, str):
         try:
             # Go's JSON decoder reads invalid UTF-8 in strings as U+FFFD
-            raw = binascii.a2b_base64(str(_unwrapped(b64_value)), strict_mode=True)
+            raw = binascii.a2b_base64(b64_unwrapped(b64_value), strict_mode=True)
             return raw.decode(errors="replace")
         except (binascii.Error, ValueError):
             return None
