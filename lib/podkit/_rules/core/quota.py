@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from .._base import Report, as_dict, as_list, qualified, subdomain, upstream
-from ..quantity import quantity_of
+from ..quantity import quantity_hint, quantity_of
 from ..registry import kind
 
 __all__ = ["QUOTA_SCOPES", "STANDARD_QUOTA_RESOURCES"]
@@ -111,6 +111,15 @@ def _resource_name(r: Report, name: str, where: str, *, quota: bool) -> bool:
     return True
 
 
+def _amount(r: Report, value: object, where: str) -> Decimal | None:
+    """The quantity at ``where``; a string that is none is reported (the schema takes any
+    int-or-string, the API server cannot decode it); other types are the schema's to name."""
+    amount = quantity_of(value)
+    if amount is None and isinstance(value, str):
+        r.add(f"{where} {value!r} is not a Kubernetes quantity; {quantity_hint(value)}")
+    return amount
+
+
 @kind("v1", "ResourceQuota", name_rule=subdomain, upstream="ValidateResourceQuota")
 def _resource_quota(r: Report, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
     hard = as_dict(spec.get("hard"))
@@ -118,9 +127,9 @@ def _resource_quota(r: Report, doc: Mapping[str, Any], spec: Mapping[str, Any]) 
         where = f"spec.hard[{name!r}]"
         if not isinstance(name, str) or not _resource_name(r, name, where, quota=True):
             continue
-        amount = quantity_of(value)
+        amount = _amount(r, value, where)
         if amount is None:
-            continue  # the schema names a value that is no quantity
+            continue
         if amount < 0:
             r.add(f"{where} {value!r} is negative: a quota is >= 0")
         elif (
@@ -220,7 +229,7 @@ def _limit_range(r: Report, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> 
                     r, name, f"{at}.{key}[{name!r}]", quota=False
                 ):
                     continue
-                amount = quantity_of(value)
+                amount = _amount(r, value, f"{at}.{key}[{name!r}]")
                 if amount is not None:
                     values[key][name] = amount
         if typ == "PersistentVolumeClaim" and "storage" not in raw["min"] and "storage" not in raw["max"]:
