@@ -10,7 +10,6 @@ RollingUpdate with ``maxUnavailable`` 1 and ``maxSurge`` 0; a StatefulSet's
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,11 +17,11 @@ from ._base import Report, as_dict, as_list, is_int, label, subdomain, upstream
 from .core.pod import check_template
 from .core.pvc import check_claim_spec
 from .meta import check_label_selector, selector_matches
+from .names import PERCENT  # validation.IsValidPercent
 from .registry import kind
 
 __all__ = ["at_most_100", "check_workload_selector", "int_or_percent"]
 
-_PERCENT = re.compile(r"[0-9]+%\Z")  # validation.IsValidPercent
 _OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
 
 
@@ -90,7 +89,7 @@ def int_or_percent(r: Report, value: object, where: str) -> int | None:
             r.add(f"{where} {value!r} is negative: use an int >= 0 or a percentage such as '25%'")
             return None
         return value  # type: ignore[return-value]
-    if isinstance(value, str) and _PERCENT.match(value):
+    if isinstance(value, str) and PERCENT.match(value):
         return int(value[:-1])
     r.add(f"{where} {value!r} is invalid: use an int >= 0 or a percentage such as '25%'")
     return None
@@ -98,7 +97,7 @@ def int_or_percent(r: Report, value: object, where: str) -> int | None:
 
 def at_most_100(r: Report, value: object, where: str) -> None:
     """``IsNotMoreThan100Percent``: a percentage may not be above 100%."""
-    if isinstance(value, str) and _PERCENT.match(value) and int(value[:-1]) > 100:
+    if isinstance(value, str) and PERCENT.match(value) and int(value[:-1]) > 100:
         r.add(f"{where} {value!r} is above 100%: use at most '100%'")
 
 
