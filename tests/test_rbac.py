@@ -261,6 +261,16 @@ def test_fails_empty_subject_name(make: Any, where: str) -> None:
     )
 
 
+@pytest.mark.parametrize("account", ["web", None, pk.Subject.user("u")])
+def test_fails_subject_of_something_else_than_a_service_account(account: Any) -> None:
+    with pytest.raises(pk.PodkitTypeError) as e:
+        pk.Subject.of(account)
+    assert str(e.value) == (
+        f"[Subject.of] account must be a ServiceAccount object, got {account!r}; for a user or a group, "
+        f"use Subject.user(...) or Subject.group(...)"
+    )
+
+
 def test_fails_grant_on_a_cluster_scoped_kind_leaves_nothing(chart: pk.Chart) -> None:
     sa = pk.ServiceAccount(chart, "sa")
     critical = pk.PriorityClass(chart, "critical", value=1000)
