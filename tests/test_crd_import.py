@@ -578,3 +578,21 @@ def test_multiple_of_and_integers_as_the_api_server_reads_numbers() -> None:
     assert validate({"type": "integer"}, 3.5) == [
         ("spec", "spec 3.5 has the wrong type: the CRD expects integer, got number", "")
     ]
+
+
+def test_fails_integers_outside_int64_as_the_api_server_reads_them() -> None:
+    # Go decodes a JSON integer beyond int64 as a float64, and a float64 above 2**53 is no integer
+    # to the schema (go-openapi's IsFloat64AJSONInteger): the API server refuses it
+    big = 2**63
+    assert validate({"type": "integer"}, 2**63 - 1) == []
+    assert validate({"type": "integer"}, -(2**63)) == []
+    assert validate({"type": "integer"}, big) == [
+        ("spec", f"spec {big} has the wrong type: the CRD expects integer, got number", "")
+    ]
+    assert validate({"type": "integer"}, -big - 1) == [
+        ("spec", f"spec {-big - 1} has the wrong type: the CRD expects integer, got number", "")
+    ]
+    assert validate({"type": "number"}, big) == []
+    assert validate({"x-kubernetes-int-or-string": True}, big) == [
+        ("spec", f"spec {big} has the wrong type: the CRD expects an integer or a string, got number", "")
+    ]
