@@ -43,15 +43,22 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
     "string": lambda v: isinstance(v, str),
     # a float with no fraction is an integer to the API server (go-openapi's IsFloat64AJSONInteger),
     # and cdk8s writes 3.0 as 3
-    "integer": lambda v: (
-        (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and _json_integer(v))
-    ),
+    "integer": lambda v: _go_int(v) or (isinstance(v, float) and _json_integer(v)),
     "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
     "boolean": lambda v: isinstance(v, bool),
     "object": lambda v: isinstance(v, dict),
     "array": lambda v: isinstance(v, list),
 }
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+_INT64 = range(-(2**63), 2**63)
+
+
+def _go_int(v: Any) -> bool:
+    """An integer as the API server decodes it: within int64 (beyond it, Go reads a float64,
+    which is no integer above 2**53)."""
+    return isinstance(v, int) and not isinstance(v, bool) and v in _INT64
 
 
 def _json_integer(f: float) -> bool:
@@ -206,6 +213,8 @@ def apply_defaults(schema: Mapping[str, Any], value: Any) -> Any:
 def _type_name(v: Any) -> str:
     if v is None:
         return "null"
+    if isinstance(v, int) and not isinstance(v, bool) and not _go_int(v):
+        return "number"  # Go decodes it as a float64
     return {
         bool: "boolean",
         int: "integer",
@@ -356,7 +365,7 @@ class _Node:
 
     def _type_ok(self, v: Any, path: str, out: list[Found]) -> bool:
         if self.int_or_string:
-            ok = isinstance(v, str) or (isinstance(v, int) and not isinstance(v, bool))
+            ok = isinstance(v, str) or _go_int(v)
             expected = "an integer or a string"
         elif self.types:
             ok = any(_TYPES[t](v) for t in self.types if t in _TYPES)
