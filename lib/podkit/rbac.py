@@ -112,6 +112,13 @@ class Subject:
 
     @staticmethod
     def of(account: ServiceAccount) -> Subject:
+        """The ServiceAccount ``account`` (the object): its namespace is read at synth."""
+        if not _is_service_account(account):
+            raise PodkitTypeError(
+                "Subject.of",
+                f"account must be a ServiceAccount object, got {account!r}; for a user or a group, use "
+                f"Subject.user(...) or Subject.group(...)",
+            )
         return Subject("ServiceAccount", account.name, account)
 
     def render(self, path: str, problems: list[Problem], *, cluster: bool) -> dict[str, Any]:
