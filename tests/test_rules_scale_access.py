@@ -228,12 +228,6 @@ CATALOGUE: list[tuple[str, Callable[[], Doc], Callable[[Doc], None], str]] = [
         "rules[0].nonResourceURLs ['/healthz'] cannot be in a Role: non-resource URLs are cluster-wide, grant them with a ClusterRole",
     ),
     (
-        "role-names",
-        role,
-        lambda d: d["rules"][0].update(resources=["configmaps", "secrets"], resourceNames=["a"]),
-        "rules[0].resourceNames ['a'] apply to several resources ['configmaps', 'secrets']: resource names need a rule of their own per resource",
-    ),
-    (
         "binding-ref-group",
         binding,
         put("roleRef.apiGroup", "rbac"),
@@ -432,6 +426,11 @@ def test_rule(rule: str, make: Callable[[], Doc], mutate: Callable[[Doc], None],
         (hpa, put("spec.behavior.scaleDown", {"stabilizationWindowSeconds": 0})),  # policies defaulted
         (role, put("metadata.name", "system:controller:web")),  # path-segment names only
         (role, put("rules.0.resources", ["deployment"])),  # the server checks no resource names
+        # resource names over several resources: validatePolicyRule has no rule against it
+        (role, lambda d: d["rules"][0].update(resources=["configmaps", "secrets"], resourceNames=["a"])),
+        # v1 SetDefaults_Subject: a User or Group without apiGroup gets rbac.authorization.k8s.io
+        (binding, put("subjects", [{"kind": "User", "name": "jane"}, {"kind": "Group", "name": "oncall"}])),
+        (cluster_binding, put("subjects", [{"kind": "Group", "name": "system:authenticated"}])),
         (quota, put("spec.hard", {"count/deployments.apps": "3", "requests.nvidia.com/gpu": "2"})),
         (priority, lambda d: d.update(metadata={"name": "system-node-critical"}, value=2_000_001_000)),
     ],
