@@ -17,9 +17,6 @@ the file and line, never a silently "removed" object.
 from __future__ import annotations
 
 import atexit
-import base64
-import binascii
-import contextlib
 import copy
 import difflib
 import functools
@@ -203,21 +200,11 @@ def secret_strings(objects: Iterable[Any]) -> list[str]:
     ``data`` values are base64: the decoded text is a value too. ``stringData`` values are
     plain: their base64 is a value too (a ConfigMap's ``binaryData`` holds it that way).
     """
-    found: set[str] = set()
-    for obj in objects:
-        if not is_secret(obj):
-            continue
-        for name in SECRET_FIELDS:
-            values = obj.get(name)
-            for value in values.values() if isinstance(values, dict) else ():
-                if not isinstance(value, str) or not value:
-                    continue
-                found.add(value)
-                if name == "data":
-                    with contextlib.suppress(binascii.Error, ValueError):
-                        found.add(base64.b64decode(value, validate=True).decode("utf-8"))
-                else:
-                    found.add(base64.b64encode(value.encode("utf-8")).decode("ascii"))
+    # the one reader of a Secret's values (synth problems are scrubbed with it too); imported
+    # here, when a diff is shown, so that `podkit --help` and the CLI's start load no rules
+    from ._validate import secret_values
+
+    found = {v for obj in objects if is_secret(obj) for v in secret_values(obj)}
     return sorted((v for v in found if v.strip()), key=lambda v: (-len(v), v))
 
 
