@@ -304,6 +304,34 @@ def test_tls_from_a_cert_manager_certificate_object(chart: pk.Chart) -> None:
             lambda c: pk.NetworkPolicy(c, "np", ingress={"a": 1}),  # type: ignore[arg-type]
             r"^\[test/np\] ingress must be a list or tuple, got dict",
         ),
+        (
+            lambda c: pk.NetworkPolicy(c, "np").add_ingress_rule(ports={"a": 1}),  # type: ignore[arg-type]
+            r"^\[test/np\] ports must be a list or tuple, got dict",
+        ),
+        (
+            lambda c: pk.Peer.ip_block("10.0.0.0/8", except_cidrs={"a": 1}),  # type: ignore[arg-type]
+            r"^\[Peer.ip_block\] except_cidrs must be a list or tuple, got dict",
+        ),
+        (
+            lambda c: pk.Gateway(c, "gw", gateway_class_name="eg", listeners="http"),  # type: ignore[arg-type]
+            r"^\[test/gw\] listeners must be a list or tuple, got str 'http'",
+        ),
+        (
+            lambda c: pk.Listener("web", 443, pk.GatewayProtocol.HTTPS, certificates={"a": 1}),  # type: ignore[arg-type]
+            r"^\[listener 'web'\] certificates must be a list or tuple, got dict",
+        ),
+        (
+            lambda c: pk.Listener("web", 80, pk.GatewayProtocol.HTTP, route_kinds={"HTTPRoute": 1}),  # type: ignore[arg-type]
+            r"^\[listener 'web'\] route_kinds must be a list or tuple, got dict",
+        ),
+        (
+            lambda c: pk.HTTPRoute(c, "r", parents=[]).add_rule(backends={"a": 1}),  # type: ignore[arg-type]
+            r"^\[test/r\] backends must be a list or tuple, got dict",
+        ),
+        (
+            lambda c: pk.HTTPFilter.request_headers(remove={"X-Debug": 1}),  # type: ignore[arg-type]
+            r"^\[HTTPFilter\] remove must be a list or tuple, got dict",
+        ),
     ],
 )
 def test_fails_a_list_argument_of_the_wrong_type_naming_argument_and_construct(
