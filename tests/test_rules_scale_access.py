@@ -254,8 +254,8 @@ CATALOGUE: list[tuple[str, Callable[[], Doc], Callable[[Doc], None], str]] = [
     (
         "binding-user-group",
         binding,
-        put("subjects.0", {"kind": "User", "name": "jane"}),
-        "subjects[0].apiGroup None is not supported for a User: use 'rbac.authorization.k8s.io'",
+        put("subjects.0", {"kind": "User", "name": "jane", "apiGroup": "v1"}),
+        "subjects[0].apiGroup 'v1' is not supported for a User: use 'rbac.authorization.k8s.io'",
     ),
     (
         "crb-role",

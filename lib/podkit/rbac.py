@@ -258,7 +258,8 @@ class _AnyRole(PodkitResource):
         :param api_groups: default: the one group each resource belongs to in Kubernetes 1.33
             (``deployments`` -> ``apps``); give it for custom resources or ambiguous names
             (``events`` is in ``''`` and ``events.k8s.io``).
-        :param resource_names: only these objects (one resource per rule, as the API requires).
+        :param resource_names: only these objects, of one resource per rule (podkit's rule, stricter
+            than the API server's, which lets one name stand for objects of several resources).
         :param allow_wildcard: accept ``*`` in verbs, resources or groups. Default ``False``.
         """
         verbs_t = _strings(self.path, "verbs", verbs)

@@ -4,11 +4,11 @@
 Names are only checked as URL path segments (``minimalNameRequirements``: no '/', '%', '.' or
 '..'), so ``system:controller:foo`` is a valid role name. A rule needs verbs; a rule with
 ``nonResourceURLs`` may only be a ClusterRole's and names no resources, groups or names; a
-resource rule needs at least one api group and one resource, and ``resourceNames`` apply to
-one resource only. A binding's ``roleRef`` is in ``rbac.authorization.k8s.io`` and names a
+resource rule needs at least one api group and one resource (``resourceNames`` may go with
+several resources: the server has no rule against it). A binding's ``roleRef`` is in ``rbac.authorization.k8s.io`` and names a
 Role or ClusterRole (a ClusterRoleBinding: a ClusterRole); a ServiceAccount subject has the
 core group and, in a ClusterRoleBinding, a namespace; User and Group subjects have the rbac
-group. The server does not check that resources or verbs exist: podkit's typed ``Role`` does
+group (v1 defaulting writes it when it is left out). The server does not check that resources or verbs exist: podkit's typed ``Role`` does
 that (against ``podkit/_discovery.json``), at the call.
 """
 
@@ -65,12 +65,6 @@ def _policy_rule(r: Report, rule: Mapping[str, Any], where: str, *, namespaced: 
         )
     if not resources:
         r.add(f"{where}.resources is empty: name at least one resource (such as 'pods')")
-    if names and len(resources) > 1:
-        r.add(
-            f"{where}.resourceNames {names!r} apply to several resources {resources!r}: resource names "
-            f"need a rule of their own per resource",
-            field=f"{where}.resourceNames",
-        )
 
 
 def _role_ref(r: Report, doc: Mapping[str, Any], kinds: tuple[str, ...]) -> None:
@@ -101,7 +95,7 @@ def _subject(r: Report, subject: Mapping[str, Any], where: str, *, namespaced: b
         if not namespaced and not subject.get("namespace"):
             r.add(f"{where}.namespace is missing: a ClusterRoleBinding names the ServiceAccount's namespace")
     elif kind_name in ("User", "Group"):
-        if group != RBAC_GROUP:
+        if group and group != RBAC_GROUP:  # v1 SetDefaults_Subject fills in an empty one
             r.add(f"{where}.apiGroup {group!r} is not supported for a {kind_name}: use {RBAC_GROUP!r}")
     else:
         r.add(f"{where}.kind {kind_name!r} is not supported: use ServiceAccount, User or Group")
