@@ -22,8 +22,6 @@ from .registry import kind
 
 __all__ = ["at_most_100", "check_workload_selector", "int_or_percent"]
 
-_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
-
 
 # -- label selectors of workloads --------------------------------------------------------------
 def _is_empty(selector: Mapping[str, Any]) -> bool:

@@ -47,31 +47,6 @@ _RESIZE_RESOURCES = ("cpu", "memory")
 _RESIZE_POLICIES = ("NotRequired", "RestartContainer")
 _SCHEMES = ("HTTP", "HTTPS")
 _CONTAINER_RESOURCES = ("cpu", "memory", "ephemeral-storage")
-# IsStandardResourceName: valid resource names that are not container resources
-_STANDARD_RESOURCES = frozenset(
-    (
-        "cpu",
-        "memory",
-        "ephemeral-storage",
-        "requests.cpu",
-        "requests.memory",
-        "requests.ephemeral-storage",
-        "limits.cpu",
-        "limits.memory",
-        "limits.ephemeral-storage",
-        "pods",
-        "services",
-        "replicationcontrollers",
-        "resourcequotas",
-        "secrets",
-        "persistentvolumeclaims",
-        "storage",
-        "requests.storage",
-        "configmaps",
-        "services.nodeports",
-        "services.loadbalancers",
-    )
-)
 _NO_GRACE = -(2**63)  # the pod's terminationGracePeriodSeconds is not an int: skip the sleep bound
 DEFAULT_GRACE = 30  # v1 default of spec.terminationGracePeriodSeconds
 

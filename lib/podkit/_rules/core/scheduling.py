@@ -38,8 +38,6 @@ NODE_NAME_FIELD = "metadata.name"
 # IsDNS1123SubdomainWithUnderscore (RelaxedDNSSearchValidation): labels may start with '_' and hold '_'
 _SEARCH_LABEL = r"_?[a-z0-9](?:[-_a-z0-9]*[a-z0-9])?"
 SEARCH_DOMAIN = re.compile(rf"{_SEARCH_LABEL}(?:\.{_SEARCH_LABEL})*\Z")
-_STANDARD_RESOURCES = ("cpu", "memory", "ephemeral-storage")
-_RESOURCE_SUFFIXES = "Ki Mi Gi Ti Pi Ei, n u m k M G T P E"
 
 
 # -- values --------------------------------------------------------------------------------
@@ -567,8 +565,3 @@ def _overhead(r: Report, overhead: Mapping[str, Any], at: str) -> None:
 
 def _positive(value: object) -> bool:
     return is_int(value) and value > 0  # type: ignore[operator]
-
-
-def _native(name: str) -> bool:
-    """helper.IsPrefixedNativeResource: a name in the kubernetes.io domain."""
-    return "kubernetes.io/" in name
