@@ -173,7 +173,9 @@ class Listener:
             raise PodkitTypeError(where, "certificates takes a list: write [secret]")
         certificates = tuple(
             tls_secret(where, secret)
-            for secret in _checks.check_sequence(where, self.certificates, "[tls_secret]")
+            for secret in _checks.check_sequence(
+                "certificates", self.certificates, "[tls_secret]", path=where
+            )
         )
         object.__setattr__(self, "certificates", certificates)
         terminates = self.protocol is GatewayProtocol.HTTPS or (
@@ -200,7 +202,7 @@ class Listener:
             object.__setattr__(self, "namespace_selector", _checks.labels(where, selector))
         if isinstance(self.route_kinds, str):
             raise PodkitTypeError(where, f"route_kinds takes a list: write [{self.route_kinds!r}]")
-        kinds = tuple(_checks.check_sequence(where, self.route_kinds, "['HTTPRoute']"))
+        kinds = tuple(_checks.check_sequence("route_kinds", self.route_kinds, "['HTTPRoute']", path=where))
         for kind in kinds:
             if kind not in ("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"):
                 raise PodkitError(where, f"route kind {kind!r} is not a Gateway API route kind")
@@ -281,7 +283,7 @@ class Gateway(PodkitResource):
         self.gateway_class_name = _checks.dns_subdomain(self.path, "gateway_class_name", gateway_class_name)
         self._listeners: list[Listener] = []
         for listener in _checks.check_sequence(
-            self.path, listeners, "[Listener('http', 80, GatewayProtocol.HTTP)]"
+            "listeners", listeners, "[Listener('http', 80, GatewayProtocol.HTTP)]", path=self.path
         ):
             self.add_listener(listener)
 
@@ -470,7 +472,7 @@ def _backends(where: str, value: object) -> list[BackendRef]:
     if isinstance(value, BackendRef | Service):
         value = [value]
     out = []
-    for item in _checks.check_sequence(where, value, "[BackendRef(svc, port=http)]"):
+    for item in _checks.check_sequence("backends", value, "[BackendRef(svc, port=http)]", path=where):
         if isinstance(item, Service):
             item = BackendRef(item)
         if not isinstance(item, BackendRef):
@@ -727,7 +729,7 @@ def _headers(
 def _remove(remove: object) -> tuple[str, ...]:
     if isinstance(remove, str):  # a list of one header, not its characters
         raise PodkitTypeError("HTTPFilter", f"remove takes a list of header names: write [{remove!r}]")
-    names = _checks.check_sequence("remove", remove, "remove=['X-Debug']")
+    names = _checks.check_sequence("remove", remove, "remove=['X-Debug']", path="HTTPFilter")
     return tuple(_checks.check_str("HTTPFilter", "remove", name) for name in names)
 
 

@@ -190,7 +190,7 @@ def _ports(where: str, value: object) -> tuple[PolicyPort, ...]:
         return ()
     if isinstance(value, PolicyPort | Port | int | str):
         return (policy_port(where, value),)
-    return tuple(policy_port(where, v) for v in _checks.check_sequence(where, value, "[http]"))
+    return tuple(policy_port(where, v) for v in _checks.check_sequence("ports", value, "[http]", path=where))
 
 
 # -- peers --------------------------------------------------------------------------------------------
@@ -286,7 +286,7 @@ class Peer:
             )
         excepted = [
             _checks.check_str(where, "except_cidrs", e)
-            for e in _checks.check_sequence(where, except_cidrs, "['10.0.5.0/24']")
+            for e in _checks.check_sequence("except_cidrs", except_cidrs, "['10.0.5.0/24']", path=where)
         ]
         for e in excepted:
             error = cidr_error("except CIDR", e) or except_error("except CIDR", cidr, e)
