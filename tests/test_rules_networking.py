@@ -238,7 +238,7 @@ CATALOGUE: list[Row] = [
         "ing-resource-name-slash",
         ingress,
         put(("spec", "defaultBackend"), {"resource": {"kind": "Bucket", "name": "a/b"}}),
-        "spec.defaultBackend.resource.name 'a/b' may not contain '/' or '%'",
+        "spec.defaultBackend.resource.name 'a/b' cannot be used in a URL path: remove '/' and '%' (and not '.' or '..')",
     ),
     (
         "ing-resource-group-bad",
@@ -248,7 +248,7 @@ CATALOGUE: list[Row] = [
         ),
         [
             "spec.defaultBackend.resource.apiGroup 'Example' is not a valid DNS-1123 subdomain: use at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (e.g. 'example')",
-            "spec.defaultBackend.resource.name '..' may not be '.' or '..'",
+            "spec.defaultBackend.resource.name '..' cannot be used in a URL path: remove '/' and '%' (and not '.' or '..')",
         ],
     ),
     (

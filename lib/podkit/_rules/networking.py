@@ -17,7 +17,6 @@ What the API server does before validating, read here where a rule reads a field
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,8 +33,8 @@ from ._base import (
     upstream,
 )
 from .core.service import cidr_error, parse_ip
-from .meta import check_label_selector
-from .names import MAX_SUBDOMAIN
+from .meta import any_name, check_label_selector
+from .names import DNS1123_SUBDOMAIN, MAX_SUBDOMAIN
 from .registry import kind
 
 __all__ = [
@@ -55,7 +54,6 @@ PATH_TYPES = ("Exact", "ImplementationSpecific", "Prefix")
 POLICY_TYPES = ("Ingress", "Egress")
 _INVALID_SEQUENCES = ("//", "/./", "/../", "%2f", "%2F")
 _INVALID_SUFFIXES = ("/..", "/.")
-_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
 
 
 # -- value rules, shared with podkit.ingress and podkit.network_policy --------------------------
@@ -66,7 +64,7 @@ def host_error(where: str, host: str) -> str | None:
         return f"{where} {host!r} must be a DNS name, not an IP address: use a host name such as 'www.example.com'"
     if "*" in host:
         rest = host[2:] if host.startswith("*.") else None
-        if rest is not None and len(host) <= MAX_SUBDOMAIN and _SUBDOMAIN.match(rest):
+        if rest is not None and len(host) <= MAX_SUBDOMAIN and DNS1123_SUBDOMAIN.match(rest):
             return None
         return (
             f"{where} {host!r} is not a valid wildcard DNS-1123 subdomain: a wildcard is '*.' followed by a "
@@ -184,18 +182,6 @@ def _path(r: Report, path: Mapping[str, Any], at: str) -> None:
     _backend(r, as_dict(path.get("backend")), f"{at}.backend")
 
 
-_PATH_SEGMENT_BAD = ("/", "%")
-
-
-def _path_segment(where: str, value: str) -> str | None:
-    """``content.IsPathSegmentName``: not '.' or '..', no '/' or '%'."""
-    if value in (".", ".."):
-        return f"{where} {value!r} may not be '.' or '..'"
-    if any(c in value for c in _PATH_SEGMENT_BAD):
-        return f"{where} {value!r} may not contain '/' or '%'"
-    return None
-
-
 @upstream("validateIngressBackend")
 def _backend(r: Report, backend: Mapping[str, Any], at: str) -> None:
     resource, service = backend.get("resource"), backend.get("service")
@@ -212,7 +198,7 @@ def _backend(r: Report, backend: Mapping[str, Any], at: str) -> None:
             if not value:
                 r.add(f"{at}.resource.{key} is missing: name the {key} of the backend resource")
             elif isinstance(value, str):
-                r.add(_path_segment(f"{at}.resource.{key}", value))
+                r.add(any_name(f"{at}.resource.{key}", value))  # IsValidPathSegmentName
         return
     if service is None:
         r.add(f"{at} has neither service nor resource: a backend needs one", field=at)
