@@ -142,16 +142,17 @@ def service_port(service: Service, port: object, where: str) -> ServicePort:
     """The ``ServicePort`` of ``service`` that ``port`` names: the ServicePort itself, the
     container ``Port`` it forwards to, its number or its name; ``None``: its only port."""
     ports = service.ports
-    shown = (
-        ", ".join(f"{p.number}" + (f" ({p.render()['name']})" if p.render()["name"] else "") for p in ports)
-        or "none"
-    )
+
+    def shown() -> str:  # only for a message: the valid path renders no port
+        names = [(p.number, p.render()["name"]) for p in ports]
+        return ", ".join(f"{number}" + (f" ({name})" if name else "") for number, name in names) or "none"
+
     if port is None:
         if len(ports) == 1:
             return ports[0]
         raise PodkitError(
             where,
-            f"Service {service.path!r} has {len(ports)} ports ({shown}); say which one: port=<ServicePort, "
+            f"Service {service.path!r} has {len(ports)} ports ({shown()}); say which one: port=<ServicePort, "
             f"container Port, number or name>",
         )
     if isinstance(port, bool) or not isinstance(port, ServicePort | Port | int | str):
@@ -171,14 +172,14 @@ def service_port(service: Service, port: object, where: str) -> ServicePort:
     if not found:
         raise MissingReferenceError(
             where,
-            f"Service {service.path!r} has no port {port!r} (its ports: {shown}); use one of those, "
+            f"Service {service.path!r} has no port {port!r} (its ports: {shown()}); use one of those, "
             f"or add the port to the Service first (service.add_port(...))",
         )
     if len(found) > 1:
         raise PodkitError(
             where,
             f"container port {port!r} is exposed by {len(found)} ports of Service {service.path!r} "
-            f"({shown}); pass the ServicePort or its number instead",
+            f"({shown()}); pass the ServicePort or its number instead",
         )
     return found[0]
 
