@@ -174,3 +174,25 @@ def test_fails_amount_above_int32(chart: pk.Chart) -> None:
         str(e.value)
         == "[test/web-pdb] max_unavailable 2147483648 is above 2147483647, the largest the API server reads"
     )
+
+
+@pytest.mark.parametrize(
+    ("operator", "values", "finds"),
+    [
+        (pk.LabelSelectorOperator.IN, ("web", "api"), True),
+        (pk.LabelSelectorOperator.IN, ("api",), False),
+        (pk.LabelSelectorOperator.NOT_IN, ("api",), True),
+        (pk.LabelSelectorOperator.NOT_IN, ("web",), False),
+        (pk.LabelSelectorOperator.EXISTS, (), True),
+        (pk.LabelSelectorOperator.DOES_NOT_EXIST, (), False),
+    ],
+)
+def test_a_selector_with_expressions_finds_the_workloads_it_matches(
+    chart: pk.Chart, operator: pk.LabelSelectorOperator, values: tuple[str, ...], finds: bool
+) -> None:
+    d = web(chart, replicas=3)
+    selector = pk.LabelSelector(
+        match_expressions=[pk.LabelRequirement("app.kubernetes.io/name", operator, values)]
+    )
+    budget = pk.PodDisruptionBudget(chart, "b", selector=selector, max_unavailable=1)
+    assert budget.workloads() == ([d] if finds else [])
