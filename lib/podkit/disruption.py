@@ -29,6 +29,7 @@ import constructs
 from . import _checks
 from ._app_objects import app_objects, namespace_of
 from ._resource import PodkitResource
+from ._rules.meta import selector_matches
 from ._workload import _Workload
 from .errors import PodkitError, PodkitTypeError, Problem
 from .scheduling import LabelSelector
@@ -185,16 +186,12 @@ class PodDisruptionBudget(PodkitResource):
         assert self.selector is not None
         if self.selector.target is not None and isinstance(self.selector.target, _Workload):
             return [self.selector.target]
-        wanted, namespace = self.match_labels(), namespace_of(self)
-        requirements = self.selector.render().get("matchExpressions") or []
-        found = []
-        for w in app_objects(self, _Workload):
-            labels = w.pod_labels
-            if namespace_of(w) != namespace or any(labels.get(k) != v for k, v in wanted.items()):
-                continue
-            if all(_requirement_matches(r, labels) for r in requirements):
-                found.append(w)
-        return found
+        selector, namespace = self.selector.render(), namespace_of(self)
+        return [
+            w
+            for w in app_objects(self, _Workload)
+            if namespace_of(w) == namespace and selector_matches(selector, w.pod_labels)
+        ]
 
     def _who(self) -> str:
         names = [f"{w.KIND} {w.path!r}" for w in self.workloads()]
@@ -285,14 +282,3 @@ class PodDisruptionBudget(PodkitResource):
                 else None,
             }
         }
-
-
-def _requirement_matches(req: Mapping[str, Any], labels: Mapping[str, str]) -> bool:
-    key, op, values = req.get("key"), req.get("operator"), req.get("values") or []
-    if op == "In":
-        return labels.get(key) in values  # type: ignore[arg-type]
-    if op == "NotIn":
-        return labels.get(key) not in values  # type: ignore[arg-type]
-    if op == "Exists":
-        return key in labels
-    return key not in labels
