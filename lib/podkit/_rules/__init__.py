@@ -68,15 +68,15 @@ def check_object(
     :param path: the construct path to report problems under.
     :param settings: the cluster's settings some rules depend on (the NodePort range).
     """
-    report = Report(path, "apiserver:ValidateObjectMeta", settings)
     meta = as_dict(doc.get("metadata"))
     rules = rules_for(doc.get("apiVersion"), doc.get("kind"))
     if rules is None:
+        report = Report(path, "apiserver:ValidateObjectMeta", settings)
         check_metadata(report, meta, "metadata", None)
         return report.problems
-    with report.running(f"apiserver:{rules.upstream}"):
-        check_metadata(report, meta, "metadata", rules.name_rule, namespaced=rules.namespaced)
-        rules.check(report, doc, as_dict(doc.get("spec")))
+    report = Report(path, rules.rule, settings)
+    check_metadata(report, meta, "metadata", rules.name_rule, namespaced=rules.namespaced)
+    rules.check(report, doc, as_dict(doc.get("spec")))
     return report.problems
 
 

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import CodeType
 from typing import Any, TypeVar
@@ -189,15 +188,6 @@ class Report:
                 return rule
             frame = frame.f_back  # type: ignore[assignment]
         return self.rule
-
-    @contextmanager
-    def running(self, rule: str) -> Iterator[None]:
-        """Report what is found inside the block under ``rule`` (``apiserver:<upstream check>``)."""
-        outer, self.rule = self.rule, rule
-        try:
-            yield
-        finally:
-            self.rule = outer
 
     def required(self, where: str, value: object, rule: n.Rule, fix: str) -> str | None:
         """``value`` when it is a non-empty str, after reporting what ``rule`` finds wrong with

@@ -8,7 +8,7 @@ metadata rules only (and its CRD's schema, where podkit knows it), never a core 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ._base import Report
@@ -35,6 +35,11 @@ class KindRules:
     check: KindCheck
     upstream: str
     namespaced: bool = True
+    #: the problems' rule, ``apiserver:<upstream>`` (made once here, not on every object)
+    rule: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rule", f"apiserver:{self.upstream}")
 
 
 REGISTRY: dict[tuple[str, str], KindRules] = {}
