@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import enum
 import math
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,7 +35,6 @@ from .scheduling import LabelSelector
 
 __all__ = ["PodDisruptionBudget", "UnhealthyPodEvictionPolicy"]
 
-_PERCENT = re.compile(r"[0-9]+%\Z")
 _EVICTABLE = ("Deployment", "StatefulSet")
 
 
@@ -62,7 +60,7 @@ def _int_or_percent(path: str, what: str, value: object) -> int | str:
                 path, f"{what} {value} is above {_checks.INT32_MAX}, the largest the API server reads"
             )
         return value
-    if not _PERCENT.match(value):
+    if not _checks.PERCENT.match(value):
         hint = (
             f" (did you mean '{value.strip().rstrip('%').strip()}%'?)"
             if value.strip().rstrip("%").strip().isdigit()
