@@ -13,6 +13,7 @@ cdk8s CLI (``cdk8s synth``, which sets ``CDK8S_OUTDIR``) works unchanged.
 
 from __future__ import annotations
 
+import collections
 import importlib
 import os
 import re
@@ -24,7 +25,7 @@ import cdk8s
 
 from . import _gc, _jsii, _node, _references, _rules, _validate, _yaml
 from ._validate import SecretValueWarning
-from .chart import Chart
+from .chart import Chart, foreign_path
 from .errors import PodkitError, PodkitTypeError, Problem, SynthError
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ class App(cdk8s.App, metaclass=_jsii.PodkitMeta):
                     final = list(chart._podkit_final)
                     held.extend(chart._podkit_unpatched_secrets)
                 else:
-                    final = [(_foreign_path(chart_path, d), d) for d in docs or []]
+                    final = [(foreign_path(chart_path, d), d) for d in docs or []]
                 entries.extend(_references.Entry(path, chart_path, doc) for path, doc in final)
                 if docs is not None:
                     rendered.append((chart, docs))
@@ -230,13 +231,6 @@ def _reemit(caught: list[warnings.WarningMessage], hidden: list[str]) -> None:
         warnings.warn_explicit(message, w.category, w.filename, w.lineno, source=w.source)
 
 
-def _foreign_path(chart_path: str, doc: Any) -> str:
-    meta = doc.get("metadata") if isinstance(doc, dict) else None
-    name = meta.get("name") if isinstance(meta, dict) else None
-    kind = doc.get("kind") if isinstance(doc, dict) else None
-    return f"{chart_path}: {kind} {name}"
-
-
 def _describe(doc: Any, chart: str) -> str:
     meta = doc.get("metadata") or {} if isinstance(doc, dict) else {}
     namespace = meta.get("namespace")
@@ -263,7 +257,8 @@ def _resource_files(docs: list[tuple[Any, str]]) -> list[str]:
     levels = [0] * len(docs)
     for level in (1, 2):
         names = [name(doc, chart, levels[i]) for i, (doc, chart) in enumerate(docs)]
-        shared = {n for n in names if names.count(n) > 1}
+        # counted once (names.count per name was quadratic: 0.25 s for 3,000 objects)
+        shared = {n for n, count in collections.Counter(names).items() if count > 1}
         for i, n in enumerate(names):
             if n in shared:
                 levels[i] = level

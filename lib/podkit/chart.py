@@ -211,7 +211,7 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
         owners: list[Any] = []
         for doc in node_docs:
             if not is_slot(doc):
-                final.append((_foreign_path(chart_path, doc), doc))
+                final.append((foreign_path(chart_path, doc), doc))
                 owners.append(None)
         for obj in self._ordered():
             doc, found = obj.render()
@@ -327,7 +327,9 @@ def _check_level(path: str, level: object) -> None:
         )
 
 
-def _foreign_path(chart_path: str, doc: Any) -> str:
+def foreign_path(chart_path: str, doc: Any) -> str:
+    """How messages name an object no podkit construct rendered (``chart: Kind name``); a
+    ``podkit.App`` names a plain cdk8s chart's objects the same way."""
     meta = doc.get("metadata") if isinstance(doc, dict) else None
     name = meta.get("name") if isinstance(meta, dict) else None
     kind = doc.get("kind") if isinstance(doc, dict) else None
