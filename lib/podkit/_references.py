@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from .errors import Problem
@@ -38,29 +39,31 @@ __all__ = ["Entry", "check"]
 
 @dataclass(frozen=True)
 class Entry:
-    """One final object of the app, with its path (for messages) and its chart's path."""
+    """One final object of the app, with its path (for messages) and its chart's path.
+
+    Its kind, name, namespace and group are read from the object once (every check asks them)."""
 
     path: str
     chart: str
     doc: Any
 
-    @property
+    @cached_property
     def kind(self) -> str:
         kind = self.doc.get("kind")
         return kind if isinstance(kind, str) else ""
 
-    @property
+    @cached_property
     def name(self) -> str:
         name = _dict(self.doc.get("metadata")).get("name")
         return name if isinstance(name, str) else ""
 
-    @property
+    @cached_property
     def namespace(self) -> str:
         """The namespace written on the object; ``""`` when ``kubectl`` decides."""
         namespace = _dict(self.doc.get("metadata")).get("namespace")
         return namespace if isinstance(namespace, str) else ""
 
-    @property
+    @cached_property
     def group(self) -> str:
         return str(self.doc.get("apiVersion", "")).rpartition("/")[0]
 
