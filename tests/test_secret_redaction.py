@@ -209,3 +209,18 @@ def test_short_values_repeated_under_other_keys_do_not_warn(app: pk.App) -> None
     with warnings.catch_warnings():
         warnings.simplefilter("error", SecretValueWarning)
         app.synth_documents()
+
+
+def test_a_line_wrapped_base64_value_is_hidden_in_plain_text_too(app: pk.App) -> None:
+    # GIVEN a raw Secret whose data the API server accepts wrapped (as `base64` writes it, 76
+    # columns), and a patch that copies the plain value into a label
+    long_secret = SECRET + " " + "x" * 80
+    encoded = base64.b64encode(long_secret.encode()).decode()
+    wrapped = "\n".join(encoded[i : i + 76] for i in range(0, len(encoded), 76))
+    chart = pk.Chart(app, "c", namespace="x")
+    cdk8s.ApiObject(chart, "db", api_version="v1", kind="Secret", metadata={"name": "db"}).add_json_patch(
+        cdk8s.JsonPatch.add("/data", {"password": wrapped})
+    )
+    patched(deployment(chart), cdk8s.JsonPatch.add("/spec/template/metadata/labels/pw", long_secret))
+    # THEN the decoded value is hidden from every message, as the unwrapped one would be
+    assert_hidden(everything(failure(app)), long_secret, SECRET)

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import _rules
+from ._rules._base import b64_unwrapped
 from ._rules.core import secret as _secret_rules
 from .errors import Problem
 
@@ -118,8 +119,9 @@ def secret_values(doc: Mapping[str, Any]) -> list[str]:
                 continue
             out.append(value)
             if field == "data":
-                with contextlib.suppress(binascii.Error, UnicodeDecodeError):
-                    out.append(base64.b64decode(value, validate=True).decode("utf-8"))
+                plain = _decoded(value)
+                if plain is not None:
+                    out.append(plain)
             else:
                 out.append(base64.b64encode(value.encode("utf-8")).decode("ascii"))
     # longest first, so that a value containing another is hidden whole
@@ -224,8 +226,9 @@ def _plain_values(doc: Mapping[str, Any]) -> dict[str, str]:
     data = doc.get("data")
     for key, value in data.items() if isinstance(data, dict) else ():
         if isinstance(value, str) and value:
-            with contextlib.suppress(binascii.Error, UnicodeDecodeError):
-                out[str(key)] = base64.b64decode(value, validate=True).decode("utf-8")
+            plain = _decoded(value)
+            if plain is not None:
+                out[str(key)] = plain
     string_data = doc.get("stringData")
     for key, value in string_data.items() if isinstance(string_data, dict) else ():
         if isinstance(value, str) and value:
@@ -267,3 +270,12 @@ def _problems(
         pod_security=getattr(chart, "pod_security", None),
         settings=settings,
     )
+
+
+def _decoded(value: str) -> str | None:
+    """A Secret ``data`` value as text, as the API server reads it (line-wrapped base64 too:
+    Go's decoder skips line breaks); ``None`` when it is not base64 of UTF-8 text."""
+    try:
+        return base64.b64decode(b64_unwrapped(value), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
