@@ -224,3 +224,15 @@ def test_a_line_wrapped_base64_value_is_hidden_in_plain_text_too(app: pk.App) ->
     patched(deployment(chart), cdk8s.JsonPatch.add("/spec/template/metadata/labels/pw", long_secret))
     # THEN the decoded value is hidden from every message, as the unwrapped one would be
     assert_hidden(everything(failure(app)), long_secret, SECRET)
+
+
+def test_a_name_suggested_from_a_secret_value_is_hidden_too(app: pk.App) -> None:
+    # GIVEN a Secret, and a patch that makes its value another object's name (invalid: upper case)
+    value = "ZEBRA-S3CRET-4242"
+    chart = pk.Chart(app, "c", namespace="x")
+    pk.SecretEnv(chart, "db", from_literal={"password": value})
+    config = pk.ConfigFromMap(chart, "cfg", data={"a": "b"})
+    patched(config, cdk8s.JsonPatch.replace("/metadata/name", value))
+    # THEN neither the value nor the name the rule suggests from it ("zebra-s3cret-4242") is shown
+    text = everything(failure(app))
+    assert_hidden(text, value, value.lower())

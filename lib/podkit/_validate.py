@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import _rules
+from ._rules import names
 from ._rules._base import b64_unwrapped
 from ._rules.core import secret as _secret_rules
 from .errors import Problem
@@ -124,8 +125,9 @@ def secret_values(doc: Mapping[str, Any]) -> list[str]:
                     out.append(plain)
             else:
                 out.append(base64.b64encode(value.encode("utf-8")).decode("ascii"))
-    # longest first, so that a value containing another is hidden whole
-    return sorted({v for v in out if v}, key=len, reverse=True)
+    # longest first, so that a value containing another is hidden whole; with the forms a rule
+    # may suggest for it ("e.g. 'zebra-s3cret'" for a name that was the value), also the value
+    return sorted(_with_suggested_forms(v for v in out if v), key=len, reverse=True)
 
 
 def unpatched_secrets(objects: Iterable[Any]) -> list[dict[str, Any]]:
@@ -157,6 +159,15 @@ def app_secret_values(final: Iterable[tuple[str, Any]], extra: Iterable[Any] = (
         if isinstance(doc, dict) and is_secret(doc):
             found.update(secret_values(doc))
     return sorted(found, key=len, reverse=True)
+
+
+def _with_suggested_forms(values: Iterable[str]) -> set[str]:
+    """``values`` and the reshaped forms a rule's message may suggest for them ("e.g. 'abc-1'"),
+    those long enough to be told from ordinary words (see :data:`_MIN_BARE`)."""
+    out = set(values)
+    for value in list(out):
+        out.update(f for f in names.suggested_forms(value) if len(f) >= _MIN_BARE)
+    return out
 
 
 def scrub(problems: Sequence[Problem], values: Sequence[str]) -> list[Problem]:

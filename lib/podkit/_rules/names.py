@@ -79,9 +79,7 @@ def dns_label_error(what: str, value: str) -> str | None:
 def dns1035_label_error(what: str, value: str) -> str | None:
     if len(value) <= MAX_LABEL and DNS1035_LABEL.match(value):
         return None
-    suggestion = suggest_label(value)
-    if not suggestion[0].isalpha():
-        suggestion = ("x-" + suggestion)[:63].rstrip("-")
+    suggestion = dns1035_suggestion(value)
     return (
         f"{what} {value!r} is not a valid DNS-1035 label: use at most 63 lower-case letters, digits "
         f"and '-', starting with a letter and ending with a letter or digit (e.g. {suggestion!r})"
@@ -101,7 +99,7 @@ def dns_subdomain_error(what: str, value: str) -> str | None:
 def env_name_error(what: str, value: str) -> str | None:
     if ENV_NAME.match(value):
         return None
-    suggestion = re.sub(r"[^-._a-zA-Z0-9]", "_", value.strip()).lstrip("0123456789") or "NAME"
+    suggestion = env_name_suggestion(value)
     return (
         f"{what} {value!r} is invalid: use letters, digits, '_', '-' and '.', not starting "
         f"with a digit (e.g. {suggestion!r})"
@@ -354,6 +352,21 @@ def divisor_error(what: str, resource: str, divisor: object) -> str | None:
 def suggest_label(name: str) -> str:
     s = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
     return s[:63].strip("-") or "my-name"
+
+
+def dns1035_suggestion(name: str) -> str:
+    suggestion = suggest_label(name)
+    return ("x-" + suggestion)[:63].rstrip("-") if not suggestion[0].isalpha() else suggestion
+
+
+def env_name_suggestion(name: str) -> str:
+    return re.sub(r"[^-._a-zA-Z0-9]", "_", name.strip()).lstrip("0123456789") or "NAME"
+
+
+def suggested_forms(value: str) -> set[str]:
+    """Every fixed-up form of ``value`` a rule's message may suggest ("e.g. 'web-1'"): what hides
+    a Secret value from a message must hide these too, since they are the value, reshaped."""
+    return {suggest_label(value), dns1035_suggestion(value), env_name_suggestion(value)} - {value}
 
 
 _IPC_SYSCTLS = ("kernel.sem",)
