@@ -392,3 +392,22 @@ def test_listener_certificate_from_a_cert_manager_certificate_object(chart: pk.C
         "mode": "Terminate",
         "certificateRefs": [{"kind": "Secret", "name": "shop-tls"}],
     }
+
+
+def test_a_raw_httproute_is_checked_alike_whether_or_not_the_app_imports_podkit_gateway() -> None:
+    # in a fresh process that never imports podkit.gateway, a raw HTTPRoute with an unknown field
+    # is refused against the CRD podkit ships, as it is in an app using the Gateway constructs
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, cdk8s, podkit as pk\n"
+        "app = pk.App(); chart = pk.Chart(app, 'c')\n"
+        "r = cdk8s.ApiObject(chart, 'r', api_version='gateway.networking.k8s.io/v1', kind='HTTPRoute',"
+        " metadata={'name': 'r'})\n"
+        "r.add_json_patch(cdk8s.JsonPatch.add('/spec', {'bogus': 1}))\n"
+        "try:\n    app.synth_yaml()\nexcept pk.SynthError as e:\n"
+        "    print('podkit.gateway' in sys.modules, [p.rule for p in e.problems], 'bogus' in str(e))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False ['apiserver:CustomResourceValidator'] True", out.stdout + out.stderr

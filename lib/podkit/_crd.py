@@ -15,19 +15,18 @@ apps that keep raw custom resources and want them checked without generating cla
 
 from __future__ import annotations
 
-import json
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
 import constructs
 
+from ._crd_kinds import DeprecatedVersionWarning, make_check, register_kinds
 from ._crd_model import CrdVersion, CustomResourceDefinition
 from ._resource import PodkitResource
 from ._rules import crd as _rules_crd
-from ._rules._base import Report
 from .errors import PodkitTypeError, Problem
 
 __all__ = [
@@ -40,27 +39,10 @@ __all__ = [
 ]
 
 
-class DeprecatedVersionWarning(UserWarning):
-    """An object of a CRD version marked ``deprecated: true`` was created or checked."""
-
-
 def _deprecation(crd: CustomResourceDefinition, v: CrdVersion) -> str | None:
     if not v.deprecated:
         return None
     return v.deprecation_warning or f"{crd.api_version(v)} {crd.kind} is deprecated"
-
-
-def _make_check(kind: str, api_version: str, load: Any, deprecated: str | None) -> Any:
-    """The rules entry of one CRD kind: ``load()`` gives its validator, compiled on first use."""
-
-    def check(report: Report, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
-        if deprecated is not None:
-            warnings.warn(deprecated, DeprecatedVersionWarning, stacklevel=2)
-        for field, message, fix in load().validate(doc):
-            report.add(message, field=field, fix=fix)
-
-    check.__qualname__ = f"check_{kind}_{api_version.replace('/', '_').replace('.', '_')}"
-    return check
 
 
 def register_crd(crd: CustomResourceDefinition | Mapping[str, Any] | str | Path) -> list[str]:
@@ -91,35 +73,9 @@ def register_crd(crd: CustomResourceDefinition | Mapping[str, Any] | str | Path)
         api_version = crd.api_version(v)
         validator = cache(lambda schema=v.schema: CrdValidator(schema))
         info = _rules_crd.CrdKind(api_version, crd.kind, crd.namespaced, crd.source, _deprecation(crd, v))
-        _rules_crd.register_crd_kind(info, _make_check(crd.kind, api_version, validator, info.deprecated))
+        _rules_crd.register_crd_kind(info, make_check(crd.kind, api_version, validator, info.deprecated))
         registered.append(f"{api_version} {crd.kind}")
     return registered
-
-
-@cache
-def _read_crds(path: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
-    return data
-
-
-def register_kinds(
-    crd_file: str | Path, kinds: Sequence[tuple[str, str, bool, str | None]], *, source: str
-) -> None:
-    """Register generated kinds: ``(apiVersion, kind, namespaced, deprecation warning or None)``,
-    their schemas read from ``crd_file`` (``{"<apiVersion> <kind>": openAPIV3Schema}``) on the
-    first check. Called by each module ``podkit import crd`` generates, when it is imported."""
-    path = str(crd_file)
-    for api_version, kind, namespaced, deprecated in kinds:
-        key = f"{api_version} {kind}"
-
-        @cache
-        def load(key: str = key) -> Any:
-            from ._crd_validate import CrdValidator  # on the first check, not at import
-
-            return CrdValidator(_read_crds(path)[key])
-
-        info = _rules_crd.CrdKind(api_version, kind, namespaced, source, deprecated)
-        _rules_crd.register_crd_kind(info, _make_check(kind, api_version, load, deprecated))
 
 
 def _plain(path: str, where: str, value: Any) -> Any:

@@ -32,7 +32,7 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from . import _rules
+from . import _crd_kinds, _rules
 from ._rules import names
 from ._rules._base import b64_unwrapped
 from ._rules.core import secret as _secret_rules
@@ -274,6 +274,9 @@ def _scrubbed(problems: list[Problem], values: list[str]) -> list[Problem]:
 def _problems(
     doc: dict[str, Any], path: str, chart: cdk8s.Chart | None, settings: _rules.ClusterSettings
 ) -> list[Problem]:
+    # the CRDs podkit ships are registered before their first object is judged, so a raw
+    # HTTPRoute is checked alike whether or not the app imported podkit.gateway
+    _crd_kinds.ensure_shipped(doc.get("apiVersion"))
     return _rules.check(
         doc,
         path,

@@ -24,12 +24,11 @@ import enum
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar
 
 import constructs
 
-from . import _checks, _crd
+from . import _checks, _crd, _crd_kinds
 from ._app_objects import namespace_of
 from ._checks import enum_arg
 from ._data import KeyedSource
@@ -57,12 +56,8 @@ __all__ = [
 GROUP = "gateway.networking.k8s.io"
 API_VERSION = f"{GROUP}/v1"
 
-# the v1 kinds, checked against the vendored CRDs' schemas and CEL rules from now on
-_crd.register_kinds(
-    Path(__file__).with_name("_gateway_api_crds.json"),
-    [(API_VERSION, kind, True, None) for kind in ("GRPCRoute", "Gateway", "HTTPRoute")],
-    source="@kubernetes-models/gateway-api@2.0.0",
-)
+# the v1 kinds are checked against the vendored CRDs' schemas and CEL rules (_crd_kinds)
+_crd_kinds.ensure_shipped(API_VERSION)
 
 
 class GatewayProtocol(enum.Enum):
