@@ -9,6 +9,7 @@ Refresh snapshots with ``make test PYTEST_ARGS=--snapshot-update`` (or ``pytest 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,3 +24,38 @@ def app(tmp_path: Path) -> pk.App:
 @pytest.fixture
 def chart(app: pk.App) -> pk.Chart:
     return pk.Chart(app, "test")
+
+
+# Tests that share an expensive module fixture (a built site and a browser, a wheel and its venv,
+# a scaffolded project) run on one xdist worker, so the fixture is made once. xdist's own
+# `xdist_group` marks do nothing under pytest 9.2 (it renames node ids, which pytest 9.2 no longer
+# lets a plugin do: pytest-xdist#1386), so the controller groups them here by node id prefix.
+ONE_WORKER = {
+    "tests/test_docs_site.py::": "docs-site",
+    "tests/test_wheel.py::": "wheel",
+    "tests/test_bench_equivalence.py::": "bench",
+    "tests/test_cli.py::test_init_scaffolds_a_complete_project": "scaffold",
+    "tests/test_cli.py::test_a_scaffolded_project_keeps_dist_when_cdk8s_synth_fails": "scaffold",
+}
+
+
+def group_of(nodeid: str) -> str:
+    """The work unit of a test: its group's name, or the test itself."""
+    for prefix, group in ONE_WORKER.items():
+        if nodeid.startswith(prefix):
+            return group
+    return nodeid
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent under -p no:xdist
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Groups(LoadScopeScheduling):
+        # larger units are sent first (xdist's --loadscope-reorder), so a group never starts last
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid)
+
+    return Groups(config, log)

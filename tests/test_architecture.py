@@ -339,3 +339,16 @@ def test_the_public_surface_is_pinned() -> None:
         value = getattr(podkit, name)
         assert getattr(value, "__module__", "podkit").startswith("podkit"), name
     assert names == EXPORTED
+
+
+def test_every_one_worker_group_names_tests_that_exist() -> None:
+    # conftest.ONE_WORKER groups tests by node id prefix; a renamed test would silently leave it
+    from tests import conftest
+
+    root = Path(__file__).resolve().parent.parent
+    for prefix in conftest.ONE_WORKER:
+        module, _, name = prefix.partition("::")
+        source = (root / module).read_text(encoding="utf-8")
+        assert not name or f"def {name}(" in source, prefix
+    assert conftest.group_of("tests/test_wheel.py::test_x") == "wheel"
+    assert conftest.group_of("tests/test_pod.py::test_x") == "tests/test_pod.py::test_x"

@@ -272,7 +272,6 @@ def scaffold(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return target, wheel
 
 
-@pytest.mark.xdist_group("scaffold")
 def test_init_scaffolds_a_complete_project(scaffold: tuple[Path, Path]) -> None:
     target, wheel = scaffold
     files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
@@ -321,7 +320,6 @@ def _cdk8s_synth(project: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.xdist_group("scaffold")
 @pytest.mark.skipif(not CDK8S.exists(), reason="no cdk8s CLI in node_modules (run make setup)")
 def test_a_scaffolded_project_keeps_dist_when_cdk8s_synth_fails(
     scaffold: tuple[Path, Path], tmp_path: Path

@@ -38,8 +38,6 @@ pytestmark = [
         reason="no chromium on PATH: `make test` installs Debian's package when it runs as root with "
         "apt-get; elsewhere install chromium to run the docs' browser test",
     ),
-    # one worker builds (or reuses) the site and drives one browser for every test of this module
-    pytest.mark.xdist_group("docs_site"),
 ]
 
 

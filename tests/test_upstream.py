@@ -48,11 +48,16 @@ def _expand(value: Any) -> Any:
 def _overrides() -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for path in sorted(OVERRIDES_DIR.glob("*.yaml")):
-        for entry in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        for entry in _load(path) or []:
             assert entry["case"] not in out, f"{entry['case']} is overridden twice"
             assert entry.get("reason"), f"{path.name}: {entry['case']} needs a reason"
             out[entry["case"]] = entry
     return out
+
+
+def _load(path: Path) -> Any:
+    # libyaml: the case files are read at collection, by every xdist worker (3 s in pure Python)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
 
 
 @cache
@@ -60,7 +65,7 @@ def _cases() -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     overrides = dict(_overrides())
     for path in sorted(CASES_DIR.glob("*.yaml")):
-        for case in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        for case in _load(path) or []:
             fix = overrides.pop(f"{path.stem}:{case['id']}", None)
             if fix is not None:
                 if fix.get("drop"):

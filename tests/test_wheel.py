@@ -22,8 +22,8 @@ TEST_TOOLS = ["pytest==9.2.0", "syrupy==7.0.2"]
 # the tools `make` and the Makefile need; deliberately no node
 TOOLS = ["make", "bash", "sh", "env", "touch", "rm", "cat", "dirname", "uname", "mkdir"]
 
-# one worker builds the wheel and its venv once (module-scoped) and runs every test that uses it
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]
+# one worker builds the wheel and its venv once (module-scoped; conftest.ONE_WORKER) for every test
+pytestmark = [pytest.mark.slow]
 
 
 def run(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
