@@ -70,8 +70,16 @@ pytest: setup
 
 # The documentation site (docs/, mkdocs.yml) into .build/site; --strict fails on any warning,
 # a broken link or anchor included. tools/gen_docs.py regenerates the guide and API pages.
-docs: setup
+# Rebuilt only when a source changed since the last strict build that passed (the stamp).
+DOCS_STAMP := .build/site/.podkit-built
+DOCS_SOURCES := mkdocs.yml $(shell find docs lib/podkit -type f -not -path '*/__pycache__/*' 2>/dev/null)
+
+docs: $(DOCS_STAMP)
+
+$(DOCS_STAMP): $(DOCS_SOURCES) $(PY_STAMP)
+	rm -f $@
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(CURDIR)/.build/site
+	touch $@
 
 # The podkit wheel, into .build/dist, built from a copy so that no build/ or egg-info lands in
 # the work tree. Install it anywhere: pip install .build/dist/podkit-*.whl
