@@ -38,6 +38,13 @@ from ..quantity import quantity_value
 __all__ = ["check_containers", "check_field_ref", "check_resource_ref", "check_resources"]
 
 _PROBE_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
+_PROBE_TIMINGS = (
+    "initialDelaySeconds",
+    "timeoutSeconds",
+    "periodSeconds",
+    "successThreshold",
+    "failureThreshold",
+)
 _LIFECYCLE_HANDLERS = ("exec", "httpGet", "tcpSocket", "sleep")
 _PULL_POLICIES = ("Always", "Never", "IfNotPresent")
 _MESSAGE_POLICIES = ("File", "FallbackToLogsOnError")
@@ -202,18 +209,28 @@ def _common(
     pull = container.get("imagePullPolicy")
     if pull:  # "" is defaulted from the image's tag
         r.enum(f"{at}.imagePullPolicy", pull, _PULL_POLICIES)
-    _ports(r, container.get("ports"), at)
-    _env(r, container.get("env"), at)
-    _env_from(r, container.get("envFrom"), at)
-    mounts = [m if isinstance(m, dict) else {} for m in as_list(container.get("volumeMounts"))]
-    devices = [d if isinstance(d, dict) else {} for d in as_list(container.get("volumeDevices"))]
-    privileged = as_dict(container.get("securityContext")).get("privileged") is True
-    _mounts(r, mounts, devices, at, volumes, privileged)
-    _devices(r, mounts, devices, at, volumes)
+    # each list is read only when set: an unset (or empty) one has nothing to check
+    ports, env, env_from = container.get("ports"), container.get("env"), container.get("envFrom")
+    if ports:
+        _ports(r, ports, at)
+    if env:
+        _env(r, env, at)
+    if env_from:
+        _env_from(r, env_from, at)
+    raw_mounts, raw_devices = container.get("volumeMounts"), container.get("volumeDevices")
+    mounts = [m if isinstance(m, dict) else {} for m in as_list(raw_mounts)] if raw_mounts else []
+    devices = [d if isinstance(d, dict) else {} for d in as_list(raw_devices)] if raw_devices else []
+    if mounts:
+        privileged = as_dict(container.get("securityContext")).get("privileged") is True
+        _mounts(r, mounts, devices, at, volumes, privileged)
+    if devices:
+        _devices(r, mounts, devices, at, volumes)
     resources = container.get("resources")
     if isinstance(resources, dict):
         check_resources(r, resources.get("limits"), resources.get("requests"), f"{at}.resources")
-    _resize_policy(r, container.get("resizePolicy"), f"{at}.resizePolicy", pod_restart)
+    policies = container.get("resizePolicy")
+    if policies:
+        _resize_policy(r, policies, f"{at}.resizePolicy", pod_restart)
 
 
 @upstream("validateContainerPorts")
@@ -552,14 +569,10 @@ def _lifecycle_and_probes(r: Report, container: Mapping[str, Any], at: str, grac
 def _probe(r: Report, probe: Mapping[str, Any], at: str, kind: str, grace: int) -> None:
     _handler(r, probe, at, _PROBE_HANDLERS, grace)
     # 0 is defaulted (timeoutSeconds 1, periodSeconds 10, successThreshold 1, failureThreshold 3)
-    for field in (
-        "initialDelaySeconds",
-        "timeoutSeconds",
-        "periodSeconds",
-        "successThreshold",
-        "failureThreshold",
-    ):
-        r.at_least(f"{at}.{field}", probe.get(field), 0)
+    for field in _PROBE_TIMINGS:
+        value = probe.get(field)
+        if value is not None:
+            r.at_least(f"{at}.{field}", value, 0)
     success = probe.get("successThreshold")
     if kind != "readinessProbe" and is_int(success) and success not in (0, 1):
         r.add(f"{at}.successThreshold {success!r} is invalid for a {kind}: it must be 1 (remove it)")
@@ -699,10 +712,19 @@ def hugepages_without_cpu_or_memory(names: Iterable[object]) -> bool:
     )
 
 
+#: resource lists (limits, requests) found valid, as ``(limits items, requests items)`` of str:
+#: apps give many containers the same few (the verdict is the same wherever they sit)
+_VALID_RESOURCES: set[tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]] = set()
+
+
 @upstream("ValidateContainerResourceRequirements")
 def check_resources(r: Report, limits: object, requests: object, at: str) -> None:
     """A container's resource ``limits`` and ``requests``; ``at`` is its ``resources``."""
     raw: dict[str, Mapping[str, Any]] = {"limits": as_dict(limits), "requests": as_dict(requests)}
+    key = _resources_key(raw["limits"], raw["requests"])
+    if key is not None and key in _VALID_RESOURCES:
+        return
+    found = len(r.problems)
     parsed = {kind: check_resource_list(r, raw[kind], f"{at}.{kind}") for kind in ("limits", "requests")}
     lims, reqs = parsed["limits"], parsed["requests"]
     for name, value in reqs.items():
@@ -721,6 +743,20 @@ def check_resources(r: Report, limits: object, requests: object, at: str) -> Non
             r.add(f"{at}.limits[{name!r}] is missing: {name} needs a limit equal to its request {raw_req!r}")
     if hugepages_without_cpu_or_memory((*raw["limits"], *raw["requests"])):
         r.add(f"{at} requests hugepages without a cpu or memory request or limit: add one")
+    if key is not None and len(r.problems) == found and len(_VALID_RESOURCES) < 10_000:
+        _VALID_RESOURCES.add(key)
+
+
+def _resources_key(
+    limits: Mapping[str, Any], requests: Mapping[str, Any]
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] | None:
+    """The memo key of two resource lists, or ``None`` unless every name and quantity is a str
+    (``1``, ``1.0`` and ``True`` are equal keys but not equally valid quantities)."""
+    for values in (limits, requests):
+        for name, value in values.items():
+            if type(name) is not str or type(value) is not str:
+                return None
+    return tuple(limits.items()), tuple(requests.items())
 
 
 @upstream("validateResizePolicy")
