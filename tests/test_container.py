@@ -12,8 +12,8 @@ def test_ports_with_names_and_protocols() -> None:
         name="dns", image="coredns", ports=[pk.Port(53, name="dns", protocol=pk.Protocol.UDP), 8080]
     )
     assert c.render()["ports"] == [
-        {"containerPort": 53, "name": "dns", "protocol": "UDP", "hostPort": None},
-        {"containerPort": 8080, "name": None, "protocol": None, "hostPort": None},
+        {"containerPort": 53, "name": "dns", "protocol": "UDP"},
+        {"containerPort": 8080},
     ]
 
 

@@ -268,6 +268,13 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def set_only(**fields: Any) -> dict[str, Any]:
+    """The fields that are set (not ``None``), in order: a value's render, built without the unset
+    fields that :func:`without_none` (the rules' view) or :func:`jsonable` (the written object)
+    would drop again."""
+    return {k: v for k, v in fields.items() if v is not None}
+
+
 def without_none(value: Any) -> Any:
     """Drop ``None`` values recursively, keeping key order: what the rules read (the written
     object is :func:`jsonable`'s, sorted; the rules do not care about order, and a construct asking

@@ -449,6 +449,17 @@ def _snake_path(path: str) -> str:
     return ".".join(p for p in parts if p)
 
 
+def _restart_values(cls: type[AbstractPod]) -> tuple[str, ...]:
+    """The restartPolicy values a kind of pod allows, as the rules take them (made once a class)."""
+    values = _RESTART_VALUES.get(cls)
+    if values is None:
+        values = _RESTART_VALUES[cls] = tuple(p.value for p in cls._RESTART_POLICIES)
+    return values
+
+
+_RESTART_VALUES: dict[type, tuple[str, ...]] = {}
+
+
 class AbstractPod(PodkitResource):
     """A pod definition: containers, volumes and the pod-level settings.
 
@@ -828,13 +839,13 @@ class AbstractPod(PodkitResource):
     def _rule_problems(self) -> list[Problem]:
         """What the API server's pod-spec rules (``_rules.core.pod.check_pod_spec``, the rules
         every final object passes) find in this pod as it is now, at the fields it will have."""
-        report = Report(self.path)
+        report = Report(self._path)
         check_pod_spec(
             report,
-            _checks.without_none(AbstractPod.render_pod_spec(self, fit_only=True)),
+            self._fit_spec(),
             self._POD_SPEC_AT,
-            tuple(p.value for p in self._RESTART_POLICIES),
-            meta=_checks.without_none(self._pod_meta()),
+            _restart_values(type(self)),
+            meta={k: v for k, v in self._pod_meta().items() if v is not None},
             is_pod=self._POD_SPEC_AT == "spec",
             # each Container checked its own fields at its call; the pod asks how they fit together
             # (and every field is checked again on the final object at synth)
@@ -949,31 +960,12 @@ class AbstractPod(PodkitResource):
                 if missing:
                     problems.append(missing)
 
-    def render_pod_spec(self, *, fit_only: bool = False) -> dict[str, Any]:
-        """The ``PodSpec`` (with ``None`` for unset fields; the render path drops them).
-
-        :param fit_only: render of each container only what the rules asked at the call read
-            (how it fits the pod: name, ports, probes, hooks, security context; see
-            ``Container._fit_view``), not its env, mounts or resources, which cost the most to
-            render and which the Container checked at its own call.
-        """
-        spec = self._render_core(fit_only)
-        for field, value in self._spec_fields.values():
-            key, _, inner = field.key.partition(".")
-            if inner:  # the three kinds of affinity share one 'affinity' object
-                spec.setdefault(key, {})[inner] = field.render(value)
-            else:
-                spec[key] = field.render(value)
-        return spec
-
-    def _render_core(self, fit_only: bool = False) -> dict[str, Any]:
-        def render(c: Container) -> dict[str, Any]:
-            return c._fit_view() if fit_only else c.render()
-
-        return {
-            "containers": [render(c) for c in self._containers],
+    def render_pod_spec(self) -> dict[str, Any]:
+        """The ``PodSpec`` (with ``None`` for unset fields; the render path drops them)."""
+        spec = {
+            "containers": [c.render() for c in self._containers],
             "initContainers": [
-                {**render(c), "restartPolicy": "Always" if native else None} for c, native in self._init
+                {**c.render(), "restartPolicy": "Always" if native else None} for c, native in self._init
             ]
             or None,
             "volumes": [v.render() for v in self._volumes] or None,
@@ -981,3 +973,40 @@ class AbstractPod(PodkitResource):
             "restartPolicy": self.restart_policy.value if self.restart_policy else None,
             "serviceAccountName": self.service_account_name,
         }
+        self._render_fields(spec, strip=False)
+        return spec
+
+    def _fit_spec(self) -> dict[str, Any]:
+        """The pod spec as the rules asked at the call read it (``_rule_problems``): what
+        :meth:`render_pod_spec` writes, without unset fields, and of each container only how it
+        fits the pod (``Container._fit_view``: not its env, mounts or resources, which cost the
+        most to render and which the Container checked at its own call). Built without ``None``
+        where podkit's renders write none (containers, ports, probes), stripped elsewhere."""
+        spec: dict[str, Any] = {"containers": [c._fit_view() for c in self._containers]}
+        if self._init:
+            spec["initContainers"] = [
+                {**c._fit_view(), "restartPolicy": "Always"} if native else c._fit_view()
+                for c, native in self._init
+            ]
+        if self._volumes:
+            spec["volumes"] = [_checks.without_none(v.render()) for v in self._volumes]
+        if self._node_selector:
+            spec["nodeSelector"] = self._node_selector
+        if self.restart_policy:
+            spec["restartPolicy"] = self.restart_policy.value
+        if self.service_account_name is not None:
+            spec["serviceAccountName"] = self.service_account_name
+        self._render_fields(spec, strip=True)
+        return spec
+
+    def _render_fields(self, spec: dict[str, Any], *, strip: bool) -> None:
+        """Add the opt-in pod settings that are set to ``spec`` (``strip``: without ``None``)."""
+        for field, value in self._spec_fields.values():
+            rendered = field.render(value)
+            if strip:
+                rendered = _checks.without_none(rendered)
+            key, _, inner = field.key.partition(".")
+            if inner:  # the three kinds of affinity share one 'affinity' object
+                spec.setdefault(key, {})[inner] = rendered
+            else:
+                spec[key] = rendered

@@ -91,12 +91,12 @@ class Port(metaclass=_checks.ValueMeta):
             _checks.port_number(where, "host_port", self.host_port)
 
     def render(self) -> dict[str, Any]:
-        return {
-            "containerPort": self.number,
-            "name": self.name,
-            "protocol": self.protocol.value if self.protocol is not Protocol.TCP else None,
-            "hostPort": self.host_port,
-        }
+        return _checks.set_only(
+            containerPort=self.number,
+            name=self.name,
+            protocol=self.protocol.value if self.protocol is not Protocol.TCP else None,
+            hostPort=self.host_port,
+        )
 
 
 @dataclass(frozen=True)
@@ -320,7 +320,10 @@ class Container(metaclass=_checks.ValueMeta):
                 f"got {type(value).__name__}",
             )
         self._security_context = value
-        self._set_extra("securityContext", value.render() if value is not None else None)
+        # without its unset fields: the pod's rules read this at the call as it is (_fit_view)
+        self._set_extra(
+            "securityContext", _checks.without_none(value.render()) if value is not None else None
+        )
 
     @property
     def lifecycle(self) -> Lifecycle | None:
@@ -562,15 +565,18 @@ class Container(metaclass=_checks.ValueMeta):
     def _fit_view(self) -> dict[str, Any]:
         """What a pod's rules asked at the call read of this container: how it fits the pod
         (its name, ports, probes, hooks, security context, restart policy) as :meth:`render`
-        writes them; not its image, env, mounts or resources (checked when they were given)."""
-        return {
-            "name": self.name,
-            "ports": [p.render() for p in self._ports] or None,
-            "livenessProbe": self._probes["liveness"].render() if "liveness" in self._probes else None,
-            "readinessProbe": self._probes["readiness"].render() if "readiness" in self._probes else None,
-            "startupProbe": self._probes["startup"].render() if "startup" in self._probes else None,
-            **self._extra,
-        }
+        writes them, without unset fields (ports and extras render none, probes are stripped: the
+        view is read as it is); not its image, env, mounts or resources (checked when they were
+        given)."""
+        view: dict[str, Any] = {"name": self.name}
+        if self._ports:
+            view["ports"] = [p.render() for p in self._ports]
+        for kind, key in _PROBE_FIELDS:
+            probe = self._probes.get(kind)
+            if probe is not None:
+                view[key] = _checks.without_none(probe.render())
+        view.update(self._extra)
+        return view
 
     def sources(self) -> list[tuple[KeyedSource, str | None]]:
         """Every ConfigMap/Secret this container reads, with the key (``None``: all keys)."""
@@ -583,6 +589,9 @@ class Container(metaclass=_checks.ValueMeta):
 
     def __repr__(self) -> str:
         return f"<Container {self.name} {self.image}>"
+
+
+_PROBE_FIELDS = (("liveness", "livenessProbe"), ("readiness", "readinessProbe"), ("startup", "startupProbe"))
 
 
 def _iterable(where: str, what: str, value: object) -> list[Any]:

@@ -550,8 +550,8 @@ class StatefulSet(_AppsWorkload):
     def volume_claim_templates(self) -> list[VolumeClaimTemplate]:
         return list(self._claims)
 
-    def render_pod_spec(self, *, fit_only: bool = False) -> dict[str, Any]:
-        spec = super().render_pod_spec(fit_only=fit_only)
+    def render_pod_spec(self) -> dict[str, Any]:
+        spec = super().render_pod_spec()
         claim_volumes = {c.name for c in self._claims}
         volumes = [v for v in spec["volumes"] or [] if v["name"] not in claim_volumes]
         return {**spec, "volumes": volumes or None}
