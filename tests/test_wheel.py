@@ -179,8 +179,21 @@ def no_node_path(folder: Path) -> str:
     return str(folder)
 
 
+# what this process's own run leaves in the environment: a virtualenv, a Node, and (under
+# `make test`) make's own state, which would make the newcomer's `make` a sub-make of podkit's
+NOT_PASSED_ON = (
+    "JSII_NODE",
+    "VIRTUAL_ENV",
+    "PYTHONPATH",
+    "MAKEFLAGS",
+    "MFLAGS",
+    "MAKELEVEL",
+    "MAKEOVERRIDES",
+)
+
+
 def clean_env(path: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("JSII_NODE", "VIRTUAL_ENV", "PYTHONPATH")}
+    env = {k: v for k, v in os.environ.items() if k not in NOT_PASSED_ON}
     env["PATH"] = path
     assert shutil.which("node", path=path) is None
     return env
