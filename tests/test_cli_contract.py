@@ -8,12 +8,14 @@ error, with one line saying why; never 1 for an error, never a raw traceback or 
 from __future__ import annotations
 
 import base64
+import functools
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -59,6 +61,22 @@ def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
     for noise in ("Traceback", "    at ", "node:internal", "please report it"):
         assert noise not in result.stderr
     return lines[0][prefix.end() :]
+
+
+def in_process(capsys: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``podkit ARGS`` through :func:`podkit.cli.main` in this process, as a finished process."""
+    status = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(["podkit", *args], status, out, err)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def dependency_modules_read_once() -> Iterator[None]:
+    """What a new project installs, read once from the installed metadata for this module's
+    in-process calls (each read scans every installed distribution: ~0.3 s)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cli, "_dependency_modules", functools.cache(cli._dependency_modules))
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -397,12 +415,27 @@ def test_a_signal_stops_the_app_cleans_up_and_exits_quietly(
         "attr",
     ],
 )
-def test_init_refuses_a_name_that_shadows_a_module(name: str, tmp_path: Path) -> None:
-    result = podkit("init", name, "--podkit-requirement", "podkit==0.1.0", cwd=tmp_path)
+def test_init_refuses_a_name_that_shadows_a_module(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # in this process (cli.main, as the console script calls it): the refusal is podkit's logic;
+    # the command itself is run once, below
+    monkeypatch.chdir(tmp_path)
+    result = in_process(capsys, "init", name, "--podkit-requirement", "podkit==0.1.0")
     message = one_error_line(result)
     package = name.lower()
     assert message.startswith(f"cannot name a project {name!r}: its Python package `{package}` would shadow ")
     assert message.endswith(f"; choose another name, e.g. `podkit init {package}-app`")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_init_command_refuses_a_shadowing_name_in_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = podkit("init", "yaml", "--podkit-requirement", "podkit==0.1.0", cwd=tmp_path)
+    assert one_error_line(result) == (
+        "cannot name a project 'yaml': its Python package `yaml` would shadow the module `yaml` of pyyaml, "
+        "which the project installs, and the project's tests and app would import the wrong one; choose "
+        "another name, e.g. `podkit init yaml-app`"
+    )
     assert list(tmp_path.iterdir()) == []
 
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 import app as example_app
@@ -52,23 +53,39 @@ def _run_app(
     )
 
 
-def test_synth_is_deterministic_across_runs_and_working_directories(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def run_in_root(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """One run of the example app from the repository root, with a PATH without the venv, and
+    its output folder: the determinism and the no-warning tests both read this run."""
+    out = tmp_path_factory.mktemp("run-in-root") / "out"
+    return _run_app(ROOT, out), out
+
+
+def test_synth_is_deterministic_across_runs_and_working_directories(
+    run_in_root: tuple[subprocess.CompletedProcess[str], Path], tmp_path: Path
+) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    first = _run_app(ROOT, tmp_path / "a")
+    first, first_out = run_in_root
     second = _run_app(elsewhere, tmp_path / "b", {"TZ": "Asia/Seoul", "LANG": "ko_KR.UTF-8"})
     assert first.returncode == 0, first.stderr
     assert second.returncode == 0, second.stderr
-    cmp = filecmp.dircmp(tmp_path / "a", tmp_path / "b")
+    cmp = filecmp.dircmp(first_out, tmp_path / "b")
     assert not cmp.diff_files and not cmp.left_only and not cmp.right_only
-    assert _files(tmp_path / "a") == _files(DIST)
+    assert _files(first_out) == _files(DIST)
 
 
-def test_no_node_warning_without_an_activated_venv(tmp_path: Path) -> None:
-    result = _run_app(ROOT, tmp_path / "out")
+def test_no_node_warning_without_an_activated_venv(
+    run_in_root: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    result, _ = run_in_root
     assert result.returncode == 0, result.stderr
     assert "end-of-life" not in result.stderr.lower()
     assert "node" not in result.stderr.lower(), result.stderr
+
+
+# a snapshot test of the example beside the one whose snapshot is changed
+UNTOUCHED = "test_example_web_stack"
 
 
 def test_a_changed_snapshot_fails_the_run(tmp_path: Path) -> None:
@@ -81,23 +98,28 @@ def test_a_changed_snapshot_fails_the_run(tmp_path: Path) -> None:
     # the CRD imports app.py uses (not the 3.7 MB imports/k8s, which it does not)
     shutil.copytree(ROOT / "imports", work / "imports", ignore=shutil.ignore_patterns("__pycache__", "k8s"))
     snap = work / "tests" / "example" / "__snapshots__" / "test_example_app" / "test_example_notes_chart.yaml"
+    assert (work / "tests" / "example" / "__snapshots__" / "test_example_app" / f"{UNTOUCHED}.yaml").exists()
+    snap.write_text(snap.read_text().replace("image: nginx:1.14.2", "image: nginx:1.15.0", 1))
+    # WHEN the tests run (the changed snapshot's test and an untouched one beside it, in one run)
     cmd = [
         sys.executable,
         "-m",
         "pytest",
         "-q",
+        "-rf",
         "-p",
         "no:cacheprovider",
         "tests/example/test_example_app.py",
         "-k",
-        "notes_chart",
+        f"notes_chart or {UNTOUCHED}",
     ]
-    assert subprocess.run(cmd, cwd=work, capture_output=True, check=False).returncode == 0
-    snap.write_text(snap.read_text().replace("image: nginx:1.14.2", "image: nginx:1.15.0", 1))
-    # WHEN the tests run  THEN they fail, naming the snapshot
     failed = subprocess.run(cmd, cwd=work, capture_output=True, text=True, check=False)
-    assert failed.returncode != 0
-    assert "test_example_notes_chart" in failed.stdout
+    # THEN the run fails, naming the snapshot and showing the changed value, while the untouched
+    # test passes in the same copy (so the failure is the snapshot's, not the copy's)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "FAILED tests/example/test_example_app.py::test_example_notes_chart" in failed.stdout
+    assert "nginx:1.15.0" in failed.stdout
+    assert failed.stdout.rstrip().splitlines()[-1].startswith("1 failed, 1 passed"), failed.stdout
 
 
 def test_dist_is_written_entirely_in_python() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from podkit._graph import graph_of, read_manifests
+from podkit._graph import Graph, graph_of, read_manifests
 
 ROOT = Path(__file__).resolve().parents[2]
 REGENERATE = (
@@ -17,9 +17,14 @@ REGENERATE = (
 )
 
 
+@pytest.fixture(scope="module")
+def graph() -> Graph:
+    """The graph of the committed manifests, read once: reading dist/ parses each file in Node."""
+    return graph_of(read_manifests(ROOT / "dist"))
+
+
 @pytest.mark.parametrize(("name", "render"), [("app.mmd", "mermaid"), ("app.dot", "dot")])
-def test_the_committed_graph_is_fresh(name: str, render: str) -> None:
-    graph = graph_of(read_manifests(ROOT / "dist"))
+def test_the_committed_graph_is_fresh(name: str, render: str, graph: Graph) -> None:
     expected = graph.mermaid() if render == "mermaid" else graph.dot()
     committed = (ROOT / "graph" / name).read_text(encoding="utf-8")
     assert committed == expected, f"graph/{name} is stale: run `{REGENERATE}` and commit it"

@@ -88,18 +88,26 @@ def test_failed_validation_leaves_dist_untouched(tmp_path: Path) -> None:
     assert files(dist) == files(ROOT / "dist")
 
 
-def test_successful_synth_replaces_dist(tmp_path: Path) -> None:
-    result, dist = synth(tmp_path, GOOD)
-    assert result.returncode == 0, result.stderr
-    assert sorted(files(dist)) == ["fresh.k8s.yaml"]
-
-
-def test_synth_makes_no_network_request(tmp_path: Path) -> None:
-    # the CLI and the app run with every http(s) request refused and reported on stderr;
-    # a fresh HOME, so the CLI's cached upgrade check cannot hide a request
+@pytest.fixture(scope="module")
+def good_synth(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """One successful `make synth` of a good app, offline: the CLI and the app run with every
+    http(s) request refused and reported on stderr, and a fresh HOME, so the CLI's cached upgrade
+    check cannot hide a request. The replace and no-network tests both read this run."""
+    tmp_path = tmp_path_factory.mktemp("good-synth")
     hook = ROOT / "tools" / "offline-schema.cjs"
     env = {"NODE_OPTIONS": f"--require {hook}", "PODKIT_K8S_SCHEMA": "", "HOME": str(tmp_path)}
-    result, dist = synth(tmp_path, GOOD, env=env)
+    return synth(tmp_path, GOOD, env=env)
+
+
+def test_successful_synth_replaces_dist(good_synth: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    result, dist = good_synth
+    assert result.returncode == 0, result.stderr
+    assert sorted(files(dist)) == ["fresh.k8s.yaml"]
+    assert "image: nginx:1.14.2" in (dist / "fresh.k8s.yaml").read_text()
+
+
+def test_synth_makes_no_network_request(good_synth: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    result, dist = good_synth
     assert result.returncode == 0, result.stderr
     assert "podkit offline: refusing" not in result.stderr
     assert sorted(files(dist)) == ["fresh.k8s.yaml"]
