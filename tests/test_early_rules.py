@@ -265,3 +265,38 @@ def test_the_stricter_podkit_rules_say_so(chart: pk.Chart) -> None:
     cdk8s.ApiObject(chart, "raw", api_version="v1", kind="Pod", metadata=cdk8s.ApiObjectMetadata(name="raw"))
     cdk8s.ApiObject.of(chart.node.find_child("raw")).add_json_patch(cdk8s.JsonPatch.add("/spec", spec))
     assert cdk8s.Testing.synth(chart)[0]["spec"] == spec
+
+
+def test_a_pod_unchanged_since_the_call_is_not_asked_the_same_rules_at_synth(
+    chart: pk.Chart, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the rules asked at the call (here: the security ones) run again at synth only for a pod
+    # whose spec or metadata changed since they passed; its volumes and each container's own
+    # fields are asked at synth in every case
+    from podkit._rules.core import pod as pod_rules
+    from podkit._rules.core.security import check_security as real
+
+    asked: list[str] = []
+
+    def spy(r: Any, spec: Any, meta: Any, where: str) -> None:
+        asked.append(r.path)
+        real(r, spec, meta, where)
+
+    monkeypatch.setattr(pod_rules, "check_security", spy)
+    same = pk.SidecarPod(chart, "same", main=nginx())
+    same.mount(pk.Volume.empty_dir("data"), at="/data")
+    labelled = pk.SidecarPod(chart, "labelled", main=nginx())
+    labelled.add_label("team", "a")
+    main = nginx()
+    pk.SidecarPod(chart, "changed", main=main)
+    main.lifecycle = Lifecycle(pre_stop=LifecycleHandler.sleep(60))  # longer than the 30 s grace
+    patched = pk.SidecarPod(chart, "patched", main=nginx())
+    cdk8s.ApiObject.of(patched).add_json_patch(cdk8s.JsonPatch.add("/spec/hostPID", True))
+    assert asked == ["test/same", "test/labelled", "test/changed", "test/patched"]
+    asked.clear()
+    with pytest.raises(pk.SynthError) as e:
+        cdk8s.Testing.synth(chart)
+    assert asked == ["test/labelled", "test/changed", "test/patched"]
+    assert [(p.path, p.field) for p in e.value.problems] == [
+        ("test/changed", "spec.containers[0].lifecycle.preStop.sleep.seconds")
+    ]

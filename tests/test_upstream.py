@@ -22,6 +22,9 @@ import pytest
 import yaml
 
 import podkit as pk
+from podkit import _rules
+from podkit._rules._base import Report
+from podkit._rules.core import pod as pod_rules
 from podkit._validate import check_final
 from podkit.errors import Problem
 
@@ -156,3 +159,85 @@ def test_every_valid_case_synthesizes_through_a_real_chart() -> None:
                 api.add_json_patch(cdk8s.JsonPatch.add(f"/{key}", value))
     docs = [d for d in yaml.safe_load_all(app.synth_yaml()) if d]
     assert len(docs) == len(valid)
+
+
+def _pod_spec_asks(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The pod specs the rules check in ``doc`` (a Pod's, a template's), with the arguments
+    ``check_pod_spec`` gets for each, recorded while the object is checked."""
+    asks: list[dict[str, Any]] = []
+    original = pod_rules.check_pod_spec
+
+    def spy(r: Any, spec: Any, where: str, restart: tuple[str, ...], *args: Any, **kwargs: Any) -> None:
+        asks.append({"spec": spec, "where": where, "restart": restart, **kwargs})
+        original(r, spec, where, restart, *args, **kwargs)
+
+    pod_rules.check_pod_spec = spy
+    try:
+        _rules.check_object(doc, "upstream")
+    finally:
+        pod_rules.check_pod_spec = original
+    return [ask for ask in asks if isinstance(ask["spec"], dict)]
+
+
+def _fit_problems(ask: dict[str, Any], spec: dict[str, Any]) -> list[tuple[str, str]]:
+    """The problems the rules asked at a typed pod's call find in ``spec`` (each_container=False),
+    but the volumes' (asked again on every object)."""
+    report = Report("upstream")
+    pod_rules.check_pod_spec(
+        report,
+        spec,
+        ask["where"],
+        ask["restart"],
+        meta=ask.get("meta", {}),
+        is_pod=ask.get("is_pod", False),
+        each_container=False,
+    )
+    volumes = (f"{ask['where']}.volumes[", f"{ask['where']}.volumes.")
+    return [(p.field, p.message) for p in report.problems if not p.field.startswith(volumes)]
+
+
+_POD_KINDS = ("Pod", "PodTemplate", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob")
+
+
+def test_the_rules_asked_at_the_call_read_no_container_own_field() -> None:
+    """``fit_view`` leaves out the volumes and each container's own fields (image, env, mounts,
+    resources, ...): the rules a typed pod asks at the call find the same without them, so a
+    final spec whose fit view is unchanged since the call need not be asked again. (One test
+    for every pod case: the check is quick, a test each would cost more than it.)"""
+    asked = differ = 0
+    for case in _cases():
+        if case["object"].get("kind") not in _POD_KINDS:
+            continue
+        for ask in _pod_spec_asks(case["object"]):
+            spec = ask["spec"]
+            view = pod_rules.fit_view(spec)
+            if "volumes" in spec:
+                view["volumes"] = spec["volumes"]
+            asked += 1
+            differ += _fit_problems(ask, view) != _fit_problems(ask, spec)
+    assert (asked > 900, differ) == (True, 0)
+
+
+def test_a_pod_spec_that_passed_at_the_call_gets_the_same_problems() -> None:
+    """The synth-time check of a pod spec the rules passed at the call (``PassedPodSpec``) asks
+    only its volumes and each container's own fields, and finds exactly what a full check finds."""
+    differ: list[str] = []
+    skipped = 0
+    for case in _cases():
+        doc = case["object"]
+        if doc.get("kind") not in _POD_KINDS:
+            continue
+        full = [(p.field, p.message, p.rule) for p in _rules.check_object(doc, "upstream")]
+        for ask in _pod_spec_asks(doc):
+            spec = ask["spec"]
+            if _fit_problems(ask, spec):
+                continue
+            meta = pod_rules.fit_meta(ask.get("meta", {}))
+            passed = _rules.PassedPodSpec(ask["where"], ask["restart"], pod_rules.fit_view(spec), meta)
+            again = [
+                (p.field, p.message, p.rule) for p in _rules.check_object(doc, "upstream", passed=passed)
+            ]
+            skipped += 1
+            if again != full:
+                differ.append(f"{case['file']}:{case['id']}")
+    assert (skipped > 500, differ) == (True, [])

@@ -27,7 +27,7 @@ import constructs
 from . import _checks
 from ._data import KeyedSource
 from ._resource import PodkitResource, mapping_arg
-from ._rules._base import Report
+from ._rules._base import PassedPodSpec, Report
 from ._rules.core.pod import check_pod_spec
 from .container import Container
 from .env import EnvOverrideWarning
@@ -473,6 +473,8 @@ class AbstractPod(PodkitResource):
     _POD_SPEC_AT: ClassVar[str] = "spec"
     #: whether the constructor has returned (then each change asks the rules at once)
     _built = False
+    #: what the rules asked at the last call passed (see ``_passed_at_call``)
+    _passed: PassedPodSpec | None = None
 
     # -- opt-in pod settings (PodFields): validated on assignment, rendered only when set ------
     #: pod-wide security settings (UIDs, fsGroup, seccomp, sysctls); a container's own wins
@@ -839,24 +841,44 @@ class AbstractPod(PodkitResource):
     def _rule_problems(self) -> list[Problem]:
         """What the API server's pod-spec rules (``_rules.core.pod.check_pod_spec``, the rules
         every final object passes) find in this pod as it is now, at the fields it will have."""
+        return self._ask_rules()[0]
+
+    def _ask_rules(self) -> tuple[list[Problem], PassedPodSpec]:
+        """:meth:`_rule_problems`, and what the rules read (a snapshot: later changes to the pod
+        do not show in it)."""
+        spec = self._fit_spec()
+        meta = {
+            k: dict(v) if isinstance(v, dict) else v for k, v in self._pod_meta().items() if v is not None
+        }
+        # as check_pod_spec compares it at synth (fit_view): the volumes are asked there anyway
+        without_volumes = {k: v for k, v in spec.items() if k != "volumes"}
+        asked = PassedPodSpec(self._POD_SPEC_AT, _restart_values(type(self)), without_volumes, meta)
         report = Report(self._path)
         check_pod_spec(
             report,
-            self._fit_spec(),
-            self._POD_SPEC_AT,
-            _restart_values(type(self)),
-            meta={k: v for k, v in self._pod_meta().items() if v is not None},
-            is_pod=self._POD_SPEC_AT == "spec",
+            spec,
+            asked.where,
+            asked.restart,
+            meta=meta,
+            is_pod=asked.where == "spec",
             # each Container checked its own fields at its call; the pod asks how they fit together
             # (and every field is checked again on the final object at synth)
             each_container=False,
         )
-        return report.problems
+        return report.problems, asked
+
+    def _passed_at_call(self) -> PassedPodSpec | None:
+        # the pod as the rules last passed it at a call: its synth-time check does not ask them
+        # again about a final spec that is still the same (``_rules.core.pod.check_pod_spec``)
+        return self._passed
 
     def _raise_new_problems(self, before: Iterable[Problem]) -> None:
-        """Raise the first rule problem that is not in ``before``, naming the Python argument."""
+        """Raise the first rule problem that is not in ``before``, naming the Python argument
+        (and, when there is none at all, remember what passed: :meth:`_passed_at_call`)."""
         known = {(p.field, p.message) for p in before}
-        for problem in self._rule_problems():
+        problems, asked = self._ask_rules()
+        self._passed = None if problems else asked
+        for problem in problems:
             if (problem.field, problem.message) not in known:
                 fix = f"; {problem.fix}" if problem.fix else ""
                 raise PodkitError(self.path, f"{self._argument(problem.field)}: {problem.message}{fix}")
@@ -991,7 +1013,7 @@ class AbstractPod(PodkitResource):
         if self._volumes:
             spec["volumes"] = [_checks.without_none(v.render()) for v in self._volumes]
         if self._node_selector:
-            spec["nodeSelector"] = self._node_selector
+            spec["nodeSelector"] = dict(self._node_selector)
         if self.restart_policy:
             spec["restartPolicy"] = self.restart_policy.value
         if self.service_account_name is not None:

@@ -43,6 +43,7 @@ from .errors import (
 )
 
 if typing.TYPE_CHECKING:
+    from ._rules import PassedPodSpec
     from .chart import Chart
 
 __all__ = ["SLOT_API_VERSION", "PodkitResource", "is_slot", "mapping_arg"]
@@ -230,8 +231,14 @@ class PodkitResource(_jsii.LazyConstruct, ChartMember):
 
         doc, problems = self.render()
         if not problems:
-            problems = self._sourced(_validate.check_final(doc, self._path, chart=self._chart))
+            found = _validate.check_final(doc, self._path, chart=self._chart, passed=self._passed_at_call())
+            problems = self._sourced(found)
         return doc, problems
+
+    def _passed_at_call(self) -> PassedPodSpec | None:
+        """What the rules asked at a call already passed in this object (a pod's spec, see
+        ``_pod``), for its synth-time check; ``None``: nothing (every rule runs at synth)."""
+        return None
 
     def _sourced(self, problems: list[Problem]) -> list[Problem]:
         """``problems``, each naming the line that created this object (unless it names one)."""

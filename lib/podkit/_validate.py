@@ -72,6 +72,7 @@ def check_final(
     *,
     chart: cdk8s.Chart | None,
     settings: _rules.ClusterSettings | None = None,
+    passed: _rules.PassedPodSpec | None = None,
 ) -> list[Problem]:
     """Every problem of one final object; ``path`` names it in messages.
 
@@ -80,10 +81,12 @@ def check_final(
     app's other Secrets' values are scrubbed by the chart and the app: :func:`scrub`.)
 
     :param settings: the cluster's settings. Default: the app's (:func:`settings_of` the chart).
+    :param passed: what the rules asked at a call already passed in this object (its construct's
+        ``_passed_at_call``): not asked again if it is unchanged.
     """
     if not isinstance(doc, dict):
         return [Problem(path, f"expected an object, got {type(doc).__name__}", rule="schema")]
-    problems = _problems(doc, path, chart, settings if settings is not None else settings_of(chart))
+    problems = _problems(doc, path, chart, settings if settings is not None else settings_of(chart), passed)
     if problems and is_secret(doc):
         problems = _scrubbed(problems, secret_values(doc))
     return problems
@@ -272,7 +275,11 @@ def _scrubbed(problems: list[Problem], values: list[str]) -> list[Problem]:
 
 
 def _problems(
-    doc: dict[str, Any], path: str, chart: cdk8s.Chart | None, settings: _rules.ClusterSettings
+    doc: dict[str, Any],
+    path: str,
+    chart: cdk8s.Chart | None,
+    settings: _rules.ClusterSettings,
+    passed: _rules.PassedPodSpec | None = None,
 ) -> list[Problem]:
     # the CRDs podkit ships are registered before their first object is judged, so a raw
     # HTTPRoute is checked alike whether or not the app imported podkit.gateway
@@ -283,6 +290,7 @@ def _problems(
         schema=_rules.schema_problems if getattr(chart, "validate_schema", True) else None,
         pod_security=getattr(chart, "pod_security", None),
         settings=settings,
+        passed=passed,
     )
 
 

@@ -230,7 +230,8 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
         problems.extend(_duplicates(chart_path, [doc for _, doc in final]))
         settings = _validate.settings_of(self)
         for (path, doc), owner in zip(final, owners, strict=True):
-            found = _validate.check_final(doc, path, chart=self, settings=settings)
+            passed = owner._passed_at_call() if owner is not None else None
+            found = _validate.check_final(doc, path, chart=self, settings=settings, passed=passed)
             problems.extend(owner._sourced(found) if owner is not None and found else found)
         if not self._in_podkit_app:
             # a podkit.App checks references and scrubs Secret values app-wide; elsewhere, per chart

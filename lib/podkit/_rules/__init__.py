@@ -34,7 +34,7 @@ from . import (  # noqa: F401 - registers their kinds (apps/v1, autoscaling/v2, 
     scheduling_k8s,
     schema,
 )
-from ._base import DEFAULT_SETTINGS, ClusterSettings, Report, as_dict
+from ._base import DEFAULT_SETTINGS, ClusterSettings, PassedPodSpec, Report, as_dict
 from .core import (  # noqa: F401 - registers the v1 kinds
     configmap,
     namespace,
@@ -50,6 +50,7 @@ from .registry import rules_for
 
 __all__ = [
     "ClusterSettings",
+    "PassedPodSpec",
     "PodSecurity",
     "SchemaCheck",
     "check",
@@ -60,13 +61,18 @@ __all__ = [
 
 
 def check_object(
-    doc: Mapping[str, Any], path: str, settings: ClusterSettings = DEFAULT_SETTINGS
+    doc: Mapping[str, Any],
+    path: str,
+    settings: ClusterSettings = DEFAULT_SETTINGS,
+    passed: PassedPodSpec | None = None,
 ) -> list[Problem]:
     """The API server's validation problems of one final object (empty when it would be accepted).
 
     :param doc: the object as it will be written (``apiVersion``, ``kind``, ``metadata``, ...).
     :param path: the construct path to report problems under.
     :param settings: the cluster's settings some rules depend on (the NodePort range).
+    :param passed: a pod spec the rules asked at the call passed: if ``doc`` holds it unchanged,
+        those rules are not asked again (the problems are the same either way).
     """
     meta = as_dict(doc.get("metadata"))
     rules = rules_for(doc.get("apiVersion"), doc.get("kind"))
@@ -74,7 +80,7 @@ def check_object(
         report = Report(path, "apiserver:ValidateObjectMeta", settings)
         check_metadata(report, meta, "metadata", None)
         return report.problems
-    report = Report(path, rules.rule, settings)
+    report = Report(path, rules.rule, settings, passed)
     check_metadata(report, meta, "metadata", rules.name_rule, namespaced=rules.namespaced)
     rules.check(report, doc, as_dict(doc.get("spec")))
     return report.problems
@@ -141,6 +147,7 @@ def check(
     schema: SchemaCheck | None = schema_problems,
     pod_security: PodSecurity | None = None,
     settings: ClusterSettings = DEFAULT_SETTINGS,
+    passed: PassedPodSpec | None = None,
 ) -> list[Problem]:
     """Every problem of one final object, all in one list: the schema's (``schema``; ``None``
     for none), the API server's rules' and (with ``pod_security``) the Pod Security level's.
@@ -151,7 +158,7 @@ def check(
     """
     problems = schema(doc, path) if schema is not None else []
     typed = tuple(p.field for p in problems)
-    for problem in check_object(doc, path, settings):
+    for problem in check_object(doc, path, settings, passed):
         if not any(_under(problem.field, field) for field in typed):
             problems.append(problem)
     if pod_security is not None:

@@ -31,6 +31,7 @@ __all__ = [
     "PROTOCOLS",
     "RESTART_POLICIES",
     "ClusterSettings",
+    "PassedPodSpec",
     "Report",
     "as_dict",
     "as_list",
@@ -155,18 +156,39 @@ class ClusterSettings:
 DEFAULT_SETTINGS = ClusterSettings()
 
 
+@dataclass(frozen=True)
+class PassedPodSpec:
+    """A pod spec in which the rules asked at the call (``check_pod_spec`` with
+    ``each_container=False``: how the containers fit the pod, and the pod's own fields) found
+    nothing, as they read it: ``spec`` (each container without its own fields, see
+    ``core.pod.fit_view``) and ``meta`` (the name, labels and annotations beside it), at
+    ``where`` with the restartPolicy values ``restart``. A synth-time check of an object holding
+    that very spec at that path need not ask those rules again (``core.pod.check_pod_spec``)."""
+
+    where: str
+    restart: tuple[str, ...]
+    spec: Mapping[str, Any]
+    meta: Mapping[str, Any]
+
+
 class Report:
     """One object's problems: where to report them (the construct path), which rule is running,
-    and the cluster's settings the rules read."""
+    the cluster's settings the rules read, and (``passed``) what the rules found nothing in
+    at the call already."""
 
-    __slots__ = ("path", "problems", "rule", "settings")
+    __slots__ = ("passed", "path", "problems", "rule", "settings")
 
     def __init__(
-        self, path: str, rule: str = "apiserver", settings: ClusterSettings = DEFAULT_SETTINGS
+        self,
+        path: str,
+        rule: str = "apiserver",
+        settings: ClusterSettings = DEFAULT_SETTINGS,
+        passed: PassedPodSpec | None = None,
     ) -> None:
         self.path = path
         self.rule = rule
         self.settings = settings
+        self.passed = passed
         self.problems: list[Problem] = []
 
     def add(self, message: str | None, *, field: str | None = None, fix: str = "") -> None:

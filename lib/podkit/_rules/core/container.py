@@ -123,16 +123,24 @@ def check_containers(
     *,
     is_pod: bool,
     each: bool = True,
+    fit: bool = True,
 ) -> None:
     """Every container and init container of the pod spec ``spec`` at ``where``; ``volumes`` are
     the pod's volumes by name, ``is_pod`` for a bare Pod (not a template). Without ``each``, only
     how the containers fit the pod and each other (names, host ports, hooks and probes against the
-    pod's settings), not each container's own fields (a typed Container checked those at its call)."""
+    pod's settings), not each container's own fields (a typed Container checked those at its call);
+    without ``fit``, only each container's own fields (the rest passed at the call)."""
     containers = as_list(spec.get("containers"))
     inits = as_list(spec.get("initContainers"))
+    policy = spec.get("restartPolicy") or "Always"
+    if not fit:
+        for field, listed in (("containers", containers), ("initContainers", inits)) if each else ():
+            for i, container in enumerate(listed):
+                if isinstance(container, dict):
+                    _common(r, container, f"{where}.{field}[{i}]", volumes, policy, is_pod)
+        return
     if not containers:
         r.add(f"{where}.containers is empty: a pod needs at least one container")
-    policy = spec.get("restartPolicy") or "Always"
     grace_value = spec.get("terminationGracePeriodSeconds")
     grace = DEFAULT_GRACE if grace_value is None else grace_value if is_int(grace_value) else _NO_GRACE
     host_network = spec.get("hostNetwork") is True

@@ -12,7 +12,17 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .._base import EMPTY, RESTART_POLICIES, Report, as_dict, as_list, is_int, one_of, subdomain, upstream
+from .._base import (
+    EMPTY,
+    RESTART_POLICIES,
+    Report,
+    as_dict,
+    as_list,
+    is_int,
+    one_of,
+    subdomain,
+    upstream,
+)
 from ..meta import check_metadata
 from ..names import INT32_MAX
 from ..registry import kind
@@ -21,7 +31,7 @@ from .scheduling import check_host_fields, check_scheduling
 from .security import check_security
 from .volume import check_volume
 
-__all__ = ["check_pod_annotations", "check_pod_spec", "check_template"]
+__all__ = ["OWN_FIELDS", "check_pod_annotations", "check_pod_spec", "check_template", "fit_meta", "fit_view"]
 
 DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
 # GetDeletionCostFromPodAnnotations: an int32 in canonical form (no '+', no leading zeros)
@@ -113,16 +123,23 @@ def check_pod_spec(
     """The pod spec ``spec`` at ``where``: of a bare Pod (``is_pod``) or of a template; ``meta``
     is the pod's (or template's) metadata, ``claims`` a StatefulSet's claim template names,
     ``restart`` the restartPolicy values the owner allows. ``each_container=False`` leaves out
-    each container's own fields (see ``check_containers``): what a typed pod asks at the call."""
-    policy = spec.get("restartPolicy")
-    if policy is None or policy == "":  # defaulted to Always
-        if "Always" not in restart:
-            r.add(
-                f"{where}.restartPolicy is missing: use {one_of(restart)} (the default Always is not allowed here)"
-            )
-    elif policy not in restart:
-        r.add(f"{where}.restartPolicy {policy!r} is not supported here: use {one_of(restart)}")
+    each container's own fields (see ``check_containers``): what a typed pod asks at the call.
+    When that very ask passed at the call (``r.passed`` holds this spec, see
+    :class:`~podkit._rules._base.PassedPodSpec`), only the volumes and each container's own
+    fields are left (no other rule here reads them: the problems are the same either way)."""
+    passed = _passed_at_call(r, spec, where, restart, meta)
+    if not passed:
+        policy = spec.get("restartPolicy")
+        if policy is None or policy == "":  # defaulted to Always
+            if "Always" not in restart:
+                r.add(
+                    f"{where}.restartPolicy is missing: use {one_of(restart)} (the default Always is not "
+                    f"allowed here)"
+                )
+        elif policy not in restart:
+            r.add(f"{where}.restartPolicy {policy!r} is not supported here: use {one_of(restart)}")
 
+    # the volumes are asked on every object (a typed pod adds them without asking the rules)
     volumes: dict[str, Mapping[str, Any]] = {}
     raw_volumes = as_list(spec.get("volumes"))
     pod_name = meta.get("name")
@@ -137,7 +154,9 @@ def check_pod_spec(
     for claim in claims:
         volumes.setdefault(claim, {"name": claim, "persistentVolumeClaim": {"claimName": claim}})
 
-    check_containers(r, spec, where, volumes, is_pod=is_pod, each=each_container)
+    check_containers(r, spec, where, volumes, is_pod=is_pod, each=each_container, fit=not passed)
+    if passed:
+        return
     check_security(r, spec, meta, where)
     check_host_fields(r, spec, where)
     check_scheduling(r, spec, where, meta=meta, is_pod=is_pod)
@@ -151,3 +170,58 @@ def check_pod_spec(
     account = spec.get("serviceAccountName")
     if isinstance(account, str) and account:
         r.add(subdomain(f"{where}.serviceAccountName", account))
+
+
+#: each container's own fields: what the rules asked at the call (``check_pod_spec`` with
+#: ``each_container=False``) read nowhere but in the volumes' and ``validateContainerCommon``'s
+#: rules, which run on every object
+OWN_FIELDS = frozenset(
+    (
+        "image",
+        "command",
+        "args",
+        "workingDir",
+        "imagePullPolicy",
+        "env",
+        "envFrom",
+        "resources",
+        "volumeMounts",
+    )
+)
+#: the metadata the pod-spec rules read beside the spec
+_FIT_META = ("name", "labels", "annotations")
+
+
+def fit_view(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """What ``check_pod_spec(..., each_container=False)`` reads of the pod spec ``spec`` beside
+    its volumes: all of it but the volumes and each container's :data:`OWN_FIELDS`
+    (``tests/test_upstream.py`` checks that leaving them out changes no verdict)."""
+    view = {k: v for k, v in spec.items() if k != "volumes"}
+    for field in ("containers", "initContainers"):
+        containers = spec.get(field)
+        if isinstance(containers, list):
+            view[field] = [
+                {k: v for k, v in c.items() if k not in OWN_FIELDS} if isinstance(c, dict) else c
+                for c in containers
+            ]
+    return view
+
+
+def fit_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """What the pod-spec rules read of the metadata beside the spec (name, labels, annotations)."""
+    return {k: meta[k] for k in _FIT_META if k in meta}
+
+
+def _passed_at_call(
+    r: Report, spec: Mapping[str, Any], where: str, restart: tuple[str, ...], meta: Mapping[str, Any]
+) -> bool:
+    """Whether ``spec`` (at ``where``, with ``meta``) is one the rules asked at the call passed
+    (``r.passed``): the same path and restart policies, and, compared whole, the same fields."""
+    passed = r.passed
+    return (
+        passed is not None
+        and passed.where == where
+        and passed.restart == restart
+        and passed.spec == fit_view(spec)
+        and passed.meta == fit_meta(meta)
+    )
