@@ -96,12 +96,12 @@ def is_cluster_scoped(doc: Mapping[str, Any]) -> bool:
 def schema_problems(doc: Mapping[str, Any], path: str) -> list[Problem]:
     """Strict schema problems of one object (Kubernetes 1.33, or the CRD's for custom kinds);
     a Secret's values are checked without being shown."""
+    messages = _schema_messages(doc)
+    if not messages:
+        return []  # (the common case: what names the object is made only for a problem)
     meta = as_dict(doc.get("metadata"))
     what = f"{doc.get('kind')} {meta.get('name')!r} does not match the {schema.schema_label(doc)} schema"
-    return [
-        Problem(path, f"{what}: {message}", "", "schema", _schema_field(message))
-        for message in _schema_messages(doc)
-    ]
+    return [Problem(path, f"{what}: {message}", "", "schema", _schema_field(message)) for message in messages]
 
 
 def _schema_field(message: str) -> str:
