@@ -83,8 +83,12 @@ def check_metadata(
         r.add(label(f"{where}.namespace", namespace))
     check_labels(r, meta.get("labels"), f"{where}.labels")
     check_annotations(r, meta.get("annotations"), f"{where}.annotations")
-    _owner_references(r, meta.get("ownerReferences"), f"{where}.ownerReferences")
-    _finalizers(r, meta.get("finalizers"), f"{where}.finalizers", built_in=name_rule is not None)
+    # rarely set: read (and their paths made) only when they are
+    refs, finalizers = meta.get("ownerReferences"), meta.get("finalizers")
+    if refs:
+        _owner_references(r, refs, f"{where}.ownerReferences")
+    if finalizers:
+        _finalizers(r, finalizers, f"{where}.finalizers", built_in=name_rule is not None)
 
 
 def check_annotations(r: Report, annotations: object, where: str) -> None:
