@@ -37,7 +37,7 @@ ONE_WORKER = {
     "tests/test_cli.py::test_init_scaffolds_a_complete_project": "scaffold",
     "tests/test_cli.py::test_a_scaffolded_project_keeps_dist_when_cdk8s_synth_fails": "scaffold",
     "tests/example/test_graph.py::test_the_committed_graph_is_fresh": "example-graph",
-    "tests/example/test_dist.py::test_synth_is_deterministic_across_runs": "example-run",
+    "tests/example/test_dist.py::test_synth_is_deterministic_across_runs_and_working_directories": "example-run",
     "tests/example/test_dist.py::test_no_node_warning_without_an_activated_venv": "example-run",
     "tests/example/test_synth_pipeline.py::test_successful_synth_replaces_dist": "offline-synth",
     "tests/example/test_synth_pipeline.py::test_synth_makes_no_network_request": "offline-synth",

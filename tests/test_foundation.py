@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import podkit as pk
-from tests.test_wheel import build_wheel
+from tests.test_wheel import built_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
@@ -80,10 +80,10 @@ def test_offline_hook_refuses_other_network_requests(tmp_path: Path) -> None:
     assert "podkit offline: refusing network request to https://example.com/x" in out.stderr
 
 
-def test_wheel_ships_everything_podkit_needs(tmp_path: Path) -> None:
+def test_wheel_ships_everything_podkit_needs() -> None:
     import zipfile
 
-    wheel = build_wheel(tmp_path)
+    wheel = built_wheel()  # the run's one wheel (tests/test_wheel.py builds it when stale)
     names = set(zipfile.ZipFile(wheel).namelist())
     lib = ROOT / "lib"
     # subpackages too (podkit._rules.core): a wheel without them cannot import podkit.App
