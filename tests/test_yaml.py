@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Literal
 
@@ -200,3 +201,87 @@ def test_random_kubernetes_like_documents_mostly_written_in_python() -> None:
             written += 1
             assert mine == cdk8s.Yaml.stringify(doc), doc
     assert written >= 200, f"only {written} of 400 written in Python: the comparison would be vacuous"
+
+
+# -- reading: podkit's reader gives what cdk8s.Yaml.load gives, or leaves the text to it --------
+def node_load(text: str, tmp_path: Path) -> list[Any]:
+    path = tmp_path / "docs.yaml"
+    path.write_text(text, encoding="utf-8")
+    return [json.loads(json.dumps(d)) for d in cdk8s.Yaml.load(str(path))]
+
+
+# (text, read in Python?): the ones marked False hold what _yaml.load_all leaves to Node
+READ_CASES = [
+    ("a: 1\n---\n---\nb: yes\n", True),  # an empty document is left out
+    ("---\n", True),
+    ("null\n", True),
+    ("- ~\n- a\n- null\n- ''\n", True),  # nulls stay in lists ...
+    ("a:\n  - ~\n  - {b: ~, c: 1}\nd:\n", True),  # ... and drop their key in mappings
+    ("a: -0\nb: +5\nc: 9007199254740991\nd: 0\n", True),
+    ("a: y\nb: N\nc: on\nd: OFF\ne: 'yes'\nf: True\n", True),
+    ("x: [1, 2, {a: b}, 'c']\n", True),
+    ("? a\n: b\n", True),
+    ("a: |\n  x\n  y\nb: |-\n  x\nc: |+\n  x\n\nd: >\n  x\n  y\n\n  z\ne: >-\n  q\n", True),
+    ("a: |2\n    indented\n", True),
+    ("a: \"\\x41\\u00e9\\t\\\"q\\\"\"\nb: 'it''s'\n", True),
+    ("a: b\n  c\n  d\n", True),  # a multi-line plain scalar
+    ("# comment\na: b # trailing\n...\n", True),
+    ("a: 한글 😀\nb: é\n", True),
+    ("a: 9007199254740992\n", False),  # beyond a JavaScript number's exact integers
+    ("a: 1.5\n", False),
+    ("a: 1e3\n", False),
+    ("a: 0x10\n", False),
+    ("a: 0755\n", False),
+    ("a: 08\n", False),
+    ("a: 1_000\n", False),
+    ("a: 1:20\n", False),
+    ("a: 2024-01-01\n", False),
+    ("a: .inf\n", False),
+    ("a: &x 1\nb: *x\n", False),
+    ("base: &b {x: 1}\nc:\n  <<: *b\n", False),
+    ("a: !!str 3\n", False),
+    ("a: !custom x\n", False),
+    ("a: 1\na: 2\n", False),
+    ("1: a\n0: b\n", False),  # JavaScript lists integer-like keys first
+    ("1: a\n", False),
+    ("a:\tb\n", False),
+    ("a: b\r\n", False),
+    ("%YAML 1.1\n---\na: b\n", False),
+    ("a: [unterminated\n", False),
+]
+
+
+def test_reading_agrees_with_cdk8s_or_leaves_the_text_to_it(tmp_path: Path) -> None:
+    for text, in_python in READ_CASES:
+        mine = _yaml.load_all(text)
+        assert (mine is not None) == in_python, repr(text)
+        if mine is not None:
+            assert mine == node_load(text, tmp_path), repr(text)
+
+
+def test_every_file_of_dist_is_read_in_python_as_node_reads_it(tmp_path: Path) -> None:
+    files = sorted((ROOT / "dist").glob("*.yaml"))
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        mine = _yaml.load_all(text)
+        assert mine is not None, path.name
+        assert mine == node_load(text, tmp_path), path.name
+
+
+def test_random_documents_read_back_as_node_reads_them(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(4321)
+    docs = [{"apiVersion": "v1", "kind": "ConfigMap", "data": _random_doc(rng)} for _ in range(300)]
+    texts = [cdk8s.Yaml.stringify(doc) for doc in docs]
+    # one trip to Node for all of them: a multi-document file
+    theirs = node_load("---\n".join(texts), tmp_path)
+    assert len(theirs) == len(docs)
+    read = 0
+    for text, expected in zip(texts, theirs, strict=True):
+        mine = _yaml.load_all(text)
+        if mine is not None:
+            read += 1
+            assert mine == [expected], text
+    assert read > 150  # most of them are read in Python

@@ -269,6 +269,10 @@ def parse_yaml(text: str) -> list[Any]:
     """Documents of a multi-document YAML string, parsed by the parser cdk8s writes with."""
     if not text.strip():
         return []
+    # text a synth wrote is read in Python, exactly as Node would (_yaml.load_all); the rest in Node
+    docs = _yaml.load_all(text)
+    if docs is not None:
+        return docs
     with tempfile.TemporaryDirectory(prefix="podkit-yaml-") as tmp:
         path = f"{tmp}/docs.yaml"
         with open(path, "w", encoding="utf-8") as f:

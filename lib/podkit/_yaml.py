@@ -167,3 +167,93 @@ def dump(doc: Any) -> str | None:
     except _Unsure:
         return None
     return "".join(out)
+
+
+# -- reading -----------------------------------------------------------------------------------
+# ``cdk8s.Yaml.load`` reads with the same ``yaml`` package and schema, in Node: ~70 ms a file
+# through jsii. The common case, text a synth wrote, is read here from libyaml's events instead,
+# and anything whose reading this module does not reproduce exactly (anchors and aliases, merge
+# keys, tags, floats, non-decimal or huge integers, timestamps, integer-like keys, which
+# JavaScript lists first, duplicate keys, the characters of _UNSURE) makes :func:`load_all`
+# return ``None``, and the caller asks Node. A null in a mapping drops its key, as jsii's
+# conversion does; a null document is left out. ``tests/test_yaml.py`` compares both readers.
+_NULL = frozenset(("~", "null", "Null", "NULL", ""))
+_BOOL = {
+    **dict.fromkeys(("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), True),
+    **dict.fromkeys(("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), False),
+}
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,15})")
+
+
+def _plain(value: str) -> Any:
+    """A plain (unquoted, untagged) scalar, resolved as the YAML 1.1 schema of ``yaml`` does."""
+    if value in _NULL:
+        return None
+    hit = _BOOL.get(value)
+    if hit is not None:
+        return hit
+    if _DECIMAL.fullmatch(value):
+        number = int(value)
+        if -_MAX_SAFE_INT < number < _MAX_SAFE_INT:
+            return number
+        raise _Unsure  # a JavaScript number would round it
+    if _IMPLICIT.match(value):
+        raise _Unsure  # octal, hex, binary, underscores, floats, sexagesimal, timestamps
+    return value
+
+
+_MISSING = object()
+
+
+def _documents(events: Any) -> list[Any]:
+    import yaml  # here: the writer above needs no PyYAML
+
+    docs: list[Any] = []
+    # open collections: a list, or a mapping with the key waiting for its value (_MISSING: none)
+    stack: list[list[Any]] = []
+
+    def add(value: Any) -> None:
+        if not stack:
+            if value is not None:
+                docs.append(value)
+            return
+        top = stack[-1]
+        if isinstance(top[0], list):
+            top[0].append(value)
+        elif top[1] is _MISSING:
+            if not isinstance(value, str) or value in top[0] or value == "<<" or _ARRAY_INDEX.match(value):
+                raise _Unsure  # JavaScript's string keys, duplicates, merge keys, key order
+            top[1] = value
+        else:
+            if value is not None:
+                top[0][top[1]] = value
+            top[1] = _MISSING
+
+    for event in events:
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            if event.anchor is not None or event.tag is not None:
+                raise _Unsure
+            # libyaml's style of a plain scalar is '' (PyYAML's own parser: None)
+            add(event.value if event.style else _plain(event.value))
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if event.anchor is not None or event.tag is not None:
+                raise _Unsure
+            stack.append([{} if kind is yaml.MappingStartEvent else [], _MISSING])
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            add(stack.pop()[0])
+        elif kind is yaml.AliasEvent:
+            raise _Unsure  # `yaml` bounds their expansion, and reports where
+    return docs
+
+
+def load_all(text: str) -> list[Any] | None:
+    """The documents of ``text`` as ``cdk8s.Yaml.load`` reads them, or ``None`` if unsure."""
+    import yaml
+
+    if _UNSURE.search(text) or "\r" in text or text.startswith("%") or "\n%" in text:
+        return None
+    try:
+        return _documents(yaml.parse(text, Loader=yaml.CBaseLoader))
+    except (_Unsure, yaml.YAMLError):
+        return None
