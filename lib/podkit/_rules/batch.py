@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import zoneinfo
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -636,6 +635,8 @@ def _time_zone_error(zone: str) -> str | None:
     if not _zone_data():
         # without a database every name would pass unchecked: say so instead
         return f"{where} cannot be checked: {NO_ZONE_DATABASE}"
+    import zoneinfo  # (~2 ms, loaded by the first CronJob with a timeZone, not by every synth)
+
     try:
         zoneinfo.ZoneInfo(zone)
     except (ValueError, zoneinfo.ZoneInfoNotFoundError):
@@ -655,6 +656,8 @@ NO_ZONE_DATABASE = (
 @cache
 def _zone_data() -> bool:
     """Whether zoneinfo finds a tz database at all (system files or the tzdata package)."""
+    import zoneinfo
+
     try:
         # no_cache: a zone loaded earlier must not stand in for a database that is gone
         zoneinfo.ZoneInfo.no_cache("Etc/UTC")
