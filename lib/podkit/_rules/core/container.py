@@ -623,7 +623,7 @@ def _handler(r: Report, body: Mapping[str, Any], at: str, allowed: tuple[str, ..
                     f"({grace})"
                 )
         else:
-            _port(r, action.get("port"), f"{where}.port", named=kind != "grpc")
+            _port(r, action.get("port"), where, named=kind != "grpc")
             if kind == "httpGet":
                 scheme = action.get("scheme")
                 if scheme:  # "" is defaulted to HTTP
@@ -634,16 +634,17 @@ def _handler(r: Report, body: Mapping[str, Any], at: str, allowed: tuple[str, ..
                         r.add(header_name(f"{where}.httpHeaders[{j}].name", name))
 
 
-def _port(r: Report, port: object, where: str, *, named: bool) -> None:
-    """ValidatePortNumOrName: a port number, or (not for grpc) an IANA port name. A name is
-    checked for its syntax only: the API server does not look for it among the declared ports."""
+def _port(r: Report, port: object, at: str, *, named: bool) -> None:
+    """ValidatePortNumOrName: the ``port`` of the action at ``at``, a port number or (not for
+    grpc) an IANA port name. A name is checked for its syntax only: the API server does not look
+    for it among the declared ports. (Its path is made only for a name or a problem.)"""
     if isinstance(port, str) and named:
-        r.add(port_name(where, port))
+        r.add(port_name(f"{at}.port", port))
     elif port is None:
-        r.add(f"{where} is missing: use a port between 1 and 65535" + (" or a port name" if named else ""))
+        r.add(f"{at}.port is missing: use a port between 1 and 65535" + (" or a port name" if named else ""))
     elif not port_ok(port):
         r.add(
-            f"{where} {port!r} is out of range: use a port between 1 and 65535"
+            f"{at}.port {port!r} is out of range: use a port between 1 and 65535"
             + (" or a declared port name" if named else "")
         )
 

@@ -399,7 +399,8 @@ def _host_process(
     pod_value = pod if isinstance(pod, bool) else None
     host_process = 0
     for path, container in containers:
-        own = as_dict(as_dict(container.get("securityContext")).get("windowsOptions")).get("hostProcess")
+        context = container.get("securityContext")
+        own = as_dict(as_dict(context).get("windowsOptions")).get("hostProcess") if context else None
         own_value = own if isinstance(own, bool) else None
         if pod_value is not None and own_value is not None and own_value != pod_value:
             r.add(

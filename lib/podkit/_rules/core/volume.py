@@ -57,6 +57,7 @@ SOURCES = (
     "csi",
     "ephemeral",
 )
+_SOURCE_ORDER = {source: i for i, source in enumerate(SOURCES)}
 HOST_PATH_TYPES = (
     "",
     "DirectoryOrCreate",
@@ -102,8 +103,10 @@ def check_volume(
         if name in volumes:
             r.add(f"{at}.name {name!r} is used by another volume of this pod: give each volume its own name")
         volumes[name] = volume
-    sources = [k for k in SOURCES if volume.get(k) is not None]
+    # the fields the volume has (a name and, mostly, one source), not the 30 it could have
+    sources = [k for k, v in volume.items() if v is not None and k in _SOURCE_ORDER]
     if len(sources) > 1:
+        sources.sort(key=_SOURCE_ORDER.__getitem__)  # the one validateVolumeSource reads first
         r.add(f"{at} must have exactly one volume source (found: {', '.join(sorted(sources))})")
     if not sources:
         return  # defaulted to emptyDir: {}
