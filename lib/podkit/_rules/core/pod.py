@@ -222,6 +222,6 @@ def _passed_at_call(
         passed is not None
         and passed.where == where
         and passed.restart == restart
+        and passed.meta == fit_meta(meta)  # (the cheaper test first)
         and passed.spec == fit_view(spec)
-        and passed.meta == fit_meta(meta)
     )
