@@ -519,3 +519,26 @@ def test_fails_with_problems_not_exceptions_on_wrong_types() -> None:
     container["resources"] = {"limits": {"cpu": True}}
     doc["metadata"]["annotations"]["controller.kubernetes.io/pod-deletion-cost"] = 5
     assert all(p.field for p in check_object(doc, "t/x"))
+
+
+def test_resource_lists_found_valid_are_remembered_by_their_exact_text() -> None:
+    # check_resources remembers the (limits, requests) it accepted, as str only: the same
+    # quantities written as numbers, or a bool (equal to 1 as a key), are judged again
+    def resources(value: Any) -> Doc:
+        doc = pod()
+        doc["spec"]["containers"][0]["resources"] = {"limits": {"cpu": value}, "requests": {"cpu": value}}
+        return doc
+
+    assert check_object(resources("1"), "p") == []
+    assert check_object(resources("1"), "p") == []  # remembered: still nothing
+    assert check_object(resources(1), "p") == []
+    assert [p.message for p in check_object(resources(True), "p")] == [
+        "spec.containers[0].resources.limits['cpu'] True is not a non-negative Kubernetes quantity: use a "
+        "number with an optional suffix (Ki Mi Gi Ti Pi Ei, n u m k M G T P E)",
+        "spec.containers[0].resources.requests['cpu'] True is not a non-negative Kubernetes quantity: use a "
+        "number with an optional suffix (Ki Mi Gi Ti Pi Ei, n u m k M G T P E)",
+    ]
+    # a valid list remembered at one path is still judged (and named) at another when it changes
+    doc = resources("1")
+    doc["spec"]["containers"][0]["resources"]["requests"]["cpu"] = "2"
+    assert [p.field for p in check_object(doc, "p")] == ["spec.containers[0].resources.requests['cpu']"]
