@@ -14,6 +14,15 @@ Every rule is a function of the rendered object (a dict, after patches) and a fi
 reports structured :class:`~podkit.errors.Problem` s (``field``: the JSON path; ``rule``: the
 upstream check, ``apiserver:ValidateService``). This package imports nothing from podkit but
 :mod:`podkit.errors`, and knows no construct: a test reads its imports.
+
+Rules run on every object of every synth, and most fields are unset or valid: read what an object
+has (a lookup), and call a sub-rule or format a field path only for a field that is set or a value
+to report (``core.container._common``); a rule that judges many equal values remembers the ones it
+accepted (``names.remember_valid``). A typed pod asks the pod-spec rules at its call without each
+container's own fields, and a final spec still holding what passed there is not asked them again
+(``Report.passed``, ``core.pod.check_pod_spec``): a rule those rules call may read a container's
+own fields (``core.pod.OWN_FIELDS``) or the volumes only from ``validateContainerCommon`` and the
+volume rules, which run on every object (``tests/test_upstream.py`` checks it on every pod case).
 """
 
 from __future__ import annotations
