@@ -411,6 +411,26 @@ def test_wheel_starts_node_only_when_needed(venv: Path, tmp_path: Path) -> None:
     )
 
 
+def try_the_typo(newcomer: Newcomer) -> None:
+    """The page's prose step: `port="htp"`, `make synth`; podkit names the line, the container, the
+    port and what it has, and dist/ stays as it was; then put it back."""
+    assert 'change `port="http"` to\n`port="htp"` and run `make synth`' in PAGE.read_text(encoding="utf-8")
+    app = newcomer.cwd / "app.py"
+    written = app.read_text(encoding="utf-8")
+    assert written.count('port="http"') == 1
+    # the call that received the bad value: the Container the probe was given to
+    line = written[: written.index('main=pk.Container(\n            name="web"')].count("\n") + 1
+    dist = {p.name: p.read_bytes() for p in (newcomer.cwd / "dist").iterdir()}
+    app.write_text(written.replace('port="http"', 'port="htp"'), encoding="utf-8")
+    result = newcomer.sh("make synth")
+    assert result.returncode != 0, result.stdout
+    (error,) = [e for e in result.stderr.splitlines() if not e.startswith("make: ")]
+    assert error.startswith(f"app.py:{line}: error: [container 'web'] "), result.stderr
+    assert "port 'htp'" in error and "declared: 8080 (http)" in error, error  # the port, what it has
+    assert {p.name: p.read_bytes() for p in (newcomer.cwd / "dist").iterdir()} == dist
+    app.write_text(written, encoding="utf-8")
+
+
 def test_getting_started_as_a_newcomer(newcomer: Newcomer, venv: Path) -> None:
     """docs/getting-started.md, from after its install step to a committed dist/ (runs last: it adds
     the test tools to the module's venv). Each line must do what the page says; `podkit init`,
@@ -424,6 +444,7 @@ def test_getting_started_as_a_newcomer(newcomer: Newcomer, venv: Path) -> None:
             newcomer.run_block(block)
         else:
             (newcomer.cwd / block.marker.removeprefix("write ")).write_text(block.text, encoding="utf-8")
+            try_the_typo(newcomer)
     project = newcomer.home / "my-service"
     assert newcomer.cwd == project
 
