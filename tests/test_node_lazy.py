@@ -188,3 +188,41 @@ def test_mypy_sees_the_public_types(tmp_path: Path) -> None:
 
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+class _Answering:
+    """A kernel whose answer arrives after ``after`` checks."""
+
+    def __init__(self, after: int) -> None:
+        self.checks = 0
+        self.after = after
+
+    def answered(self) -> bool:
+        self.checks += 1
+        return self.checks > self.after
+
+
+def test_work_while_node_answers_runs_only_until_the_answer_and_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import podkit._node as n
+
+    done: list[str] = []
+
+    def failing() -> None:
+        done.append("failing")
+        raise ImportError("a step that fails fails again where it is needed")
+
+    monkeypatch.setattr(n, "_while_booting", [])
+    for step in (lambda: done.append("a"), failing, lambda: done.append("c"), lambda: done.append("d")):
+        n.while_booting(step)
+    n._use_the_wait(_Answering(after=3))  # type: ignore[arg-type]
+    assert done == ["a", "failing", "c"]
+    assert n._while_booting == []  # once: what the answer cut off is loaded where it is needed
+    n._use_the_wait(_Answering(after=9))  # type: ignore[arg-type]
+    assert done == ["a", "failing", "c"]
+
+
+def test_app_loads_the_pod_modules_while_node_answers_its_first_request() -> None:
+    """Which modules is a matter of timing; that the steps are the pod's modules, through _load."""
+    code = "import podkit, podkit._node as n; podkit.App; print(sorted(s.args[0] for s in n._while_booting))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split("\n")[0] == "['config_map', 'container', 'pod', 'secret', 'volume']"

@@ -14,12 +14,13 @@ the same way, through an import hook.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import threading
 from typing import TYPE_CHECKING, Any
 
 # configure_jsii_node: tests and tools call it as podkit.configure_jsii_node
-from ._node import configure_jsii_node, install_import_hook, start_runtime  # noqa: F401
+from ._node import configure_jsii_node, install_import_hook, start_runtime, while_booting  # noqa: F401
 from .errors import (
     DuplicateError,
     InvalidNameError,
@@ -277,6 +278,10 @@ _LAZY: dict[str, tuple[str, ...]] = {
 _MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
 _load_lock = threading.RLock()
 
+#: the modules of a pod, loaded while ``App()`` waits for Node to boot (``_node.while_booting``):
+#: an app builds its pods right after, and Python would otherwise sit idle for ~20 ms
+_WHILE_NODE_BOOTS = ("container", "pod", "volume", "config_map", "secret")
+
 
 def __getattr__(name: str) -> Any:
     """PEP 562: load the module that defines ``name`` (and cdk8s) on its first use."""
@@ -293,12 +298,15 @@ def __dir__() -> list[str]:
 
 def _load(module: str) -> None:
     """Import one of podkit's public modules and bind its public names here. Only what an app
-    uses is loaded: an app without Gateways or custom resources never loads them."""
+    uses is loaded (an app without Gateways or custom resources never loads them), and the
+    modules of a pod while ``App()`` would wait for Node."""
     with _load_lock:  # another thread waits for the first one's load
         names = _LAZY[module]
         if names[0] in globals():
             return
-        start_runtime()  # Node boots while Python loads jsii, cdk8s and podkit (once)
+        if start_runtime():  # Node boots while Python loads jsii, cdk8s and podkit (once)
+            for ahead in _WHILE_NODE_BOOTS:
+                while_booting(functools.partial(_load, ahead))
         loaded = importlib.import_module(f".{module}", __name__)
         globals().update({attr: getattr(loaded, attr) for attr in names})
 

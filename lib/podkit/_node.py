@@ -101,7 +101,7 @@ def node_binary() -> str:
     return path
 
 
-def start_runtime() -> None:
+def start_runtime() -> bool:
     """Get Node and jsii ready for cdk8s, once per process, right before cdk8s is first imported.
 
     ``import podkit`` does not start Node (``podkit --help``, ``import podkit.errors`` and the
@@ -111,14 +111,15 @@ def start_runtime() -> None:
     starts the kernel with the assemblies queued, hands it to jsii and installs podkit's error
     translation, so that Node starts while Python goes on importing jsii and cdk8s.
 
-    Raises :class:`~podkit.errors.PodkitError` (one line: which setting to fix) when there is no
-    Node to start; the next call tries again.
+    Returns whether this call started it. Raises :class:`~podkit.errors.PodkitError` (one line:
+    which setting to fix) when there is no Node to start; the next call tries again.
     """
     global _runtime_started
     if _runtime_started:
-        return
+        return False
     with _hook_paused():
         _start_runtime()
+    return True
 
 
 def _start_runtime() -> None:
@@ -385,6 +386,16 @@ class DirectKernel:
         self.pending.append(f"load {name}@{version}")
         self.queued.add((name, version))
 
+    def answered(self) -> bool:
+        """Whether a reply has arrived (never blocks). Only right after :meth:`drain`, when the
+        reader has nothing buffered: the socket then holds whatever Node has answered since."""
+        try:
+            return bool(self.sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT))
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True  # reading the reply will say what is wrong
+
     def read_line(self) -> bytes:
         line = self.reader.readline()
         if not line:
@@ -509,6 +520,8 @@ def _install(kernel: DirectKernel) -> None:
             self._process = _Pipes()  # type: ignore[assignment]
 
         def _next_message(self) -> Any:
+            if _while_booting:
+                _use_the_wait(kernel)
             return json.loads(kernel.read_line(), object_hook=jsii_process.ohook)
 
         def send(self, request: Any, response_type: Any) -> Any:
@@ -530,6 +543,30 @@ def _install(kernel: DirectKernel) -> None:
         _process = direct  # a plain attribute in place of the memoized start-on-first-use
 
     jsii._runtime.kernel.provider = DirectProvider()
+
+
+#: work an app is likely to need next, done while the first request would wait for Node to boot
+_while_booting: list[Callable[[], object]] = []
+
+
+def while_booting(step: Callable[[], object]) -> None:
+    """Run ``step`` while the first request to the kernel waits for Node's answer, if it still does.
+
+    Node answers the first object's creation (``App()``) only once it has loaded cdk8s's
+    JavaScript, ~20 ms during which Python did nothing. A step runs only while that answer has
+    not arrived (checked before each), so it costs wall time only if it outlasts the answer."""
+    _while_booting.append(step)
+
+
+def _use_the_wait(kernel: DirectKernel) -> None:
+    steps = list(_while_booting)
+    _while_booting.clear()  # once: a nested request (from a step) waits as any other
+    for step in steps:
+        if kernel.answered():
+            return
+        with contextlib.suppress(Exception):
+            # ahead of need: a failing step fails again, with its own error, where it is needed
+            step()
 
 
 @contextlib.contextmanager
