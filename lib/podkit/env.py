@@ -91,8 +91,14 @@ class FieldRef(metaclass=_checks.ValueMeta):
         if isinstance(field, FieldRef):
             return field
         if isinstance(field, PodField):
-            return FieldRef(field.value)
+            ref = _POD_FIELD_REFS.get(field)
+            if ref is None:  # a member's path is checked once: a FieldRef is immutable
+                ref = _POD_FIELD_REFS[field] = FieldRef(field.value)
+            return ref
         raise PodkitTypeError("", _wrong_field_type(field))
+
+
+_POD_FIELD_REFS: dict[PodField, FieldRef] = {}
 
 
 def _wrong_field_type(field: object) -> str:
