@@ -129,3 +129,26 @@ def test_errors_after_joining_a_pod_name_the_container(chart: pk.Chart) -> None:
     pk.SidecarPod(chart, "p", main=main)
     with pytest.raises(pk.InvalidNameError, match=r"^\[container 'web'\] env var name 'BAD NAME' is invalid"):
         main.add_env("BAD NAME", "x")
+
+
+def test_a_subclass_setter_is_called_for_every_setting_even_unset() -> None:
+    """Container stores unset settings without calling their setters; a subclass that overrides a
+    setter still sees every assignment, None included."""
+    seen: list[object] = []
+
+    class Logged(pk.Container):
+        @pk.Container.tty.setter  # type: ignore[attr-defined,untyped-decorator]
+        def tty(self, value: bool | None) -> None:
+            seen.append(value)
+            pk.Container.tty.fset(self, value)  # type: ignore[attr-defined]
+
+    Logged(name="app", image="nginx:1.27")
+    assert seen == [None]
+    plain = pk.Container(name="app", image="nginx:1.27")
+    assert (plain.working_dir, plain.image_pull_policy, plain.resources, plain.security_context) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert (plain.lifecycle, plain.termination_message_policy, plain.liveness, plain.tty) == (None,) * 4

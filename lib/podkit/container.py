@@ -200,11 +200,24 @@ class Container(metaclass=_checks.ValueMeta):
         # opt-in fields, rendered when set (spec key -> JSON); unset ones cost nothing at render
         self._extra: dict[str, Any] = {}
         self.image = image
+        # an unset setting is stored as its setter stores None, without calling it (most are unset,
+        # and a setter call costs ~0.1 us); a subclass may override setters, so it gets the calls
+        plain = type(self) is Container
         self.command = command
         self.args = args
-        self.working_dir = working_dir
-        self.image_pull_policy = image_pull_policy
-        self.resources = resources
+        if working_dir is not None or not plain:
+            self.working_dir = working_dir
+        else:
+            self._working_dir: str | None = None
+        if image_pull_policy is not None or not plain:
+            self.image_pull_policy = image_pull_policy
+        else:
+            self._image_pull_policy: ImagePullPolicy | None = None
+        if resources is not None or not plain:
+            self.resources = resources
+        else:
+            self._resources_json: dict[str, Any] | None = None
+            self._resources: Resources | None = None
         self._ports: list[Port] = []
         self._env: dict[str, EnvValue] = {}
         self._env_from: list[EnvFrom] = []
@@ -226,15 +239,36 @@ class Container(metaclass=_checks.ValueMeta):
                 self.add_env_from(source.source, prefix=source.prefix, optional=source.optional)
             else:
                 self.add_env_from(source)
-        self.liveness = liveness
-        self.readiness = readiness
-        self.startup = startup
-        self.security_context = security_context
-        self.lifecycle = lifecycle
-        self.termination_message_policy = termination_message_policy
-        self.termination_message_path = termination_message_path
-        self.stdin = stdin
-        self.tty = tty
+        if not plain:
+            self.liveness = liveness
+            self.readiness = readiness
+            self.startup = startup
+            self.security_context = security_context
+            self.lifecycle = lifecycle
+            self.termination_message_policy = termination_message_policy
+            self.termination_message_path = termination_message_path
+            self.stdin = stdin
+            self.tty = tty
+            return
+        # None: no probe, no _extra key (both start empty)
+        for kind, probe in (("liveness", liveness), ("readiness", readiness), ("startup", startup)):
+            if probe is not None:
+                self._set_probe(kind, probe)
+        self._security_context: SecurityContext | None = None
+        self._lifecycle: Lifecycle | None = None
+        self._termination_message_policy: TerminationMessagePolicy | None = None
+        if security_context is not None:
+            self.security_context = security_context
+        if lifecycle is not None:
+            self.lifecycle = lifecycle
+        if termination_message_policy is not None:
+            self.termination_message_policy = termination_message_policy
+        if termination_message_path is not None:
+            self.termination_message_path = termination_message_path
+        if stdin is not None:
+            self.stdin = stdin
+        if tty is not None:
+            self.tty = tty
 
     # -- settings: validated on every assignment, rendered at synth ------------------------
     @property
