@@ -226,3 +226,32 @@ def test_app_loads_the_pod_modules_while_node_answers_its_first_request() -> Non
     code = "import podkit, podkit._node as n; podkit.App; print(sorted(s.args[0] for s in n._while_booting))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split("\n")[0] == "['config_map', 'container', 'pod', 'secret', 'volume']"
+
+
+def test_the_pod_modules_ask_node_nothing_and_a_step_that_would_is_stopped() -> None:
+    """The steps run while a request's answer is unread: a request of theirs would read that
+    answer as its own. The pod's modules send none on import; one that would is stopped."""
+    code = textwrap.dedent(
+        """
+        import podkit, podkit._node as n
+        podkit.App  # Node started, jsii handed the kernel; nothing sent yet
+        import jsii._runtime
+        process = jsii._runtime.kernel.provider._process
+        sent = []
+        send = process.send
+        process.send = lambda request, response_type: (sent.append(type(request).__name__), send(request, response_type))[1]
+        for module in podkit._WHILE_NODE_BOOTS:
+            podkit._load(module)
+        print(sent)
+        import cdk8s
+        n._in_wait = True
+        try:
+            cdk8s.App()
+        except n._AskedNodeWhileWaiting as e:
+            print("stopped", e)
+        n._in_wait = False
+        print(type(cdk8s.App()).__name__, sent)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["[]", "stopped CreateRequest", "App ['CreateRequest', 'CreateRequest']"]
