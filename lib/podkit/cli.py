@@ -57,24 +57,6 @@ __all__ = [
     "EXIT_OK",
     "AppError",
     "CommandError",
-    "PodkitSource",
-    "build_parser",
-    "diff",
-    "explain_app_failure",
-    "find_project",
-    "init",
-    "main",
-    "seal",
-    "synth",
-]
-
-PROJECT_FILE = "cdk8s.yaml"
-__all__ = [
-    "EXIT_DIFFERS",
-    "EXIT_ERROR",
-    "EXIT_OK",
-    "AppError",
-    "CommandError",
     "build_parser",
     "diff",
     "init",
@@ -83,6 +65,8 @@ __all__ = [
     "seal",
     "synth",
 ]
+
+PROJECT_FILE = "cdk8s.yaml"
 
 EXIT_OK, EXIT_DIFFERS, EXIT_ERROR = 0, 1, 2
 
