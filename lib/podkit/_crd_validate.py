@@ -536,17 +536,20 @@ class _Node:
             return [self.items.to_cel(x) for x in v]
         return v
 
+    def _children(self) -> list[_Node]:
+        """The nodes below this one: its properties, its map values and its items."""
+        return [
+            *self.props.values(),
+            *([self.extra] if isinstance(self.extra, _Node) else []),
+            *([self.items] if self.items else []),
+        ]
+
     @property
     def escapes(self) -> bool:
         """Whether any property name in this subtree needs escaping for CEL."""
         cached: bool | None = self.__dict__.get("_escapes")
         if cached is None:
-            subs = [
-                *self.props.values(),
-                *([self.extra] if isinstance(self.extra, _Node) else []),
-                *([self.items] if self.items else []),
-            ]
-            cached = any(cel_name(k) != k for k in self.props) or any(s.escapes for s in subs)
+            cached = any(cel_name(k) != k for k in self.props) or any(s.escapes for s in self._children())
             self.__dict__["_escapes"] = cached
         return cached
 
@@ -554,12 +557,7 @@ class _Node:
     def has_rules(self) -> bool:
         cached: bool | None = self.__dict__.get("_has_rules")
         if cached is None:
-            subs = [
-                *self.props.values(),
-                *([self.extra] if isinstance(self.extra, _Node) else []),
-                *([self.items] if self.items else []),
-            ]
-            cached = bool(self.rules) or any(s.has_rules for s in subs)
+            cached = bool(self.rules) or any(s.has_rules for s in self._children())
             self.__dict__["_has_rules"] = cached
         return cached
 
