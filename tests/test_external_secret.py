@@ -189,10 +189,14 @@ def test_fails_refresh_interval_that_overflows_a_go_duration(chart: pk.Chart, in
     hours=st.integers(min_value=0, max_value=10**7), nanos=st.integers(min_value=0, max_value=3599 * 10**9)
 )
 def test_refresh_interval_overflow_agrees_with_int64_nanoseconds(hours: int, nanos: int) -> None:
-    from podkit.external_secret import _go_duration_overflows
+    from podkit.external_secret import _refresh_interval
 
     text = f"{hours}h{nanos}ns"
-    assert _go_duration_overflows(text) == (hours * 3600 * 10**9 + nanos > 2**63 - 1)
+    if hours * 3600 * 10**9 + nanos > 2**63 - 1:
+        with pytest.raises(pk.PodkitError, match=r"is longer than a Go duration can hold"):
+            _refresh_interval("test", text)
+    else:
+        assert _refresh_interval("test", text) == text
 
 
 def test_fails_refresh_interval_in_days_suggests_hours(chart: pk.Chart) -> None:

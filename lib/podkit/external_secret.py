@@ -25,6 +25,7 @@ import constructs
 from . import _checks
 from ._data import KeyedSource
 from ._resource import PodkitResource
+from ._rules.batch import _duration_error  # Go's time.ParseDuration, as CronJob's @every uses it
 from .errors import DuplicateError, PodkitError, PodkitTypeError, Problem
 from .secret import SecretType, unmet_required_keys
 
@@ -334,7 +335,7 @@ def _refresh_interval(path: str, value: object) -> str | None:
             f"refresh_interval {text!r} is not a Go duration; expected a number and unit, one pair or more "
             f"(units h, m, s, ms, us, ns), e.g. '1h', '30m', '1h30m', or '0' to never refresh.{hint}",
         )
-    if _go_duration_overflows(text):
+    if _duration_error(text) is not None:  # the grammar matched, so it can only overflow
         raise PodkitError(
             path,
             f"refresh_interval {text!r} is longer than a Go duration can hold (int64 nanoseconds, at most "
@@ -342,36 +343,3 @@ def _refresh_interval(path: str, value: object) -> str | None:
             f"interval, or '0' to never refresh",
         )
     return text
-
-
-_UNITS_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 10**9, "m": 60 * 10**9}
-_UNITS_NS["h"] = 60 * _UNITS_NS["m"]
-_PAIR = re.compile(r"(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)")
-_MAX_NS = (1 << 63) - 1
-
-
-def _go_duration_overflows(text: str) -> bool:
-    """Whether Go's ``time.ParseDuration`` rejects ``text`` (already matching the grammar) as
-    out of range, following its arithmetic: per pair the integer part times the unit, plus the
-    fraction (digits past int64 ignored, scaled in float64, truncated); over ``1<<63 - 1``
-    nanoseconds in all is an error."""
-    total = 0
-    for whole, frac, unit in _PAIR.findall(text):
-        scale = _UNITS_NS[unit]
-        v = int(whole) if whole else 0
-        if v > (1 << 63) // scale:
-            return True
-        v *= scale
-        f, f_scale = 0, 1
-        for digit in frac or "":
-            if f > ((1 << 63) - 1) // 10:
-                break  # Go's leadingFraction stops adding digits that would overflow
-            f, f_scale = f * 10 + int(digit), f_scale * 10
-        if f:
-            v += int(float(f) * (float(scale) / f_scale))
-            if v > 1 << 63:
-                return True
-        total += v
-        if total > 1 << 63:
-            return True
-    return total > _MAX_NS
