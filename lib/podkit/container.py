@@ -200,24 +200,22 @@ class Container(metaclass=_checks.ValueMeta):
         # opt-in fields, rendered when set (spec key -> JSON); unset ones cost nothing at render
         self._extra: dict[str, Any] = {}
         self.image = image
-        # an unset setting is stored as its setter stores None, without calling it (most are unset,
-        # and a setter call costs ~0.1 us); a subclass may override setters, so it gets the calls
-        plain = type(self) is Container
+        # an unset setting keeps the None stored below, as its setter would store it, without the
+        # call (most are unset, and a setter call costs ~0.1 us); a subclass may override setters,
+        # so it gets every call
+        each = type(self) is not Container
         self.command = command
         self.args = args
-        if working_dir is not None or not plain:
+        self._working_dir: str | None = None
+        self._image_pull_policy: ImagePullPolicy | None = None
+        self._resources_json: dict[str, Any] | None = None
+        self._resources: Resources | None = None
+        if each or working_dir is not None:
             self.working_dir = working_dir
-        else:
-            self._working_dir: str | None = None
-        if image_pull_policy is not None or not plain:
+        if each or image_pull_policy is not None:
             self.image_pull_policy = image_pull_policy
-        else:
-            self._image_pull_policy: ImagePullPolicy | None = None
-        if resources is not None or not plain:
+        if each or resources is not None:
             self.resources = resources
-        else:
-            self._resources_json: dict[str, Any] | None = None
-            self._resources: Resources | None = None
         self._ports: list[Port] = []
         self._env: dict[str, EnvValue] = {}
         self._env_from: list[EnvFrom] = []
@@ -239,35 +237,27 @@ class Container(metaclass=_checks.ValueMeta):
                 self.add_env_from(source.source, prefix=source.prefix, optional=source.optional)
             else:
                 self.add_env_from(source)
-        if not plain:
-            self.liveness = liveness
-            self.readiness = readiness
-            self.startup = startup
-            self.security_context = security_context
-            self.lifecycle = lifecycle
-            self.termination_message_policy = termination_message_policy
-            self.termination_message_path = termination_message_path
-            self.stdin = stdin
-            self.tty = tty
-            return
-        # None: no probe, no _extra key (both start empty)
-        for kind, probe in (("liveness", liveness), ("readiness", readiness), ("startup", startup)):
-            if probe is not None:
-                self._set_probe(kind, probe)
         self._security_context: SecurityContext | None = None
         self._lifecycle: Lifecycle | None = None
         self._termination_message_policy: TerminationMessagePolicy | None = None
-        if security_context is not None:
+        # (an unset probe or _extra setting: no key, and both start empty)
+        if each or liveness is not None:
+            self.liveness = liveness
+        if each or readiness is not None:
+            self.readiness = readiness
+        if each or startup is not None:
+            self.startup = startup
+        if each or security_context is not None:
             self.security_context = security_context
-        if lifecycle is not None:
+        if each or lifecycle is not None:
             self.lifecycle = lifecycle
-        if termination_message_policy is not None:
+        if each or termination_message_policy is not None:
             self.termination_message_policy = termination_message_policy
-        if termination_message_path is not None:
+        if each or termination_message_path is not None:
             self.termination_message_path = termination_message_path
-        if stdin is not None:
+        if each or stdin is not None:
             self.stdin = stdin
-        if tty is not None:
+        if each or tty is not None:
             self.tty = tty
 
     # -- settings: validated on every assignment, rendered at synth ------------------------
