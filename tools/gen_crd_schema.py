@@ -38,6 +38,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+# the brace matcher of the library's reader of the same ajv code (`podkit import crd`)
+from podkit._crd_sources import _body
+
 TARGET = Path(__file__).resolve().parent.parent / "lib" / "podkit" / "_crd_schema.json"
 
 # package -> (version, root definitions: the kinds podkit writes)
@@ -71,23 +74,6 @@ _PROPERTY = re.compile(r'void 0!==data(?:\.([A-Za-z_$][\w$]*)|\["([^"]+)"\])&&\(
 _MAP = re.compile(r"for\(let key\d+ in data\)(validate\d+)\(data\[key\d+\]")
 _ITEMS = re.compile(r"(validate\d+)\(data\[i\d+\]")
 _DELEGATE = re.compile(r"(validate\d+)\(data,\{instancePath,parentData,parentDataProperty,rootData\}\)")
-
-
-def _body(src: str, start: int) -> str:
-    """The text of a function body starting just after its ``{``, string literals skipped."""
-    depth, i = 1, start
-    while depth:
-        c = src[i]
-        if c in "\"'":
-            i += 1
-            while src[i] != c:
-                i += 2 if src[i] == "\\" else 1
-        elif c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        i += 1
-    return src[start : i - 1]
 
 
 class _Module:

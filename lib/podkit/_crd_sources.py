@@ -103,6 +103,8 @@ _XVALIDATION = re.compile(
 
 
 def _body(src: str, start: int) -> str:
+    """The text of a function body starting just after its ``{``, string literals skipped
+    (``tools/gen_crd_schema.py`` reads the same ajv code with it)."""
     depth, i = 1, start
     while depth:
         c = src[i]
