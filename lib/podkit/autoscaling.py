@@ -435,7 +435,7 @@ class HorizontalPodAutoscaler(PodkitResource):
         self.min_replicas = (
             _int(self.path, "min_replicas", min_replicas) if min_replicas is not None else None
         )
-        low = self.min_replicas if self.min_replicas is not None else 1
+        low = self.effective_min_replicas
         if low < 1:
             raise PodkitError(
                 self.path,
