@@ -266,9 +266,7 @@ class PodDisruptionBudget(PodkitResource):
 
     def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
         selector = (
-            {"matchLabels": self.target.selector_labels}
-            if self.target is not None
-            else self.selector.render()  # type: ignore[union-attr]
+            self.target._selector_spec() if self.target is not None else self.selector.render()  # type: ignore[union-attr]
         )
         return {
             "spec": {
