@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import PodkitTypeError, Problem
+from ._base import as_list
 
 __all__ = ["PodSecurity", "check_pod_security"]
 
@@ -113,10 +114,6 @@ def _map(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
 @dataclass(frozen=True)
 class _Container:
     who: str  # "container 'web'", "init container 'setup'", "ephemeral container 'debug'"
@@ -137,7 +134,7 @@ _CONTAINER_LISTS = (
 def _containers(spec: Mapping[str, Any]) -> Iterator[_Container]:
     """Every container the admission controller visits, labelled as messages name it."""
     for key, label in _CONTAINER_LISTS:
-        for item in _list(spec.get(key)):
+        for item in as_list(spec.get(key)):
             c = _map(item)
             yield _Container(f"{label} {c.get('name', '')!r}", c)
 
@@ -266,13 +263,13 @@ class _Checker:
 
     def _capabilities_baseline(self) -> None:
         for c in self.containers:
-            added = [str(a) for a in _list(_map(c.sc.get("capabilities")).get("add"))]
+            added = [str(a) for a in as_list(_map(c.sc.get("capabilities")).get("add"))]
             bad = [a for a in added if a not in BASELINE_CAPABILITIES]
             if bad:
                 self._forbids_added(c.who, bad, BASELINE_CAPABILITIES)
 
     def _host_path_volumes(self) -> None:
-        for v in map(_map, _list(self.spec.get("volumes"))):
+        for v in map(_map, as_list(self.spec.get("volumes"))):
             if v.get("hostPath") is not None:
                 self._add(
                     f"volume {v.get('name', '')!r} is a hostPath volume, which the {self.level.value} level forbids",
@@ -281,7 +278,7 @@ class _Checker:
 
     def _host_ports(self) -> None:
         for c in self.containers:
-            for i, port in enumerate(map(_map, _list(c.spec.get("ports")))):
+            for i, port in enumerate(map(_map, as_list(c.spec.get("ports")))):
                 host_port = port.get("hostPort")
                 if host_port not in (None, 0):
                     self._forbids(
@@ -338,7 +335,7 @@ class _Checker:
                 )
 
     def _sysctls(self) -> None:
-        for sysctl in map(_map, _list(self.pod_sc.get("sysctls"))):
+        for sysctl in map(_map, as_list(self.pod_sc.get("sysctls"))):
             name = sysctl.get("name")
             if name not in SAFE_SYSCTLS:
                 self._forbids(
@@ -350,7 +347,7 @@ class _Checker:
     # -- restricted ----------------------------------------------------------------------------
 
     def _volume_types(self) -> None:
-        for v in map(_map, _list(self.spec.get("volumes"))):
+        for v in map(_map, as_list(self.spec.get("volumes"))):
             kinds = [k for k in v if k != "name" and v[k] is not None]
             kind = kinds[0] if kinds else "unknown"
             if kind not in RESTRICTED_VOLUME_TYPES:
@@ -424,11 +421,11 @@ class _Checker:
             return
         for c in self.containers:
             capabilities = _map(c.sc.get("capabilities"))
-            if "ALL" not in _list(capabilities.get("drop")):
+            if "ALL" not in as_list(capabilities.get("drop")):
                 self._requires(
                     c.who, "securityContext.capabilities.drop=['ALL']", "add 'ALL' to capabilities.drop"
                 )
-            bad = [str(a) for a in _list(capabilities.get("add")) if a != "NET_BIND_SERVICE"]
+            bad = [str(a) for a in as_list(capabilities.get("add")) if a != "NET_BIND_SERVICE"]
             if bad:
                 self._forbids_added(c.who, bad, ("NET_BIND_SERVICE",))
 
