@@ -21,12 +21,18 @@ from typing import Any
 _NOT_PLAIN = re.compile(
     r"^[\n\t ,\[\]{}#&*!|>'\"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$"
 )
+# the YAML 1.1 schema's nulls (including the empty string) and booleans: the writer quotes them,
+# the reader resolves them
+_NULL = frozenset(("~", "null", "Null", "NULL", ""))
+_BOOL = {
+    **dict.fromkeys(("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), True),
+    **dict.fromkeys(("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), False),
+}
 # default tags of the YAML 1.1 schema: a plain scalar matching one would not read back as a string
 _IMPLICIT = re.compile(
     r"^(?:"
-    r"Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON|N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF"  # bool
-    r"|~|[Nn]ull|NULL|"  # null (including the empty string)
-    r"|[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?[0-9][0-9_]*|[-+]?0x[0-9a-fA-F_]+"  # int
+    + "|".join(map(re.escape, (*_BOOL, *_NULL)))  # bool, null
+    + r"|[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?[0-9][0-9_]*|[-+]?0x[0-9a-fA-F_]+"  # int
     r"|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN"  # float nan/inf
     r"|[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+|[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*"  # float
     r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*"  # sexagesimal
@@ -177,11 +183,6 @@ def dump(doc: Any) -> str | None:
 # JavaScript lists first, duplicate keys, the characters of _UNSURE) makes :func:`load_all`
 # return ``None``, and the caller asks Node. A null in a mapping drops its key, as jsii's
 # conversion does; a null document is left out. ``tests/test_yaml.py`` compares both readers.
-_NULL = frozenset(("~", "null", "Null", "NULL", ""))
-_BOOL = {
-    **dict.fromkeys(("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), True),
-    **dict.fromkeys(("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), False),
-}
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,15})")
 
 
