@@ -232,9 +232,9 @@ def graph_of(docs: Iterable[Any]) -> Graph:
     graph = Graph()
     pods: list[_Pods] = []
     services: dict[Key, Mapping[str, Any]] = {}
-    for obj in objects:
-        kind, meta = obj["kind"], _dict(obj.get("metadata"))
-        key: Key = (str(meta.get("namespace") or ""), kind, str(meta.get("name")))
+    keys = [_key(obj) for obj in objects]
+    for obj, key in zip(objects, keys, strict=True):
+        kind, meta = key[1], _dict(obj.get("metadata"))
         template_path = WORKLOAD_TEMPLATES.get(kind)
         if kind == "Pod" or template_path is not None:
             template = _get(obj, *template_path) if template_path else obj
@@ -265,9 +265,8 @@ def graph_of(docs: Iterable[Any]) -> Graph:
                     port = _dict(port)
                     target = port.get("targetPort", port.get("port"))
                     graph.edge(key, pod.key, "selects", f"{port.get('port')} -> {target}")
-    for obj in objects:
-        kind, meta = obj["kind"], _dict(obj.get("metadata"))
-        key = (str(meta.get("namespace") or ""), kind, str(meta.get("name")))
+    for obj, key in zip(objects, keys, strict=True):
+        kind = key[1]
         if kind == "Ingress":
             _ingress(graph, key, obj)
         elif kind in ROUTES:
@@ -275,6 +274,11 @@ def graph_of(docs: Iterable[Any]) -> Graph:
         elif kind == "NetworkPolicy":
             _policy(graph, key, obj, pods)
     return graph
+
+
+def _key(obj: Mapping[str, Any]) -> Key:
+    meta = _dict(obj.get("metadata"))
+    return (str(meta.get("namespace") or ""), obj["kind"], str(meta.get("name")))
 
 
 def _source(graph: Graph, namespace: str, kind: str, name: object) -> Key:
