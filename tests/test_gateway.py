@@ -411,3 +411,25 @@ def test_a_raw_httproute_is_checked_alike_whether_or_not_the_app_imports_podkit_
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False ['apiserver:CustomResourceValidator'] True", out.stdout + out.stderr
+
+
+@pytest.mark.parametrize(
+    ("listener", "route", "meet"),
+    [
+        ("shop.example.com", "shop.example.com", True),
+        ("*.example.com", "shop.example.com", True),
+        ("*.example.com", "a.shop.example.com", True),  # a Gateway API wildcard spans labels
+        ("shop.example.com", "*.example.com", True),
+        ("*.example.com", "*.shop.example.com", True),
+        ("*.shop.example.com", "*.example.com", True),
+        ("*.example.com", "example.com", False),
+        ("*.example.com", "shop.example.org", False),
+        ("shop.example.com", "cart.example.com", False),
+        ("*.shop.example.com", "*.cart.example.com", False),
+    ],
+)
+def test_hostnames_meet_as_gateway_api_wildcards(listener: str, route: str, meet: bool) -> None:
+    from podkit.gateway import _hostnames_meet
+
+    assert _hostnames_meet(listener, route) is meet
+    assert _hostnames_meet(route, listener) is meet

@@ -107,18 +107,10 @@ def _hostname(where: str, value: object) -> str:
 
 
 def _hostnames_meet(a: str, b: str) -> bool:
-    """Whether two hostnames (either may be a wildcard) can name the same request host."""
-    from ._rules.networking import wildcard_covers
-
-    if a == b or wildcard_covers(a, b) or wildcard_covers(b, a):
-        return True
-    if a.startswith("*.") and b.startswith("*."):  # *.example.com and *.shop.example.com
-        return a.endswith(b[1:]) or b.endswith(a[1:])
-    if a.startswith("*."):  # Gateway API wildcards match any number of labels
-        return b.endswith(a[1:])
-    if b.startswith("*."):
-        return a.endswith(b[1:])
-    return False
+    """Whether two hostnames (either may be a wildcard) can name the same request host. A
+    Gateway API wildcard matches any number of labels, so ``*.example.com`` meets
+    ``a.b.example.com`` and ``*.shop.example.com``."""
+    return a == b or (a.startswith("*.") and b.endswith(a[1:])) or (b.startswith("*.") and a.endswith(b[1:]))
 
 
 # -- Gateway --------------------------------------------------------------------------------------
