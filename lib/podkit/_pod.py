@@ -15,6 +15,7 @@ pod renders, so one ``Container`` can serve in several pods.
 from __future__ import annotations
 
 import enum
+import functools
 import ipaddress
 import re
 import warnings
@@ -449,15 +450,10 @@ def _snake_path(path: str) -> str:
     return ".".join(p for p in parts if p)
 
 
+@functools.cache
 def _restart_values(cls: type[AbstractPod]) -> tuple[str, ...]:
     """The restartPolicy values a kind of pod allows, as the rules take them (made once a class)."""
-    values = _RESTART_VALUES.get(cls)
-    if values is None:
-        values = _RESTART_VALUES[cls] = tuple(p.value for p in cls._RESTART_POLICIES)
-    return values
-
-
-_RESTART_VALUES: dict[type, tuple[str, ...]] = {}
+    return tuple(p.value for p in cls._RESTART_POLICIES)
 
 
 class AbstractPod(PodkitResource):
