@@ -168,3 +168,33 @@ def test_cli_fails_on_a_folder_without_manifests(tmp_path: Path, capsys: pytest.
     assert capsys.readouterr().err == (
         f"podkit: error: {tmp_path} holds no manifests podkit wrote; pass the folder `podkit synth` writes\n"
     )
+
+
+SECRET = "Sup3r-S3cret-42"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # cdk8s.Yaml.load would read the first two leniently and graph what it made of them
+        (
+            f'apiVersion: v1\nkind: Secret\nmetadata: {{name: x}}\nstringData:\n  p: "{SECRET}\n',
+            "not valid YAML",
+        ),
+        (f"- {SECRET}\n", "line 1: the document is a list, not a Kubernetes object"),
+        ("a: &a [*a]\n", "bad.k8s.yaml"),  # a recursive alias: before, Node ran out of memory
+    ],
+    ids=["unterminated", "not-an-object", "recursive-alias"],
+)
+def test_cli_fails_on_a_broken_manifest_in_one_line_with_exit_2(
+    app: pk.App, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, expected: str
+) -> None:
+    shop(app)
+    app.synth()
+    dist = Path(app.outdir)
+    (dist / "bad.k8s.yaml").write_text(text, encoding="utf-8")
+    assert cli.main(["graph", "--from", str(dist)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1, err
+    assert f"{dist}/bad.k8s.yaml" in err and expected in err, err
+    assert SECRET not in err

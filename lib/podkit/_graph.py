@@ -457,10 +457,13 @@ def _peer(graph: Graph, ns: str, peer: Mapping[str, Any], pods: list[_Pods]) -> 
 
 
 def read_manifests(folder: Path) -> list[Any]:
-    """The objects of every manifest podkit wrote in ``folder`` (``dist/``), in file order."""
+    """The objects of every manifest podkit wrote in ``folder`` (``dist/``), in file order.
+
+    Read as ``podkit diff`` reads them (``_diff.load_objects``): a file that is not valid YAML, or
+    holds a document that is not a Kubernetes object, is a one-line error naming it and the line.
+    """
     from . import _diff
 
-    docs: list[Any] = []
-    for _, text in sorted(_diff.read_folder(folder).items()):
-        docs.extend(_diff.parse_yaml(text))
-    return docs
+    files = _diff.read_folder(folder)
+    loaded = _diff.load_objects({f"{folder}/{name}": text for name, text in sorted(files.items())})
+    return [obj for objects in loaded.values() for obj in objects]
