@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 import cdk8s
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from podkit import _yaml
+from podkit import _diff, _yaml
 from podkit.app import to_yaml
+from podkit.errors import PodkitError
 from tests.k8s import PROPERTY_SETTINGS
 
 NO_SURROGATES: tuple[Literal["Cs"]] = ("Cs",)
@@ -285,3 +287,32 @@ def test_random_documents_read_back_as_node_reads_them(tmp_path: Path) -> None:
             read += 1
             assert mine == [expected], text
     assert read > 150  # most of them are read in Python
+
+
+def test_the_strict_reader_reads_podkit_files_in_python_exactly_as_in_node() -> None:
+    # _diff.load_objects (podkit diff, podkit graph, the snapshot plugin's folder reader): files
+    # that _yaml.load_all reads need no Node; what it gives is what the Node reader gives
+    files = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "dist").glob("*.yaml"))}
+    files["nulls.k8s.yaml"] = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: ~\ndata:\n  a: ''\n"
+    )
+    assert all(_yaml.load_all(text, keep_null=True) is not None for text in files.values())
+    assert _diff.load_objects(files) == _diff._load_in_node(files)
+    # a null keeps its key here (the yaml package's toJS), and is dropped in parse_yaml (jsii's)
+    assert _diff.load_objects({"n": files["nulls.k8s.yaml"]})["n"][0]["metadata"] == {
+        "name": "x",
+        "labels": None,
+    }
+    assert _yaml.load_all(files["nulls.k8s.yaml"])[0]["metadata"] == {"name": "x"}  # type: ignore[index]
+
+
+def test_what_the_python_reader_is_unsure_of_goes_to_node() -> None:
+    # a duplicate of a key whose value was null, and nesting deeper than any object
+    assert _yaml.load_all("a: ~\na: 1\n") is None
+    assert _yaml.load_all("a: ~\na: 1\n", keep_null=True) is None
+    deep = "a: " + "[" * 150 + "]" * 150 + "\n"
+    assert _yaml.load_all(deep) is None
+    assert _yaml.load_all("a: " + "[" * 99 + "]" * 99 + "\n") is not None
+    # a document that is not an object: the error (with its line) comes from Node
+    with pytest.raises(PodkitError, match=r"^f, line 1: the document is a list, not a Kubernetes object"):
+        _diff.load_objects({"f": "- a\n"})

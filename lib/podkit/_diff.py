@@ -456,8 +456,23 @@ def load_objects(files: Mapping[str, str]) -> dict[str, list[Any]]:
     so is a file that cannot be read within bounds (an alias bomb, nesting too deep). Reading
     is bounded in time and in Node's memory; the reader failing is a one-line error too.
     """
-    if not files:
-        return {}
+    # a file read exactly as Node would read it (_yaml.load_all), every document an object,
+    # needs no Node; the rest, and every error's file, line and column, come from Node
+    objects: dict[str, list[Any]] = {}
+    rest: dict[str, str] = {}
+    for name, text in files.items():
+        docs = _yaml.load_all(text, keep_null=True)
+        if docs is not None and all(map(_is_object, docs)):
+            objects[name] = docs
+        else:
+            rest[name] = text
+    if rest:
+        objects.update(_load_in_node(rest))
+    return {name: objects[name] for name in files}
+
+
+def _load_in_node(files: Mapping[str, str]) -> dict[str, list[Any]]:
+    """:func:`load_objects` by the ``yaml`` package that cdk8s bundles, in one Node process."""
     try:
         result = subprocess.run(
             [
@@ -507,18 +522,23 @@ def load_objects(files: Mapping[str, str]) -> dict[str, list[Any]]:
     return objects
 
 
-def _check_object(name: str, line: int, obj: Any) -> bool:
-    """Is ``obj`` a document to compare (``False``: empty, skip it)? Raise for a non-object."""
-    if obj is None:
-        return False
+def _is_object(obj: Any) -> bool:
+    """Is ``obj`` a Kubernetes object: a mapping with apiVersion, kind and metadata.name?"""
     meta = obj.get("metadata") if isinstance(obj, dict) else None
-    if (
+    return (
         isinstance(obj, dict)
         and all(isinstance(obj.get(k), str) and obj[k] for k in ("apiVersion", "kind"))
         and isinstance(meta, dict)
         and isinstance(meta.get("name"), str)
-        and meta["name"]
-    ):
+        and bool(meta["name"])
+    )
+
+
+def _check_object(name: str, line: int, obj: Any) -> bool:
+    """Is ``obj`` a document to compare (``False``: empty, skip it)? Raise for a non-object."""
+    if obj is None:
+        return False
+    if _is_object(obj):
         return True
     got = (
         f"a mapping with keys {sorted(obj)[:6]}"

@@ -204,9 +204,11 @@ def _plain(value: str) -> Any:
 
 
 _MISSING = object()
+# deeper than any Kubernetes object: what readers after this one walk recursively stays shallow
+_MAX_DEPTH = 100
 
 
-def _documents(events: Any) -> list[Any]:
+def _documents(events: Any, keep_null: bool) -> list[Any]:
     import yaml  # here: the writer above needs no PyYAML
 
     docs: list[Any] = []
@@ -226,8 +228,8 @@ def _documents(events: Any) -> list[Any]:
                 raise _Unsure  # JavaScript's string keys, duplicates, merge keys, key order
             top[1] = value
         else:
-            if value is not None:
-                top[0][top[1]] = value
+            # a null is kept until the mapping ends, so that a later duplicate of its key is seen
+            top[0][top[1]] = value
             top[1] = _MISSING
 
     for event in events:
@@ -240,19 +242,35 @@ def _documents(events: Any) -> list[Any]:
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             if event.anchor is not None or event.tag is not None:
                 raise _Unsure
+            if len(stack) == _MAX_DEPTH:
+                raise _Unsure  # Node's reader says how deep is too deep, and where
             stack.append([{} if kind is yaml.MappingStartEvent else [], _MISSING])
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+        elif kind is yaml.MappingEndEvent:
+            mapping = stack.pop()[0]
+            if not keep_null and None in mapping.values():
+                mapping = {k: v for k, v in mapping.items() if v is not None}
+            add(mapping)
+        elif kind is yaml.SequenceEndEvent:
             add(stack.pop()[0])
         elif kind is yaml.AliasEvent:
             raise _Unsure  # `yaml` bounds their expansion, and reports where
     return docs
 
 
-def load_all(text: str) -> list[Any] | None:
-    """The documents of ``text`` as ``cdk8s.Yaml.load`` reads them, or ``None`` if unsure."""
+def load_all(text: str, *, keep_null: bool = False) -> list[Any] | None:
+    """The documents of ``text`` as ``cdk8s.Yaml.load`` reads them, or ``None`` if unsure.
+
+    ``keep_null``: a null in a mapping keeps its key, as the ``yaml`` package's own ``toJS`` and
+    JSON give it (``_diff.load_objects``'s reader); by default the key is dropped, as jsii's
+    conversion of ``cdk8s.Yaml.load``'s result drops it.
+    """
     import yaml
 
     if _UNSURE.search(text) or "\r" in text or text.startswith("%") or "\n%" in text:
+        return None
+    try:
+        return _documents(yaml.parse(text, Loader=yaml.CBaseLoader), keep_null)
+    except (_Unsure, yaml.YAMLError):
         return None
     try:
         return _documents(yaml.parse(text, Loader=yaml.CBaseLoader))
