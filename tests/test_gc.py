@@ -38,3 +38,84 @@ def test_thresholds_are_restored_when_synth_fails(tmp_path: Path) -> None:
     else:  # pragma: no cover
         raise AssertionError("synth should have failed")
     assert gc.get_threshold() == before
+
+
+class _Node:
+    """A cycle: garbage only the collector can free."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_after_synth_the_app_is_old_not_young_and_nothing_stays_frozen(tmp_path: Path) -> None:
+    _gc.restore()
+    app = pk.App(outdir=str(tmp_path / "out"))
+    chart = pk.Chart(app, "c")
+    for i in range(200):
+        pk.ConfigFromMap(chart, f"cfg{i}", data={"a": "b"})
+    assert gc.get_count()[0] > 1000  # the build's objects, still young (no collection ran)
+    app.synth()
+    # handed to the oldest generation unscanned: the next allocation does not scan the whole app
+    assert gc.get_count()[0] < 100
+    assert gc.get_freeze_count() == 0
+
+
+def test_cyclic_garbage_made_during_a_build_is_still_collected(tmp_path: Path) -> None:
+    import weakref
+
+    _gc.restore()
+    app = pk.App(outdir=str(tmp_path / "out"))
+    pk.ConfigFromMap(pk.Chart(app, "c"), "cfg", data={"a": "b"})
+    garbage = _Node()
+    ref = weakref.ref(garbage)
+    del garbage
+    app.synth()
+    assert ref() is not None  # no collection yet: it was aged with the app
+    gc.collect()
+    assert ref() is None
+
+
+def test_a_programs_own_frozen_objects_stay_frozen(tmp_path: Path) -> None:
+    _gc.restore()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        app = pk.App(outdir=str(tmp_path / "out"))
+        pk.ConfigFromMap(pk.Chart(app, "c"), "cfg", data={"a": "b"})
+        app.synth()
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_paused_raises_the_threshold_for_its_duration_only() -> None:
+    _gc.restore()
+    gc.set_threshold(321, 9, 8)
+    try:
+        with _gc.paused():
+            assert gc.get_threshold() == (_gc.RELAXED_THRESHOLD, 9, 8)
+            with _gc.paused():  # nested: no change
+                assert gc.get_threshold() == (_gc.RELAXED_THRESHOLD, 9, 8)
+            assert gc.get_threshold() == (_gc.RELAXED_THRESHOLD, 9, 8)
+        assert gc.get_threshold() == (321, 9, 8)
+        # an app made while paused remembers the caller's thresholds, not the paused ones
+        with _gc.paused():
+            _gc.relax()
+        assert gc.get_threshold() == (_gc.RELAXED_THRESHOLD, 9, 8)
+        _gc.restore()
+        assert gc.get_threshold() == (321, 9, 8)
+    finally:
+        _gc.restore()
+        gc.set_threshold(700, 10, 10)
+
+
+def test_a_failed_app_leaves_the_thresholds_as_they_were(tmp_path: Path) -> None:
+    _gc.restore()
+    before = gc.get_threshold()
+    try:
+        pk.App(outdir=str(tmp_path / "out"), node_port_range=(5, 1))
+    except pk.PodkitError:
+        pass
+    else:  # pragma: no cover
+        raise AssertionError("App() should have failed")
+    assert gc.get_threshold() == before

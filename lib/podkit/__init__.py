@@ -20,6 +20,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 # configure_jsii_node: tests and tools call it as podkit.configure_jsii_node
+from . import _gc
 from ._node import configure_jsii_node, install_import_hook, start_runtime, while_booting  # noqa: F401
 from .errors import (
     DuplicateError,
@@ -304,10 +305,11 @@ def _load(module: str) -> None:
         names = _LAZY[module]
         if names[0] in globals():
             return
-        if start_runtime():  # Node boots while Python loads jsii, cdk8s and podkit (once)
-            for ahead in _WHILE_NODE_BOOTS:
-                while_booting(functools.partial(_load, ahead))
-        loaded = importlib.import_module(f".{module}", __name__)
+        with _gc.paused():
+            if start_runtime():  # Node boots while Python loads jsii, cdk8s and podkit (once)
+                for ahead in _WHILE_NODE_BOOTS:
+                    while_booting(functools.partial(_load, ahead))
+            loaded = importlib.import_module(f".{module}", __name__)
         globals().update({attr: getattr(loaded, attr) for attr in names})
 
 

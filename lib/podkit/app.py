@@ -75,8 +75,6 @@ class App(cdk8s.App, metaclass=_jsii.PodkitMeta):
         yaml_output_type: cdk8s.YamlOutputType | None = None,
         node_port_range: tuple[int, int] = DEFAULT_NODE_PORT_RANGE,
     ) -> None:
-        from . import _output
-
         if outdir is not None and not isinstance(outdir, str | os.PathLike):
             raise PodkitTypeError("", f"outdir must be a path (str), got {type(outdir).__name__} {outdir!r}")
         if output_file_extension is not None and not isinstance(output_file_extension, str):
@@ -85,9 +83,17 @@ class App(cdk8s.App, metaclass=_jsii.PodkitMeta):
             raise PodkitTypeError(
                 "", f"yaml_output_type must be a cdk8s.YamlOutputType, got {yaml_output_type!r}"
             )
-        settings = _rules.ClusterSettings(node_port_range=_node_port_range(node_port_range))
-        plan = _output.plan_output(os.fspath(outdir) if outdir is not None else None)
+        # before the modules an app loads on first use (the rules, the output planner): they
+        # allocate ~30,000 lasting objects, which the default threshold scans ~30 times
         _gc.relax()
+        try:
+            from . import _output
+
+            settings = _rules.ClusterSettings(node_port_range=_node_port_range(node_port_range))
+            plan = _output.plan_output(os.fspath(outdir) if outdir is not None else None)
+        except BaseException:
+            _gc.restore()  # no app: the caller's collector as it was
+            raise
         with _node.unchecked():  # checked above
             super().__init__(
                 outdir=str(plan.write_to),
