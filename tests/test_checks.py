@@ -184,3 +184,30 @@ def test_field_paths(path: str, volume: bool, ok: bool) -> None:
 )
 def test_divisors(resource: str, divisor: str | None, ok: bool) -> None:
     assert (_checks.divisor_error("d", resource, divisor) is None) is ok
+
+
+def test_jsonable_sorts_keys_drops_nulls_and_copies_every_level() -> None:
+    from collections import OrderedDict
+
+    from podkit._checks import jsonable
+
+    inner = {"z": 1, "a": None, "m": [{"y": None, "b": [3, {"k": "v", "c": None}]}, [{"q": 1, "p": 2}], "s"]}
+    value = {"zeta": inner, "alpha": {"only": None}, "one": {"x": 0}, "empty": {}, "list": []}
+    out = jsonable(value)
+    assert out == {
+        "alpha": {},
+        "empty": {},
+        "list": [],
+        "one": {"x": 0},
+        "zeta": {"m": [{"b": [3, {"k": "v"}]}, [{"p": 2, "q": 1}], "s"], "z": 1},
+    }
+    # the order is the sorted one at every level (a dict compares equal in any order)
+    assert list(out) == ["alpha", "empty", "list", "one", "zeta"]
+    assert list(out["zeta"]) == ["m", "z"]
+    assert list(out["zeta"]["m"][1][0]) == ["p", "q"]
+    # a copy: the input is untouched and shares no container with the output
+    assert inner["a"] is None and list(inner) == ["z", "a", "m"]
+    assert out["zeta"]["m"] is not inner["m"] and out["zeta"]["m"][0]["b"][1] is not inner["m"][0]["b"][1]
+    # a subclass at the top goes the general way; scalars come back as they are
+    assert list(jsonable(OrderedDict([("b", 1), ("a", None)]))) == ["b"]
+    assert jsonable("text") == "text" and jsonable(None) is None

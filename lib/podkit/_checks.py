@@ -256,16 +256,41 @@ def jsonable(value: Any) -> Any:
 
     One pass over the tree; scalars (most of it) are copied without a call (issue #16)."""
     if type(value) is dict:
-        return {
-            k: jsonable(v) if type(v) is dict or type(v) is list else v
-            for k in sorted(value)
-            if (v := value[k]) is not None
-        }
+        return _jsonable_dict(value)
     if type(value) is list:
-        return [jsonable(v) if type(v) is dict or type(v) is list else v for v in value]
+        return _jsonable_list(value)
     if isinstance(value, dict | list):  # subclasses: the general (slower) path
         return jsonable(dict(value) if isinstance(value, dict) else list(value))
     return value
+
+
+# Every rendered object passes here at synth (~10 us a pod): plain loops with the type tests
+# inline, and no sort for a one-key mapping, cost a third less than one recursive comprehension.
+def _jsonable_dict(value: dict[Any, Any]) -> dict[Any, Any]:
+    out = {}
+    for k in sorted(value) if len(value) > 1 else value:
+        v = value[k]
+        if v is None:
+            continue
+        t = type(v)
+        if t is dict:
+            v = _jsonable_dict(v)
+        elif t is list:
+            v = _jsonable_list(v)
+        out[k] = v
+    return out
+
+
+def _jsonable_list(value: list[Any]) -> list[Any]:
+    out = []
+    for v in value:
+        t = type(v)
+        if t is dict:
+            v = _jsonable_dict(v)
+        elif t is list:
+            v = _jsonable_list(v)
+        out.append(v)
+    return out
 
 
 def set_only(**fields: Any) -> dict[str, Any]:
