@@ -82,3 +82,29 @@ def test_the_view_asked_at_the_call_has_no_unset_field_and_is_the_written_fit_vi
         fit_view(doc["spec"]),
         fit_meta(doc["metadata"]),
     )
+
+
+def test_a_controllers_config_hash_does_not_make_its_passed_spec_look_changed(chart: pk.Chart) -> None:
+    """A Deployment adds ``podkit.dev/config-hash`` to its pod template when it renders, after the
+    call: no pod-spec rule reads it, so the synth-time check still finds the spec it passed
+    (it asks the call's rules again only when a field they read changed)."""
+    from podkit._rules._base import Report
+    from podkit._rules.core.pod import _passed_at_call
+    from podkit.workloads import Deployment
+
+    cfg = pk.ConfigFromMap(chart, "cfg", from_literal={"mode": "prod"})
+    web = Deployment(
+        chart, "web", main=pk.Container(name="app", image="nginx:1.27", env={"M": cfg.value("mode")})
+    )
+    (doc,) = [d for d in cdk8s.Testing.synth(chart) if d["kind"] == "Deployment"]
+    template = doc["spec"]["template"]
+    assert "podkit.dev/config-hash" in template["metadata"]["annotations"]
+    passed = web._passed_at_call()
+    assert passed is not None
+    report = Report("web", passed=passed)
+    where, restart = "spec.template.spec", passed.restart
+    assert _passed_at_call(report, template["spec"], where, restart, template["metadata"])
+    # an annotation the rules do read is a change: asked again
+    seccomp = {"seccomp.security.alpha.kubernetes.io/pod": "runtime/default"}
+    meta = {**template["metadata"], "annotations": {**template["metadata"]["annotations"], **seccomp}}
+    assert not _passed_at_call(report, template["spec"], where, restart, meta)

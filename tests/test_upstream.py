@@ -218,6 +218,30 @@ def test_the_rules_asked_at_the_call_read_no_container_own_field() -> None:
     assert (asked > 900, differ) == (True, 0)
 
 
+def test_the_rules_asked_at_the_call_read_only_the_annotations_fit_meta_keeps() -> None:
+    """``fit_meta`` keeps of the annotations only those the pod-spec rules read (seccomp, AppArmor,
+    the mirror-pod mark, the tolerations annotation): with the others left out, every verdict of
+    the rules asked at the call is the same, on every pod case with annotations and on the same
+    cases with an annotation no rule reads added."""
+    asked = differ = 0
+    for case in _cases():
+        if case["object"].get("kind") not in _POD_KINDS:
+            continue
+        for ask in _pod_spec_asks(case["object"]):
+            meta = ask.get("meta", {})
+            annotations = meta.get("annotations")
+            if not isinstance(annotations, dict):
+                annotations = {}
+            extra = {**meta, "annotations": {**annotations, "podkit.dev/config-hash": "abc", "x/y": "z"}}
+            for full in (meta, extra) if annotations else (extra,):
+                asked += 1
+                kept = {**ask, "meta": pod_rules.fit_meta(full)}
+                differ += _fit_problems(kept, ask["spec"]) != _fit_problems(
+                    {**ask, "meta": full}, ask["spec"]
+                )
+    assert (asked > 1000, differ) == (True, 0)
+
+
 def test_a_pod_spec_that_passed_at_the_call_gets_the_same_problems() -> None:
     """The synth-time check of a pod spec the rules passed at the call (``PassedPodSpec``) asks
     only its volumes and each container's own fields, and finds exactly what a full check finds."""

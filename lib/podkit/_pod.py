@@ -29,7 +29,7 @@ from . import _checks
 from ._data import KeyedSource
 from ._resource import PodkitResource, mapping_arg
 from ._rules._base import PassedPodSpec, Report
-from ._rules.core.pod import check_pod_spec
+from ._rules.core.pod import check_pod_spec, fit_meta
 from .container import Container
 from .env import EnvOverrideWarning
 from .errors import (
@@ -848,7 +848,7 @@ class AbstractPod(PodkitResource):
         }
         # as check_pod_spec compares it at synth (fit_view): the volumes are asked there anyway
         without_volumes = {k: v for k, v in spec.items() if k != "volumes"}
-        asked = PassedPodSpec(self._POD_SPEC_AT, _restart_values(type(self)), without_volumes, meta)
+        asked = PassedPodSpec(self._POD_SPEC_AT, _restart_values(type(self)), without_volumes, fit_meta(meta))
         report = Report(self._path)
         check_pod_spec(
             report,

@@ -27,8 +27,8 @@ from ..meta import check_metadata
 from ..names import INT32_MAX
 from ..registry import kind
 from .container import check_containers
-from .scheduling import check_host_fields, check_scheduling
-from .security import check_security
+from .scheduling import MIRROR_POD, TOLERATIONS_ANNOTATION, check_host_fields, check_scheduling
+from .security import APPARMOR_CONTAINER, SECCOMP_CONTAINER, SECCOMP_POD, check_security
 from .volume import check_volume
 
 __all__ = ["OWN_FIELDS", "check_pod_annotations", "check_pod_spec", "check_template", "fit_meta", "fit_view"]
@@ -208,8 +208,29 @@ def fit_view(spec: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def fit_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
-    """What the pod-spec rules read of the metadata beside the spec (name, labels, annotations)."""
-    return {k: meta[k] for k in _FIT_META if k in meta}
+    """What the pod-spec rules read of the metadata beside the spec: the name, the labels, and of
+    the annotations only those they read (:func:`_read_by_pod_spec_rules`; every annotation is
+    checked by the metadata rules, which run on every object). So an annotation a controller adds
+    when it renders (``podkit.dev/config-hash``), or one added after the call, does not make a
+    final spec whose rules passed at the call look changed."""
+    view = {k: meta[k] for k in _FIT_META if k in meta}
+    annotations = view.get("annotations")
+    if isinstance(annotations, dict):
+        read = {k: v for k, v in annotations.items() if _read_by_pod_spec_rules(k)}
+        if read:
+            view["annotations"] = read
+        else:
+            del view["annotations"]  # as none: the rules read an empty mapping as no annotations
+    return view
+
+
+def _read_by_pod_spec_rules(key: object) -> bool:
+    """The annotation keys ``check_pod_spec`` reads (``check_security``: seccomp and AppArmor;
+    ``check_scheduling``: the mirror-pod mark and the tolerations annotation)."""
+    return not isinstance(key, str) or (
+        key in (SECCOMP_POD, MIRROR_POD, TOLERATIONS_ANNOTATION)
+        or key.startswith((SECCOMP_CONTAINER, APPARMOR_CONTAINER))
+    )
 
 
 def _passed_at_call(
