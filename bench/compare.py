@@ -26,13 +26,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def run_once(tree: Path, units: int) -> tuple[float, float]:
+def run_once(tree: Path, units: int, impl: str = "podkit") -> tuple[float, float]:
     """CPU and wall seconds of one whole-process run of the workload from ``tree``."""
     env = dict(os.environ, PYTHONPATH=str(tree / "lib"))
     with tempfile.TemporaryDirectory() as out:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        workload = [str(tree / "bench" / "synth_workload.py"), "--impl", "podkit", "--units", str(units)]
+        workload = [str(tree / "bench" / "synth_workload.py"), "--impl", impl, "--units", str(units)]
         subprocess.run(
             [sys.executable, *workload, "--outdir", out],
             env=env,
@@ -50,6 +50,12 @@ def main() -> None:
     parser.add_argument("base", type=Path, help="the other checkout (a git worktree)")
     parser.add_argument("--units", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument(
+        "--impl",
+        choices=("podkit", "podkit-deployment"),
+        default="podkit",
+        help="the workload: Pod units, or Deployment + Service units (both trees must have it)",
+    )
     args = parser.parse_args()
     trees = {"base": args.base.resolve(), "this": HERE.parent}
     for tree in trees.values():
@@ -58,7 +64,7 @@ def main() -> None:
     runs: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
     for _ in range(args.repeats):
         for name, tree in trees.items():
-            runs[name].append(run_once(tree, args.units))
+            runs[name].append(run_once(tree, args.units, args.impl))
     best = {name: min(w for _, w in r) for name, r in runs.items()}
     for name, results in runs.items():
         cpu = [c for c, _ in results]
@@ -67,7 +73,11 @@ def main() -> None:
             f"{name}: N={args.units} cpu best {min(cpu):.3f} s median {statistics.median(cpu):.3f} s | "
             f"wall best {min(wall):.3f} s median {statistics.median(wall):.3f} s"
         )
-    print(f"wall best: this / base = {best['this'] / best['base']:.3f}")
+    median = {name: statistics.median(w for _, w in r) for name, r in runs.items()}
+    print(
+        f"wall this / base: best {best['this'] / best['base']:.3f}, "
+        f"median {median['this'] / median['base']:.3f}"
+    )
 
 
 if __name__ == "__main__":

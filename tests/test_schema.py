@@ -86,3 +86,45 @@ def test_messages_say_where() -> None:
 
 def test_unknown_kinds_are_skipped() -> None:
     assert _schema.validate_object({"apiVersion": "example.com/v1", "kind": "Widget", "spec": {"x": 1}}) == []
+
+
+def _crd(props: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": "widgets.example.com"},
+        "spec": {
+            "group": "example.com",
+            "names": {"kind": "Widget", "plural": "widgets"},
+            "scope": "Namespaced",
+            "versions": [
+                {
+                    "name": "v1",
+                    "served": True,
+                    "storage": True,
+                    "schema": {"openAPIV3Schema": {"type": "object", "properties": props}},
+                }
+            ],
+        },
+    }
+
+
+def test_recursive_definitions_and_repeated_checks_find_the_same() -> None:
+    """A "$ref" child compiles on its first use and then replaces its stand-in in the parent:
+    the verdicts are the same on the first check of a kind and on every later one, down a
+    recursive definition (JSONSchemaProps holds JSONSchemaProps) and in lists of objects."""
+    deep = {"spec": {"type": "object", "properties": {"size": {"type": "integer", "minimum": 1}}}}
+    bad = {"spec": {"type": "object", "properties": {"size": {"type": "integer", "colour": "red"}}}}
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "p"},
+        "spec": {"containers": [{"name": "a", "image": "nginx", "ports": [{"containerPort": "80"}]}]},
+    }
+    where = "spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.size"
+    for _ in range(3):
+        assert _schema.validate_object(_crd(deep)) == []
+        assert _schema.validate_object(_crd(bad)) == [f"{where}: unknown field 'colour' (strict schema)"]
+        assert _schema.validate_object(pod) == [
+            "spec.containers[0].ports[0].containerPort: expected integer, got str '80'"
+        ]
