@@ -158,6 +158,8 @@ def check_containers(
                 r.add(f"{at}.name {name!r} is used by {names[name]}: give each container its own name")
             else:
                 names[name] = f"{at}.name"
+            if len(container) == 1:
+                continue  # a name alone (a typed container's fit view, often): nothing else to fit
         _lifecycle_and_probes(r, container, at, grace)
         if container.get("restartPolicy") is not None:
             r.add(
@@ -182,6 +184,8 @@ def check_containers(
                 r.add(f"{at}.name {name!r} is used by {names[name]}: give each container its own name")
             elif name:
                 names[name] = f"{at}.name"
+            if len(container) == 1:
+                continue  # a name alone: no restart policy, ports, hooks or probes to fit
         # init containers run one by one: a host port only conflicts within the same container
         _host_ports(r, container, at, {}, host_network and is_pod)
         if restart == "Always":
@@ -576,6 +580,8 @@ def _lifecycle_and_probes(r: Report, container: Mapping[str, Any], at: str, grac
 @upstream("validateProbe")
 def _probe(r: Report, probe: Mapping[str, Any], at: str, kind: str, grace: int) -> None:
     _handler(r, probe, at, _PROBE_HANDLERS, grace)
+    if len(probe) == 1:
+        return  # the handler alone (no timings): the rest reads timings only
     # 0 is defaulted (timeoutSeconds 1, periodSeconds 10, successThreshold 1, failureThreshold 3)
     for field in _PROBE_TIMINGS:
         value = probe.get(field)

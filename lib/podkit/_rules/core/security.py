@@ -105,6 +105,22 @@ def check_security(r: Report, spec: Mapping[str, Any], meta: Mapping[str, Any], 
     """The security settings of the pod spec ``spec`` at ``where``; ``meta`` is the pod's
     metadata (the seccomp/AppArmor annotations live there)."""
     security = as_dict(spec.get("securityContext"))
+    annotations = meta.get("annotations")
+    if (
+        not security
+        and spec.get("hostUsers") is not False
+        and "os" not in spec
+        and not annotations
+        and not any(
+            isinstance(c, dict) and c.get("securityContext")
+            for field in _CONTAINER_LISTS
+            for c in as_list(spec.get(field))
+        )
+    ):
+        # nothing set that these rules read but shareProcessNamespace/hostPID (most pods: every
+        # rule below reads a security context, hostUsers, os or an annotation)
+        _process_namespace(r, spec, where)
+        return
     containers = [
         (f"{where}.{field}[{i}]", c)
         for field in _CONTAINER_LISTS
@@ -114,11 +130,7 @@ def check_security(r: Report, spec: Mapping[str, Any], meta: Mapping[str, Any], 
     host_users = spec.get("hostUsers") is not False
     if security:
         _pod_context(r, security, spec, f"{where}.securityContext")
-    if spec.get("shareProcessNamespace") is True and spec.get("hostPID") is True:
-        r.add(
-            f"{where}.shareProcessNamespace true cannot be combined with hostPID true: the containers "
-            f"either share the host's process namespace or one of their own; set one of them to false"
-        )
+    _process_namespace(r, spec, where)
     for path, container in containers:
         context = container.get("securityContext")
         if isinstance(context, dict) and context:
@@ -129,9 +141,16 @@ def check_security(r: Report, spec: Mapping[str, Any], meta: Mapping[str, Any], 
     os = spec.get("os")
     if isinstance(os, dict):
         _os(r, spec, security, containers, os, where)
-    annotations = meta.get("annotations")
     if isinstance(annotations, dict) and annotations:
         _annotations(r, annotations, security, containers, spec, where)
+
+
+def _process_namespace(r: Report, spec: Mapping[str, Any], where: str) -> None:
+    if spec.get("shareProcessNamespace") is True and spec.get("hostPID") is True:
+        r.add(
+            f"{where}.shareProcessNamespace true cannot be combined with hostPID true: the containers "
+            f"either share the host's process namespace or one of their own; set one of them to false"
+        )
 
 
 def _meta_path(where: str) -> str:
