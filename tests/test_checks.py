@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -191,7 +192,8 @@ def test_jsonable_sorts_keys_drops_nulls_and_copies_every_level() -> None:
 
     from podkit._checks import jsonable
 
-    inner = {"z": 1, "a": None, "m": [{"y": None, "b": [3, {"k": "v", "c": None}]}, [{"q": 1, "p": 2}], "s"]}
+    m: list[Any] = [{"y": None, "b": [3, {"k": "v", "c": None}]}, [{"q": 1, "p": 2}], "s"]
+    inner: dict[str, Any] = {"z": 1, "a": None, "m": m}
     value = {"zeta": inner, "alpha": {"only": None}, "one": {"x": 0}, "empty": {}, "list": []}
     out = jsonable(value)
     assert out == {
@@ -207,7 +209,7 @@ def test_jsonable_sorts_keys_drops_nulls_and_copies_every_level() -> None:
     assert list(out["zeta"]["m"][1][0]) == ["p", "q"]
     # a copy: the input is untouched and shares no container with the output
     assert inner["a"] is None and list(inner) == ["z", "a", "m"]
-    assert out["zeta"]["m"] is not inner["m"] and out["zeta"]["m"][0]["b"][1] is not inner["m"][0]["b"][1]
+    assert out["zeta"]["m"] is not m and out["zeta"]["m"][0]["b"][1] is not m[0]["b"][1]
     # a subclass at the top goes the general way; scalars come back as they are
     assert list(jsonable(OrderedDict([("b", 1), ("a", None)]))) == ["b"]
     assert jsonable("text") == "text" and jsonable(None) is None
