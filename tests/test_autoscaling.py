@@ -92,6 +92,41 @@ def test_every_metric_kind_and_behavior(chart: pk.Chart, snapshot_yaml: Snapshot
     assert by_name(synth(chart), "web-hpa") == snapshot_yaml
 
 
+def test_policies_left_out_are_not_written_so_kubernetes_fills_its_own(chart: pk.Chart) -> None:
+    # a Disabled direction without policies is valid too: the API server's defaults fill them in
+    pk.HorizontalPodAutoscaler(
+        chart,
+        "web-hpa",
+        target=web(chart),
+        max_replicas=3,
+        scale_up=pk.ScalingRules(select_policy=pk.SelectPolicy.DISABLED),
+        scale_down=pk.ScalingRules(policies=None, stabilization_window_seconds=60),
+    )
+    assert by_name(synth(chart), "web-hpa")["spec"]["behavior"] == {
+        "scaleUp": {"selectPolicy": "Disabled"},
+        "scaleDown": {"stabilizationWindowSeconds": 60},
+    }
+
+
+EMPTY_POLICIES = (
+    r"^\[ScalingRules\] policies is empty, and the API server refuses a direction without a policy: leave "
+    r"policies out for Kubernetes' defaults, or give at least one ScalingPolicy \(such as "
+    r"ScalingPolicy.pods\(4, per_seconds=60\)\)$"
+)
+
+
+@pytest.mark.parametrize("select", [None, pk.SelectPolicy.MAX, pk.SelectPolicy.DISABLED])
+def test_fails_empty_policies_at_the_call(select: pk.SelectPolicy | None) -> None:
+    # validateScalingRules asks for at least one policy whatever the selectPolicy, Disabled included
+    with pytest.raises(pk.PodkitError, match=EMPTY_POLICIES):
+        pk.ScalingRules(policies=[], select_policy=select)
+
+
+def test_fails_empty_policies_of_any_sequence() -> None:
+    with pytest.raises(pk.PodkitError, match=EMPTY_POLICIES):
+        pk.ScalingRules(policies=())
+
+
 def test_default_metric_needs_cpu_requests(chart: pk.Chart) -> None:
     pk.HorizontalPodAutoscaler(chart, "web-hpa", target=web(chart, resources=None), max_replicas=3)
     with pytest.raises(

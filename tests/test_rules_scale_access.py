@@ -168,6 +168,13 @@ CATALOGUE: list[tuple[str, Callable[[], Doc], Callable[[Doc], None], str]] = [
         "spec.behavior.scaleDown.policies is empty: give at least one policy, or leave policies out for the defaults",
     ),
     (
+        # validateScalingRules: a Disabled direction still needs a policy once it lists them
+        "hpa-empty-policies-disabled",
+        hpa,
+        put("spec.behavior.scaleUp", {"selectPolicy": "Disabled", "policies": []}),
+        "spec.behavior.scaleUp.policies is empty: give at least one policy, or leave policies out for the defaults",
+    ),
+    (
         "hpa-period",
         hpa,
         put("spec.behavior.scaleDown.policies.0.periodSeconds", 1801),
@@ -424,6 +431,7 @@ def test_rule(rule: str, make: Callable[[], Doc], mutate: Callable[[Doc], None],
         (pdb, put("spec.maxUnavailable", 0)),  # refused by podkit's construct only
         (hpa, put("spec.metrics", [])),  # defaulted to CPU 80%
         (hpa, put("spec.behavior.scaleDown", {"stabilizationWindowSeconds": 0})),  # policies defaulted
+        (hpa, put("spec.behavior.scaleUp", {"selectPolicy": "Disabled"})),  # policies defaulted
         (role, put("metadata.name", "system:controller:web")),  # path-segment names only
         (role, put("rules.0.resources", ["deployment"])),  # the server checks no resource names
         # resource names over several resources: validatePolicyRule has no rule against it
@@ -484,3 +492,32 @@ def test_patched_podkit_objects_get_the_rules(chart: pk.Chart) -> None:
     cdk8s.ApiObject.of(h).add_json_patch(cdk8s.JsonPatch.replace("/spec/maxReplicas", 0))
     with pytest.raises(pk.SynthError, match=r"spec.maxReplicas 0 is invalid: use an int of at least 1"):
         chart.to_json()
+
+
+def test_empty_policies_on_a_raw_or_patched_autoscaler_are_refused(chart: pk.Chart) -> None:
+    # the API server fills in policies only when the list is absent, then refuses an empty one
+    raw = hpa()
+    raw["metadata"]["name"] = "raw"
+    raw["spec"]["behavior"] = {"scaleDown": {"policies": []}}
+    cdk8s.ApiObject(
+        chart, "raw-hpa", api_version=raw["apiVersion"], kind=raw["kind"], metadata=raw["metadata"]
+    ).add_json_patch(cdk8s.JsonPatch.add("/spec", raw["spec"]))
+    d = pk.Deployment(
+        chart,
+        "web",
+        main=pk.Container(name="web", image="nginx:1.27", resources=pk.Resources(cpu_request="1")),
+    )
+    h = pk.HorizontalPodAutoscaler(
+        chart,
+        "web-hpa",
+        target=d,
+        max_replicas=3,
+        scale_up=pk.ScalingRules(policies=[pk.ScalingPolicy.pods(1)], select_policy=pk.SelectPolicy.DISABLED),
+    )
+    cdk8s.ApiObject.of(h).add_json_patch(cdk8s.JsonPatch.replace("/spec/behavior/scaleUp/policies", []))
+    with pytest.raises(pk.SynthError) as e:
+        chart.to_json()
+    assert sorted(p.message for p in e.value.problems) == [
+        "spec.behavior.scaleDown.policies is empty: give at least one policy, or leave policies out for the defaults",
+        "spec.behavior.scaleUp.policies is empty: give at least one policy, or leave policies out for the defaults",
+    ]

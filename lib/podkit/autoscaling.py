@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import constructs
@@ -337,25 +337,37 @@ class ScalingPolicy:
 class ScalingRules:
     """How fast one direction scales.
 
-    :param policies: the limits on change. Default: Kubernetes' (up: 100% or 4 pods per 15 s;
-        down: 100% per 15 s).
+    :param policies: the limits on change, at least one. Default: not written, so Kubernetes
+        fills in its own (up: 100% or 4 pods per 15 s; down: 100% per 15 s), also for a
+        ``SelectPolicy.DISABLED`` direction.
     :param select_policy: which policy wins. Default: not set (``Max``).
     :param stabilization_window_seconds: look back this long (0 to 3600) and use the most
         conservative recommendation, so a spike does not flap. Default: not set (up 0, down 300).
     """
 
-    policies: Sequence[ScalingPolicy] = field(default_factory=tuple)
+    policies: Sequence[ScalingPolicy] | None = None
     select_policy: SelectPolicy | None = None
     stabilization_window_seconds: int | None = None
 
     def __post_init__(self) -> None:
         where = "ScalingRules"
-        if isinstance(self.policies, ScalingPolicy) or not _checks.is_list(self.policies):
-            raise PodkitTypeError(where, f"policies takes a list of ScalingPolicy, got {self.policies!r}")
-        for p in self.policies:
-            if not isinstance(p, ScalingPolicy):
-                raise PodkitTypeError(where, f"policies takes ScalingPolicy objects, got {p!r}")
-        object.__setattr__(self, "policies", tuple(self.policies))
+        if self.policies is not None:
+            if isinstance(self.policies, ScalingPolicy) or not _checks.is_list(self.policies):
+                raise PodkitTypeError(where, f"policies takes a list of ScalingPolicy, got {self.policies!r}")
+            for p in self.policies:
+                if not isinstance(p, ScalingPolicy):
+                    raise PodkitTypeError(where, f"policies takes ScalingPolicy objects, got {p!r}")
+            # The API server fills in its policies only when the list is absent (v2
+            # SetDefaults_HorizontalPodAutoscalerBehavior copies non-nil fields), then
+            # validateScalingRules refuses an empty one, whatever the selectPolicy.
+            if not self.policies:
+                raise PodkitError(
+                    where,
+                    "policies is empty, and the API server refuses a direction without a policy: leave "
+                    "policies out for Kubernetes' defaults, or give at least one ScalingPolicy (such as "
+                    "ScalingPolicy.pods(4, per_seconds=60))",
+                )
+            object.__setattr__(self, "policies", tuple(self.policies))
         if self.select_policy is not None:
             _checks.check_enum("select_policy", self.select_policy, SelectPolicy)
         w = self.stabilization_window_seconds
@@ -369,7 +381,7 @@ class ScalingRules:
 
     def render(self) -> dict[str, Any]:
         return {
-            "policies": [p.render() for p in self.policies] or None,
+            "policies": [p.render() for p in self.policies] if self.policies is not None else None,
             "selectPolicy": self.select_policy.value if self.select_policy is not None else None,
             "stabilizationWindowSeconds": self.stabilization_window_seconds,
         }
