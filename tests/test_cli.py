@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -525,3 +526,46 @@ def test_fails_podkit_source_that_is_not_podkit(name: str, message: str, tmp_pat
         path.write_bytes(b"")
     with pytest.raises(cli.CommandError, match="^" + message.format(path=re.escape(str(path)))):
         cli.podkit_from_path(path)
+
+
+# -- `python -m podkit` and `python -m podkit.cli` are the console script ----------------------
+
+PODKIT_SCRIPT = str(Path(sys.executable).with_name("podkit"))
+NOT_A_COMMAND = (
+    "usage: podkit [-h] COMMAND ...\n"
+    "podkit: error: argument COMMAND: invalid choice: 'frob' "
+    "(choose from 'synth', 'diff', 'init', 'seal', 'graph', 'import')\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "start_of_out", "err"),
+    [
+        (["--help"], 0, "usage: podkit [-h] COMMAND ...\n", ""),
+        (["synth", "--help"], 0, "usage: podkit synth [-h] [--debug]", ""),
+        (["frob"], 2, "", NOT_A_COMMAND),  # argparse's own exit (SystemExit)
+        # main()'s returned status; `-m podkit.cli` without its __main__ guard exited 0 printing nothing
+        (["synth"], 2, "", "podkit: error: no cdk8s.yaml in {cwd} or any parent folder; run podkit in a"),
+    ],
+)
+def test_python_dash_m_runs_the_console_script(
+    args: list[str], code: int, start_of_out: str, err: str, tmp_path: Path
+) -> None:
+    # the parser is named podkit however it was started (not `__main__.py` or `cli.py`); a Node that
+    # cannot start: none of these starts Node in podkit's own process
+    env = {**os.environ, "JSII_NODE": "/missing/node"}
+    runs = {
+        how: subprocess.run(
+            [*how, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+        for how in ((PODKIT_SCRIPT,), (sys.executable, "-m", "podkit"), (sys.executable, "-m", "podkit.cli"))
+    }
+    script = runs[(PODKIT_SCRIPT,)]
+    assert (script.returncode, script.stdout[: len(start_of_out)]) == (code, start_of_out)
+    assert script.stderr.startswith(err.format(cwd=tmp_path)) and (err == "") == (script.stderr == "")
+    for how, result in runs.items():
+        assert (result.returncode, result.stdout, result.stderr) == (
+            script.returncode,
+            script.stdout,
+            script.stderr,
+        ), how

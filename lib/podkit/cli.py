@@ -1051,3 +1051,7 @@ def _error_message(error: Exception, args: argparse.Namespace) -> str:
     text = " ".join(str(error).split()) or "(no message)"
     hint = "" if args.debug else f" (rerun `podkit {args.command} --debug` for the traceback)"
     return f"unexpected {type(error).__name__}: {text}; podkit did not expect this, please report it{hint}"
+
+
+if __name__ == "__main__":  # `python -m podkit.cli`: the console script's exit status, not 0 always
+    sys.exit(main())
