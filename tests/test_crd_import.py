@@ -342,8 +342,54 @@ def test_fails_on_schema_violations_naming_the_field(v1: ModuleType, chart: pk.C
             "spec.ports[0].number 70000 is out of range: it must be at most 65535",
             "spec.ports[2].name 'B1' does not match the CRD's pattern '^[a-z]+$'",
             "spec.ports[1] duplicates spec.ports[0] (name='a'): keys must be unique",
+            # a wrong type, an enum miss, an unknown field: the CRD's rules are not run (as upstream)
+            "some validation rules were not checked because the object was invalid; correct the existing "
+            "errors to complete validation",
         ]
     )
+
+
+def test_fails_on_the_rules_too_when_the_schema_problems_do_not_block_them(
+    v1: ModuleType, chart: pk.Chart
+) -> None:
+    """The API server runs the CRD's rules after a schema problem that leaves the object's shape
+    (a pattern, a maximum, a duplicate list key), and reports both: so does podkit, in one run."""
+    v1.Widget(chart, "w", spec={"mode": "A", "replicas": 0, "ports": [{"name": "B1", "number": 3}]})
+    assert messages(chart) == [
+        "spec.ports[0].name 'B1' does not match the CRD's pattern '^[a-z]+$'",
+        "spec: replicas must be at least 1",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("spec", "blocking"),
+    [
+        ({"mode": "C", "replicas": 0}, "spec.mode 'C' is not supported: use one of 'A', 'B'"),
+        ({"replicas": 0}, "spec.mode is missing: the CRD requires it"),
+        (
+            {"mode": "A", "replicas": "0"},
+            "spec.replicas '0' has the wrong type: the CRD expects integer, got string",
+        ),
+        ({"mode": "A", "replicas": 0, "oops": 1}, "spec.oops is not a field of the CRD's schema"),
+    ],
+    ids=["enum", "required", "type", "unknown-field"],
+)
+def test_fails_without_the_rules_after_a_problem_that_blocks_them(
+    v1: ModuleType, chart: pk.Chart, spec: dict[str, Any], blocking: str
+) -> None:
+    v1.Widget(chart, "w", spec=spec)
+    found = messages(chart)
+    assert len(found) == 2 and found[0].startswith(blocking)
+    assert found[1] == (
+        "some validation rules were not checked because the object was invalid; correct the existing errors "
+        "to complete validation"
+    )
+
+
+def test_a_blocking_problem_says_nothing_of_rules_a_schema_does_not_have() -> None:
+    assert validate({"type": "string", "maxLength": 2}, "abc") == [
+        ("spec", "spec 'abc' is too long (3 characters): at most 2", "")
+    ]
 
 
 def test_fails_on_each_cel_rule_with_its_own_message(v1: ModuleType, chart: pk.Chart) -> None:

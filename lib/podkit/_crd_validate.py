@@ -34,10 +34,31 @@ from typing import Any
 
 from . import _cel
 
-__all__ = ["CrdValidator", "Found", "apply_defaults"]
+__all__ = ["RULES_NOT_CHECKED", "CrdValidator", "Findings", "Found", "apply_defaults"]
 
 #: (field, message, fix)
 Found = tuple[str, str, str]
+
+
+class Findings(list[Found]):
+    """The problems of one check, and whether one of them keeps the CEL rules from running: the
+    API server (apiextensions' ``hasBlockingErr``) skips them after a wrong type, a missing
+    required field, a value not in the enum, or too long a string, list or map, since the rules
+    were written for objects of the schema's shape; after any other schema problem (a pattern, a
+    minimum, a format ...) it runs them, and reports both."""
+
+    blocking = False
+
+    def block(self, found: Found) -> None:
+        self.append(found)
+        self.blocking = True
+
+
+#: the API server's own words when the schema's problems keep the rules from running
+RULES_NOT_CHECKED = (
+    "some validation rules were not checked because the object was invalid; correct the existing errors "
+    "to complete validation"
+)
 
 _TYPES: dict[str, Callable[[Any], bool]] = {
     "string": lambda v: isinstance(v, str),
@@ -330,10 +351,10 @@ class _Node:
         self.rule_sources = [str(r.get("rule", "")) for r in schema.get("x-kubernetes-validations") or []]
 
     # -- structure -------------------------------------------------------------
-    def check(self, v: Any, path: str, out: list[Found]) -> None:
+    def check(self, v: Any, path: str, out: Findings) -> None:
         if v is None:
             if not self.nullable and self.types:
-                out.append(
+                out.block(
                     (
                         path,
                         f"{path} is null: the CRD expects {' or '.join(self.types)}; leave the field out",
@@ -345,7 +366,7 @@ class _Node:
             return
         if self.enum is not None and v not in self.enum:
             allowed = ", ".join(repr(e) for e in self.enum)
-            out.append((path, f"{path} {v!r} is not supported: use one of {allowed}", ""))
+            out.block((path, f"{path} {v!r} is not supported: use one of {allowed}", ""))
         if isinstance(v, str):
             self._string(v, path, out)
         elif isinstance(v, int | float) and not isinstance(v, bool):
@@ -363,7 +384,7 @@ class _Node:
         if self.not_ is not None and not _trial(self.not_, v, path):
             out.append((path, f"{path} matches a form the CRD forbids (not)", ""))
 
-    def _type_ok(self, v: Any, path: str, out: list[Found]) -> bool:
+    def _type_ok(self, v: Any, path: str, out: Findings) -> bool:
         if self.int_or_string:
             ok = isinstance(v, str) or _go_int(v)
             expected = "an integer or a string"
@@ -373,7 +394,7 @@ class _Node:
         else:
             return True
         if not ok:
-            out.append(
+            out.block(
                 (
                     path,
                     f"{path} {v!r} has the wrong type: the CRD expects {expected}, got {_type_name(v)}",
@@ -382,13 +403,13 @@ class _Node:
             )
         return ok
 
-    def _string(self, v: str, path: str, out: list[Found]) -> None:
+    def _string(self, v: str, path: str, out: Findings) -> None:
         n = len(v)
         lo, hi = self.lengths.get("minLength"), self.lengths.get("maxLength")
         if lo is not None and n < lo:
             out.append((path, f"{path} {v!r} is too short: at least {lo} characters", ""))
         if hi is not None and n > hi:
-            out.append((path, f"{path} {_short(v)} is too long ({n} characters): at most {hi}", ""))
+            out.block((path, f"{path} {_short(v)} is too long ({n} characters): at most {hi}", ""))
         if self.pattern is not None:
             try:
                 if isinstance(self.pattern, _cel.CelError):
@@ -410,7 +431,7 @@ class _Node:
         if self.format is not None and not self.format(v):
             out.append((path, f"{path} {_short(v)} is not a valid {self.format_name}", ""))
 
-    def _number(self, v: float, path: str, out: list[Found]) -> None:
+    def _number(self, v: float, path: str, out: Findings) -> None:
         lo, hi = self.bounds.get("minimum"), self.bounds.get("maximum")
         ex_lo, ex_hi = self.exclusive
         if lo is not None and (v < lo or (ex_lo and v == lo)):
@@ -433,16 +454,16 @@ class _Node:
         if step and not _multiple_of(v, step):
             out.append((path, f"{path} {v!r} is not a multiple of {step}", ""))
 
-    def _object(self, v: dict[str, Any], path: str, out: list[Found]) -> None:
+    def _object(self, v: dict[str, Any], path: str, out: Findings) -> None:
         for r in self.required:
             if r not in v:
-                out.append((child(path, r), f"{child(path, r)} is missing: the CRD requires it", ""))
+                out.block((child(path, r), f"{child(path, r)} is missing: the CRD requires it", ""))
         n = len(v)
         lo, hi = self.lengths.get("minProperties"), self.lengths.get("maxProperties")
         if lo is not None and n < lo:
             out.append((path, f"{path} has {n} fields: at least {lo}", ""))
         if hi is not None and n > hi:
-            out.append((path, f"{path} has {n} fields: at most {hi}", ""))
+            out.block((path, f"{path} has {n} fields: at most {hi}", ""))
         for key, value in v.items():
             sub = self.props.get(key)
             where = child(path, key)
@@ -458,7 +479,7 @@ class _Node:
                 continue
             else:
                 known = ", ".join(sorted(self.props)) or "none"
-                out.append(
+                out.block(
                     (
                         where,
                         f"{where} is not a field of the CRD's schema (known here: {known})",
@@ -466,13 +487,13 @@ class _Node:
                     )
                 )
 
-    def _array(self, v: list[Any], path: str, out: list[Found]) -> None:
+    def _array(self, v: list[Any], path: str, out: Findings) -> None:
         n = len(v)
         lo, hi = self.lengths.get("minItems"), self.lengths.get("maxItems")
         if lo is not None and n < lo:
             out.append((path, f"{path} has {n} items: at least {lo}", ""))
         if hi is not None and n > hi:
-            out.append((path, f"{path} has {n} items: at most {hi}", ""))
+            out.block((path, f"{path} has {n} items: at most {hi}", ""))
         if self.items is not None:
             for i, item in enumerate(v):
                 self.items.check(item, f"{path}[{i}]", out)
@@ -562,8 +583,8 @@ class _Node:
         return cached
 
 
-def _trial(node: _Node, v: Any, path: str) -> list[Found]:
-    found: list[Found] = []
+def _trial(node: _Node, v: Any, path: str) -> Findings:
+    found = Findings()
     node.check(v, path, found)
     return found
 
@@ -588,11 +609,15 @@ class CrdValidator:
         self.lenient = bool(schema.get("x-podkit-defaults-unknown"))
 
     def validate(self, doc: Mapping[str, Any]) -> list[Found]:
-        """Every problem of ``doc`` (a whole custom resource), schema first, then CEL rules;
-        CEL rules run only when the schema found nothing (upstream runs them on valid objects)."""
+        """Every problem of ``doc`` (a whole custom resource), schema first, then CEL rules. As
+        the API server does, the rules run unless a schema problem blocks them (see
+        :class:`Findings`), and then the last problem says they were not checked."""
         obj = apply_defaults(self.schema, dict(doc))
-        out: list[Found] = []
+        out = Findings()
         self.node.check(obj, "", out)
-        if not out and self.node.has_rules:
-            self.node.cel(obj, "", out, self.lenient)
-        return out
+        if self.node.has_rules:
+            if out.blocking:
+                out.append(("", RULES_NOT_CHECKED, "fix the problems above, then synthesize again"))
+            else:
+                self.node.cel(obj, "", out, self.lenient)
+        return list(out)
