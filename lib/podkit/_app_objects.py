@@ -2,8 +2,9 @@
 
 A budget against its workload's replicas, an autoscaler against a budget, a quota against the
 pods of its namespace: each construct's ``_check`` asks here for the other objects of the app
-(every ``podkit.Chart`` under the same root), and for an object's effective namespace (its own,
-else its chart's), which is what decides whether two objects meet in the cluster.
+(every ``podkit.Chart`` under the same root) or those of one namespace, and for an object's
+effective namespace (its own, else its chart's), which is what decides whether two objects meet
+in the cluster.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import TypeVar
 
 from ._resource import PodkitResource
 
-__all__ = ["app_objects", "namespace_of"]
+__all__ = ["app_objects", "namespace_of", "objects_in_namespace"]
 
 R = TypeVar("R", bound=PodkitResource)
 
@@ -39,6 +40,12 @@ def app_objects(obj: PodkitResource, kind: type[R]) -> Iterator[R]:
             if isinstance(member, kind) and id(member) not in seen:
                 seen.add(id(member))
                 yield member
+
+
+def objects_in_namespace(obj: PodkitResource, kind: type[R], namespace: str | None) -> Iterator[R]:
+    """Every podkit object of ``kind`` in ``obj``'s app written to ``namespace`` (``None``: the
+    kubectl context's): the objects that meet ``obj`` there, such as the pods a quota counts."""
+    return (o for o in app_objects(obj, kind) if namespace_of(o) == namespace)
 
 
 def namespace_of(obj: PodkitResource) -> str | None:

@@ -26,7 +26,7 @@ from typing import Any
 import constructs
 
 from . import _checks
-from ._app_objects import app_objects, namespace_of
+from ._app_objects import app_objects, namespace_of, objects_in_namespace
 from ._resource import PodkitResource
 from ._rules.meta import selector_matches
 from ._workload import _Workload
@@ -184,11 +184,11 @@ class PodDisruptionBudget(PodkitResource):
         assert self.selector is not None
         if self.selector.target is not None and isinstance(self.selector.target, _Workload):
             return [self.selector.target]
-        selector, namespace = self.selector.render(), namespace_of(self)
+        selector = self.selector.render()
         return [
             w
-            for w in app_objects(self, _Workload)
-            if namespace_of(w) == namespace and selector_matches(selector, w.pod_labels)
+            for w in objects_in_namespace(self, _Workload, namespace_of(self))
+            if selector_matches(selector, w.pod_labels)
         ]
 
     def _who(self) -> str:

@@ -43,7 +43,7 @@ from typing import Any, Self
 import constructs
 
 from . import _checks
-from ._app_objects import app_objects, namespace_of
+from ._app_objects import namespace_of, objects_in_namespace
 from ._pod import AbstractPod
 from ._resource import PodkitResource
 from ._rules.core.service import cidr_error
@@ -626,12 +626,9 @@ def _undeclared(pod: AbstractPod, port: PolicyPort) -> str | None:
 def _app_pod_labels(policy: PodkitResource, namespace: str | None) -> list[dict[str, str]]:
     """The labels of every podkit pod (template) of the app in ``namespace``."""
     out = []
-    for obj in app_objects(policy, AbstractPod):
-        if namespace_of(obj) == namespace:
-            labels = getattr(obj, "pod_labels", None)
-            out.append(
-                dict(labels) if isinstance(labels, Mapping) else dict(obj._metadata().get("labels") or {})
-            )
+    for obj in objects_in_namespace(policy, AbstractPod, namespace):
+        labels = getattr(obj, "pod_labels", None)
+        out.append(dict(labels) if isinstance(labels, Mapping) else dict(obj._metadata().get("labels") or {}))
     return out
 
 

@@ -27,7 +27,7 @@ from typing import Any
 import constructs
 
 from . import _checks
-from ._app_objects import app_objects, namespace_of
+from ._app_objects import namespace_of, objects_in_namespace
 from ._pod import AbstractPod
 from ._resource import PodkitResource, mapping_arg
 from ._rules._base import Report
@@ -85,11 +85,6 @@ def _resources(c: Container, path: str) -> dict[str, dict[str, str]]:
 def _where(obj: PodkitResource) -> str:
     namespace = namespace_of(obj)
     return f"namespace {namespace!r}" if namespace else "its namespace (the kubectl context's)"
-
-
-def _pods_of(obj: PodkitResource) -> list[AbstractPod]:
-    namespace = namespace_of(obj)
-    return [p for p in app_objects(obj, AbstractPod) if namespace_of(p) == namespace]
 
 
 class ResourceQuota(PodkitResource):
@@ -150,7 +145,7 @@ class ResourceQuota(PodkitResource):
         if not tracked:
             return
         defaults = _limit_defaults(self)
-        for pod in _pods_of(self):
+        for pod in objects_in_namespace(self, AbstractPod, namespace_of(self)):
             for c in _containers(pod):
                 res = _resources(c, pod.path)
                 for key, kind, resource in tracked:
@@ -304,7 +299,7 @@ class LimitRange(PodkitResource):
 
     def _check(self, problems: list[Problem]) -> None:
         items = [i for i in self.limits if i.type is LimitType.CONTAINER]
-        for pod in _pods_of(self):
+        for pod in objects_in_namespace(self, AbstractPod, namespace_of(self)):
             for c in _containers(pod):
                 res = _resources(c, pod.path)
                 for item in items:
@@ -341,10 +336,7 @@ def _limit_defaults(quota: ResourceQuota) -> dict[str, set[str]]:
     a Container item (``SetDefaults_LimitRangeItem``): the default limit is ``default``, else
     ``max``; the default request is ``default_request``, else the default limit, else ``min``."""
     out: dict[str, set[str]] = {"requests": set(), "limits": set()}
-    namespace = namespace_of(quota)
-    for lr in app_objects(quota, LimitRange):
-        if namespace_of(lr) != namespace:
-            continue
+    for lr in objects_in_namespace(quota, LimitRange, namespace_of(quota)):
         for item in lr.limits:
             if item.type is LimitType.CONTAINER:
                 out["limits"].update(item.default, item.max)
