@@ -1,20 +1,24 @@
-"""The podkit objects of a whole app, for the checks that compare several objects at synth.
+"""What a construct is checked against beyond its own arguments: the other podkit objects of
+its app (at synth) and the API server's rules for its kind (at the call).
 
 A budget against its workload's replicas, an autoscaler against a budget, a quota against the
 pods of its namespace: each construct's ``_check`` asks here for the other objects of the app
 (every ``podkit.Chart`` under the same root) or those of one namespace, and for an object's
 effective namespace (its own, else its chart's), which is what decides whether two objects meet
-in the cluster.
+in the cluster. A quota's amounts or a priority class's value are asked of the kind's rules
+when the construct is built (:func:`raise_rule_problem`), so a bad value fails at its line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TypeVar
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from ._resource import PodkitResource
+from ._rules._base import Report
+from .errors import PodkitError
 
-__all__ = ["app_objects", "namespace_of", "objects_in_namespace"]
+__all__ = ["app_objects", "namespace_of", "objects_in_namespace", "raise_rule_problem"]
 
 R = TypeVar("R", bound=PodkitResource)
 
@@ -52,3 +56,17 @@ def namespace_of(obj: PodkitResource) -> str | None:
     """The namespace ``obj`` is written to (``None``: the kubectl context's)."""
     namespace = obj._metadata().get("namespace")
     return namespace if isinstance(namespace, str) else None
+
+
+#: a kind's rules function (``_rules``): reports the problems of ``doc`` (its ``spec``)
+KindRules = Callable[[Report, Mapping[str, Any], Mapping[str, Any]], None]
+
+
+def raise_rule_problem(path: str, rules: KindRules, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
+    """Ask ``rules`` about ``doc`` as the construct at ``path`` built it, and raise the first
+    problem they report, so a bad value fails at the call that wrote it (at synth the same rules
+    read the final object again)."""
+    report = Report(path)
+    rules(report, doc, spec)
+    if report.problems:
+        raise PodkitError(path, report.problems[0].message)

@@ -16,10 +16,9 @@ from typing import Any
 import constructs
 
 from . import _checks
-from ._app_objects import app_objects
+from ._app_objects import app_objects, raise_rule_problem
 from ._resource import PodkitResource
 from ._rules import scheduling_k8s as _rules
-from ._rules._base import Report
 from .errors import PodkitError, PodkitTypeError, Problem
 
 __all__ = ["PreemptionPolicy", "PriorityClass"]
@@ -74,11 +73,8 @@ class PriorityClass(PodkitResource):
         self.preemption_policy = _checks.check_optional_enum(
             "preemption_policy", preemption_policy, PreemptionPolicy
         )
-        report = Report(self.path)
         doc = {"metadata": {"name": self.name}, **self._render_body([])}
-        _rules._priority_class(report, doc, {})
-        if report.problems:
-            raise PodkitError(self.path, report.problems[0].message)
+        raise_rule_problem(self.path, _rules._priority_class, doc, {})
 
     def _check(self, problems: list[Problem]) -> None:
         # the Priority admission plugin refuses a second global default (the first one created wins)

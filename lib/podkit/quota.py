@@ -27,10 +27,9 @@ from typing import Any
 import constructs
 
 from . import _checks
-from ._app_objects import namespace_of, objects_in_namespace
+from ._app_objects import namespace_of, objects_in_namespace, raise_rule_problem
 from ._pod import AbstractPod
 from ._resource import PodkitResource, mapping_arg
-from ._rules._base import Report
 from ._rules.core import quota as _rules
 from ._rules.quantity import quantity_of
 from .container import Container
@@ -48,14 +47,6 @@ class QuotaScope(enum.Enum):
     NOT_BEST_EFFORT = "NotBestEffort"
     PRIORITY_CLASS = "PriorityClass"
     CROSS_NAMESPACE_POD_AFFINITY = "CrossNamespacePodAffinity"
-
-
-def _raise_rules(path: str, check: Any, doc: dict[str, Any], spec: Mapping[str, Any]) -> None:
-    """Ask the API server's rules at the call, so a bad amount fails where it was written."""
-    report = Report(path)
-    check(report, doc, spec)
-    if report.problems:
-        raise PodkitError(path, report.problems[0].message)
 
 
 def _amounts(path: str, what: str, value: object) -> dict[str, str]:
@@ -127,7 +118,7 @@ class ResourceQuota(PodkitResource):
             raise PodkitTypeError(self.path, f"scopes takes a list of QuotaScope, got {scopes!r}")
         self.scopes = tuple(_checks.check_enum("scope", s, QuotaScope) for s in scopes)
         spec = self._spec()
-        _raise_rules(self.path, _rules._resource_quota, {"spec": spec}, spec)
+        raise_rule_problem(self.path, _rules._resource_quota, {"spec": spec}, spec)
 
     def _spec(self) -> dict[str, Any]:
         return {"hard": dict(self.hard), "scopes": [s.value for s in self.scopes] or None}
@@ -292,7 +283,7 @@ class LimitRange(PodkitResource):
         if not self.limits:
             raise PodkitError(self.path, "limits is empty: give at least one LimitRangeItem")
         spec = self._spec()
-        _raise_rules(self.path, _rules._limit_range, {"spec": spec}, spec)
+        raise_rule_problem(self.path, _rules._limit_range, {"spec": spec}, spec)
 
     def _spec(self) -> dict[str, Any]:
         return {"limits": [_checks.jsonable(i.render()) for i in self.limits]}
