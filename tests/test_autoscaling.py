@@ -127,6 +127,25 @@ def test_fails_empty_policies_of_any_sequence() -> None:
         pk.ScalingRules(policies=())
 
 
+def test_namespace_defaults_to_the_targets(chart: pk.Chart) -> None:
+    d = web(chart, namespace="shop")
+    pk.HorizontalPodAutoscaler(chart, "web-hpa", target=d, max_replicas=3)
+    assert by_name(synth(chart), "web-hpa")["metadata"] == {"name": "web-hpa", "namespace": "shop"}
+
+
+def test_fails_autoscaler_in_another_namespace_than_its_target(chart: pk.Chart) -> None:
+    pk.HorizontalPodAutoscaler(chart, "web-hpa", target=web(chart), max_replicas=3, namespace="other")
+    with pytest.raises(pk.SynthError) as e:
+        synth(chart)
+    assert [(p.message, p.fix) for p in e.value.problems] == [
+        (
+            "the autoscaler is in namespace 'other' and its target in None: an autoscaler scales objects "
+            "of its own namespace",
+            "leave namespace= unset (it defaults to the target's)",
+        )
+    ]
+
+
 def test_default_metric_needs_cpu_requests(chart: pk.Chart) -> None:
     pk.HorizontalPodAutoscaler(chart, "web-hpa", target=web(chart, resources=None), max_replicas=3)
     with pytest.raises(

@@ -42,6 +42,13 @@ def test_percent_min_available_and_eviction_policy(chart: pk.Chart, snapshot_yam
     assert by_name(synth(chart), "web", "PodDisruptionBudget") == snapshot_yaml
 
 
+def test_namespace_defaults_to_the_targets(chart: pk.Chart) -> None:
+    pk.PodDisruptionBudget(
+        chart, "web-pdb", target=web(chart, replicas=3, namespace="shop"), max_unavailable=1
+    )
+    assert by_name(synth(chart), "web-pdb")["metadata"] == {"name": "web-pdb", "namespace": "shop"}
+
+
 def test_raw_selector_matching_a_workload(chart: pk.Chart) -> None:
     web(chart, replicas=2, pod_labels={"tier": "front"})
     pk.PodDisruptionBudget(chart, "front", selector={"tier": "front"}, max_unavailable="25%")

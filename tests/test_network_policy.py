@@ -175,6 +175,19 @@ def test_connections_across_namespaces_and_isolation(app: pk.App) -> None:
     assert names == ["web-from-envoy", "web-from-cidr-192-168-0-0-16", "db-from-web"]
 
 
+def test_connections_write_each_policy_to_its_workloads_namespace(chart: pk.Chart) -> None:
+    w = web(chart, namespace="shop")
+    d = pk.StatefulSet(
+        chart, "db", main=pk.Container(name="pg", image="postgres:16", ports=[PG]), namespace="data"
+    )
+    w.connections.allow_to(d, port=PG)
+    found = {o["metadata"]["name"]: o["metadata"] for o in synth(chart) if o["kind"] == "NetworkPolicy"}
+    assert found == {
+        "web-to-db": {"name": "web-to-db", "namespace": "shop"},
+        "db-from-web": {"name": "db-from-web", "namespace": "data"},
+    }
+
+
 def test_connections_name_policies_after_kubernetes_names_not_construct_ids(chart: pk.Chart) -> None:
     w = pk.Deployment(
         chart, "Web", name="web", main=pk.Container(name="web", image="nginx:1.27", ports=[HTTP])

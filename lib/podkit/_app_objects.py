@@ -18,7 +18,14 @@ from ._resource import PodkitResource
 from ._rules._base import Report
 from .errors import PodkitError
 
-__all__ = ["app_objects", "namespace_of", "objects_in_namespace", "raise_rule_problem"]
+__all__ = [
+    "TARGET_NAMESPACE_FIX",
+    "app_objects",
+    "namespace_of",
+    "objects_in_namespace",
+    "raise_rule_problem",
+    "target_namespace",
+]
 
 R = TypeVar("R", bound=PodkitResource)
 
@@ -56,6 +63,19 @@ def namespace_of(obj: PodkitResource) -> str | None:
     """The namespace ``obj`` is written to (``None``: the kubectl context's)."""
     namespace = obj._metadata().get("namespace")
     return namespace if isinstance(namespace, str) else None
+
+
+def target_namespace(namespace: str | None, target: object) -> str | None:
+    """The namespace given to a construct built from ``target`` (the workload an autoscaler
+    scales, a budget protects, a connection's policy isolates): ``namespace`` when given, else
+    the target's own, so the two meet in the cluster (``None``: the chart's, for both)."""
+    if namespace is None and isinstance(target, PodkitResource):
+        return target._namespace
+    return namespace
+
+
+#: the fix of a construct written to another namespace than its target (see target_namespace)
+TARGET_NAMESPACE_FIX = "leave namespace= unset (it defaults to the target's)"
 
 
 #: a kind's rules function (``_rules``): reports the problems of ``doc`` (its ``spec``)

@@ -33,7 +33,7 @@ from typing import Any
 import constructs
 
 from . import _checks
-from ._app_objects import app_objects, namespace_of
+from ._app_objects import TARGET_NAMESPACE_FIX, app_objects, namespace_of, target_namespace
 from ._resource import PodkitResource
 from ._rules.autoscaling import MAX_PERIOD_SECONDS, MAX_STABILIZATION_WINDOW_SECONDS
 from ._rules.quantity import quantity_value
@@ -427,8 +427,7 @@ class HorizontalPodAutoscaler(PodkitResource):
         name: str | None = None,
         namespace: str | None = None,
     ) -> None:
-        if namespace is None and isinstance(target, _Workload):
-            namespace = target._namespace
+        namespace = target_namespace(namespace, target)
         super().__init__(scope, id, name=name, labels=labels, annotations=annotations, namespace=namespace)
         if not isinstance(target, _Workload) or target.KIND not in _SCALABLE:
             raise PodkitTypeError(
@@ -598,7 +597,7 @@ class HorizontalPodAutoscaler(PodkitResource):
                 self._problem(
                     f"the autoscaler is in namespace {namespace_of(self)!r} and its target in "
                     f"{namespace_of(self.target)!r}: an autoscaler scales objects of its own namespace",
-                    "leave namespace= unset (it defaults to the target's)",
+                    TARGET_NAMESPACE_FIX,
                 )
             )
 

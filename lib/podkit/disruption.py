@@ -26,7 +26,13 @@ from typing import Any
 import constructs
 
 from . import _checks
-from ._app_objects import app_objects, namespace_of, objects_in_namespace
+from ._app_objects import (
+    TARGET_NAMESPACE_FIX,
+    app_objects,
+    namespace_of,
+    objects_in_namespace,
+    target_namespace,
+)
 from ._resource import PodkitResource
 from ._rules.meta import selector_matches
 from ._workload import _Workload
@@ -111,8 +117,7 @@ class PodDisruptionBudget(PodkitResource):
         name: str | None = None,
         namespace: str | None = None,
     ) -> None:
-        if namespace is None and isinstance(target, _Workload):
-            namespace = target._namespace
+        namespace = target_namespace(namespace, target)
         super().__init__(scope, id, name=name, labels=labels, annotations=annotations, namespace=namespace)
         if (target is None) == (selector is None):
             raise PodkitError(
@@ -209,7 +214,7 @@ class PodDisruptionBudget(PodkitResource):
                     f"the budget is in namespace {namespace_of(self)!r} and its target {self.target.KIND} "
                     f"{self.target.path!r} in {namespace_of(self.target)!r}: a budget selects pods of its own "
                     f"namespace, so it protects nothing",
-                    "leave namespace= unset (it defaults to the target's)",
+                    TARGET_NAMESPACE_FIX,
                 )
             )
             return

@@ -43,7 +43,7 @@ from typing import Any, Self
 import constructs
 
 from . import _checks
-from ._app_objects import namespace_of, objects_in_namespace
+from ._app_objects import namespace_of, objects_in_namespace, target_namespace
 from ._pod import AbstractPod
 from ._resource import PodkitResource
 from ._rules.core.service import cidr_error
@@ -783,7 +783,7 @@ def _policy(
         None,
     )
     policy = existing or NetworkPolicy(
-        owner._scope, policy_id, selector=owner, name=policy_name, namespace=owner._namespace
+        owner._scope, policy_id, selector=owner, name=policy_name, namespace=target_namespace(None, owner)
     )
     if direction == "ingress":
         policy.add_ingress_rule([peer], ports=ports)
