@@ -463,8 +463,9 @@ def test_a_deprecated_version_warns(v1: ModuleType, chart: pk.Chart) -> None:
     v1beta1 = importlib.import_module("example_podkit_dev.v1beta1")
     with pytest.warns(pk.DeprecatedVersionWarning, match="use example.podkit.dev/v1"):
         v1beta1.Widget(chart, "old", spec={"mode": "anything"})
-    with pytest.warns(pk.DeprecatedVersionWarning):
-        synth(chart)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        synth(chart)  # warned once, when created (test_a_deprecated_construct_warns_once_at_the_users_line)
 
 
 def test_an_unserved_version_is_not_generated_nor_registered(v1: ModuleType, chart: pk.Chart) -> None:
@@ -641,4 +642,45 @@ def test_fails_integers_outside_int64_as_the_api_server_reads_them() -> None:
     assert validate({"type": "number"}, big) == []
     assert validate({"x-kubernetes-int-or-string": True}, big) == [
         ("spec", f"spec {big} has the wrong type: the CRD expects an integer or a string, got number", "")
+    ]
+
+
+# -- a deprecated version warns once per use, at the user's line ---------------------------------
+
+DEPRECATED_TEXT = "example.podkit.dev/v1beta1 Widget is deprecated; use example.podkit.dev/v1"
+
+
+def test_a_deprecated_construct_warns_once_at_the_users_line(
+    v1: ModuleType, app: pk.App, chart: pk.Chart
+) -> None:
+    v1beta1 = importlib.import_module("example_podkit_dev.v1beta1")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        line = sys._getframe().f_lineno + 1
+        v1beta1.Widget(chart, "old", spec={"mode": "anything"})
+        synth(chart)  # its kind's check stays silent for what the construct warned about
+        app.synth_documents()  # through the App (which re-emits what its charts warned) alike
+    assert [(w.category, str(w.message), w.filename, w.lineno) for w in caught] == [
+        (pk.DeprecatedVersionWarning, f"[test/old] {DEPRECATED_TEXT}", __file__, line)
+    ]
+
+
+def test_a_raw_object_of_a_deprecated_version_warns_once_when_checked(
+    v1: ModuleType, chart: pk.Chart
+) -> None:
+    # podkit does not see a raw object created: it warns when it checks it, at the line that synthesized it
+    cdk8s.ApiObject(
+        chart, "raw", api_version="example.podkit.dev/v1beta1", kind="Widget", metadata={"name": "raw"}
+    )
+    patched = v1.Widget(chart, "patched", spec={"mode": "A"})  # not deprecated, until patched to v1beta1
+    cdk8s.ApiObject.of(patched).add_json_patch(
+        cdk8s.JsonPatch.replace("/apiVersion", "example.podkit.dev/v1beta1")
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        line = sys._getframe().f_lineno + 1
+        list(chart.to_json())
+    assert sorted((w.category, str(w.message), w.filename, w.lineno) for w in caught) == [
+        (pk.DeprecatedVersionWarning, f"[test/patched] {DEPRECATED_TEXT}", __file__, line),
+        (pk.DeprecatedVersionWarning, f"[test: Widget raw] {DEPRECATED_TEXT}", __file__, line),
     ]

@@ -15,7 +15,6 @@ apps that keep raw custom resources and want them checked without generating cla
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -23,7 +22,13 @@ from typing import Any, ClassVar
 
 import constructs
 
-from ._crd_kinds import DeprecatedVersionWarning, make_check, register_kinds
+from ._crd_kinds import (
+    DeprecatedVersionWarning,
+    make_check,
+    register_kinds,
+    warn_deprecated,
+    warned_at_creation,
+)
 from ._crd_model import CrdVersion, CustomResourceDefinition
 from ._resource import PodkitResource
 from ._rules import crd as _rules_crd
@@ -146,7 +151,9 @@ class CustomResource(PodkitResource):
             raise PodkitTypeError(self._path, f"fields must be a mapping, got {type(fields).__name__}")
         self._fields = {str(k): _plain(self._path, str(k), v) for k, v in fields.items() if v is not None}
         if self.DEPRECATED is not None:
-            warnings.warn(f"[{self._path}] {self.DEPRECATED}", DeprecatedVersionWarning, stacklevel=3)
+            # the one warning of this use: at the user's line that created the object (recorded
+            # by PodkitResource), naming it; its kind's synth-time check stays silent for it (render)
+            warn_deprecated(self._path, self.DEPRECATED, self._source.resolve() if self._source else None)
 
     @property
     def fields(self) -> dict[str, Any]:
@@ -161,3 +168,13 @@ class CustomResource(PodkitResource):
 
     def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
         return dict(self._fields)
+
+    def render(self) -> tuple[dict[str, Any], list[Problem]]:
+        doc, problems = super().render()
+        # what the creation warned about, unless a patch moved it to another version or kind
+        if self.DEPRECATED is not None and (doc.get("apiVersion"), doc.get("kind")) == (
+            self.API_VERSION,
+            self.KIND,
+        ):
+            warned_at_creation(doc, self)
+        return doc, problems

@@ -9,7 +9,9 @@ judged the same way in every app. Imports nothing above the rules.
 from __future__ import annotations
 
 import json
+import sys
 import warnings
+import weakref
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Any
 
 from ._rules import crd as _rules_crd
 from ._rules._base import Report
+from .errors import UserFrame, user_frame
 
 __all__ = [
     "GATEWAY_API_VERSION",
@@ -24,19 +27,56 @@ __all__ = [
     "ensure_shipped",
     "make_check",
     "register_kinds",
+    "warn_deprecated",
+    "warned_at_creation",
 ]
 
 
 class DeprecatedVersionWarning(UserWarning):
-    """An object of a CRD version marked ``deprecated: true`` was created or checked."""
+    """An object of a CRD version marked ``deprecated: true`` was used: once per object, when
+    the construct ``podkit import crd`` generated is created, or, for any other object of that
+    version (a raw ``cdk8s.ApiObject``, a kind of ``podkit.register_crd``), when it is checked."""
+
+
+def warn_deprecated(path: str, text: str, where: UserFrame | None) -> None:
+    """Warn ``[path] text`` at the user's line ``where``: the user's file and line, however
+    deep in podkit, jsii and generated modules the warning is made (a fixed stacklevel would
+    name a library frame). Without a user's line (podkit called by a library only), at the caller's."""
+    message = f"[{path}] {text}" if path else text
+    if where is None:
+        warnings.warn(message, DeprecatedVersionWarning, stacklevel=3)
+    else:
+        warnings.warn_explicit(message, DeprecatedVersionWarning, where.file, where.line)
+
+
+# The documents rendered by constructs that warned when they were created, by id(): their
+# kind's check does not warn again (one warning per use). Each construct is held weakly and
+# keeps its last document (``_podkit_announced``), so an id reused by another object never matches.
+_ANNOUNCED: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
+
+
+def warned_at_creation(doc: Mapping[str, Any], owner: Any) -> None:
+    """``doc`` is what ``owner``, a construct that warned at its creation, renders."""
+    previous = getattr(owner, "_podkit_announced", None)
+    if previous is not None:
+        _ANNOUNCED.pop(id(previous), None)
+    owner._podkit_announced = doc
+    _ANNOUNCED[id(doc)] = owner
+
+
+def _announced(doc: Mapping[str, Any]) -> bool:
+    owner = _ANNOUNCED.get(id(doc))
+    return owner is not None and getattr(owner, "_podkit_announced", None) is doc
 
 
 def make_check(kind: str, api_version: str, load: Any, deprecated: str | None) -> Any:
-    """The rules entry of one CRD kind: ``load()`` gives its validator, compiled on first use."""
+    """The rules entry of one CRD kind: ``load()`` gives its validator, compiled on first use.
+    A ``deprecated`` version warns for each object checked, unless its construct already did."""
 
     def check(report: Report, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
-        if deprecated is not None:
-            warnings.warn(deprecated, DeprecatedVersionWarning, stacklevel=2)
+        if deprecated is not None and not _announced(doc):
+            # no line created a raw object that podkit knows of: the user's line that synthesized it
+            warn_deprecated(report.path, deprecated, user_frame(sys._getframe(1)))
         for field, message, fix in load().validate(doc):
             report.add(message, field=field, fix=fix)
 
