@@ -85,7 +85,11 @@ GROUPS = [
     Group(
         "Checked like core kinds",
         "Problems carry the field path and the rule's own message; a kind no imported CRD describes "
-        "keeps the metadata-only checks.",
+        "keeps the metadata-only checks. As the API server does, the CEL rules run beside schema problems "
+        "that leave the object's shape alone (a pattern, a minimum, a format, a duplicate list key), and "
+        "both are reported; after a wrong type, a missing required field, a value outside an enum, too long "
+        'a string or list, or an unknown field, they are not run, and the last problem says so ("some '
+        'validation rules were not checked because the object was invalid; ...").',
         CHECKS,
     ),
 ]
