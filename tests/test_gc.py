@@ -83,7 +83,9 @@ def test_a_programs_own_frozen_objects_stay_frozen(tmp_path: Path) -> None:
         app = pk.App(outdir=str(tmp_path / "out"))
         pk.ConfigFromMap(pk.Chart(app, "c"), "cfg", data={"a": "b"})
         app.synth()
-        assert gc.get_freeze_count() == frozen
+        # still frozen (not released to the oldest generation), and the app was not frozen with
+        # them; a frozen object may have been freed meanwhile, so the count may only have dropped
+        assert frozen * 0.99 <= gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
 

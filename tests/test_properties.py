@@ -20,7 +20,8 @@ NO_SURROGATES: tuple[Literal["Cs"]] = ("Cs",)
 
 DNS_LABEL = st.from_regex(r"\A[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?\Z")
 ENV_NAME = st.from_regex(r"\A[A-Za-z_][A-Za-z0-9_.-]{0,20}\Z")
-CONFIG_KEY = st.from_regex(r"\A[-._a-zA-Z0-9]{1,30}\Z").filter(lambda k: k not in (".", ".."))
+# IsConfigMapKey: not "." or "..", and no key may start with ".." (kubectl and the API server refuse it)
+CONFIG_KEY = st.from_regex(r"\A[-._a-zA-Z0-9]{1,30}\Z").filter(lambda k: k != "." and not k.startswith(".."))
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=NO_SURROGATES), max_size=40)
 QUANTITY_MEM = st.builds(
     lambda n, s: f"{n}{s}", st.integers(1, 4096), st.sampled_from(["Ki", "Mi", "Gi", "k", "M", "G"])
