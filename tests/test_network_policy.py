@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 
 import cdk8s
@@ -271,6 +272,34 @@ def test_warns_on_selectors_matching_no_podkit_pod(chart: pk.Chart) -> None:
         "[test/p] the policy's selector {'matchLabels': {'app': 'wbe'}} matches no podkit pod of namespace None; "
         "unless those pods are made elsewhere, it selects nothing (select by object: selector=workload)",
     ]
+
+
+def test_the_policy_warnings_name_the_line_that_created_the_policy(chart: pk.Chart) -> None:
+    web(chart)
+    selector = pk.LabelSelector(match_labels={"app": "wbe"})
+    rule = NetworkPolicyRule([Peer.pods(pk.LabelSelector(match_labels={"app": "gateway"}))])
+    created = sys._getframe().f_lineno + 1
+    pk.NetworkPolicy(chart, "p", selector=selector, ingress=[rule])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        synth(chart)
+    # the selector's warning, then the peer's
+    assert [(w.category, w.filename, w.lineno) for w in caught] == [
+        (pk.NetworkPolicyWarning, __file__, created),
+        (pk.NetworkPolicyWarning, __file__, created),
+    ]
+    assert [str(w.message).split(" ", 3)[1:3] for w in caught] == [["the", "policy's"], ["ingress", "peer"]]
+
+
+def test_a_policy_warning_can_be_made_an_error_by_category(app: pk.App, chart: pk.Chart) -> None:
+    web(chart)
+    pk.NetworkPolicy(chart, "p", selector=pk.LabelSelector(match_labels={"app": "wbe"}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pk.NetworkPolicyWarning)
+        with pytest.raises(
+            pk.NetworkPolicyWarning, match=r"^\[test/p\] the policy's selector \{'matchLabels'"
+        ):
+            app.synth_documents()
 
 
 def test_no_warning_when_a_label_selector_matches(chart: pk.Chart) -> None:

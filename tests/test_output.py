@@ -8,12 +8,14 @@ import os
 import subprocess
 import sys
 import textwrap
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import podkit as pk
 from podkit import _output
 from podkit._output import OutputPlan, plan_output, publish, write_output
 from podkit.errors import PodkitError
@@ -372,6 +374,34 @@ def test_a_leftover_with_a_changed_user_file_is_kept_and_reported(dist: Path) ->
         write_output(dist, NEW)
     assert tree(leftover) == {"README.md": "# edited meanwhile\n"}  # podkit's file went
     assert (dist / "notes.txt").read_text() == "only here\n"  # rescued into the output folder
+
+
+def test_the_kept_folder_warning_names_the_users_call_that_synthesized(dist: Path) -> None:
+    # GIVEN a dead run's retired folder holding a file that differs from the live one
+    leftover = dist.with_name(".dist.podkit-old-999999-abcd1234")
+    leftover.mkdir()
+    (leftover / "README.md").write_text("# edited meanwhile\n")
+    app = pk.App(outdir=str(dist))
+    pk.Chart(app, "web")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        synthesized = sys._getframe().f_lineno + 1
+        app.synth()
+    # THEN the warning names the user's app.synth(), not a line deep in podkit's writer
+    assert [(w.category, w.filename, w.lineno) for w in caught] == [(UserWarning, __file__, synthesized)]
+    assert str(caught[0].message).startswith(f"podkit kept '{leftover}': it holds files that differ")
+
+
+def test_a_plan_warning_names_the_users_call_that_wrote(tmp_path: Path) -> None:
+    plan = OutputPlan(write_to=tmp_path / "dist", warning="the plan's warning")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        wrote = sys._getframe().f_lineno + 1
+        _output.write_planned(plan, NEW)
+    assert [(w.category, str(w.message), w.filename, w.lineno) for w in caught] == [
+        (UserWarning, "the plan's warning", __file__, wrote)
+    ]
+    assert tree(tmp_path / "dist") == NEW
 
 
 def test_publish_dist_leftover_is_restored_when_dist_is_missing(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import warnings
 from typing import Any
 
 import pytest
@@ -341,9 +343,33 @@ def test_warns_when_two_env_from_sources_give_the_same_key(chart: pk.Chart) -> N
     assert "hunter2" not in str(warning.message)
 
 
-def test_no_warning_for_env_from_sources_kept_apart_by_a_prefix(chart: pk.Chart) -> None:
-    import warnings
+def test_the_env_override_warning_names_the_line_that_created_the_pod(chart: pk.Chart) -> None:
+    cfg = pk.ConfigFromMap(chart, "cfg", from_literal={"DB_HOST": "db"})
+    sec = pk.SecretEnv(chart, "sec", from_literal={"DB_HOST": "hunter2-host"})
+    main = nginx(env_from=[cfg, sec])
+    created = sys._getframe().f_lineno + 1
+    pk.SidecarPod(chart, "p", main=main)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        chart.to_json()
+    assert [(w.category, w.filename, w.lineno) for w in caught] == [
+        (pk.EnvOverrideWarning, __file__, created)
+    ]
 
+
+def test_the_env_override_warning_can_be_made_an_error_by_category(chart: pk.Chart) -> None:
+    cfg = pk.ConfigFromMap(chart, "cfg", from_literal={"DB_HOST": "db"})
+    sec = pk.SecretEnv(chart, "sec", from_literal={"DB_HOST": "hunter2-host"})
+    pk.SidecarPod(chart, "p", main=nginx(env_from=[cfg, sec]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pk.EnvOverrideWarning)
+        with pytest.raises(
+            pk.EnvOverrideWarning, match=r"^\[test/p\] container 'nginx' gets env var 'DB_HOST'"
+        ):
+            chart.to_json()
+
+
+def test_no_warning_for_env_from_sources_kept_apart_by_a_prefix(chart: pk.Chart) -> None:
     cfg = pk.ConfigFromMap(chart, "cfg", from_literal={"DB_HOST": "db"})
     sec = pk.SecretEnv(chart, "sec", from_literal={"DB_HOST": "x"})
     pk.SidecarPod(chart, "p", main=nginx(env_from=[cfg, pk.EnvFrom(sec, prefix="SECRET_")]))

@@ -6,6 +6,7 @@ warning, wherever a patch moved or copied it; and a ConfigMap repeating a Secret
 from __future__ import annotations
 
 import base64
+import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import podkit as pk
-from podkit import SecretValueWarning
+from podkit import SecretValueWarning, _validate
 
 IMAGE = "nginx:1.27"
 SECRET = "hunter2 correct horse!"  # invalid as a label value (spaces; "=" in base64): it lands in a message
@@ -200,6 +201,50 @@ def test_warns_on_a_long_secret_value_under_another_key_in_another_chart(app: pk
     ) as caught:
         app.synth_documents()
     assert SECRET not in str(caught[0].message)
+
+
+def test_the_warning_for_a_raw_config_map_names_the_line_that_ran_synth(app: pk.App) -> None:
+    # GIVEN a ConfigMap no podkit construct made (no line created it that podkit knows of)
+    chart = pk.Chart(app, "c", namespace="x")
+    pk.SecretEnv(chart, "db", from_literal={"password": SECRET})
+    raw = cdk8s.ApiObject(chart, "raw", api_version="v1", kind="ConfigMap", metadata={"name": "raw"})
+    raw.add_json_patch(cdk8s.JsonPatch.add("/data", {"DSN": SECRET}))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        synthesized = sys._getframe().f_lineno + 1
+        app.synth_documents()
+    # THEN it is shown at the user's line that synthesized it, not inside podkit
+    assert [(w.category, w.filename, w.lineno) for w in caught] == [
+        (SecretValueWarning, __file__, synthesized)
+    ]
+    assert str(caught[0].message) == (
+        "c: ConfigMap raw: ConfigMap 'raw' holds the value of Secret c/db under key DSN (the Secret's "
+        "password); a ConfigMap is not secret (anyone who may read ConfigMaps, and dist/, sees it): keep the "
+        "value only in the Secret (e.g. split the env file in two)"
+    )
+
+
+def test_the_warning_names_the_line_that_created_the_config_map_given_its_site(app: pk.App) -> None:
+    chart = pk.Chart(app, "c", namespace="x")
+    secret = pk.SecretEnv(chart, "db", from_literal={"password": SECRET})
+    created = sys._getframe().f_lineno + 1
+    settings = pk.ConfigFromMap(chart, "settings", data={"DSN": SECRET})
+    final = [(secret.path, secret.to_manifest()), (settings.path, settings.to_manifest())]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _validate.warn_secret_values_in_config_maps(final, sites={settings.path: settings._source})
+    assert [(w.category, w.filename, w.lineno) for w in caught] == [(SecretValueWarning, __file__, created)]
+    assert SECRET not in str(caught[0].message) and B64 not in str(caught[0].message)
+
+
+def test_the_secret_value_warning_can_be_made_an_error_by_category(app: pk.App) -> None:
+    pk.SecretEnv(pk.Chart(app, "secrets", namespace="x"), "db", from_literal={"password": SECRET})
+    pk.ConfigFromMap(pk.Chart(app, "web", namespace="x"), "settings", data={"DSN": SECRET})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SecretValueWarning)
+        with pytest.raises(SecretValueWarning, match=r"^web/settings: ConfigMap 'settings' holds") as e:
+            app.synth_documents()
+    assert SECRET not in str(e.value) and B64 not in str(e.value)
 
 
 def test_short_values_repeated_under_other_keys_do_not_warn(app: pk.App) -> None:

@@ -11,6 +11,7 @@ import dataclasses
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,90 @@ def test_cli_prints_a_synth_problem_at_the_line_that_created_the_object(tmp_path
     assert "frame(s) of podkit and its libraries]" in debug.stderr
     assert "cli.py" not in debug.stderr and "run_app" not in debug.stderr
     assert debug.stderr.endswith(result.stderr)
+
+
+# --------------------------------------------------------------------------- warnings
+
+
+class _Noted(UserWarning):
+    pass
+
+
+def test_a_warning_at_a_site_names_that_line_whatever_the_caller() -> None:
+    site = errors.user_site(sys._getframe())
+    at = sys._getframe().f_lineno - 1
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        errors.warn_at("at the site", _Noted, site)
+        errors.warn_at("at the frame", _Noted, UserFrame("/elsewhere/app.py", 7, "f"))
+    assert [(w.category, str(w.message), w.filename, w.lineno) for w in caught] == [
+        (_Noted, "at the site", str(HERE), at),
+        (_Noted, "at the frame", "/elsewhere/app.py", 7),
+    ]
+
+
+def test_a_warning_without_a_site_names_the_users_call() -> None:
+    # GIVEN a function whose frame counts as podkit's (its code claims podkit's errors.py)
+    namespace: dict[str, object] = {"warn_at": errors.warn_at, "category": _Noted}
+    exec(compile("def deep():\n    warn_at('no site', category)\n", errors.__file__, "exec"), namespace)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        called = sys._getframe().f_lineno + 1
+        namespace["deep"]()  # type: ignore[operator]
+    # THEN the warning names the user's line that called into it
+    assert [(w.category, w.filename, w.lineno) for w in caught] == [(_Noted, str(HERE), called)]
+
+
+def test_a_warning_is_shown_once_per_line_by_default_and_can_be_an_error() -> None:
+    site = UserFrame(str(HERE), 3, "f")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        for _ in range(3):
+            errors.warn_at("same text", _Noted, site)
+        errors.warn_at("other text", _Noted, site)
+    assert [str(w.message) for w in caught] == ["same text", "other text"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", _Noted)
+        with pytest.raises(_Noted, match=r"^same text$"):
+            errors.warn_at("same text", _Noted, site)
+
+
+ENV_OVERRIDE = """\
+import podkit as pk
+
+app = pk.App()
+chart = pk.Chart(app, "web")
+cfg = pk.ConfigFromMap(chart, "cfg", from_literal={"DB_HOST": "db"})
+sec = pk.SecretEnv(chart, "sec", from_literal={"DB_HOST": "hunter2-host"})
+pk.SidecarPod(chart, "p", main=pk.Container(name="nginx", image="nginx:1.27.0", env_from=[cfg, sec]))
+app.synth()
+"""
+
+
+def test_an_app_run_shows_a_construct_warning_at_its_line_and_fails_on_it_as_an_error(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(ENV_OVERRIDE)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONWARNINGS", "CDK8S_OUTDIR")}
+    message = (
+        "EnvOverrideWarning: [web/p] container 'nginx' gets env var 'DB_HOST' from both ConfigMap 'cfg' and "
+        "Secret 'sec' (env_from): the later, Secret 'sec', wins and the value from ConfigMap 'cfg' is lost; "
+        "rename the key in one of them, or give one a prefix (EnvFrom(source, prefix='...'))"
+    )
+
+    def run(*options: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, *(options or ("app.py",))]
+        return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+
+    shown = run()
+    assert (shown.returncode, shown.stdout) == (0, ""), shown.stderr
+    line = 'pk.SidecarPod(chart, "p", main=pk.Container(name="nginx", image="nginx:1.27.0", env_from=[cfg, sec]))'
+    assert shown.stderr == f"{tmp_path / 'app.py'}:7: {message}\n  {line}\n"
+    assert (tmp_path / "dist" / "web.k8s.yaml").is_file()
+    # a filter by category applies as to any warning: the synth fails, nothing is written (python's
+    # own -W cannot name an installed package's category, it reads its options before site-packages)
+    (tmp_path / "dist" / "web.k8s.yaml").unlink()
+    strict = "import runpy, warnings, podkit; warnings.simplefilter('error', podkit.EnvOverrideWarning); "
+    failed = run("-c", strict + "runpy.run_path('app.py', run_name='__main__')")
+    assert failed.returncode == 1
+    assert failed.stderr.endswith(f"podkit.env.{message}\n"), failed.stderr
+    assert not (tmp_path / "dist" / "web.k8s.yaml").exists()
+    assert "hunter2" not in shown.stderr + failed.stderr

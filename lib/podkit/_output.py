@@ -54,13 +54,12 @@ import secrets
 import shutil
 import stat
 import sys
-import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import cast
 
-from .errors import PodkitError
+from .errors import PodkitError, warn_at
 
 MANIFEST = ".podkit-output"
 OWNED_SUFFIX = ".k8s.yaml"
@@ -243,10 +242,11 @@ def _retire(folder: Path, live: Path, owned: set[str] | None = None) -> bool:
         with contextlib.suppress(OSError):  # not empty: something was kept
             base.rmdir()
     if kept or os.path.lexists(folder):
-        warnings.warn(
+        # at the user's call that wrote (app.synth()), however deep in podkit this runs
+        warn_at(
             f"podkit kept '{folder}': it holds files that differ from those in '{live}'; "
             "compare them, keep what you need and delete the folder",
-            stacklevel=3,
+            UserWarning,
         )
         return False
     return True
@@ -616,7 +616,7 @@ def plan_output(
 def write_planned(plan: OutputPlan, files: Mapping[str, str]) -> list[str]:
     """Write ``files`` as ``plan`` says: the CLI's folder first, the committed folder last."""
     if plan.warning is not None:
-        warnings.warn(plan.warning, stacklevel=2)
+        warn_at(plan.warning, UserWarning)
     names = write_output(plan.write_to, files)
     if plan.publish_to is not None:
         write_output(plan.publish_to, files)

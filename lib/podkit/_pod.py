@@ -18,7 +18,6 @@ import enum
 import functools
 import ipaddress
 import re
-import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypedDict, TypeVar, Unpack, overload
@@ -39,6 +38,7 @@ from .errors import (
     PodkitException,
     PodkitTypeError,
     Problem,
+    warn_at,
 )
 from .scheduling import (
     LabelSelector,
@@ -945,14 +945,16 @@ class AbstractPod(PodkitResource):
                     name = (entry.prefix or "") + key
                     first = seen.get(name)
                     if first is not None and first is not entry.source:
-                        warnings.warn(
+                        # at the line that created this pod: a container is a value that may
+                        # join several pods, and the pod is what the message names
+                        warn_at(
                             f"[{self.path}] container {c.name!r} gets env var {name!r} from both "
                             f"{_source_name(first)} and {_source_name(entry.source)} (env_from): the later, "
                             f"{_source_name(entry.source)}, wins and the value from {_source_name(first)} is "
                             f"lost; rename the key in one of them, or give one a prefix "
                             f"(EnvFrom(source, prefix='...'))",
                             EnvOverrideWarning,
-                            stacklevel=2,
+                            self._source,
                         )
                     seen[name] = entry.source
 

@@ -28,7 +28,6 @@ import base64
 import binascii
 import contextlib
 import dataclasses
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +35,7 @@ from . import _crd_kinds, _rules
 from ._rules import names
 from ._rules._base import b64_unwrapped
 from ._rules.core import secret as _secret_rules
-from .errors import Problem
+from .errors import Problem, UserSite, warn_at
 
 if TYPE_CHECKING:
     import cdk8s
@@ -188,9 +187,18 @@ def scrub_text(text: str, values: Sequence[str]) -> str:
 _MIN_REPEATED = 8
 
 
-def warn_secret_values_in_config_maps(final: Sequence[tuple[str, Any]], extra: Iterable[Any] = ()) -> None:
+def warn_secret_values_in_config_maps(
+    final: Sequence[tuple[str, Any]],
+    extra: Iterable[Any] = (),
+    *,
+    sites: Mapping[str, UserSite | None] | None = None,
+) -> None:
     """Warn (:class:`SecretValueWarning`) for every ConfigMap of ``final`` holding a value that
-    a Secret of ``final`` (or ``extra``) also holds, naming both objects and the keys."""
+    a Secret of ``final`` (or ``extra``) also holds, naming both objects and the keys.
+
+    Each warning is shown at the line that created the ConfigMap, ``sites[path]`` (the user
+    site of the construct at that path); for a ConfigMap without one (not a podkit construct),
+    at the user's line that ran synth."""
     # plain value -> [(Secret path, key)]: one lookup per ConfigMap value
     holders: dict[str, list[tuple[str, str]]] = {}
     for path, doc in [*final, *(("", d) for d in extra)]:
@@ -217,14 +225,14 @@ def warn_secret_values_in_config_maps(final: Sequence[tuple[str, Any]], extra: I
         for secret_path, pairs in found.items():
             pairs = sorted(set(pairs))
             keys = ", ".join(k if k == sk else f"{k} (the Secret's {sk})" for k, sk in pairs)
-            warnings.warn(
-                SecretValueWarning(
-                    f"{path}: ConfigMap {_name_of(doc)!r} holds the value of Secret {secret_path} under "
-                    f"key{'s' if len(pairs) > 1 else ''} {keys}; a ConfigMap is not secret (anyone who may "
-                    f"read ConfigMaps, and dist/, sees it): keep the value only in the Secret (e.g. split "
-                    f"the env file in two)"
-                ),
-                stacklevel=2,
+            # names keys and objects, never the value
+            warn_at(
+                f"{path}: ConfigMap {_name_of(doc)!r} holds the value of Secret {secret_path} under "
+                f"key{'s' if len(pairs) > 1 else ''} {keys}; a ConfigMap is not secret (anyone who may "
+                f"read ConfigMaps, and dist/, sees it): keep the value only in the Secret (e.g. split "
+                f"the env file in two)",
+                SecretValueWarning,
+                (sites or {}).get(path),
             )
 
 

@@ -24,7 +24,8 @@ Every podkit exception also records where the *user's* code made the call that f
 typeguard and the standard library), and a synth-time :class:`Problem` names the line that
 created the object (:attr:`Problem.source`), so that ``podkit synth`` can print
 ``app.py:27: error: ...`` as compilers do. Only file, line and function are kept, never a frame
-(whose locals could hold a secret).
+(whose locals could hold a secret). podkit's warnings name the user's line the same way
+(:func:`warn_at`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import CodeType, FrameType, TracebackType
@@ -152,6 +154,34 @@ def user_site(frame: FrameType | None) -> UserSite | None:
 
 # filename -> whether its frames are skipped (a library's, or a generated module's)
 _skip_cache: dict[str, bool] = {}
+
+
+def warn_at(message: str, category: type[Warning], site: UserSite | UserFrame | None = None) -> None:
+    """Warn ``message`` (a ``category``) at the user's line, as podkit's errors name it.
+
+    ``site`` is where the user created the construct the warning is about (``PodkitResource``
+    records it); without one, the innermost frame outside podkit and its libraries of the call
+    that led here (the user's ``app.synth()``). A fixed ``stacklevel`` cannot do this: a
+    construct warns at synth, many podkit, cdk8s and jsii frames below the line that made it.
+    Filters by category apply as to any warning (``warnings.simplefilter("error",
+    podkit.EnvOverrideWarning)``, pytest's ``-W error::podkit.EnvOverrideWarning``; Python's own
+    ``-W`` cannot name a category of an installed package: it reads its options before
+    site-packages can be imported).
+    Without any user's line (podkit called by a library only), at the caller's caller."""
+    where = site.resolve() if isinstance(site, UserSite) else site
+    if where is None:
+        where = user_frame(sys._getframe(1))
+    if where is None:
+        warnings.warn(message, category, stacklevel=3)
+        return
+    # one registry per file, as warnings.warn keeps one per module: the "default" action then
+    # shows a warning once per line, not again at every synth of a long-lived process
+    registry = _warning_registries.setdefault(where.file, {})
+    warnings.warn_explicit(message, category, where.file, where.line, registry=registry)
+
+
+# file -> the warnings registry of warn_at's warnings at lines of that file
+_warning_registries: dict[str, dict[str | tuple[str, type[Warning], int], int]] = {}
 
 
 def _generated(frame: FrameType) -> bool:

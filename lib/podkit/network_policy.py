@@ -35,7 +35,6 @@ ingress too as soon as a policy has egress rules, which is rarely what was meant
 from __future__ import annotations
 
 import enum
-import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
@@ -50,7 +49,7 @@ from ._rules.core.service import cidr_error
 from ._rules.meta import selector_matches
 from ._rules.networking import except_error
 from .container import Port, Protocol
-from .errors import DuplicateError, PodkitError, PodkitTypeError, Problem
+from .errors import DuplicateError, PodkitError, PodkitTypeError, Problem, warn_at
 from .namespace import Namespace
 from .scheduling import LabelSelector
 
@@ -72,7 +71,8 @@ NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 
 
 class NetworkPolicyWarning(UserWarning):
-    """A policy or peer selects no pod podkit knows of: maybe a typo, maybe pods made elsewhere."""
+    """A policy or peer selects no pod podkit knows of: maybe a typo, maybe pods made elsewhere.
+    Shown at synth, at the line that created the policy."""
 
 
 class PolicyType(enum.Enum):
@@ -533,12 +533,12 @@ class NetworkPolicy(PodkitResource):
         elif isinstance(target, LabelSelector) and not any(
             selector_matches(target.render(), labels) for labels in _app_pod_labels(self, namespace)
         ):
-            warnings.warn(
+            warn_at(
                 f"[{self.path}] the policy's selector {_checks.jsonable(target.render())} matches no podkit pod of namespace "
                 f"{namespace!r}; unless those pods are made elsewhere, it selects nothing (select by object: "
                 f"selector=workload)",
                 NetworkPolicyWarning,
-                stacklevel=2,
+                self._source,
             )
         for direction, peers, ports in self.flows():
             for peer in peers:
@@ -558,12 +558,12 @@ class NetworkPolicy(PodkitResource):
                     pods = _app_pod_labels(self, peer_ns)
                     # a namespace the app puts no pod in (kube-system's DNS) is someone else's
                     if pods and not any(selector_matches(peer._pods.render(), labels) for labels in pods):
-                        warnings.warn(
+                        warn_at(
                             f"[{self.path}] {direction} peer {peer!r} matches no podkit pod of namespace "
                             f"{peer_ns!r} in this app; unless those pods are made elsewhere, the rule allows "
                             f"nothing (give the workload object: Peer.pods(workload))",
                             NetworkPolicyWarning,
-                            stacklevel=2,
+                            self._source,
                         )
             # the pods a port belongs to: the selected pods for ingress, the peers for egress
             if direction == "ingress":
