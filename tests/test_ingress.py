@@ -129,6 +129,18 @@ def test_expose_via_ingress_creates_the_service_once(chart: pk.Chart) -> None:
     ]
 
 
+def test_expose_via_ingress_writes_service_and_ingress_to_the_workloads_namespace(chart: pk.Chart) -> None:
+    d = pk.Deployment(
+        chart, "web", main=pk.Container(name="web", image="nginx:1.27", ports=[HTTP]), namespace="shop"
+    )
+    d.expose_via_ingress("/", host="www.example.com")
+    assert [(o["kind"], o["metadata"].get("namespace")) for o in synth(chart)] == [
+        ("Deployment", "shop"),
+        ("Service", "shop"),
+        ("Ingress", "shop"),
+    ]
+
+
 def test_expose_via_ingress_reuses_an_existing_service(chart: pk.Chart) -> None:
     d = web(chart)
     svc = d.expose(ports=[pk.ServicePort(HTTP, port=80), pk.ServicePort(ADMIN)], id="svc", name="web-svc")

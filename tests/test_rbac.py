@@ -81,6 +81,46 @@ def test_a_service_account_of_another_namespace(app: pk.App) -> None:
     assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "deployer", "namespace": "ops"}]
 
 
+def test_a_binding_of_a_role_is_written_to_the_roles_namespace_unless_given_one(chart: pk.Chart) -> None:
+    sa = pk.ServiceAccount(chart, "sa", namespace="a")
+    role = pk.Role(chart, "reader", namespace="a")
+    role.allow(["get"], ["pods"])
+    role.bind(sa)
+    pk.RoleBinding(chart, "given", role=role, subjects=[sa], namespace="a")
+    # a ClusterRole's namespace is not written, and not its binding's either: the chart's
+    viewer = pk.ClusterRole(chart, "viewer", namespace="ignored")
+    viewer.allow(["get"], ["pods"])
+    pk.RoleBinding(chart, "viewer-in-chart", role=viewer, subjects=[sa])
+    objs = synth(chart)
+    namespaces = {(o["kind"], o["metadata"]["name"]): o["metadata"].get("namespace") for o in objs}
+    assert namespaces == {
+        ("ServiceAccount", "sa"): "a",
+        ("Role", "reader"): "a",
+        ("RoleBinding", "reader"): "a",
+        ("RoleBinding", "given"): "a",
+        ("ClusterRole", "viewer"): None,
+        ("RoleBinding", "viewer-in-chart"): None,
+    }
+
+
+def test_grant_writes_the_role_to_the_objects_namespace_else_the_accounts(chart: pk.Chart) -> None:
+    sa = pk.ServiceAccount(chart, "sa", namespace="ops")
+    settings = pk.ConfigFromMap(chart, "settings", data={"A": "1"}, namespace="shop")
+    on_object = pk.grant_read(sa, on=settings)
+    on_kind = pk.grant_read(sa, on=pk.ConfigFromMap)
+    objs = synth(chart)
+    assert [
+        (o["kind"], o["metadata"]["name"], o["metadata"].get("namespace"))
+        for o in objs
+        if o["kind"] in ("Role", "RoleBinding")
+    ] == [
+        ("Role", on_object.name, "shop"),
+        ("RoleBinding", on_object.name, "shop"),
+        ("Role", on_kind.name, "ops"),
+        ("RoleBinding", on_kind.name, "ops"),
+    ]
+
+
 def test_roles_cluster_roles_and_bindings(chart: pk.Chart, snapshot_yaml: SnapshotAssertion) -> None:
     sa = pk.ServiceAccount(chart, "ci")
     role = pk.Role(chart, "debugger")

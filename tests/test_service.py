@@ -89,6 +89,31 @@ def test_expose_defaults_to_main_ports_and_the_workload_name(chart: pk.Chart) ->
     }
 
 
+def test_a_service_is_written_to_its_targets_namespace_unless_given_one(chart: pk.Chart) -> None:
+    shop = deployment(chart, namespace="shop")
+    plain = StatefulSet(chart, "db", main=pk.Container(name="db", image="postgres:16", ports=[HTTP]))
+    Service(chart, "by-default", target=shop, ports=[HTTP])
+    Service(chart, "given", target=shop, ports=[HTTP], namespace="other")
+    Service(chart, "of-the-chart", target=plain, ports=[HTTP])
+    objs = synth(chart)
+    assert [
+        by_name(objs, n)["metadata"].get("namespace") for n in ("by-default", "given", "of-the-chart")
+    ] == [
+        "shop",
+        "other",
+        None,
+    ]
+
+
+def test_fails_on_a_target_that_is_no_workload_even_with_a_namespace(chart: pk.Chart) -> None:
+    settings = pk.ConfigFromMap(chart, "settings", data={"A": "1"}, namespace="shop")
+    with pytest.raises(pk.PodkitTypeError) as e:
+        Service(chart, "s", target=settings, ports=[HTTP])  # type: ignore[arg-type]
+    assert str(e.value) == (
+        "[test/s] target must be a workload (Deployment, StatefulSet, DaemonSet, ...), got ConfigFromMap"
+    )
+
+
 def test_ports_from_sidecars_count(chart: pk.Chart) -> None:
     admin = pk.Port(9901, name="admin")
     d = deployment(chart)

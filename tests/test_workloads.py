@@ -726,6 +726,25 @@ def test_fails_stateful_set_service_of_wrong_type(chart: pk.Chart) -> None:
         StatefulSet(chart, "db", main=task(), service="db")  # type: ignore[arg-type]
 
 
+def test_the_budget_and_service_of_a_workload_go_to_its_namespace(app: pk.App) -> None:
+    chart = pk.Chart(app, "c", namespace="default-ns")
+    main = pk.Container(name="web", image="nginx:1.27", ports=[pk.Port(80, name="http")])
+    shop = pk.Deployment(chart, "web", main=main, replicas=2, namespace="shop")
+    plain = pk.Deployment(chart, "api", main=main, replicas=2)
+    for workload in (shop, plain):
+        workload.disruption_budget(min_available=1)
+        workload.expose()
+    objs = synth(chart)
+    assert [(o["kind"], o["metadata"]["name"], o["metadata"]["namespace"]) for o in objs] == [
+        ("Deployment", "web", "shop"),
+        ("Deployment", "api", "default-ns"),
+        ("PodDisruptionBudget", "web", "shop"),
+        ("Service", "web", "shop"),
+        ("PodDisruptionBudget", "api", "default-ns"),
+        ("Service", "api", "default-ns"),
+    ]
+
+
 def test_fails_expose_without_ports(chart: pk.Chart) -> None:
     d = Deployment(chart, "web", main=web())
     with pytest.raises(

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Self
 import constructs
 
 from . import _checks
+from ._app_objects import target_namespace
 from ._checks import enum_arg
 from ._data import KeyedSource
 from ._resource import PodkitResource
@@ -498,7 +499,7 @@ def expose_via_ingress(
             id if id is not None else f"{workload._id}-ingress",
             ingress_class_name=ingress_class_name,
             name=workload.name if id is None else None,
-            namespace=workload._namespace,
+            namespace=target_namespace(None, workload),
         )
     elif not isinstance(ingress, Ingress):
         raise PodkitTypeError(

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import constructs
 
 from . import _checks
-from ._app_objects import namespace_of
+from ._app_objects import namespace_of, target_namespace
 from ._resource import PodkitResource
 from .errors import PodkitError, PodkitTypeError, Problem
 
@@ -415,7 +415,6 @@ class Role(_AnyRole):
             role=self,
             subjects=subjects,
             name=self.name,
-            namespace=self._namespace,
         )
 
 
@@ -515,8 +514,9 @@ class RoleBinding(PodkitResource):
         name: str | None = None,
         namespace: str | None = None,
     ) -> None:
-        if namespace is None and isinstance(role, Role):
-            namespace = role._namespace
+        if isinstance(role, Role):
+            # a ClusterRole's namespace is never written: a binding of one stays in its chart's
+            namespace = target_namespace(namespace, role)
         super().__init__(scope, id, name=name, labels=labels, annotations=annotations, namespace=namespace)
         if not isinstance(role, Role | ClusterRole):
             raise PodkitTypeError(self.path, f"role must be a Role or ClusterRole object, got {role!r}")
@@ -632,9 +632,9 @@ def grant(
                 f"write a ClusterRole (ClusterRole(...).allow_object(...) or .allow(...)) and bind it to the account",
             )
     if isinstance(on, PodkitResource):
-        scope, namespace, what, named = on._scope, on._namespace, on._id, on.name
+        scope, namespace, what, named = on._scope, target_namespace(None, on), on._id, on.name
     else:
-        scope, namespace = service_account._scope, service_account._namespace
+        scope, namespace = service_account._scope, target_namespace(None, service_account)
         what = on if isinstance(on, str) else getattr(on, "KIND", "objects").lower()
         what = named = what.replace("/", "-")
     # named after the account's and the object's Kubernetes names (ids may differ from them)

@@ -21,6 +21,7 @@ from typing import Any
 import constructs
 
 from . import _checks
+from ._app_objects import target_namespace
 from ._checks import enum_arg
 from ._resource import PodkitResource
 from ._workload import _Workload
@@ -121,8 +122,7 @@ class Service(PodkitResource):
         name: str | None = None,
         namespace: str | None = None,
     ) -> None:
-        if namespace is None and isinstance(target, _Workload):
-            namespace = target._namespace
+        namespace = target_namespace(namespace, target)
         super().__init__(scope, id, name=name, labels=labels, annotations=annotations, namespace=namespace)
         error = _checks.dns1035_label_error("Service name", self.name)
         if error:

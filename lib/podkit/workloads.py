@@ -368,7 +368,6 @@ class _Exposable(_Workload):
             name=name if name is not None else self.name,
             labels=labels,
             annotations=annotations,
-            namespace=self._namespace,
         )
 
 
@@ -424,7 +423,6 @@ class _AppsWorkload(_Exposable):
             unhealthy_pod_eviction_policy=unhealthy_pod_eviction_policy,
             allow_no_eviction=allow_no_eviction,
             name=self.name,
-            namespace=self._namespace,
         )
 
 
