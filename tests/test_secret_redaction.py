@@ -281,3 +281,25 @@ def test_a_name_suggested_from_a_secret_value_is_hidden_too(app: pk.App) -> None
     # THEN neither the value nor the name the rule suggests from it ("zebra-s3cret-4242") is shown
     text = everything(failure(app))
     assert_hidden(text, value, value.lower())
+
+
+def test_the_warning_names_the_config_maps_line_through_the_app_and_a_plain_cdk8s_chart(app: pk.App) -> None:
+    # through podkit.App (app-wide) ...
+    chart = pk.Chart(app, "c", namespace="x")
+    pk.SecretEnv(chart, "db", from_literal={"password": SECRET})
+    created = sys._getframe().f_lineno + 1
+    pk.ConfigFromMap(chart, "settings", data={"DSN": SECRET})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        app.synth_documents()
+    assert [(w.category, w.filename, w.lineno) for w in caught] == [(SecretValueWarning, __file__, created)]
+    # ... and in a chart of a plain cdk8s App (per chart)
+    plain = pk.Chart(cdk8s.App(), "c", namespace="x")
+    pk.SecretEnv(plain, "db", from_literal={"password": SECRET})
+    created = sys._getframe().f_lineno + 1
+    pk.ConfigFromMap(plain, "settings", data={"DSN": SECRET})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plain.to_json()
+    assert [(w.category, w.filename, w.lineno) for w in caught] == [(SecretValueWarning, __file__, created)]
+    assert all(SECRET not in str(w.message) and B64 not in str(w.message) for w in caught)

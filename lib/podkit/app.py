@@ -118,6 +118,7 @@ class App(cdk8s.App, metaclass=_jsii.PodkitMeta):
         problems: list[Problem] = []
         entries: list[_references.Entry] = []
         held: list[Any] = []  # Secrets as rendered before patches, or not written
+        sites: dict[str, Any] = {}  # where the user created each podkit object (for warnings)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             for chart in charts:
@@ -133,13 +134,14 @@ class App(cdk8s.App, metaclass=_jsii.PodkitMeta):
                 if isinstance(chart, Chart):
                     final = list(chart._podkit_final)
                     held.extend(chart._podkit_unpatched_secrets)
+                    sites.update(chart._podkit_sites())
                 else:
                     final = [(foreign_path(chart_path, d), d) for d in docs or []]
                 entries.extend(_references.Entry(path, chart_path, doc) for path, doc in final)
                 if docs is not None:
                     rendered.append((chart, docs))
             final_all = [(e.path, e.doc) for e in entries]
-            _validate.warn_secret_values_in_config_maps(final_all, held)
+            _validate.warn_secret_values_in_config_maps(final_all, held, sites=sites)
         problems.extend(_references.check(entries))
         if caught or problems:
             # every value any Secret of the app holds, hidden from what is about to be shown

@@ -236,13 +236,20 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
         if not self._in_podkit_app:
             # a podkit.App checks references and scrubs Secret values app-wide; elsewhere, per chart
             problems.extend(_references.check([_references.Entry(p, chart_path, d) for p, d in final]))
-            _validate.warn_secret_values_in_config_maps(final, self._podkit_unpatched_secrets)
+            _validate.warn_secret_values_in_config_maps(
+                final, self._podkit_unpatched_secrets, sites=self._podkit_sites()
+            )
         if problems:
             if not self._in_podkit_app:
                 hidden = _validate.app_secret_values(final, self._podkit_unpatched_secrets)
                 problems = _validate.scrub(problems, hidden)
             raise SynthError(problems)
         return [doc for _, doc in final]
+
+    def _podkit_sites(self) -> dict[str, Any]:
+        """Where the user created each podkit object of this chart, by construct path (the line a
+        warning about the object names)."""
+        return {obj.path: obj._source for obj in self._podkit_objects}
 
     def _check_podkit_objects(self) -> None:
         """Render and check this chart's podkit objects, in Python only (see ChecksBeforeWriting:
