@@ -8,6 +8,7 @@ import cdk8s
 import pytest
 
 import podkit as pk
+from imports import k8s
 from podkit.service import Service, ServicePort, ServiceType
 from podkit.workloads import Deployment, StatefulSet
 from tests.k8s import by_name, synth
@@ -93,15 +94,88 @@ def test_a_service_is_written_to_its_targets_namespace_unless_given_one(chart: p
     shop = deployment(chart, namespace="shop")
     plain = StatefulSet(chart, "db", main=pk.Container(name="db", image="postgres:16", ports=[HTTP]))
     Service(chart, "by-default", target=shop, ports=[HTTP])
-    Service(chart, "given", target=shop, ports=[HTTP], namespace="other")
+    Service(chart, "given", target=shop, ports=[HTTP], namespace="shop")
     Service(chart, "of-the-chart", target=plain, ports=[HTTP])
     objs = synth(chart)
     assert [
         by_name(objs, n)["metadata"].get("namespace") for n in ("by-default", "given", "of-the-chart")
     ] == [
         "shop",
-        "other",
+        "shop",
         None,
+    ]
+
+
+def test_a_service_given_its_targets_namespace_through_the_chart(app: pk.App) -> None:
+    # the target takes the chart's namespace, and the Service names the same one itself
+    chart = pk.Chart(app, "c", namespace="shop")
+    Service(chart, "s", target=deployment(chart), ports=[HTTP], namespace="shop")
+    assert [d["metadata"].get("namespace") for d in app.synth_documents()["c.k8s.yaml"]] == ["shop", "shop"]
+
+
+@pytest.mark.parametrize(("target_ns", "shown"), [("shop", "'shop'"), (None, "None")])
+def test_fails_service_in_another_namespace_than_its_target(
+    app: pk.App, target_ns: str | None, shown: str
+) -> None:
+    chart = pk.Chart(app, "test")
+    Service(chart, "s", target=deployment(chart, namespace=target_ns), ports=[HTTP], namespace="other")
+    with pytest.raises(pk.SynthError) as e:
+        app.synth_documents()
+    # one problem: the app-wide selector check does not repeat it (the Service is not written)
+    assert [(p.path, p.message, p.fix) for p in e.value.problems] == [
+        (
+            "test/s",
+            f"the Service is in namespace 'other' and its target Deployment 'test/web' in {shown}: a Service "
+            f"selects pods of its own namespace, so it selects none of the target's",
+            "leave namespace= unset (it defaults to the target's)",
+        )
+    ]
+
+
+def test_fails_service_in_a_plain_chart_of_another_namespace_than_its_target() -> None:
+    # plain cdk8s charts are not refused at the call (only podkit charts are): the check at synth
+    app = cdk8s.App()
+    a, b = cdk8s.Chart(app, "a", namespace="a"), cdk8s.Chart(app, "b", namespace="b")
+    Service(b, "s", target=deployment(a), ports=[HTTP])
+    with pytest.raises(pk.SynthError) as e:
+        b.to_json()
+    assert [(p.path, p.message, p.fix) for p in e.value.problems] == [
+        (
+            "b/s",
+            "the Service is in namespace 'b' and its target Deployment 'a/web' in 'a': a Service selects pods "
+            "of its own namespace, so it selects none of the target's",
+            "create the Service in the chart of its target",
+        )
+    ]
+
+
+def raw_service(chart: cdk8s.Chart, namespace: str) -> None:
+    k8s.KubeService(
+        chart,
+        "raw",
+        metadata=k8s.ObjectMeta(name="raw", namespace=namespace),
+        spec=k8s.ServiceSpec(selector=SELECT_WEB, ports=[k8s.ServicePort(port=80)]),
+    )
+
+
+def test_a_raw_service_is_not_checked_against_a_target(chart: pk.Chart) -> None:
+    # a cdk8s object has no target: the construct's check does not apply, and with the pods'
+    # namespace left to kubectl the app-wide selector check does not judge it either
+    deployment(chart)
+    raw_service(chart, "other")
+    assert by_name(synth(chart), "raw")["metadata"] == {"name": "raw", "namespace": "other"}
+
+
+def test_a_raw_service_selecting_pods_of_another_namespace_meets_only_the_app_wide_check(app: pk.App) -> None:
+    chart = pk.Chart(app, "test")
+    deployment(chart, namespace="shop")
+    raw_service(chart, "other")
+    with pytest.raises(pk.SynthError) as e:
+        app.synth_documents()
+    assert [p.message for p in e.value.problems] == [
+        "Service 'raw' in namespace 'other' selects pods (app.kubernetes.io/name=web, "
+        "podkit.dev/controller=deployment) that this app runs only in namespace 'shop' (Deployment 'web', "
+        "test/web); a Service selects pods of its own namespace, so it would have no endpoints"
     ]
 
 

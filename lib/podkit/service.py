@@ -21,7 +21,7 @@ from typing import Any
 import constructs
 
 from . import _checks
-from ._app_objects import target_namespace
+from ._app_objects import TARGET_NAMESPACE_FIX, namespace_of, target_namespace
 from ._checks import enum_arg
 from ._resource import PodkitResource
 from ._workload import _Workload
@@ -102,7 +102,8 @@ class Service(PodkitResource):
         Each must be a port declared by the target's containers. May be empty only for HEADLESS.
     :param type: default ``ServiceType.CLUSTER_IP`` (not written out: Kubernetes' default).
     :param name: Kubernetes name (a DNS-1035 label: starts with a letter). Default: ``id``.
-    :param namespace: default: the target's namespace, else the chart's.
+    :param namespace: default: the target's namespace, else the chart's. Another namespace
+        than the target's fails at synth: the Service would select none of its pods.
     :param annotations: annotations of the Service (e.g. a cloud load balancer's settings).
         Default: none.
     """
@@ -189,6 +190,20 @@ class Service(PodkitResource):
         )
 
     def _check(self, problems: list[Problem]) -> None:
+        target = self.target
+        if namespace_of(self) != namespace_of(target):
+            # the API server accepts it, and the Service has no endpoints: a selector matches only
+            # pods of the Service's own namespace
+            # (https://kubernetes.io/docs/concepts/services-networking/service/#services-in-kubernetes)
+            given = self._namespace is not None and self._namespace != target._namespace
+            problems.append(
+                self._problem(
+                    f"the Service is in namespace {namespace_of(self)!r} and its target {target.KIND} "
+                    f"{target.path!r} in {namespace_of(target)!r}: a Service selects pods of its own "
+                    f"namespace, so it selects none of the target's",
+                    TARGET_NAMESPACE_FIX if given else "create the Service in the chart of its target",
+                )
+            )
         # containers are values that may have changed since the Service was built
         for port in self._ports:
             missing = self._undeclared(port)
