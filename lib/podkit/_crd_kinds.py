@@ -4,11 +4,20 @@ Kept apart from ``_crd.py`` (the ``CustomResource`` construct base) so that the 
 checks (``_validate``) can register podkit's own shipped CRDs (Gateway API v1) the first time an
 object of them is checked, whether or not the app imported ``podkit.gateway``: the same object is
 judged the same way in every app. Imports nothing above the rules.
+
+The Gateway API v1 schemas (shipped, or vendored by ``podkit import crd``) come from an npm package
+that keeps only the CEL rules written in field descriptions, and no defaults; upstream's CRDs
+carry many more rules, and the defaults the API server fills in before it runs them
+(``_gateway_api_rules.json``, made by ``tools/gateway_api_rules.py``). Both are added to a v1
+kind's schema when its validator is built, so a raw or patched object meets the rules the API
+server applies, read as the API server reads them.
 """
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 import sys
 import warnings
 import weakref
@@ -27,8 +36,10 @@ __all__ = [
     "ensure_shipped",
     "make_check",
     "register_kinds",
+    "schema_node",
     "warn_deprecated",
     "warned_at_creation",
+    "with_upstream_rules",
 ]
 
 
@@ -104,7 +115,7 @@ def register_kinds(
         def load(key: str = key) -> Any:
             from ._crd_validate import CrdValidator  # on the first check, not at import
 
-            return CrdValidator(_read_crds(path)[key])
+            return CrdValidator(with_upstream_rules(key, _read_crds(path)[key]))
 
         info = _rules_crd.CrdKind(api_version, kind, namespaced, source, deprecated)
         _rules_crd.register_crd_kind(info, make_check(kind, api_version, load, deprecated))
@@ -123,6 +134,58 @@ def _register_gateway_api() -> None:
         [(GATEWAY_API_VERSION, kind, True, None) for kind in _GATEWAY_KINDS],
         source="@kubernetes-models/gateway-api@2.0.0",
     )
+
+
+# the kinds whose schemas lack rules of upstream's CRD YAML (the npm package keeps only some)
+_SUPPLEMENTED = frozenset(f"{GATEWAY_API_VERSION} {kind}" for kind in _GATEWAY_KINDS)
+_AT_PART = re.compile(r"([^.\[\]{}]+)((?:\[\]|\{\})*)")
+
+
+@cache
+def _upstream() -> Mapping[str, Any]:
+    data: Mapping[str, Any] = json.loads(
+        Path(__file__).with_name("_gateway_api_rules.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+def schema_node(schema: Mapping[str, Any], at: str) -> Any:
+    """The node of ``schema`` at ``at`` (``spec.listeners[].tls``: ``[]`` an item, ``{}`` a map
+    value), or None when the schema has no such field."""
+    node: Any = schema
+    for part in at.split(".") if at else ():
+        m = _AT_PART.fullmatch(part)
+        if m is None or not isinstance(node, Mapping):
+            return None
+        node = (node.get("properties") or {}).get(m.group(1))
+        for step in re.findall(r"\[\]|\{\}", m.group(2)):
+            if not isinstance(node, Mapping):
+                return None
+            node = node.get("items" if step == "[]" else "additionalProperties")
+    return node if isinstance(node, Mapping) else None
+
+
+def with_upstream_rules(key: str, schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``schema`` (of ``"<apiVersion> <kind>"``) with what upstream's CRD has and it lacks, each at
+    its place: the CEL rules (a rule whose text is already there is not added twice) and the
+    ``spec`` defaults, which the API server applies before it runs the rules (some rules read a
+    defaulted field through ``has()``, and would refuse what the API server accepts without it).
+    A copy: the schema read from the file stays as it is. Other kinds' schemas come back unchanged."""
+    if key not in _SUPPLEMENTED:
+        return schema
+    out = copy.deepcopy(dict(schema))
+    for entry in _upstream()["rules"].get(key, ()):
+        node = schema_node(out, entry["at"])
+        if node is None:
+            continue  # a field this schema does not have: no object of it can carry the field
+        rules = node.setdefault("x-kubernetes-validations", [])
+        if all(r.get("rule") != entry["rule"] for r in rules):
+            rules.append({k: v for k, v in entry.items() if k != "at"})
+    for entry in _upstream()["defaults"].get(key, ()):
+        node = schema_node(out, entry["at"])
+        if node is not None:
+            node.setdefault("default", copy.deepcopy(entry["default"]))
+    return out
 
 
 def ensure_shipped(api_version: object) -> None:

@@ -7,13 +7,17 @@ it. podkit builds every reference from objects: a route's parent is the ``Gatewa
 app owns; a backend is a podkit ``Service`` and one of *its* ports, with a weight for canaries;
 a listener's certificate is a ``kubernetes.io/tls`` Secret object.
 
-Every object is checked at synth against the Gateway API CRD's structural schema and CEL rules
-(the CRDs vendored by ``podkit import crd`` in ``imports/gateway_networking_k8s_io``; podkit
-carries the v1 schemas in ``_gateway_api_crds.json``, kept equal to them by a test). The
-vendored CRDs carry only some of the upstream CEL rules, so the constructs check at the call
-what the upstream Gateway CRD's CEL rules say about listeners (unique names; unique port,
-protocol and hostname; TLS certificates for HTTPS and terminated TLS, none for HTTP, TCP and
-UDP; no hostname on TCP and UDP) and backend references (a port for each Service). Beyond the
+Every object, typed, raw (``cdk8s.ApiObject``) or patched, is checked at synth against the
+Gateway API CRD's structural schema and CEL rules, as the API server checks it: the v1 schemas
+vendored by ``podkit import crd`` in ``imports/gateway_networking_k8s_io`` (podkit carries them
+in ``_gateway_api_crds.json``, kept equal by a test), completed with the CEL rules and ``spec``
+defaults of upstream's v1.5.1 experimental-channel CRDs, which the vendored package lacks
+(``_gateway_api_rules.json``: listener names, TLS per protocol, hostnames on TCP and UDP, unique
+port, protocol and hostname, addresses, filter types, redirect or rewrite, path values, gRPC
+method names, timeouts ...). The constructs also check at the call what those rules say about
+listeners (unique names; unique port, protocol and hostname; TLS certificates for HTTPS and
+terminated TLS, none for HTTP, TCP and UDP; no hostname on TCP and UDP) and backend references
+(a port for each Service), so such a mistake fails at the line that made it. Beyond the
 CRD, at synth: a route's listener must exist, admit the route's kind and namespace, and share
 a hostname with it; a backend Service must be in the route's namespace.
 """
