@@ -9,6 +9,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 import podkit as pk
+from imports import k8s
 from podkit.ingress import Ingress, IngressBackend, IngressRule, PathType
 from tests.k8s import by_name, synth
 
@@ -276,15 +277,91 @@ def test_fails_on_a_service_of_another_chart(app: pk.App) -> None:
         Ingress(pk.Chart(app, "mine"), "i", default_backend=IngressBackend.service(svc, port=HTTP))
 
 
-def test_fails_at_synth_on_a_service_of_another_namespace(chart: pk.Chart) -> None:
+def web_in(chart: pk.Chart, namespace: str | None) -> pk.Service:
     d = pk.Deployment(
-        chart, "web", main=pk.Container(name="web", image="nginx:1.27", ports=[HTTP]), namespace="a"
+        chart, "web", main=pk.Container(name="web", image="nginx:1.27", ports=[HTTP]), namespace=namespace
     )
-    Ingress(chart, "i", default_backend=IngressBackend.service(d.expose(), port=HTTP), namespace="b")
-    with pytest.raises(
-        pk.SynthError, match="Service 'test/web-service' is in namespace 'a', the Ingress in 'b'"
-    ):
+    return d.expose()
+
+
+def tls_in(chart: pk.Chart, namespace: str | None) -> pk.SecretEnv:
+    return pk.SecretEnv.tls(
+        chart, "web-tls", cert_file=FIXTURES / "tls.crt", key_file=FIXTURES / "tls.key", namespace=namespace
+    )
+
+
+@pytest.mark.parametrize(("service_ns", "shown"), [("a", "'a'"), (None, "None")])
+def test_fails_at_synth_on_a_service_of_another_namespace(
+    chart: pk.Chart, service_ns: str | None, shown: str
+) -> None:
+    backend = IngressBackend.service(web_in(chart, service_ns), port=HTTP)
+    Ingress(chart, "i", rules=[IngressRule("/api", backend)], default_backend=backend, namespace="b")
+    with pytest.raises(pk.SynthError) as e:
         chart.to_json()
+    # each backend that crosses is named (a rule's and the default one)
+    assert [(p.path, p.message, p.fix) for p in e.value.problems] == 2 * [
+        (
+            "test/i",
+            f"Service 'test/web-service' is in namespace {shown}, the Ingress in 'b'; an Ingress only routes "
+            f"to Services of its namespace",
+            "create the Ingress in the Service's namespace",
+        )
+    ]
+
+
+def test_a_service_and_an_ingress_of_one_namespace(chart: pk.Chart) -> None:
+    Ingress(chart, "i", default_backend=IngressBackend.service(web_in(chart, "a"), port=HTTP), namespace="a")
+    assert [(o["kind"], o["metadata"].get("namespace")) for o in synth(chart)] == [
+        ("Deployment", "a"),
+        ("Service", "a"),
+        ("Ingress", "a"),
+    ]
+
+
+def test_fails_at_synth_on_a_tls_secret_of_another_namespace(chart: pk.Chart) -> None:
+    ing = Ingress(chart, "i", tls={tls_in(chart, "certs"): None}, namespace="a")
+    ing.add_rule("/", IngressBackend.service(web_in(chart, "a"), port=HTTP), host="www.example.com")
+    with pytest.raises(pk.SynthError) as e:
+        chart.to_json()
+    assert [(p.path, p.message, p.fix) for p in e.value.problems] == [
+        (
+            "test/i",
+            "TLS Secret 'test/web-tls' is in namespace 'certs', the Ingress in 'a'; the controller reads it from "
+            "the Ingress's namespace",
+            "create the Secret in the Ingress's namespace",
+        )
+    ]
+
+
+def test_a_tls_secret_of_the_ingress_namespace(chart: pk.Chart) -> None:
+    ing = Ingress(chart, "i", tls={tls_in(chart, "a"): None}, namespace="a")
+    ing.add_rule("/", IngressBackend.service(web_in(chart, "a"), port=HTTP), host="www.example.com")
+    # a Secret given by name is looked up in the Ingress's namespace: nothing to compare
+    ing.add_tls(pk.SecretEnv.from_name("issued-tls"), hosts=["www.example.com"])
+    assert by_name(synth(chart), "i")["spec"]["tls"] == [
+        {"hosts": ["www.example.com"], "secretName": "web-tls"},
+        {"hosts": ["www.example.com"], "secretName": "issued-tls"},
+    ]
+
+
+def test_a_raw_ingress_to_a_service_of_another_namespace_is_not_checked(app: pk.App) -> None:
+    # a cdk8s Ingress names its backend by string: no podkit object to compare namespaces with
+    chart = pk.Chart(app, "test")
+    web_in(chart, "a")
+    k8s.KubeIngress(
+        chart,
+        "raw",
+        metadata=k8s.ObjectMeta(name="raw", namespace="b"),
+        spec=k8s.IngressSpec(
+            default_backend=k8s.IngressBackend(
+                service=k8s.IngressServiceBackend(name="web", port=k8s.ServiceBackendPort(name="http"))
+            )
+        ),
+    )
+    assert by_name(app.synth_documents()["test.k8s.yaml"], "raw")["metadata"] == {
+        "name": "raw",
+        "namespace": "b",
+    }
 
 
 def test_tls_from_a_cert_manager_certificate_object(chart: pk.Chart) -> None:

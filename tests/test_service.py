@@ -158,12 +158,16 @@ def raw_service(chart: cdk8s.Chart, namespace: str) -> None:
     )
 
 
-def test_a_raw_service_is_not_checked_against_a_target(chart: pk.Chart) -> None:
+def test_a_raw_service_is_not_checked_against_a_target(app: pk.App) -> None:
     # a cdk8s object has no target: the construct's check does not apply, and with the pods'
     # namespace left to kubectl the app-wide selector check does not judge it either
+    chart = pk.Chart(app, "test")
     deployment(chart)
     raw_service(chart, "other")
-    assert by_name(synth(chart), "raw")["metadata"] == {"name": "raw", "namespace": "other"}
+    assert by_name(app.synth_documents()["test.k8s.yaml"], "raw")["metadata"] == {
+        "name": "raw",
+        "namespace": "other",
+    }
 
 
 def test_a_raw_service_selecting_pods_of_another_namespace_meets_only_the_app_wide_check(app: pk.App) -> None:
