@@ -32,8 +32,11 @@ Run::
     .venv/bin/python tools/gateway_api_rules.py --from DIR_OR_FILE [--commit SHA] [--copy TEXT]
 
 The committed file was made from the v1.5.1 release's experimental channel (the release the
-vendored package's schemas correspond to), read from a verbatim copy of its
-``experimental-install.yaml``::
+vendored package's schemas correspond to: v1 ListenerSet and TLSRoute, CORS in the filter enum,
+``rules`` with ``minItems: 1``, but 8 infrastructure annotations and ``idleTimeout`` still
+there), read from a copy of its ``experimental-install.yaml`` that another project keeps
+(re-indented, same content; no upstream commit of that version was at hand, so ``commit`` is
+null)::
 
     .venv/bin/python tools/gateway_api_rules.py --from 00-experimental-v1.5.1.yml \\
         --copy 'traefik/traefik@9df8b81cc4c531e2f5af70ffe7047cbafd04312a:integration/fixtures/k8s/00-experimental-v1.5.1.yml'
