@@ -382,6 +382,45 @@ def test_tls_from_a_cert_manager_certificate_object(chart: pk.Chart) -> None:
     assert shop["spec"]["tls"] == [{"hosts": ["shop.example.com"], "secretName": "shop-tls"}]
 
 
+def certificate(chart: pk.Chart, namespace: str | None) -> pk.CustomResource:
+    from imports.cert_manager_io.v1 import Certificate
+
+    cert: pk.CustomResource = Certificate(
+        chart,
+        "shop-cert",
+        spec={"secretName": "shop-tls", "dnsNames": ["shop.example.com"], "issuerRef": {"name": "acme"}},
+        namespace=namespace,
+    )
+    return cert
+
+
+@pytest.mark.parametrize(("cert_ns", "shown"), [("certs", "'certs'"), (None, "None")])
+def test_fails_at_synth_on_a_certificate_of_another_namespace(
+    chart: pk.Chart, cert_ns: str | None, shown: str
+) -> None:
+    # the Secret is the Certificate's, written to the Certificate's namespace
+    ing = Ingress(chart, "shop", tls={certificate(chart, cert_ns): None}, namespace="shop")
+    ing.add_rule("/", IngressBackend.service(web_in(chart, "shop"), port=HTTP), host="shop.example.com")
+    with pytest.raises(pk.SynthError) as e:
+        chart.to_json()
+    assert [(p.path, p.message, p.fix) for p in e.value.problems] == [
+        (
+            "test/shop",
+            f"TLS Secret 'shop-tls' of Certificate 'test/shop-cert' is in namespace {shown}, the Ingress in "
+            f"'shop'; the controller reads it from the Ingress's namespace",
+            "create the Certificate in the Ingress's namespace",
+        )
+    ]
+
+
+def test_a_certificate_of_the_ingress_namespace(chart: pk.Chart) -> None:
+    ing = Ingress(chart, "shop", tls={certificate(chart, "shop"): None}, namespace="shop")
+    ing.add_rule("/", IngressBackend.service(web_in(chart, "shop"), port=HTTP), host="shop.example.com")
+    shop = next(o for o in chart.to_json() if o["kind"] == "Ingress")
+    assert shop["metadata"]["namespace"] == "shop"
+    assert shop["spec"]["tls"] == [{"hosts": ["shop.example.com"], "secretName": "shop-tls"}]
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [

@@ -15,8 +15,9 @@ hosts the rules serve.
 What podkit checks beyond the API server (stricter, at the call, in this construct only): the
 backend port is one the Service exposes; two rules for the same host, path and path type (a
 controller would pick one at random) are refused; a TLS host must be one of the rules' hosts;
-the Service and the TLS Secret must be in the Ingress's namespace (an Ingress cannot reach
-another namespace). The API server's own Ingress rules are in ``_rules/networking.py``.
+the Service and the TLS Secret (a Certificate's: the Certificate) must be in the Ingress's
+namespace (an Ingress cannot reach another namespace). The API server's own Ingress rules are
+in ``_rules/networking.py``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Self
 import constructs
 
 from . import _checks
-from ._app_objects import target_namespace
+from ._app_objects import namespace_of, target_namespace
 from ._checks import enum_arg
 from ._data import KeyedSource
 from ._resource import PodkitResource
@@ -236,7 +237,9 @@ class Ingress(PodkitResource):
         )  # fmt: skip
         self._rules: list[IngressRule] = []
         self._default: IngressBackend | None = None
-        self._tls: list[tuple[KeyedSource, tuple[str, ...] | None]] = []
+        # (Secret, its hosts, the podkit object that writes the Secret to its namespace: the Secret
+        # itself, or a cert-manager Certificate; None for a Secret given by name)
+        self._tls: list[tuple[KeyedSource, tuple[str, ...] | None, PodkitResource | None]] = []
         for rule in _checks.check_sequence("rules", rules, "[IngressRule('/', backend)]", path=self.path):
             if not isinstance(rule, IngressRule):
                 raise PodkitTypeError(
@@ -307,10 +310,13 @@ class Ingress(PodkitResource):
 
         :param secret: a ``kubernetes.io/tls`` Secret: ``SecretEnv.tls(...)``, a ``SealedSecret`` or
             ``ExternalSecret`` of that type, ``SecretEnv.from_name(...)``, or a cert-manager
-            ``Certificate`` object (the Secret it writes).
+            ``Certificate`` object (the Secret it writes). An object of another namespace than the
+            Ingress's fails at synth: the controller reads the Secret from the Ingress's.
         :param hosts: the hosts the certificate covers, each one a host of the rules (checked at
             synth). Default: every host of the rules.
         """
+        # a Certificate becomes a reference to its Secret: keep the Certificate for its namespace
+        writer = secret if isinstance(secret, PodkitResource) else None
         secret = tls_secret(self.path, secret)
         checked: tuple[str, ...] | None = None
         if hosts is not None:
@@ -324,12 +330,12 @@ class Ingress(PodkitResource):
                 error = host_error("TLS host", host)
                 if error:
                     raise PodkitError(self.path, error)
-        for other, _ in self._tls:
+        for other, _, _ in self._tls:
             if other is secret:
                 raise DuplicateError(
                     self.path, f"TLS secret {secret.name!r} is added twice; pass all its hosts at once"
                 )
-        self._tls.append((secret, checked))
+        self._tls.append((secret, checked, writer))
 
     def _backend_arg(self, backend: object) -> None:
         if not isinstance(backend, IngressBackend):
@@ -368,15 +374,16 @@ class Ingress(PodkitResource):
                 )
             )
         rule_hosts = self.hosts
-        for secret, hosts in self._tls:
-            meta = getattr(secret, "_metadata", None)
-            secret_ns = meta()["namespace"] if callable(meta) else namespace
-            if secret_ns != namespace:
+        for secret, hosts, writer in self._tls:
+            if writer is not None and namespace_of(writer) != namespace:
+                # the API server accepts it; the controller finds no Secret and serves its default
+                # certificate (https://kubernetes.io/docs/concepts/services-networking/ingress/#tls)
+                made = f"{secret.name!r} of Certificate " if writer.KIND == "Certificate" else ""
                 problems.append(
                     self._problem(
-                        f"TLS Secret {secret.path!r} is in namespace {secret_ns!r}, the Ingress in {namespace!r}; "
-                        f"the controller reads it from the Ingress's namespace",
-                        "create the Secret in the Ingress's namespace",
+                        f"TLS Secret {made}{writer.path!r} is in namespace {namespace_of(writer)!r}, the Ingress in "
+                        f"{namespace!r}; the controller reads it from the Ingress's namespace",
+                        f"create the {'Certificate' if made else 'Secret'} in the Ingress's namespace",
                     )
                 )
             if hosts is None:
@@ -406,7 +413,7 @@ class Ingress(PodkitResource):
             )
         tls = [
             {"hosts": list(hosts) if hosts is not None else self.hosts, "secretName": secret.name}
-            for secret, hosts in self._tls
+            for secret, hosts, _ in self._tls
         ]
         return {
             "spec": {
