@@ -357,12 +357,13 @@ class Ingress(PodkitResource):
     def _check(self, problems: list[Problem]) -> None:
         namespace = self._metadata()["namespace"]
         backends = [r.backend for r in self._rules] + ([self._default] if self._default else [])
-        for backend in backends:
-            svc = backend.target
-            if svc is not None and svc._metadata()["namespace"] != namespace:
+        # each Service once, however many rules route to it
+        services = {id(b.target): b.target for b in backends if b.target is not None}
+        for svc in services.values():
+            if namespace_of(svc) != namespace:
                 problems.append(
                     self._problem(
-                        f"Service {svc.path!r} is in namespace {svc._metadata()['namespace']!r}, the Ingress in "
+                        f"Service {svc.path!r} is in namespace {namespace_of(svc)!r}, the Ingress in "
                         f"{namespace!r}; an Ingress only routes to Services of its namespace",
                         "create the Ingress in the Service's namespace",
                     )
