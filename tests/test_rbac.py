@@ -12,6 +12,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 import podkit as pk
+from imports import k8s
 from tests.k8s import by_name, synth
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -224,10 +225,16 @@ def test_fails_bindings(app: pk.App) -> None:
     role = pk.Role(a, "reader")
     role.allow(["get"], ["pods"])
     pk.RoleBinding(b, "reader", role=role, subjects=[pk.ServiceAccount(b, "sa")])
-    with pytest.raises(
-        pk.SynthError, match=r"RoleBinding in namespace 'b' refers to Role 'a/reader' of namespace 'a'"
-    ):
+    with pytest.raises(pk.SynthError) as e:
         synth(b)
+    assert [(p.path, p.message, p.fix) for p in e.value.problems] == [
+        (
+            "b/reader",
+            "RoleBinding in namespace 'b' refers to Role 'a/reader' of namespace 'a'; a RoleBinding can only "
+            "grant a Role of its own namespace",
+            "create the binding with role.bind(...), or bind a ClusterRole",
+        )
+    ]
     with pytest.raises(
         pk.PodkitTypeError,
         match=r"role must be a ClusterRole object \(a Role is granted with a RoleBinding\)",
@@ -235,6 +242,46 @@ def test_fails_bindings(app: pk.App) -> None:
         pk.ClusterRoleBinding(a, "x", role=role, subjects=[pk.Subject.user("u")])  # type: ignore[arg-type]
     with pytest.raises(pk.PodkitError, match=r"subjects is empty"):
         role.bind(id="empty")
+
+
+@pytest.mark.parametrize(("role_ns", "shown"), [("a", "'a'"), (None, "None")])
+def test_fails_binding_given_another_namespace_than_its_role(
+    chart: pk.Chart, role_ns: str | None, shown: str
+) -> None:
+    role = pk.Role(chart, "reader", namespace=role_ns)
+    role.allow(["get"], ["pods"])
+    # a subject of another namespace is fine: the binding's namespace is the problem
+    pk.RoleBinding(
+        chart, "b", role=role, subjects=[pk.ServiceAccount(chart, "sa", namespace="ops")], namespace="b"
+    )
+    with pytest.raises(pk.SynthError) as e:
+        synth(chart)
+    assert [(p.path, p.message, p.fix) for p in e.value.problems] == [
+        (
+            "test/b",
+            f"RoleBinding in namespace 'b' refers to Role 'test/reader' of namespace {shown}; a RoleBinding can "
+            f"only grant a Role of its own namespace",
+            "leave namespace= unset (it defaults to the target's)",
+        )
+    ]
+
+
+def test_a_raw_role_binding_of_a_role_of_another_namespace_is_not_checked(app: pk.App) -> None:
+    # a cdk8s RoleBinding names its Role by string: no podkit Role to compare namespaces with
+    chart = pk.Chart(app, "test")
+    pk.Role(chart, "reader", namespace="a").allow(["get"], ["pods"])
+    k8s.KubeRoleBinding(
+        chart,
+        "raw",
+        metadata=k8s.ObjectMeta(name="raw", namespace="b"),
+        role_ref=k8s.RoleRef(api_group="rbac.authorization.k8s.io", kind="Role", name="reader"),
+        subjects=[k8s.Subject(kind="User", name="jane", api_group="rbac.authorization.k8s.io")],
+    )
+    assert by_name(app.synth_documents()["test.k8s.yaml"], "raw")["roleRef"] == {
+        "apiGroup": "rbac.authorization.k8s.io",
+        "kind": "Role",
+        "name": "reader",
+    }
 
 
 def test_fails_cluster_binding_to_an_account_without_namespace(chart: pk.Chart) -> None:

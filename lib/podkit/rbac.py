@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import constructs
 
 from . import _checks
-from ._app_objects import namespace_of, target_namespace
+from ._app_objects import TARGET_NAMESPACE_FIX, namespace_of, target_namespace
 from ._resource import PodkitResource
 from .errors import PodkitError, PodkitTypeError, Problem
 
@@ -493,7 +493,8 @@ class RoleBinding(PodkitResource):
 
     :param role: the ``Role`` (same namespace) or ``ClusterRole`` object.
     :param subjects: ``ServiceAccount`` objects (of any namespace), ``Subject.user(...)``/``Subject.group(...)``.
-    :param namespace: default: the role's (a Role's binding must be in its namespace), else the chart's.
+    :param namespace: default: the role's (a Role's binding must be in its namespace: another
+        fails at synth), else the chart's.
     :param labels: labels of the RoleBinding, added to the chart's (these win). Default: none.
     :param annotations: annotations of the RoleBinding. Default: none.
     :param name: Kubernetes name. Default: ``id``.
@@ -524,12 +525,19 @@ class RoleBinding(PodkitResource):
         self.subjects = _subjects(self.path, subjects)
 
     def _check(self, problems: list[Problem]) -> None:
-        if isinstance(self.role, Role) and namespace_of(self.role) != namespace_of(self):
+        role = self.role
+        if isinstance(role, Role) and namespace_of(role) != namespace_of(self):
+            # roleRef names a Role of the binding's own namespace: the API server accepts the name,
+            # and the binding grants nothing (or a Role of that name there)
+            # (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#rolebinding-and-clusterrolebinding)
+            given = self._namespace is not None and self._namespace != role._namespace
             problems.append(
                 self._problem(
-                    f"RoleBinding in namespace {namespace_of(self)!r} refers to Role {self.role.path!r} of namespace "
-                    f"{namespace_of(self.role)!r}; a RoleBinding can only grant a Role of its own namespace",
-                    "create the binding with role.bind(...), or bind a ClusterRole",
+                    f"RoleBinding in namespace {namespace_of(self)!r} refers to Role {role.path!r} of namespace "
+                    f"{namespace_of(role)!r}; a RoleBinding can only grant a Role of its own namespace",
+                    TARGET_NAMESPACE_FIX
+                    if given
+                    else "create the binding with role.bind(...), or bind a ClusterRole",
                 )
             )
 
