@@ -684,3 +684,30 @@ def test_a_raw_object_of_a_deprecated_version_warns_once_when_checked(
         (pk.DeprecatedVersionWarning, f"[test/patched] {DEPRECATED_TEXT}", __file__, line),
         (pk.DeprecatedVersionWarning, f"[test: Widget raw] {DEPRECATED_TEXT}", __file__, line),
     ]
+
+
+def test_a_rule_remembers_only_the_values_it_held_for() -> None:
+    """A CEL rule is not evaluated again on a value equal (as CEL sees it) to one it held for; a
+    value it failed for fails every time, and values JSON tells apart are never confused."""
+    from podkit._crd_validate import CrdValidator, _value_key
+
+    schema = {
+        "type": "object",
+        "properties": {
+            "spec": {
+                "type": "object",
+                "x-kubernetes-preserve-unknown-fields": True,
+                "x-kubernetes-validations": [{"rule": "self.n == 1", "message": "n must be 1"}],
+            }
+        },
+    }
+    checker = CrdValidator(schema)
+    failed = [("spec", "spec: n must be 1", "change spec so that the CRD's rule holds: self.n == 1")]
+    for _ in range(2):
+        assert checker.validate({"spec": {"n": 1, "m": [1, 2]}}) == []
+        assert checker.validate({"spec": {"m": [1, 2], "n": 1}}) == []  # the same map to CEL
+        assert checker.validate({"spec": {"n": 2, "m": [1, 2]}}) == failed
+        assert checker.validate({"spec": {"n": "1"}}) == failed
+    assert len({_value_key(v) for v in (1, 1.0, True, "1", [1], {"a": 1})}) == 6
+    assert _value_key({"b": 1, "a": 2}) == _value_key({"a": 2, "b": 1})
+    assert _value_key(b"bytes") is None and _value_key(float("nan")) is None

@@ -117,7 +117,8 @@ SAME_PARENT_TWICE = [dict(PARENT), dict(PARENT)]
 
 #: the CEL rules the vendored routes carry: the package's experimental-channel ones (see _crd_sources)
 BACKEND = {"name": "web", "port": 80}
-AUTH = {"protocol": "HTTP", "backendRef": BACKEND}
+# upstream's rules (_gateway_api_rules.json): "http must be specified when protocol is set to 'HTTP'"
+AUTH = {"protocol": "HTTP", "backendRef": BACKEND, "http": {}}
 PARENT_RULES = [
     (
         {"parentRefs": [*TWO_SAME_PARENTS, {**PARENT, "port": 443}]},
@@ -140,7 +141,14 @@ FILTER_RULES = [
     (
         {
             "rules": [
-                {"backendRefs": [{**BACKEND, "filters": [{"type": "URLRewrite", "externalAuth": AUTH}]}]}
+                {
+                    "backendRefs": [
+                        {
+                            **BACKEND,
+                            "filters": [{"type": "URLRewrite", "urlRewrite": {}, "externalAuth": AUTH}],
+                        }
+                    ]
+                }
             ]
         },
         "spec.rules[0].backendRefs[0].filters[0]: filter.externalAuth must be nil if the filter.type is not ExternalAuth",
@@ -199,11 +207,15 @@ def test_fails_on_each_grpcroute_cel_rule(spec: Any, message: str, chart: pk.Cha
     assert messages(chart) == [message]
 
 
-def test_parent_refs_without_group_and_kind_are_not_judged(chart: pk.Chart) -> None:
+def test_parent_refs_without_group_and_kind_are_judged_with_upstreams_defaults(chart: pk.Chart) -> None:
     # the package does not carry the defaults (group, kind) the API server fills in before the
-    # rules run: a rule that cannot be evaluated without them is not judged
+    # rules run; upstream's, shipped beside its rules (_gateway_api_rules.json), fill them in: the
+    # same parent twice is refused, as the API server refuses it
     gw.HTTPRoute(chart, "route", spec={"parentRefs": [{"name": "edge"}, {"name": "edge"}]})
-    assert len(synth(chart)) == 1
+    assert messages(chart) == [
+        "spec.parentRefs: sectionName or port must be unique when parentRefs includes 2 or more references "
+        "to the same parent"
+    ]
 
 
 def test_distinct_parents_and_sections_pass(chart: pk.Chart) -> None:

@@ -42,7 +42,7 @@ from urllib.parse import urlsplit
 
 from ._rules.quantity import quantity_value
 
-__all__ = ["CelError", "CelRule", "Re2Pattern", "compile_rule", "evaluate"]
+__all__ = ["CelError", "CelRule", "Re2Pattern", "SelfScope", "compile_rule", "evaluate"]
 
 
 class CelError(Exception):
@@ -274,6 +274,27 @@ class CelRule:
     def __call__(self, value: Any) -> Any:
         return evaluate(self._expr, value)
 
+    def in_scope(self, scope: SelfScope) -> Any:
+        """The value of the expression with ``self`` bound as ``scope`` binds it."""
+        return _result(lambda: self._expr.eval(activation=scope.activation()))
+
+
+class SelfScope:
+    """``self`` bound to one value, for several expressions: the value is converted to CEL once
+    (an activation), not once per expression (~5 -> ~3 us an evaluation; a Gateway API filter has
+    ~20 rules)."""
+
+    __slots__ = ("_activation", "value")
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+        self._activation: Any = None
+
+    def activation(self) -> Any:
+        if self._activation is None:
+            self._activation = _env().Activation(data={"self": self.value})
+        return self._activation
+
 
 def compile_rule(source: str) -> CelRule:
     """Compile ``source`` once; raises :class:`CelError` when it does not compile."""
@@ -283,8 +304,13 @@ def compile_rule(source: str) -> CelRule:
 def evaluate(expr: Any, value: Any) -> Any:
     """``expr`` evaluated with ``self`` bound to ``value``; raises :class:`CelError` on an
     evaluation error (a missing field read without ``has()``, a bad quantity, ...)."""
+    return _result(lambda: expr.eval(data={"self": value}))
+
+
+def _result(run: Any) -> Any:
+    """What ``run()`` evaluated, as a Python value; :class:`CelError` for an evaluation error."""
     try:
-        result = expr.eval(data={"self": value})
+        result = run()
     except (RuntimeError, CelError) as e:
         raise CelError(_first_line(str(e))) from None
     out = result.value()
