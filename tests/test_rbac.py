@@ -284,6 +284,55 @@ def test_a_raw_role_binding_of_a_role_of_another_namespace_is_not_checked(app: p
     }
 
 
+@pytest.mark.parametrize(("object_ns", "shown"), [("shop", "'shop'"), (None, "None")])
+def test_fails_role_allowing_an_object_of_another_namespace(
+    chart: pk.Chart, object_ns: str | None, shown: str
+) -> None:
+    settings = pk.ConfigFromMap(chart, "settings", data={"A": "1"}, namespace=object_ns)
+    pk.Role(chart, "reader", namespace="ops").allow_object(settings, ["get"])
+    with pytest.raises(pk.SynthError) as e:
+        synth(chart)
+    assert [(p.path, p.message, p.fix) for p in e.value.problems] == [
+        (
+            "test/reader",
+            f"the Role is in namespace 'ops' and allows ConfigMap 'test/settings' of namespace {shown}: a Role "
+            f"grants only inside its own namespace, so it allows nothing on that object",
+            "create the Role in the object's namespace (grant(account, on=obj, ...) does)",
+        )
+    ]
+
+
+def test_a_role_allowing_objects_of_its_namespace(app: pk.App) -> None:
+    chart = pk.Chart(app, "test", namespace="shop")
+    settings = pk.ConfigFromMap(chart, "settings", data={"A": "1"})  # the chart's namespace
+    pk.Role(chart, "reader", namespace="shop").allow_object(settings, ["get"])
+    # a ClusterRole's rule reaches the object wherever the role is bound
+    pk.ClusterRole(chart, "viewer").allow_object(
+        pk.ConfigFromMap(chart, "other", data={"B": "2"}, namespace="ops"), ["get"]
+    )
+    objs = app.synth_documents()["test.k8s.yaml"]
+    assert by_name(objs, "reader", "Role")["rules"] == [
+        {"apiGroups": [""], "resources": ["configmaps"], "resourceNames": ["settings"], "verbs": ["get"]}
+    ]
+    assert by_name(objs, "viewer", "ClusterRole")["rules"] == [
+        {"apiGroups": [""], "resources": ["configmaps"], "resourceNames": ["other"], "verbs": ["get"]}
+    ]
+
+
+def test_a_raw_role_naming_an_object_of_another_namespace_is_not_checked(app: pk.App) -> None:
+    # a cdk8s Role names objects by string: no podkit object to compare namespaces with
+    chart = pk.Chart(app, "test")
+    pk.ConfigFromMap(chart, "settings", data={"A": "1"}, namespace="shop")
+    rule = k8s.PolicyRule(
+        api_groups=[""], resources=["configmaps"], resource_names=["settings"], verbs=["get"]
+    )
+    k8s.KubeRole(chart, "raw", metadata=k8s.ObjectMeta(name="raw", namespace="ops"), rules=[rule])
+    assert by_name(app.synth_documents()["test.k8s.yaml"], "raw")["metadata"] == {
+        "name": "raw",
+        "namespace": "ops",
+    }
+
+
 def test_fails_cluster_binding_to_an_account_without_namespace(chart: pk.Chart) -> None:
     viewer = pk.ClusterRole(chart, "viewer")
     viewer.allow(["get"], ["namespaces"])

@@ -214,6 +214,8 @@ class _AnyRole(PodkitResource):
     ) -> None:
         super().__init__(scope, id, name=name, labels=labels, annotations=annotations, namespace=namespace)
         self._rules: list[PolicyRule] = []
+        # the objects allow_object named: a Role's rule reaches them only in its own namespace
+        self._objects: list[PodkitResource] = []
         if isinstance(rules, PolicyRule) or not _checks.is_list(rules):
             raise PodkitTypeError(self.path, f"rules takes a list of PolicyRule, got {rules!r}")
         for rule in rules:
@@ -369,7 +371,8 @@ class _AnyRole(PodkitResource):
                 )
 
     def allow_object(self, obj: PodkitResource, verbs: Iterable[str]) -> PolicyRule:
-        """Allow ``verbs`` on one podkit object (its kind's resource, its name)."""
+        """Allow ``verbs`` on one podkit object (its kind's resource, its name). A Role grants
+        only in its namespace: an object of another namespace fails at synth."""
         if not isinstance(obj, PodkitResource):
             raise PodkitTypeError(
                 self.path, f"expected a podkit object (a ConfigMap, a Deployment ...), got {obj!r}"
@@ -380,13 +383,29 @@ class _AnyRole(PodkitResource):
             raise PodkitError(
                 self.path, f"{obj.KIND} {obj.path!r} is not a built-in kind; use allow(...) with its resource"
             )
-        return self.allow(verbs, [resource], api_groups=[group], resource_names=[obj.name])
+        rule = self.allow(verbs, [resource], api_groups=[group], resource_names=[obj.name])
+        self._objects.append(obj)
+        return rule
 
     def _check(self, problems: list[Problem]) -> None:
         if not self._rules:
             problems.append(
                 self._problem(f"{self.KIND} {self.name!r} has no rules: it grants nothing", "call allow(...)")
             )
+        if not self._NAMESPACED:
+            return  # a ClusterRole's rule reaches every namespace it is bound in
+        for obj in self._objects:
+            if namespace_of(obj) != namespace_of(self):
+                # resourceNames are names in the Role's namespace: the API server accepts the rule,
+                # and it allows nothing on the object (or on another of that name there)
+                problems.append(
+                    self._problem(
+                        f"the Role is in namespace {namespace_of(self)!r} and allows {obj.KIND} {obj.path!r} of "
+                        f"namespace {namespace_of(obj)!r}: a Role grants only inside its own namespace, so it "
+                        f"allows nothing on that object",
+                        "create the Role in the object's namespace (grant(account, on=obj, ...) does)",
+                    )
+                )
 
     def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
         return {"rules": [r.render() for r in self._rules]}
