@@ -256,15 +256,18 @@ def test_fails_on_an_external_secret_store_of_another_namespace(app: pk.App) -> 
 
 def test_fails_on_a_service_selecting_pods_of_another_namespace(app: pk.App) -> None:
     chart = pk.Chart(app, "c")
-    web = pk.Deployment(
+    pk.Deployment(
         chart,
         "web",
         namespace="a",
         main=pk.Container(name="web", image=IMAGE, ports=[pk.Port(80, name="http")]),
     )
-    pk.Service(chart, "websvc", target=web, ports=[web.main.ports[0]], namespace="b")
+    # a raw Service (a podkit Service built from the workload in another namespace fails at its
+    # own check first, naming both: tests/test_service.py): the app-wide check compares selectors
+    selector = {"app.kubernetes.io/name": "web", "podkit.dev/controller": "deployment"}
+    raw(chart, "websvc", "Service", "b", spec={"selector": selector, "ports": [{"port": 80}]})
     assert reference_problems(app) == [
-        "[c/websvc] Service 'websvc' in namespace 'b' selects pods (app.kubernetes.io/name=web, "
+        "[c: Service websvc] Service 'websvc' in namespace 'b' selects pods (app.kubernetes.io/name=web, "
         "podkit.dev/controller=deployment) that this app runs only in namespace 'a' (Deployment 'web', c/web); "
         "a Service selects pods of its own namespace, so it would have no endpoints"
     ]
