@@ -438,3 +438,58 @@ def test_hostnames_meet_as_gateway_api_wildcards(listener: str, route: str, meet
 
     assert _hostnames_meet(listener, route) is meet
     assert _hostnames_meet(route, listener) is meet
+
+
+def _problems_of(chart: pk.Chart) -> list[tuple[str, str]]:
+    with pytest.raises(pk.SynthError) as e:
+        chart.to_json()
+    return [(p.message, p.fix) for p in e.value.problems]
+
+
+def test_fails_on_a_listener_certificate_of_another_namespace(app: pk.App) -> None:
+    """A Gateway reads a listener's certificate Secret from its own namespace: a Secret, or the
+    Secret a cert-manager Certificate writes, of another namespace is never found."""
+    from imports.cert_manager_io.v1 import Certificate
+
+    prod, certs = pk.Chart(app, "prod", namespace="prod"), pk.Chart(app, "certs", namespace="certs")
+    fixtures = ROOT / "tests" / "fixtures" / "sealed-secrets"
+    secret = pk.SecretEnv.tls(certs, "tls", cert_file=fixtures / "tls.crt", key_file=fixtures / "tls.key")
+    spec: Any = {"secretName": "shop-tls", "issuerRef": {"name": "acme", "kind": "ClusterIssuer"}}
+    cert = Certificate(certs, "shop-cert", spec={**spec, "dnsNames": ["shop.example.com"]})
+    listeners = [
+        Listener("a", 443, GatewayProtocol.HTTPS, hostname="a.example.com", certificates=[secret]),
+        Listener("b", 443, GatewayProtocol.HTTPS, hostname="b.example.com", certificates=[cert]),
+    ]
+    Gateway(prod, "edge", gateway_class_name="envoy", listeners=listeners)
+    tail = "; a Gateway reads certificates of its own namespace (another needs a ReferenceGrant)"
+    assert _problems_of(prod) == [
+        (
+            "listener 'a': certificate Secret 'certs/tls' is in namespace 'certs', the Gateway in 'prod'"
+            + tail,
+            "create the Secret in the Gateway's namespace",
+        ),
+        (
+            "listener 'b': certificate Secret 'shop-tls' of Certificate 'certs/shop-cert' is in namespace "
+            "'certs', the Gateway in 'prod'" + tail,
+            "create the Certificate in the Gateway's namespace",
+        ),
+    ]
+
+
+def test_a_listener_certificate_of_the_gateways_namespace_or_by_name_passes(app: pk.App) -> None:
+    from imports.cert_manager_io.v1 import Certificate
+
+    prod = pk.Chart(app, "prod", namespace="prod")
+    spec: Any = {"secretName": "shop-tls", "issuerRef": {"name": "acme", "kind": "ClusterIssuer"}}
+    cert = Certificate(prod, "shop-cert", spec={**spec, "dnsNames": ["shop.example.com"]})
+    by_name = pk.SecretEnv.from_name("elsewhere-tls")
+    listeners = [
+        Listener("a", 443, GatewayProtocol.HTTPS, hostname="a.example.com", certificates=[cert]),
+        Listener("b", 443, GatewayProtocol.HTTPS, hostname="b.example.com", certificates=[by_name]),
+    ]
+    Gateway(prod, "edge", gateway_class_name="envoy", listeners=listeners)
+    gateway = next(o for o in prod.to_json() if o["kind"] == "Gateway")
+    assert [listener["tls"]["certificateRefs"] for listener in gateway["spec"]["listeners"]] == [
+        [{"kind": "Secret", "name": "shop-tls"}],
+        [{"kind": "Secret", "name": "elsewhere-tls"}],
+    ]

@@ -146,6 +146,9 @@ class Listener:
     routes_from: RouteNamespaces = RouteNamespaces.SAME
     namespace_selector: Mapping[str, str] | None = None
     route_kinds: Sequence[str] = field(default=())
+    #: the podkit object behind each of ``certificates`` (a Secret, or the cert-manager Certificate
+    #: that writes it; None for a Secret given by name): whose namespace the Gateway compares
+    _writers: tuple[PodkitResource | None, ...] = field(default=(), init=False, repr=False)
 
     def __post_init__(self) -> None:
         where = f"listener {self.name!r}"
@@ -162,13 +165,15 @@ class Listener:
                 )
         if isinstance(self.certificates, KeyedSource):
             raise PodkitTypeError(where, "certificates takes a list: write [secret]")
-        certificates = tuple(
-            tls_secret(where, secret)
-            for secret in _checks.check_sequence(
-                "certificates", self.certificates, "[tls_secret]", path=where
-            )
-        )
+        given = _checks.check_sequence("certificates", self.certificates, "[tls_secret]", path=where)
+        certificates = tuple(tls_secret(where, secret) for secret in given)
         object.__setattr__(self, "certificates", certificates)
+        # a Certificate becomes a reference to its Secret: keep the Certificate for its namespace
+        object.__setattr__(
+            self,
+            "_writers",
+            tuple(secret if isinstance(secret, PodkitResource) else None for secret in given),
+        )
         terminates = self.protocol is GatewayProtocol.HTTPS or (
             self.protocol is GatewayProtocol.TLS and self.tls_mode is TLSMode.TERMINATE
         )
@@ -313,18 +318,21 @@ class Gateway(PodkitResource):
             problems.append(self._problem("the Gateway has no listeners", "pass listeners=[Listener(...)]"))
         namespace = namespace_of(self)
         for listener in self._listeners:
-            for secret in listener.certificates:
-                meta = getattr(secret, "_metadata", None)
-                secret_ns = meta()["namespace"] if callable(meta) else namespace
-                if secret_ns != namespace:
-                    problems.append(
-                        self._problem(
-                            f"listener {listener.name!r}: certificate Secret {secret.path!r} is in namespace "
-                            f"{secret_ns!r}, the Gateway in {namespace!r}; a Gateway reads certificates of its "
-                            f"own namespace (another needs a ReferenceGrant)",
-                            "create the Secret in the Gateway's namespace",
-                        )
+            for secret, writer in zip(listener.certificates, listener._writers, strict=True):
+                if writer is None or namespace_of(writer) == namespace:
+                    continue  # a Secret given by name is read from the Gateway's namespace
+                if writer.KIND == "Certificate":
+                    what, fix = f"Secret {secret.name!r} of Certificate {writer.path!r}", "Certificate"
+                else:
+                    what, fix = f"Secret {writer.path!r}", "Secret"
+                problems.append(
+                    self._problem(
+                        f"listener {listener.name!r}: certificate {what} is in namespace "
+                        f"{namespace_of(writer)!r}, the Gateway in {namespace!r}; a Gateway reads certificates "
+                        f"of its own namespace (another needs a ReferenceGrant)",
+                        f"create the {fix} in the Gateway's namespace",
                     )
+                )
 
     def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
         return {
