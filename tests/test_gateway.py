@@ -454,8 +454,12 @@ def test_fails_on_a_listener_certificate_of_another_namespace(app: pk.App) -> No
     prod, certs = pk.Chart(app, "prod", namespace="prod"), pk.Chart(app, "certs", namespace="certs")
     fixtures = ROOT / "tests" / "fixtures" / "sealed-secrets"
     secret = pk.SecretEnv.tls(certs, "tls", cert_file=fixtures / "tls.crt", key_file=fixtures / "tls.key")
-    spec: Any = {"secretName": "shop-tls", "issuerRef": {"name": "acme", "kind": "ClusterIssuer"}}
-    cert = Certificate(certs, "shop-cert", spec={**spec, "dnsNames": ["shop.example.com"]})
+    spec: Any = {
+        "secretName": "shop-tls",
+        "issuerRef": {"name": "acme", "kind": "ClusterIssuer"},
+        "dnsNames": ["shop.example.com"],
+    }
+    cert = Certificate(certs, "shop-cert", spec=spec)
     listeners = [
         Listener("a", 443, GatewayProtocol.HTTPS, hostname="a.example.com", certificates=[secret]),
         Listener("b", 443, GatewayProtocol.HTTPS, hostname="b.example.com", certificates=[cert]),
@@ -480,8 +484,12 @@ def test_a_listener_certificate_of_the_gateways_namespace_or_by_name_passes(app:
     from imports.cert_manager_io.v1 import Certificate
 
     prod = pk.Chart(app, "prod", namespace="prod")
-    spec: Any = {"secretName": "shop-tls", "issuerRef": {"name": "acme", "kind": "ClusterIssuer"}}
-    cert = Certificate(prod, "shop-cert", spec={**spec, "dnsNames": ["shop.example.com"]})
+    spec: Any = {
+        "secretName": "shop-tls",
+        "issuerRef": {"name": "acme", "kind": "ClusterIssuer"},
+        "dnsNames": ["shop.example.com"],
+    }
+    cert = Certificate(prod, "shop-cert", spec=spec)
     by_name = pk.SecretEnv.from_name("elsewhere-tls")
     listeners = [
         Listener("a", 443, GatewayProtocol.HTTPS, hostname="a.example.com", certificates=[cert]),
