@@ -19,7 +19,6 @@ import copy
 import json
 import re
 import sys
-import warnings
 import weakref
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -28,7 +27,7 @@ from typing import Any
 
 from ._rules import crd as _rules_crd
 from ._rules._base import Report
-from .errors import UserFrame, user_frame
+from .errors import UserFrame, user_frame, warn_at
 
 __all__ = [
     "GATEWAY_API_VERSION",
@@ -53,11 +52,7 @@ def warn_deprecated(path: str, text: str, where: UserFrame | None) -> None:
     """Warn ``[path] text`` at the user's line ``where``: the user's file and line, however
     deep in podkit, jsii and generated modules the warning is made (a fixed stacklevel would
     name a library frame). Without a user's line (podkit called by a library only), at the caller's."""
-    message = f"[{path}] {text}" if path else text
-    if where is None:
-        warnings.warn(message, DeprecatedVersionWarning, stacklevel=3)
-    else:
-        warnings.warn_explicit(message, DeprecatedVersionWarning, where.file, where.line)
+    warn_at(f"[{path}] {text}" if path else text, DeprecatedVersionWarning, where)
 
 
 # The documents rendered by constructs that warned when they were created, by id(): their
