@@ -84,9 +84,7 @@ def test_probe_by_port_name() -> None:
         ports=[pk.Port(80, name="http")],
         liveness=pk.Probe.http_get("/", port="http"),
     )
-    assert c.render()["livenessProbe"] == {
-        "httpGet": {"path": "/", "port": "http", "scheme": None, "host": None, "httpHeaders": None}
-    }
+    assert c.render()["livenessProbe"] == {"httpGet": {"path": "/", "port": "http"}}
 
 
 def test_fails_on_two_mounts_at_one_path() -> None:

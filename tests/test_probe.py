@@ -24,7 +24,6 @@ def test_http_get_with_everything() -> None:
             "path": "/healthz",
             "port": 8443,
             "scheme": "HTTPS",
-            "host": None,
             "httpHeaders": [{"name": "X-Probe", "value": "1"}],
         },
         "initialDelaySeconds": 5,
@@ -37,7 +36,7 @@ def test_http_get_with_everything() -> None:
 
 def test_exec_and_tcp() -> None:
     assert pk.Probe.exec(["cat", "/tmp/ready"]).render() == {"exec": {"command": ["cat", "/tmp/ready"]}}
-    assert pk.Probe.tcp_socket(port=5432).render() == {"tcpSocket": {"port": 5432, "host": None}}
+    assert pk.Probe.tcp_socket(port=5432).render() == {"tcpSocket": {"port": 5432}}
 
 
 def test_fails_on_exec_given_a_string() -> None:

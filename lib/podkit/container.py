@@ -589,16 +589,15 @@ class Container(metaclass=_checks.ValueMeta):
     def _fit_view(self) -> dict[str, Any]:
         """What a pod's rules asked at the call read of this container: how it fits the pod
         (its name, ports, probes, hooks, security context, restart policy) as :meth:`render`
-        writes them, without unset fields (ports and extras render none, probes are stripped: the
-        view is read as it is); not its image, env, mounts or resources (checked when they were
-        given)."""
+        writes them, without unset fields (ports, probes and extras render none: the view is read
+        as it is); not its image, env, mounts or resources (checked when they were given)."""
         view: dict[str, Any] = {"name": self.name}
         if self._ports:
             view["ports"] = [p.render() for p in self._ports]
         for kind, key in _PROBE_FIELDS:
             probe = self._probes.get(kind)
             if probe is not None:
-                view[key] = _checks.without_none(probe.render())
+                view[key] = probe.render()  # written without unset fields
         view.update(self._extra)
         return view
 

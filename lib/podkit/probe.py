@@ -95,7 +95,8 @@ class Probe:
         success_threshold: int | None = None,
     ) -> Probe:
         """Healthy when a TCP connection to ``port`` succeeds."""
-        return Probe._make({"tcpSocket": {"port": check_port(port), "host": host}}, port, _timings(locals()))
+        action = _checks.set_only(port=check_port(port), host=host)
+        return Probe._make({"tcpSocket": action}, port, _timings(locals()))
 
     @staticmethod
     def grpc(
@@ -120,7 +121,7 @@ class Probe:
         _checks.port_number("", "grpc probe port", port)
         if service is not None:
             _checks.check_str("", "grpc probe service", service)
-        return Probe._make({"grpc": {"port": port, "service": service}}, port, _timings(locals()))
+        return Probe._make({"grpc": _checks.set_only(port=port, service=service)}, port, _timings(locals()))
 
     @property
     def port(self) -> int | str | None:
@@ -128,6 +129,7 @@ class Probe:
         return self._port
 
     def render(self) -> dict[str, Any]:
+        """The ``Probe`` object, without unset fields (a pod's rules read it as it is, at the call)."""
         return {**self._handler, **self._timings}
 
 
@@ -138,13 +140,13 @@ def http_get_action(
     if host is not None:
         _checks.check_str("", "httpGet host", host)
     return {
-        "httpGet": {
-            "path": path,
-            "port": port,
-            "scheme": scheme.value if scheme is not Scheme.HTTP else None,
-            "host": host,
-            "httpHeaders": [{"name": k, "value": v} for k, v in headers.items()] or None,
-        }
+        "httpGet": _checks.set_only(
+            path=path,
+            port=port,
+            scheme=scheme.value if scheme is not Scheme.HTTP else None,
+            host=host,
+            httpHeaders=[{"name": k, "value": v} for k, v in headers.items()] or None,
+        )
     }
 
 
