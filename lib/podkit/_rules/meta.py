@@ -172,9 +172,19 @@ def check_labels(r: Report, labels: object, where: str) -> None:
         return
     for key, value in labels.items():
         if isinstance(key, str):
-            r.add(qualified(f"{where} key", key))
+            if isinstance(value, str) and (key, value) in _VALID_LABELS:
+                continue  # every object of an app repeats the same few labels: no paths made
+            key_error = qualified(f"{where} key", key)
+            r.add(key_error)
             if isinstance(value, str):
-                r.add(label_value(f"{where}[{key!r}]", value))
+                value_error = label_value(f"{where}[{key!r}]", value)
+                r.add(value_error)
+                if key_error is None and value_error is None and len(_VALID_LABELS) < 50_000:
+                    _VALID_LABELS.add((key, value))
+
+
+#: (key, value) label pairs found valid (both rules are pure: a valid pair is valid everywhere)
+_VALID_LABELS: set[tuple[str, str]] = set()
 
 
 #: the operators of a label selector requirement; node selectors add Gt and Lt

@@ -612,6 +612,15 @@ def _handler(r: Report, body: Mapping[str, Any], at: str, allowed: tuple[str, ..
         action = body[kind]
         if not isinstance(action, dict):
             continue
+        port = action.get("port")
+        if (
+            kind != "exec"
+            and kind != "sleep"
+            and type(port) is int
+            and 0 < port < 65536
+            and (kind != "httpGet" or not (action.get("scheme") or action.get("httpHeaders")))
+        ):
+            continue  # a port number in range and nothing else to check: no path is made
         where = f"{at}.{kind}"
         if kind == "exec":
             if not as_list(action.get("command")):
