@@ -128,3 +128,24 @@ def test_recursive_definitions_and_repeated_checks_find_the_same() -> None:
         assert _schema.validate_object(pod) == [
             "spec.containers[0].ports[0].containerPort: expected integer, got str '80'"
         ]
+
+
+@pytest.mark.parametrize(
+    ("port", "problems"),
+    [
+        (8080, []),
+        ("http", []),
+        (None, []),
+        (True, ["spec.ports[0].targetPort: True matches none of the allowed forms"]),
+        (1.5, ["spec.ports[0].targetPort: 1.5 matches none of the allowed forms"]),
+        ([80], ["spec.ports[0].targetPort: [80] matches none of the allowed forms"]),
+    ],
+)
+def test_int_or_string_takes_an_int_or_a_string_only(port: Any, problems: list[str]) -> None:
+    service = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "s"},
+        "spec": {"ports": [{"port": 80, "targetPort": port}]},
+    }
+    assert _schema.validate_object(service) == problems
