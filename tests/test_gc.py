@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
+from typing import Any
 
 import podkit as pk
 from podkit import _gc
@@ -121,3 +122,38 @@ def test_a_failed_app_leaves_the_thresholds_as_they_were(tmp_path: Path) -> None
     else:  # pragma: no cover
         raise AssertionError("App() should have failed")
     assert gc.get_threshold() == before
+
+
+def test_no_collection_runs_while_an_app_is_synthesized(tmp_path: Path) -> None:
+    _gc.restore()
+    seen: list[bool] = []
+    app = pk.App(outdir=str(tmp_path / "out"))
+    cfg = pk.ConfigFromMap(pk.Chart(app, "c"), "cfg", data={"a": "b"})
+    original = cfg.render
+
+    def render() -> Any:
+        seen.append(gc.isenabled())
+        return original()
+
+    cfg.render = render  # type: ignore[method-assign]
+    app.synth()
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_no_collection_leaves_a_disabled_collector_disabled() -> None:
+    gc.disable()
+    try:
+        with _gc.no_collection():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with _gc.no_collection():
+        with _gc.no_collection():
+            assert not gc.isenabled()
+        kept = [[i] for i in range(5000)]  # lasting objects made meanwhile ...
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    # ... are old, unscanned: re-enabling does not start a collection of them all
+    assert gc.get_count()[0] < 100 and len(kept) == 5000

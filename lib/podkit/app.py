@@ -113,6 +113,10 @@ class App(cdk8s.App, metaclass=_jsii.PodkitMeta):
         (references across namespaces and charts, two owners of one Secret, one object in two
         charts); no message shows a value of any Secret of the app.
         """
+        with _gc.no_collection():
+            return self._synth_documents()
+
+    def _synth_documents(self) -> dict[str, list[Any]]:
         charts = list(self.charts)
         rendered: list[tuple[cdk8s.Chart, list[Any]]] = []
         problems: list[Problem] = []
@@ -166,8 +170,9 @@ class App(cdk8s.App, metaclass=_jsii.PodkitMeta):
             _hook(hook, SYNTH_HOOK_ENV)(self)
             return
         try:
-            files = {name: to_yaml(docs) for name, docs in self.synth_documents().items()}
-            _output.write_planned(self._output_plan, files)
+            with _gc.no_collection():
+                files = {name: to_yaml(docs) for name, docs in self.synth_documents().items()}
+                _output.write_planned(self._output_plan, files)
         finally:
             _gc.restore(freeze_at_exit=True)
 
