@@ -392,18 +392,6 @@ def test_the_kept_folder_warning_names_the_users_call_that_synthesized(dist: Pat
     assert str(caught[0].message).startswith(f"podkit kept '{leftover}': it holds files that differ")
 
 
-def test_a_plan_warning_names_the_users_call_that_wrote(tmp_path: Path) -> None:
-    plan = OutputPlan(write_to=tmp_path / "dist", warning="the plan's warning")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        wrote = sys._getframe().f_lineno + 1
-        _output.write_planned(plan, NEW)
-    assert [(w.category, str(w.message), w.filename, w.lineno) for w in caught] == [
-        (UserWarning, "the plan's warning", __file__, wrote)
-    ]
-    assert tree(tmp_path / "dist") == NEW
-
-
 def test_publish_dist_leftover_is_restored_when_dist_is_missing(tmp_path: Path) -> None:
     # GIVEN the old publish step was killed between its renames: dist.old, no dist
     write_output(tmp_path / "dist.old", OLD)

@@ -549,7 +549,6 @@ class OutputPlan:
 
     write_to: Path
     publish_to: Path | None = None
-    warning: str | None = None
 
 
 def cdk8s_yaml_setting(text: str, key: str) -> str | None:
@@ -615,8 +614,6 @@ def plan_output(
 
 def write_planned(plan: OutputPlan, files: Mapping[str, str]) -> list[str]:
     """Write ``files`` as ``plan`` says: the CLI's folder first, the committed folder last."""
-    if plan.warning is not None:
-        warn_at(plan.warning, UserWarning)
     names = write_output(plan.write_to, files)
     if plan.publish_to is not None:
         write_output(plan.publish_to, files)
