@@ -17,6 +17,7 @@ import cdk8s
 import constructs
 import jsonschema
 import kubernetes_validate
+import pytest
 from hypothesis import settings
 from kubernetes_validate import utils as kv_utils
 from referencing import Registry, Resource
@@ -96,7 +97,34 @@ def by_name(objs: list[dict[str, Any]], name: str, kind: str | None = None) -> d
     return found[0]
 
 
-__all__ = ["assert_valid", "by_name", "kubernetes_validate", "schema_errors", "synth"]
+def synth_problems(target: cdk8s.Chart | pk.App) -> list[tuple[str, str, str]]:
+    """The problems synth refuses ``target`` with, as ``(path, message, fix)``, in their order.
+
+    A chart is rendered alone (``to_json``); a podkit.App with its app-wide checks too
+    (``synth_documents``). The test fails if synth passes.
+    """
+    with pytest.raises(pk.SynthError) as e:
+        if isinstance(target, pk.App):
+            target.synth_documents()
+        else:
+            target.to_json()
+    return [(p.path, p.message, p.fix) for p in e.value.problems]
+
+
+def synth_messages(target: cdk8s.Chart | pk.App) -> list[str]:
+    """The messages of :func:`synth_problems`, for a test about the message alone."""
+    return [message for _, message, _ in synth_problems(target)]
+
+
+__all__ = [
+    "assert_valid",
+    "by_name",
+    "kubernetes_validate",
+    "schema_errors",
+    "synth",
+    "synth_messages",
+    "synth_problems",
+]
 
 
 def _podkit_chart() -> constructs.Construct:

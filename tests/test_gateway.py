@@ -28,6 +28,7 @@ from podkit.gateway import (
     RouteNamespaces,
     TLSMode,
 )
+from tests.k8s import synth_messages, synth_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 HTTP = pk.Port(8080, name="http")
@@ -259,9 +260,7 @@ def test_fails_at_synth_when_the_listener_does_not_admit_the_route(app: pk.App) 
     prod = pk.Chart(app, "prod", namespace="prod")
     route = HTTPRoute(prod, "shop", parents=[ParentRef(gateway, section=https)], hostnames=["shop.other.org"])
     route.add_rule(BackendRef(service(prod), port=HTTP))
-    with pytest.raises(pk.SynthError) as e:
-        app.synth_documents()
-    assert [p.message for p in e.value.problems] == [
+    assert synth_messages(app) == [
         "Gateway 'edge/edge' listener 'https' admits no HTTPRoute of namespace 'prod' with hostnames "
         "['shop.other.org'] (https: HTTPS *.example.com, routes from Same); the route would never attach"
     ]
@@ -440,12 +439,6 @@ def test_hostnames_meet_as_gateway_api_wildcards(listener: str, route: str, meet
     assert _hostnames_meet(route, listener) is meet
 
 
-def _problems_of(chart: pk.Chart) -> list[tuple[str, str]]:
-    with pytest.raises(pk.SynthError) as e:
-        chart.to_json()
-    return [(p.message, p.fix) for p in e.value.problems]
-
-
 def test_fails_on_a_listener_certificate_of_another_namespace(app: pk.App) -> None:
     """A Gateway reads a listener's certificate Secret from its own namespace: a Secret, or the
     Secret a cert-manager Certificate writes, of another namespace is never found."""
@@ -466,13 +459,15 @@ def test_fails_on_a_listener_certificate_of_another_namespace(app: pk.App) -> No
     ]
     Gateway(prod, "edge", gateway_class_name="envoy", listeners=listeners)
     tail = "; a Gateway reads certificates of its own namespace (another needs a ReferenceGrant)"
-    assert _problems_of(prod) == [
+    assert synth_problems(prod) == [
         (
+            "prod/edge",
             "listener 'a': certificate Secret 'certs/tls' is in namespace 'certs', the Gateway in 'prod'"
             + tail,
             "create the Secret in the Gateway's namespace",
         ),
         (
+            "prod/edge",
             "listener 'b': certificate Secret 'shop-tls' of Certificate 'certs/shop-cert' is in namespace "
             "'certs', the Gateway in 'prod'" + tail,
             "create the Certificate in the Gateway's namespace",
