@@ -22,6 +22,7 @@ import podkit as pk
 from podkit import _crd_import
 from podkit._rules import crd as rules_crd
 from podkit.cli import main
+from tests.k8s import synth_messages
 
 SYNTHETIC = """\
 apiVersion: apiextensions.k8s.io/v1
@@ -203,12 +204,6 @@ def synth(chart: pk.Chart) -> list[dict[str, Any]]:
     return list(chart.to_json())
 
 
-def messages(chart: pk.Chart) -> list[str]:
-    with pytest.raises(pk.SynthError) as e:
-        chart.to_json()
-    return [p.message for p in e.value.problems]
-
-
 # -- the generated files ---------------------------------------------------------------------
 
 
@@ -333,7 +328,7 @@ def test_fails_on_schema_violations_naming_the_field(v1: ModuleType, chart: pk.C
             ],
         },
     )
-    assert sorted(messages(chart)) == sorted(
+    assert sorted(synth_messages(chart)) == sorted(
         [
             "spec.mode 'C' is not supported: use one of 'A', 'B'",
             "spec.port True has the wrong type: the CRD expects an integer or a string, got boolean",
@@ -355,7 +350,7 @@ def test_fails_on_the_rules_too_when_the_schema_problems_do_not_block_them(
     """The API server runs the CRD's rules after a schema problem that leaves the object's shape
     (a pattern, a maximum, a duplicate list key), and reports both: so does podkit, in one run."""
     v1.Widget(chart, "w", spec={"mode": "A", "replicas": 0, "ports": [{"name": "B1", "number": 3}]})
-    assert messages(chart) == [
+    assert synth_messages(chart) == [
         "spec.ports[0].name 'B1' does not match the CRD's pattern '^[a-z]+$'",
         "spec: replicas must be at least 1",
     ]
@@ -378,7 +373,7 @@ def test_fails_without_the_rules_after_a_problem_that_blocks_them(
     v1: ModuleType, chart: pk.Chart, spec: dict[str, Any], blocking: str
 ) -> None:
     v1.Widget(chart, "w", spec=spec)
-    found = messages(chart)
+    found = synth_messages(chart)
     assert len(found) == 2 and found[0].startswith(blocking)
     assert found[1] == (
         "some validation rules were not checked because the object was invalid; correct the existing errors "
@@ -456,7 +451,7 @@ def test_a_raw_api_object_of_the_kind_is_checked_the_same_way(v1: ModuleType, ch
         chart, "raw", api_version="example.podkit.dev/v1", kind="Widget", metadata={"name": "raw"}
     )
     raw.add_json_patch(cdk8s.JsonPatch.add("/spec", {"mode": "B"}))
-    assert messages(chart) == ["spec.mode: mode B needs a class"]
+    assert synth_messages(chart) == ["spec.mode: mode B needs a class"]
 
 
 def test_a_deprecated_version_warns(v1: ModuleType, chart: pk.Chart) -> None:
@@ -515,7 +510,7 @@ def test_a_knative_service_is_checked_by_its_crd_not_as_a_core_service(
         chart, "bad", api_version="serving.knative.dev/v1", kind="Service", metadata={"name": "bad"}
     )
     bad.add_json_patch(cdk8s.JsonPatch.add("/spec", {"traffic": [{"percent": 60}, {"percent": 30}]}))
-    assert messages(chart) == ["spec: traffic adds up to 90%, not 100%"]
+    assert synth_messages(chart) == ["spec: traffic adds up to 90%, not 100%"]
 
 
 def test_without_its_crd_a_knative_service_gets_metadata_rules_only(chart: pk.Chart) -> None:
