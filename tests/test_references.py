@@ -3,11 +3,15 @@ one chart and across charts; two owners of one Secret; one object written by two
 
 Each class is tried on podkit's constructs and on raw cdk8s objects (any construct of the app),
 and what the cluster accepts (same namespace, a name the app does not write, no namespace set)
-is never refused.
+is never refused. Where one side has a namespace and the other none, the outcome hangs on the
+destination namespace: a NamespaceReferenceWarning, never an error.
 """
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +22,7 @@ from hypothesis import strategies as st
 
 import podkit as pk
 from podkit import _references
+from podkit._references import NamespaceReferenceWarning
 from podkit.external_secret import CreationPolicy, ExternalSecret, RemoteRef, SecretStoreRef, StoreKind
 
 IMAGE = "nginx:1.27"
@@ -43,6 +48,29 @@ def messages(app: pk.App) -> list[str]:
     with pytest.raises(pk.SynthError) as err:
         app.synth_documents()
     return [f"[{p.path}] {p.message}" for p in err.value.problems]
+
+
+@contextmanager
+def recorded() -> Iterator[list[str]]:
+    """The NamespaceReferenceWarnings raised inside, as text (every one: no once-per-line filter)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found: list[str] = []
+        yield found
+    found.extend(str(w.message) for w in caught if w.category is NamespaceReferenceWarning)
+
+
+def namespace_warnings(app: pk.App) -> list[str]:
+    """The NamespaceReferenceWarnings of a synth that must succeed (they never refuse an app)."""
+    with recorded() as found:
+        app.synth_documents()
+    return found
+
+
+# said at the end of every warning
+DESTINATION = (
+    "an object without a namespace goes to kubectl's context or the GitOps tool's destination namespace"
+)
 
 
 def reference_problems(app: pk.App) -> list[str]:
@@ -171,7 +199,7 @@ def test_a_name_the_app_does_not_write_is_taken_to_exist_in_the_cluster(app: pk.
     assert reference_problems(app) == []
 
 
-def test_an_object_without_a_namespace_is_not_judged(app: pk.App) -> None:
+def test_an_object_without_a_namespace_is_never_refused(app: pk.App) -> None:
     # kubectl decides its namespace (`kubectl -n prod apply`): it may well be 'prod'
     chart = pk.Chart(app, "c")
     raw(chart, "x", "ConfigMap", "prod", data={"k": "v"})
@@ -180,7 +208,221 @@ def test_an_object_without_a_namespace_is_not_judged(app: pk.App) -> None:
         cdk8s.JsonPatch.replace("/metadata/name", "s")
     )
     raw(chart, "q", "Pod", "dev", spec=pod_spec(volumes=[{"name": "v", "secret": {"secretName": "s"}}]))
-    assert reference_problems(app) == []
+    with recorded() as found:
+        assert reference_problems(app) == []
+    assert len(found) == 2  # (each pinned below)
+
+
+# -- one side without a namespace: the destination decides, so a warning --------------------------
+@pytest.mark.parametrize("case", REFERENCES)
+def test_warns_on_a_pod_in_a_namespace_referring_to_an_object_without_one(app: pk.App, case: str) -> None:
+    kind, spec, field = REFERENCES[case]
+    chart = pk.Chart(app, "c")
+    raw(chart, "x", kind, None, **TARGETS[kind])
+    raw(chart, "p", "Pod", "dev", spec=spec)
+    assert namespace_warnings(app) == [
+        f"[c: Pod p] Pod 'p' in namespace 'dev' refers to {kind} 'x' ({field}), which this app writes without a "
+        f"namespace (c: {kind} x); the reference resolves only if that {kind} is applied to namespace 'dev' "
+        f"({DESTINATION}); give both the same namespace (namespace='dev' on the {kind} or its chart), or neither"
+    ]
+
+
+@pytest.mark.parametrize("case", REFERENCES)
+def test_warns_on_a_pod_without_a_namespace_referring_to_an_object_in_one(app: pk.App, case: str) -> None:
+    kind, spec, field = REFERENCES[case]
+    chart = pk.Chart(app, "c")
+    raw(chart, "x", kind, "prod", **TARGETS[kind])
+    raw(chart, "p", "Pod", None, spec=spec)
+    assert namespace_warnings(app) == [
+        f"[c: Pod p] Pod 'p' has no namespace and refers to {kind} 'x' ({field}), which this app writes only to "
+        f"namespace 'prod' (c: {kind} x); the reference resolves only if the Pod is applied to that namespace "
+        f"({DESTINATION}); give both the same namespace (namespace='prod' on the Pod or its chart), or neither"
+    ]
+
+
+def test_warns_on_typed_constructs_as_on_raw_objects(app: pk.App) -> None:
+    # a chart without a namespace, where two objects set their own
+    chart = pk.Chart(app, "web")
+    cfg = pk.ConfigFromMap(chart, "settings", data={"k": "v"}, namespace="ops")
+    account = pk.ServiceAccount(chart, "runner")
+    pk.Deployment(
+        chart,
+        "web",
+        service_account=account,
+        main=pk.Container(name="web", image=IMAGE, env={"K": cfg.value("k")}),
+    )
+    pk.Deployment(
+        chart,
+        "worker",
+        namespace="batch",
+        service_account=account,
+        main=pk.Container(name="worker", image=IMAGE),
+    )
+    assert namespace_warnings(app) == [
+        "[web/web] Deployment 'web' has no namespace and refers to ConfigMap 'settings' "
+        "(spec.template.spec.containers[0].env[0].valueFrom.configMapKeyRef), which this app writes only to "
+        "namespace 'ops' (web/settings); the reference resolves only if the Deployment is applied to that "
+        f"namespace ({DESTINATION}); give both the same namespace (namespace='ops' on the Deployment or its "
+        "chart), or neither",
+        "[web/worker] Deployment 'worker' in namespace 'batch' refers to ServiceAccount 'runner' "
+        "(spec.template.spec.serviceAccountName), which this app writes without a namespace (web/runner); "
+        f"the reference resolves only if that ServiceAccount is applied to namespace 'batch' ({DESTINATION}); "
+        "give both the same namespace (namespace='batch' on the ServiceAccount or its chart), or neither",
+    ]
+
+
+def test_warns_once_per_pair_of_objects_naming_every_namespace(app: pk.App) -> None:
+    chart = pk.Chart(app, "c")
+    for namespace in ("b", "a"):
+        raw(chart, f"x-{namespace}", "ConfigMap", namespace, data={"k": "v"}).add_json_patch(
+            cdk8s.JsonPatch.replace("/metadata/name", "x")
+        )
+    spec = pod_spec(
+        container={"envFrom": [{"configMapRef": {"name": "x"}}]},
+        volumes=[{"name": "v", "configMap": {"name": "x"}}],
+    )
+    raw(chart, "p", "Pod", None, spec=spec)
+    assert namespace_warnings(app) == [
+        "[c: Pod p] Pod 'p' has no namespace and refers to ConfigMap 'x' (spec.volumes[0].configMap), which this "
+        "app writes only to namespaces 'a', 'b' (c: ConfigMap x); the reference resolves only if the Pod is "
+        f"applied to one of them ({DESTINATION}); give both the same namespace (namespace='a' on the Pod or its "
+        "chart), or neither"
+    ]
+
+
+def test_warns_on_a_service_account_pull_secret_without_a_namespace(app: pk.App) -> None:
+    chart = pk.Chart(app, "c")
+    raw(chart, "regcred", "Secret", None, stringData={"k": "v"})
+    raw(chart, "runner", "ServiceAccount", "dev", imagePullSecrets=[{"name": "regcred"}])
+    assert namespace_warnings(app) == [
+        "[c: ServiceAccount runner] ServiceAccount 'runner' in namespace 'dev' refers to Secret 'regcred' "
+        "(imagePullSecrets[0]), which this app writes without a namespace (c: Secret regcred); the reference "
+        f"resolves only if that Secret is applied to namespace 'dev' ({DESTINATION}); give both the same "
+        "namespace (namespace='dev' on the Secret or its chart), or neither"
+    ]
+
+
+def test_warns_on_a_service_in_a_namespace_selecting_pods_without_one(app: pk.App) -> None:
+    chart = pk.Chart(app, "c")
+    raw(chart, "p", "Pod", None, spec=pod_spec()).add_json_patch(
+        cdk8s.JsonPatch.add("/metadata/labels", {"app": "x"})
+    )
+    raw(chart, "s", "Service", "a", spec={"selector": {"app": "x"}, "ports": [{"port": 80}]})
+    assert namespace_warnings(app) == [
+        "[c: Service s] Service 's' in namespace 'a' selects pods (app=x) that this app runs without a namespace "
+        "(Pod 'p', c: Pod p); it has endpoints only if the Pod is applied to namespace 'a' "
+        f"({DESTINATION}); give both the same namespace (namespace='a' on the Pod or its chart), or neither"
+    ]
+
+
+def test_warns_on_a_service_without_a_namespace_selecting_pods_in_one(app: pk.App) -> None:
+    chart = pk.Chart(app, "c")
+    raw(chart, "p", "Pod", "a", spec=pod_spec()).add_json_patch(
+        cdk8s.JsonPatch.add("/metadata/labels", {"app": "x"})
+    )
+    raw(chart, "s", "Service", None, spec={"selector": {"app": "x"}, "ports": [{"port": 80}]})
+    assert namespace_warnings(app) == [
+        "[c: Service s] Service 's' has no namespace and selects pods (app=x) that this app runs only in "
+        "namespace 'a' (Pod 'p', c: Pod p); it has endpoints only if the Service is applied to that namespace "
+        f"({DESTINATION}); give both the same namespace (namespace='a' on the Service or its chart), or neither"
+    ]
+
+
+def test_a_service_with_pods_in_its_namespace_and_without_one_is_kept(app: pk.App) -> None:
+    chart = pk.Chart(app, "c")
+    for pod, namespace in (("p", "a"), ("q", None)):
+        raw(chart, pod, "Pod", namespace, spec=pod_spec()).add_json_patch(
+            cdk8s.JsonPatch.add("/metadata/labels", {"app": "x"})
+        )
+    raw(chart, "s", "Service", "a", spec={"selector": {"app": "x"}, "ports": [{"port": 80}]})
+    raw(chart, "t", "Service", None, spec={"selector": {"app": "x"}, "ports": [{"port": 80}]})
+    assert namespace_warnings(app) == []
+
+
+def test_a_warning_is_shown_at_the_line_that_ran_synth(app: pk.App) -> None:
+    chart = pk.Chart(app, "c")
+    raw(chart, "x", "ConfigMap", None, data={"k": "v"})
+    raw(chart, "p", "Pod", "dev", spec=pod_spec(volumes=[{"name": "v", "configMap": {"name": "x"}}]))
+    with pytest.warns(NamespaceReferenceWarning) as caught:
+        app.synth_documents()
+    assert [(Path(w.filename).name, w.lineno) for w in caught] == [
+        (Path(__file__).name, test_a_warning_is_shown_at_the_line_that_ran_synth.__code__.co_firstlineno + 5)
+    ]
+
+
+def test_a_warning_shows_no_secret_value(app: pk.App) -> None:
+    # a patch made a Secret's value the name of a ConfigMap: the warning names it, hidden
+    chart = pk.Chart(app, "c")
+    raw(chart, "token", "Secret", "dev", stringData={"k": "hunter2-hunter2"})
+    raw(chart, "x", "ConfigMap", None, data={"k": "v"}).add_json_patch(
+        cdk8s.JsonPatch.replace("/metadata/name", "hunter2-hunter2")
+    )
+    raw(
+        chart,
+        "p",
+        "Pod",
+        "dev",
+        spec=pod_spec(volumes=[{"name": "v", "configMap": {"name": "hunter2-hunter2"}}]),
+    )
+    found = namespace_warnings(app)
+    assert len(found) == 1
+    assert "hunter2" not in found[0]
+    assert "refers to ConfigMap <Secret value not shown> (spec.volumes[0].configMap)" in found[0]
+
+
+def test_a_chart_of_a_cdk8s_app_warns_of_its_own_references(tmp_path: Path) -> None:
+    chart = pk.Chart(cdk8s.App(outdir=str(tmp_path)), "c")
+    raw(chart, "x", "ConfigMap", None, data={"k": "v"})
+    raw(chart, "p", "Pod", "dev", spec=pod_spec(volumes=[{"name": "v", "configMap": {"name": "x"}}]))
+    with recorded() as found:
+        chart.to_json()
+    assert [m.split(" refers to ")[0] for m in found] == ["[c: Pod p] Pod 'p' in namespace 'dev'"]
+
+
+# -- what works wherever it is applied: no warning, no error --------------------------------------
+@pytest.mark.parametrize("case", REFERENCES)
+@pytest.mark.parametrize("where", ["neither", "both", "chart"])
+def test_a_reference_that_resolves_in_any_destination_is_kept(app: pk.App, case: str, where: str) -> None:
+    kind, spec, _ = REFERENCES[case]
+    # neither has a namespace; both the same one; the chart's, given to both
+    namespace = {"neither": None, "both": "dev", "chart": None}[where]
+    chart = pk.Chart(app, "c", namespace="dev" if where == "chart" else None)
+    raw(chart, "x", kind, namespace, **TARGETS[kind])
+    raw(chart, "p", "Pod", namespace, spec=spec)
+    # a namespace elsewhere in the app, so that the check runs at all
+    raw(pk.Chart(app, "other", namespace="ops"), "y", "ConfigMap", "ops", data={"k": "v"})
+    with recorded() as found:
+        docs = app.synth_documents()["c.k8s.yaml"]
+    assert [d["metadata"].get("namespace") for d in docs] == [None if where == "neither" else "dev"] * 2
+    assert found == []
+
+
+def test_typed_constructs_in_one_chart_without_a_namespace_are_kept(app: pk.App) -> None:
+    chart = pk.Chart(app, "web")
+    cfg = pk.ConfigFromMap(chart, "settings", data={"k": "v"})
+    secret = pk.SecretEnv(chart, "creds", from_literal={"p": "s3cret-s3cret"})
+    account = pk.ServiceAccount(chart, "runner")
+    web = pk.Deployment(
+        chart,
+        "web",
+        service_account=account,
+        main=pk.Container(name="web", image=IMAGE, ports=[80], env={"K": cfg.value("k")}, env_from=[secret]),
+    )
+    pk.Service(chart, "web-svc", target=web, ports=[pk.ServicePort(web.main.ports[0], port=80)])
+    pk.ConfigFromMap(pk.Chart(app, "ops", namespace="ops"), "other", data={"k": "v"})
+    assert namespace_warnings(app) == []
+
+
+def test_objects_without_a_namespace_in_two_charts_are_not_judged(app: pk.App) -> None:
+    # applied together (one namespace: it resolves) or each to its own: the app cannot tell
+    # (a podkit pod uses its own chart's ConfigMaps only: by name, as from_name does)
+    pk.ConfigFromMap(pk.Chart(app, "shared"), "settings", data={"k": "v"})
+    cfg = pk.ConfigFromMap.from_name("settings")
+    pk.Deployment(pk.Chart(app, "web"), "web", main=pk.Container(name="web", image=IMAGE, env_from=[cfg]))
+    pk.ConfigFromMap(pk.Chart(app, "ops", namespace="ops"), "other", data={"k": "v"})
+    with recorded() as found:
+        assert reference_problems(app) == []
+    assert found == []
 
 
 def test_the_default_service_account_is_in_every_namespace(app: pk.App) -> None:
@@ -314,7 +556,7 @@ def test_a_chart_of_a_cdk8s_app_checks_its_own_references(tmp_path: Path) -> Non
     there=st.lists(st.sampled_from(["", "a", "b", "c"]), min_size=0, max_size=3, unique=True),
     case=st.sampled_from(sorted(REFERENCES)),
 )
-def test_a_reference_is_refused_exactly_when_the_app_writes_the_name_only_elsewhere(
+def test_a_reference_is_refused_or_warned_exactly_when_the_destination_cannot_or_may_help(
     here: str, there: list[str], case: str
 ) -> None:
     kind, spec, _ = REFERENCES[case]
@@ -328,7 +570,11 @@ def test_a_reference_is_refused_exactly_when_the_app_writes_the_name_only_elsewh
         )
     )
     refused = bool(here) and bool(there) and here not in there and "" not in there
-    assert bool([p for p in _references.check(entries) if p.rule == "reference"]) == refused
+    # one side without a namespace, and the name not where the other side is
+    warned = here not in there and (("" in there) if here else bool(there))
+    with recorded() as found:
+        assert bool([p for p in _references.check(entries) if p.rule == "reference"]) == refused
+    assert bool(found) == warned
 
 
 def _meta(name: str, namespace: str) -> dict[str, str]:
@@ -385,6 +631,36 @@ def test_an_external_secret_that_owns_nothing_may_share_a_secret(app: pk.App, po
         creation_policy=policy,
     )
     pk.SecretEnv(chart, "db", from_literal={"password": "local"})
+    assert reference_problems(app) == []
+
+
+def test_fails_on_two_owners_without_a_namespace_in_one_chart(app: pk.App) -> None:
+    # one chart is applied together, into one namespace, whichever it is
+    chart = pk.Chart(app, "c")
+    vault = SecretStoreRef("vault", kind=StoreKind.CLUSTER_SECRET_STORE)
+    ExternalSecret(chart, "db-sync", store=vault, data={"password": RemoteRef("db")}, target_name="db")
+    raw(chart, "db", "Secret", None, stringData={"password": "local"})
+    assert reference_problems(app) == [
+        "[c/db-sync] ExternalSecret 'db-sync' (c/db-sync) and Secret 'db' (c: Secret db) both write Secret 'db' "
+        "in the same namespace; their controllers would overwrite each other's Secret"
+    ]
+
+
+def test_charts_without_a_namespace_may_each_own_a_secret_of_one_name(app: pk.App) -> None:
+    # each is often applied to a namespace of its own, as for test_charts_without_a_namespace_may_hold_the_same_names
+    vault = SecretStoreRef("vault", kind=StoreKind.CLUSTER_SECRET_STORE)
+    ExternalSecret(pk.Chart(app, "dev"), "db", store=vault, data={"p": RemoteRef("x")})
+    ExternalSecret(pk.Chart(app, "prod"), "db", store=vault, data={"p": RemoteRef("x")})
+    pk.SecretEnv(pk.Chart(app, "local"), "db", from_literal={"p": "local"})
+    assert reference_problems(app) == []
+
+
+def test_an_owner_without_a_namespace_and_one_with_are_not_judged(app: pk.App) -> None:
+    # one Secret only if the first is applied to 'data'
+    vault = SecretStoreRef("vault", kind=StoreKind.CLUSTER_SECRET_STORE)
+    ExternalSecret(pk.Chart(app, "a", namespace="data"), "db", store=vault, data={"p": RemoteRef("x")})
+    ExternalSecret(pk.Chart(app, "b"), "db", store=vault, data={"p": RemoteRef("x")})
+    raw(pk.Chart(app, "c"), "db", "Secret", None, stringData={"p": "v"})
     assert reference_problems(app) == []
 
 
