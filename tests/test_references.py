@@ -370,6 +370,30 @@ def test_a_warning_shows_no_secret_value(app: pk.App) -> None:
     assert "refers to ConfigMap <Secret value not shown> (spec.volumes[0].configMap)" in found[0]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="podkit.App runs _references.check after its warnings.catch_warnings block, so a value that a patch "
+    "moved out of a Secret (held only as rendered before patches) is not hidden; app.py to call it inside",
+)
+def test_a_warning_shows_no_value_a_patch_moved_out_of_a_secret(app: pk.App) -> None:
+    chart = pk.Chart(app, "c")
+    secret = pk.SecretEnv(chart, "token", from_literal={"k": "hunter2-hunter2"}, namespace="dev")
+    cdk8s.ApiObject.of(secret).add_json_patch(cdk8s.JsonPatch.replace("/data/k", "b3RoZXI="))
+    raw(chart, "x", "ConfigMap", None, data={"k": "v"}).add_json_patch(
+        cdk8s.JsonPatch.replace("/metadata/name", "hunter2-hunter2")
+    )
+    raw(
+        chart,
+        "p",
+        "Pod",
+        "dev",
+        spec=pod_spec(volumes=[{"name": "v", "configMap": {"name": "hunter2-hunter2"}}]),
+    )
+    found = namespace_warnings(app)
+    assert len(found) == 1
+    assert "hunter2" not in found[0]
+
+
 def test_a_chart_of_a_cdk8s_app_warns_of_its_own_references(tmp_path: Path) -> None:
     chart = pk.Chart(cdk8s.App(outdir=str(tmp_path)), "c")
     raw(chart, "x", "ConfigMap", None, data={"k": "v"})
