@@ -231,6 +231,7 @@ EXPORTED = [
     "MissingReferenceError",
     "Mount",
     "Namespace",
+    "NamespaceReferenceWarning",
     "NetworkPolicy",
     "NetworkPolicyRule",
     "NetworkPolicyWarning",

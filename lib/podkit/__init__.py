@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
     from ._crd import CustomResource, DeprecatedVersionWarning, register_crd
     from ._crd_refs import certificate_secret, issuer_ref, secret_name, service_monitor_spec
     from ._pod import DNSConfig, DNSPolicy, HostAlias, OSName, PodFields
-    from .app import App, SecretValueWarning
+    from .app import App, NamespaceReferenceWarning, SecretValueWarning
     from .autoscaling import (
         HorizontalPodAutoscaler,
         Metric,
@@ -158,7 +158,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "_crd": ("CustomResource", "DeprecatedVersionWarning", "register_crd"),
     "_crd_refs": ("certificate_secret", "issuer_ref", "secret_name", "service_monitor_spec"),
     "_pod": ("DNSConfig", "DNSPolicy", "HostAlias", "OSName", "PodFields"),
-    "app": ("App", "SecretValueWarning"),
+    "app": ("App", "NamespaceReferenceWarning", "SecretValueWarning"),
     "autoscaling": (
         "HorizontalPodAutoscaler",
         "Metric",
@@ -381,6 +381,7 @@ __all__ = [
     "MissingReferenceError",
     "Mount",
     "Namespace",
+    "NamespaceReferenceWarning",
     "NetworkPolicy",
     "NetworkPolicyRule",
     "NetworkPolicyWarning",

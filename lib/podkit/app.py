@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 import cdk8s
 
 from . import _gc, _jsii, _node, _references, _rules, _validate, _yaml
+from ._references import NamespaceReferenceWarning
 from ._validate import SecretValueWarning
 from .chart import Chart, foreign_path
 from .errors import PodkitError, PodkitTypeError, Problem, SynthError
@@ -31,7 +32,7 @@ from .errors import PodkitError, PodkitTypeError, Problem, SynthError
 if TYPE_CHECKING:
     from ._sealing import SealReport
 
-__all__ = ["App", "SecretValueWarning", "layout", "to_yaml"]
+__all__ = ["App", "NamespaceReferenceWarning", "SecretValueWarning", "layout", "to_yaml"]
 
 #: ``module:function``: when set, ``App.synth()`` calls ``function(app)`` instead of writing
 #: the output. ``podkit seal`` sets it to ``podkit.sealed_secret:synth_hook``: the command runs
@@ -146,7 +147,8 @@ class App(cdk8s.App, metaclass=_jsii.PodkitMeta):
                     rendered.append((chart, docs))
             final_all = [(e.path, e.doc) for e in entries]
             _validate.warn_secret_values_in_config_maps(final_all, held, sites=sites)
-        problems.extend(_references.check(entries))
+            # inside: its warnings (NamespaceReferenceWarning) are shown with every Secret value hidden
+            problems.extend(_references.check(entries))
         if caught or problems:
             # every value any Secret of the app holds, hidden from what is about to be shown
             hidden = _validate.app_secret_values(final_all, held)
