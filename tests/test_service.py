@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import cdk8s
@@ -113,21 +117,83 @@ def test_a_service_given_its_targets_namespace_through_the_chart(app: pk.App) ->
     assert [d["metadata"].get("namespace") for d in app.synth_documents()["c.k8s.yaml"]] == ["shop", "shop"]
 
 
-@pytest.mark.parametrize(("target_ns", "shown"), [("shop", "'shop'"), (None, "None")])
-def test_fails_service_in_another_namespace_than_its_target(
-    app: pk.App, target_ns: str | None, shown: str
-) -> None:
+def test_fails_service_in_another_namespace_than_its_target(app: pk.App) -> None:
     chart = pk.Chart(app, "test")
-    Service(chart, "s", target=deployment(chart, namespace=target_ns), ports=[HTTP], namespace="other")
+    Service(chart, "s", target=deployment(chart, namespace="shop"), ports=[HTTP], namespace="other")
     # one problem: the app-wide selector check does not repeat it (the Service is not written)
     assert synth_problems(app) == [
         (
             "test/s",
-            f"the Service is in namespace 'other' and its target Deployment 'test/web' in {shown}: a Service "
-            f"selects pods of its own namespace, so it selects none of the target's",
+            "the Service is in namespace 'other' and its target Deployment 'test/web' in 'shop': a Service "
+            "selects pods of its own namespace, so it selects none of the target's",
             "leave namespace= unset (it defaults to the target's)",
         )
     ]
+
+
+@contextmanager
+def namespace_warnings() -> Iterator[list[tuple[str, str, int]]]:
+    """``(message, file, line)`` of each NamespaceReferenceWarning raised inside (every one)."""
+    found: list[tuple[str, str, int]] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield found
+    found.extend(
+        (str(w.message), w.filename, w.lineno) for w in caught if w.category is pk.NamespaceReferenceWarning
+    )
+
+
+# said at the end of every app-wide reference warning (podkit._references)
+DESTINATION = (
+    "an object without a namespace goes to kubectl's context or the GitOps tool's destination namespace"
+)
+
+
+def test_a_service_with_a_namespace_its_target_lacks_is_written_and_warned_once(app: pk.App) -> None:
+    # it has the target's pods if the target is applied to 'other': no problem; the one warning is
+    # the app-wide selector check's (it reads the final objects), the construct adds none of its own
+    chart = pk.Chart(app, "test")
+    Service(chart, "s", target=deployment(chart), ports=[HTTP], namespace="other")
+    with namespace_warnings() as found:
+        synth_line = sys._getframe().f_lineno + 1  # (the app-wide check warns at the line that ran synth)
+        app.synth_documents()
+    assert found == [
+        (
+            "[test/s] Service 's' in namespace 'other' selects pods (app.kubernetes.io/name=web, "
+            "podkit.dev/controller=deployment) that this app runs without a namespace (Deployment 'web', "
+            f"test/web); it has endpoints only if the Deployment is applied to namespace 'other' ({DESTINATION}); "
+            "give both the same namespace (namespace='other' on the Deployment or its chart), or neither",
+            __file__,
+            synth_line,
+        )
+    ]
+
+
+def test_a_service_without_a_namespace_whose_target_has_one_is_written_and_warned_once(app: pk.App) -> None:
+    # the target in a plain cdk8s chart of namespace 'shop' (no namespace of its own to default to)
+    target = deployment(cdk8s.Chart(app, "a", namespace="shop"))
+    Service(pk.Chart(app, "b"), "s", target=target, ports=[HTTP])
+    with namespace_warnings() as found:
+        synth_line = sys._getframe().f_lineno + 1  # (the app-wide check warns at the line that ran synth)
+        app.synth_documents()
+    assert found == [
+        (
+            "[b/s] Service 's' has no namespace and selects pods (app.kubernetes.io/name=web, "
+            "podkit.dev/controller=deployment) that this app runs only in namespace 'shop' (Deployment 'web', "
+            f"a: Deployment web); it has endpoints only if the Service is applied to that namespace ({DESTINATION}); "
+            "give both the same namespace (namespace='shop' on the Service or its chart), or neither",
+            __file__,
+            synth_line,
+        )
+    ]
+
+
+def test_a_service_and_its_target_both_without_a_namespace_are_not_warned(app: pk.App) -> None:
+    chart = pk.Chart(app, "test")
+    Service(chart, "s", target=deployment(chart), ports=[HTTP])
+    with namespace_warnings() as found:
+        app.synth_documents()
+    assert found == []
 
 
 def test_fails_service_in_a_plain_chart_of_another_namespace_than_its_target() -> None:
@@ -145,6 +211,14 @@ def test_fails_service_in_a_plain_chart_of_another_namespace_than_its_target() -
     ]
 
 
+def test_a_service_in_a_plain_chart_of_a_namespace_its_target_lacks_is_written() -> None:
+    # applied to namespace 'b', the target's pods are the Service's: nothing to refuse
+    app = cdk8s.App()
+    a, b = cdk8s.Chart(app, "a"), cdk8s.Chart(app, "b", namespace="b")
+    Service(b, "s", target=deployment(a), ports=[HTTP])
+    assert by_name(synth(b), "s")["metadata"] == {"name": "s", "namespace": "b"}
+
+
 def raw_service(chart: cdk8s.Chart, namespace: str) -> None:
     k8s.KubeService(
         chart,
@@ -155,12 +229,17 @@ def raw_service(chart: cdk8s.Chart, namespace: str) -> None:
 
 
 def test_a_raw_service_is_not_checked_against_a_target(app: pk.App) -> None:
-    # a cdk8s object has no target: the construct's check does not apply, and with the pods'
-    # namespace left to kubectl the app-wide selector check does not judge it either
+    # a cdk8s object has no target: the construct's check does not apply. With the pods'
+    # namespace left to kubectl, the app-wide selector check warns (it has endpoints only if the
+    # pods are applied to 'other') and does not refuse
     chart = pk.Chart(app, "test")
     deployment(chart)
     raw_service(chart, "other")
-    assert by_name(app.synth_documents()["test.k8s.yaml"], "raw")["metadata"] == {
+    with pytest.warns(
+        pk.NamespaceReferenceWarning, match=r"^\[test: Service raw\] Service 'raw' in namespace"
+    ):
+        docs = app.synth_documents()
+    assert by_name(docs["test.k8s.yaml"], "raw")["metadata"] == {
         "name": "raw",
         "namespace": "other",
     }

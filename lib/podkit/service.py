@@ -103,7 +103,10 @@ class Service(PodkitResource):
     :param type: default ``ServiceType.CLUSTER_IP`` (not written out: Kubernetes' default).
     :param name: Kubernetes name (a DNS-1035 label: starts with a letter). Default: ``id``.
     :param namespace: default: the target's namespace, else the chart's. Another namespace
-        than the target's fails at synth: the Service would select none of its pods.
+        than the target's fails at synth: the Service would select none of its pods. A namespace
+        here and none on the target, or the reverse, is not refused: it works if the one without
+        is applied to that namespace (the app's reference check warns:
+        ``NamespaceReferenceWarning``).
     :param annotations: annotations of the Service (e.g. a cloud load balancer's settings).
         Default: none.
     """
@@ -191,15 +194,20 @@ class Service(PodkitResource):
 
     def _check(self, problems: list[Problem]) -> None:
         target = self.target
-        if namespace_of(self) != namespace_of(target):
+        mine, theirs = namespace_of(self), namespace_of(target)
+        # Only two written namespaces can differ for sure. With one side without a namespace the
+        # Service has the target's pods only if that side is applied to the other's namespace:
+        # the app-wide reference check warns about that pair from the final objects (patches
+        # included; _references), so this check adds no second warning of its own.
+        if mine is not None and theirs is not None and mine != theirs:
             # the API server accepts it, and the Service has no endpoints: a selector matches only
             # pods of the Service's own namespace
             # (https://kubernetes.io/docs/concepts/services-networking/service/#services-in-kubernetes)
             given = self._namespace is not None and self._namespace != target._namespace
             problems.append(
                 self._problem(
-                    f"the Service is in namespace {namespace_of(self)!r} and its target {target.KIND} "
-                    f"{target.path!r} in {namespace_of(target)!r}: a Service selects pods of its own "
+                    f"the Service is in namespace {mine!r} and its target {target.KIND} "
+                    f"{target.path!r} in {theirs!r}: a Service selects pods of its own "
                     f"namespace, so it selects none of the target's",
                     TARGET_NAMESPACE_FIX if given else "create the Service in the chart of its target",
                 )
