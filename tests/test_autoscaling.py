@@ -3,6 +3,8 @@ with fixed replicas is refused unless the autoscaler owns it (then written witho
 
 from __future__ import annotations
 
+import sys
+import warnings
 from typing import Any
 
 import cdk8s
@@ -134,15 +136,65 @@ def test_namespace_defaults_to_the_targets(chart: pk.Chart) -> None:
 
 
 def test_fails_autoscaler_in_another_namespace_than_its_target(chart: pk.Chart) -> None:
-    pk.HorizontalPodAutoscaler(chart, "web-hpa", target=web(chart), max_replicas=3, namespace="other")
+    target = web(chart, namespace="shop")
+    pk.HorizontalPodAutoscaler(chart, "web-hpa", target=target, max_replicas=3, namespace="other")
     assert synth_problems(chart) == [
         (
             "test/web-hpa",
-            "the autoscaler is in namespace 'other' and its target in None: an autoscaler scales objects "
+            "the autoscaler is in namespace 'other' and its target in 'shop': an autoscaler scales objects "
             "of its own namespace",
             "leave namespace= unset (it defaults to the target's)",
         )
     ]
+
+
+def namespace_warnings(app: pk.App) -> list[tuple[str, str, int]]:
+    """``(message, file, line)`` of every NamespaceReferenceWarning of a synth that succeeds."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        app.synth_documents()
+    return [
+        (str(w.message), w.filename, w.lineno) for w in caught if w.category is pk.NamespaceReferenceWarning
+    ]
+
+
+def test_an_autoscaler_with_a_namespace_its_target_lacks_is_written_and_warned(app: pk.App) -> None:
+    # it scales the target if the target is applied to 'other' (kubectl -n other): no problem
+    chart = pk.Chart(app, "test")
+    target = web(chart)
+    created = sys._getframe().f_lineno + 1
+    pk.HorizontalPodAutoscaler(chart, "web-hpa", target=target, max_replicas=3, namespace="other")
+    assert namespace_warnings(app) == [
+        (
+            "[test/web-hpa] the autoscaler is in namespace 'other' and its target Deployment 'test/web' has none "
+            "(the namespace it is applied to decides): it scales the target only if that is 'other'; give both "
+            "the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_an_autoscaler_without_a_namespace_whose_target_has_one_is_written_and_warned(app: pk.App) -> None:
+    # the target in a plain cdk8s chart of namespace 'shop' (no namespace of its own to default to)
+    target = web(cdk8s.Chart(app, "a", namespace="shop"))
+    created = sys._getframe().f_lineno + 1
+    pk.HorizontalPodAutoscaler(pk.Chart(app, "b"), "web-hpa", target=target, max_replicas=3)
+    assert namespace_warnings(app) == [
+        (
+            "[b/web-hpa] the autoscaler has no namespace (the namespace it is applied to decides) and its "
+            "target Deployment 'a/web' is in namespace 'shop': it scales the target only if that is 'shop'; "
+            "give both the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_an_autoscaler_and_its_target_both_without_a_namespace_are_not_warned(app: pk.App) -> None:
+    chart = pk.Chart(app, "test")
+    pk.HorizontalPodAutoscaler(chart, "web-hpa", target=web(chart), max_replicas=3)
+    assert namespace_warnings(app) == []
 
 
 def test_default_metric_needs_cpu_requests(chart: pk.Chart) -> None:
@@ -322,6 +374,44 @@ def test_fails_object_metric_of_another_namespace(app: pk.App) -> None:
     assert synth_messages(prod) == [
         "metric 'requests-per-second' describes Deployment 'edge/proxy' of namespace 'edge', but the autoscaler "
         "looks the object up in its own namespace 'prod', where it is not"
+    ]
+
+
+def test_an_object_metric_of_an_object_without_a_namespace_is_written_and_warned(app: pk.App) -> None:
+    # the autoscaler in 'prod' looks the object up in 'prod': found if the object is applied there
+    prod, edge = pk.Chart(app, "prod", namespace="prod"), pk.Chart(app, "edge")
+    proxy = pk.Deployment(edge, "proxy", main=pk.Container(name="proxy", image="nginx:1.27"))
+    metric = pk.Metric.object("requests-per-second", described=proxy, value=100)
+    created = sys._getframe().f_lineno + 1
+    pk.HorizontalPodAutoscaler(prod, "web-hpa", target=web(prod), max_replicas=3, metrics=[metric])
+    assert namespace_warnings(app) == [
+        (
+            "[prod/web-hpa] metric 'requests-per-second' describes Deployment 'edge/proxy', which has no "
+            "namespace (the namespace it is applied to decides), and the autoscaler looks it up in its own "
+            "namespace 'prod': it finds the object only if that is 'prod'; give both the same namespace, or "
+            "neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_an_autoscaler_without_a_namespace_describing_an_object_of_one_is_written_and_warned(
+    app: pk.App,
+) -> None:
+    prod, apps = pk.Chart(app, "prod", namespace="prod"), pk.Chart(app, "apps")
+    proxy = pk.Deployment(prod, "proxy", main=pk.Container(name="proxy", image="nginx:1.27"))
+    metric = pk.Metric.object("requests-per-second", described=proxy, value=100)
+    created = sys._getframe().f_lineno + 1
+    pk.HorizontalPodAutoscaler(apps, "web-hpa", target=web(apps), max_replicas=3, metrics=[metric])
+    assert namespace_warnings(app) == [
+        (
+            "[apps/web-hpa] the autoscaler has no namespace (the namespace it is applied to decides) and its "
+            "metric 'requests-per-second' describes Deployment 'prod/proxy' of namespace 'prod': it finds the "
+            "object only if that is 'prod'; give both the same namespace, or neither",
+            __file__,
+            created,
+        )
     ]
 
 

@@ -17,7 +17,9 @@ autoscaler silently useless:
 And at synth, when the whole app is known: a second autoscaler of the same target (the
 controller then scales neither: ``AmbiguousSelector``), an autoscaler in another namespace
 than its target, and a ``Metric.object`` describing an object of another namespace (the
-autoscaler looks it up in its own).
+autoscaler looks it up in its own). Where one of the two has no namespace (kubectl's context or
+the GitOps tool's destination decides it), they meet only if that is the other's: a
+``NamespaceReferenceWarning``, never an error.
 
 ``behavior`` is typed: ``ScalingRules(policies=[ScalingPolicy.pods(4, per_seconds=60)],
 stabilization_window_seconds=300)`` for ``scale_up``/``scale_down``.
@@ -34,13 +36,14 @@ import constructs
 
 from . import _checks
 from ._app_objects import TARGET_NAMESPACE_FIX, app_objects, namespace_of, target_namespace
+from ._references import NamespaceReferenceWarning
 from ._resource import PodkitResource
 from ._rules.autoscaling import MAX_PERIOD_SECONDS, MAX_STABILIZATION_WINDOW_SECONDS
 from ._rules.quantity import quantity_value
 from ._rules.registry import REGISTRY
 from ._workload import _Workload
 from .container import Container
-from .errors import PodkitError, PodkitTypeError, Problem
+from .errors import PodkitError, PodkitTypeError, Problem, warn_at
 
 __all__ = [
     "HorizontalPodAutoscaler",
@@ -53,6 +56,8 @@ __all__ = [
 
 #: the controllers an autoscaler can scale (they have a ``scale`` subresource)
 _SCALABLE = ("Deployment", "StatefulSet")
+# said in each NamespaceReferenceWarning of the side without a namespace
+_DECIDES = "the namespace it is applied to decides"
 
 
 def _quantity(where: str, what: str, value: object) -> str:
@@ -402,7 +407,8 @@ class HorizontalPodAutoscaler(PodkitResource):
     :param owns_replicas: let the autoscaler own a target that was given ``replicas``: the
         target is then written without ``replicas``. Default: ``False`` (such a target is refused).
     :param name: Kubernetes name. Default: ``id``.
-    :param namespace: default: the target's namespace, else the chart's.
+    :param namespace: default: the target's namespace, else the chart's. Another namespace than
+        the target's fails at synth; one where the target has none (or none where it has one) warns.
     :param labels: labels of the HorizontalPodAutoscaler, added to the chart's (these win). Default: none.
     :param annotations: annotations of the HorizontalPodAutoscaler. Default: none.
     """
@@ -577,29 +583,63 @@ class HorizontalPodAutoscaler(PodkitResource):
                     "give each workload one autoscaler, with all its metrics",
                 )
             )
+        # Two written namespaces that differ never meet. Where one side has none, kubectl's context
+        # or the GitOps tool's destination decides it: the pair works if that is the other side's
+        # namespace, so it is warned, at the line that created the autoscaler, and never refused.
+        mine = namespace_of(self)
         for metric in self._metrics:
             described = metric.described
-            if (
-                described is not None
-                and _namespaced(described)
-                and namespace_of(described) != namespace_of(self)
-            ):
+            if described is None or not _namespaced(described):
+                continue
+            theirs = namespace_of(described)
+            if mine is not None and theirs is not None and theirs != mine:
                 problems.append(
                     self._problem(
                         f"metric {metric.name!r} describes {described.KIND} {described.path!r} of namespace "
-                        f"{namespace_of(described)!r}, but the autoscaler looks the object up in its own "
-                        f"namespace {namespace_of(self)!r}, where it is not",
+                        f"{theirs!r}, but the autoscaler looks the object up in its own "
+                        f"namespace {mine!r}, where it is not",
                         "describe an object of the autoscaler's namespace",
                     )
                 )
-        if namespace_of(self) != namespace_of(self.target):
+            elif mine is not None and theirs is None:
+                self._warn_namespace(
+                    f"metric {metric.name!r} describes {described.KIND} {described.path!r}, which has no "
+                    f"namespace ({_DECIDES}), and the autoscaler looks it up in its own namespace {mine!r}: "
+                    f"it finds the object only if that is {mine!r}"
+                )
+            elif mine is None and theirs is not None:
+                self._warn_namespace(
+                    f"the autoscaler has no namespace ({_DECIDES}) and its metric {metric.name!r} describes "
+                    f"{described.KIND} {described.path!r} of namespace {theirs!r}: it finds the object only if "
+                    f"that is {theirs!r}"
+                )
+        target = self.target
+        theirs = namespace_of(target)
+        if mine is not None and theirs is not None and theirs != mine:
             problems.append(
                 self._problem(
-                    f"the autoscaler is in namespace {namespace_of(self)!r} and its target in "
-                    f"{namespace_of(self.target)!r}: an autoscaler scales objects of its own namespace",
+                    f"the autoscaler is in namespace {mine!r} and its target in "
+                    f"{theirs!r}: an autoscaler scales objects of its own namespace",
                     TARGET_NAMESPACE_FIX,
                 )
             )
+        elif mine is not None and theirs is None:
+            self._warn_namespace(
+                f"the autoscaler is in namespace {mine!r} and its target {target.KIND} {target.path!r} has none "
+                f"({_DECIDES}): it scales the target only if that is {mine!r}"
+            )
+        elif mine is None and theirs is not None:
+            self._warn_namespace(
+                f"the autoscaler has no namespace ({_DECIDES}) and its target {target.KIND} {target.path!r} is "
+                f"in namespace {theirs!r}: it scales the target only if that is {theirs!r}"
+            )
+
+    def _warn_namespace(self, message: str) -> None:
+        warn_at(
+            f"[{self.path}] {message}; give both the same namespace, or neither",
+            NamespaceReferenceWarning,
+            self._source,
+        )
 
     @property
     def effective_min_replicas(self) -> int:
