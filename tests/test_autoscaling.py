@@ -17,7 +17,7 @@ from tests.k8s import by_name, synth, synth_messages, synth_problems
 CPU = pk.Resources(cpu_request="250m", memory_request="128Mi")
 
 
-def web(chart: pk.Chart, *, resources: pk.Resources | None = CPU, **kw: Any) -> pk.Deployment:
+def web(chart: cdk8s.Chart, *, resources: pk.Resources | None = CPU, **kw: Any) -> pk.Deployment:
     shipper = pk.Container(name="log-shipper", image="busybox:1.36", resources=resources)
     return pk.Deployment(
         chart,
