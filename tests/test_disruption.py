@@ -3,6 +3,8 @@ name the drain they block; against an autoscaler's floor; raw selectors must mat
 
 from __future__ import annotations
 
+import sys
+import warnings
 from typing import Any
 
 import cdk8s
@@ -15,7 +17,7 @@ from tests.k8s import by_name, synth, synth_problems
 SELECT_WEB = {"app.kubernetes.io/name": "web", "podkit.dev/controller": "deployment"}
 
 
-def web(chart: pk.Chart, **kw: Any) -> pk.Deployment:
+def web(chart: cdk8s.Chart, **kw: Any) -> pk.Deployment:
     return pk.Deployment(
         chart,
         "web",
@@ -113,7 +115,8 @@ def test_fails_selector_matching_no_workload(chart: pk.Chart) -> None:
     pk.PodDisruptionBudget(chart, "ghost", selector={"app": "gone"}, max_unavailable=1)
     with pytest.raises(
         pk.SynthError,
-        match=r"\[test/ghost\] selector \{'app': 'gone'\} matches the pods of no workload of the app",
+        match=r"\[test/ghost\] selector \{'app': 'gone'\} matches the pods of no workload of the app: the "
+        r"budget protects nothing; ",
     ):
         synth(chart)
 
@@ -149,7 +152,7 @@ def test_plain_cdk8s_chart_finds_its_workloads() -> None:
     # podkit objects of a plain cdk8s chart are its constructs: the budget's selector finds the
     # workload there, and its replicas are checked as in a podkit Chart
     chart = cdk8s.Testing.chart()
-    d = web(chart, replicas=2)  # type: ignore[arg-type]
+    d = web(chart, replicas=2)
     pk.PodDisruptionBudget(chart, "any-web", selector=SELECT_WEB, max_unavailable=1)
     assert [o["kind"] for o in cdk8s.Testing.synth(chart)] == ["Deployment", "PodDisruptionBudget"]
     d.disruption_budget(min_available=2)
@@ -160,15 +163,125 @@ def test_plain_cdk8s_chart_finds_its_workloads() -> None:
 
 
 def test_fails_budget_in_another_namespace_than_its_target(chart: pk.Chart) -> None:
-    pk.PodDisruptionBudget(
-        chart, "web-pdb", target=web(chart, replicas=3), max_unavailable=1, namespace="other"
-    )
+    target = web(chart, replicas=3, namespace="shop")
+    pk.PodDisruptionBudget(chart, "web-pdb", target=target, max_unavailable=1, namespace="other")
     assert synth_problems(chart) == [
         (
             "test/web-pdb",
-            "the budget is in namespace 'other' and its target Deployment 'test/web' in None: a budget selects "
+            "the budget is in namespace 'other' and its target Deployment 'test/web' in 'shop': a budget selects "
             "pods of its own namespace, so it protects nothing",
             "leave namespace= unset (it defaults to the target's)",
+        )
+    ]
+
+
+def namespace_warnings(app: pk.App) -> list[tuple[str, str, int]]:
+    """``(message, file, line)`` of every NamespaceReferenceWarning of a synth that succeeds."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        app.synth_documents()
+    return [
+        (str(w.message), w.filename, w.lineno) for w in caught if w.category is pk.NamespaceReferenceWarning
+    ]
+
+
+def test_a_budget_with_a_namespace_its_target_lacks_is_written_and_warned(app: pk.App) -> None:
+    # it protects the target's pods if the target is applied to 'other' (kubectl -n other): no problem
+    chart = pk.Chart(app, "test")
+    target = web(chart, replicas=3)
+    created = sys._getframe().f_lineno + 1
+    pk.PodDisruptionBudget(chart, "web-pdb", target=target, max_unavailable=1, namespace="other")
+    assert namespace_warnings(app) == [
+        (
+            "[test/web-pdb] the budget is in namespace 'other' and its target Deployment 'test/web' has none (the "
+            "namespace it is applied to decides): it protects the target's pods only if that is 'other'; give "
+            "both the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_a_budget_without_a_namespace_whose_target_has_one_is_written_and_warned(app: pk.App) -> None:
+    # the target in a plain cdk8s chart of namespace 'shop' (no namespace of its own to default to)
+    target = web(cdk8s.Chart(app, "a", namespace="shop"), replicas=3)
+    created = sys._getframe().f_lineno + 1
+    pk.PodDisruptionBudget(pk.Chart(app, "b"), "web-pdb", target=target, max_unavailable=1)
+    assert namespace_warnings(app) == [
+        (
+            "[b/web-pdb] the budget has no namespace (the namespace it is applied to decides) and its target "
+            "Deployment 'a/web' is in namespace 'shop': it protects the target's pods only if that is 'shop'; "
+            "give both the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_a_budget_and_its_target_both_without_a_namespace_are_not_warned(app: pk.App) -> None:
+    web(pk.Chart(app, "test"), replicas=3).disruption_budget(max_unavailable=1)
+    assert namespace_warnings(app) == []
+
+
+def test_a_budget_without_a_namespace_still_refuses_a_target_it_never_lets_evict(app: pk.App) -> None:
+    # the namespace warns; what the budget does to its target's pods is judged all the same
+    target = web(cdk8s.Chart(app, "a", namespace="shop"), replicas=2)
+    pk.PodDisruptionBudget(pk.Chart(app, "b"), "web-pdb", target=target, min_available=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pk.NamespaceReferenceWarning)
+        messages = [m for _, m, _ in synth_problems(app)]
+    assert messages == [
+        "min_available=2 is 2 pod(s), and Deployment 'a/web' has replicas=2: no pod may ever be evicted, so "
+        "`kubectl drain` of any node running a pod of Deployment 'a/web' waits forever (node upgrades and "
+        "cluster-autoscaler scale-down are blocked too): use max_unavailable=1, lower min_available, or pass "
+        "allow_no_eviction=True if a human must move these pods"
+    ]
+
+
+def test_a_selector_budget_with_a_namespace_its_pods_lack_is_written_and_warned(app: pk.App) -> None:
+    chart = pk.Chart(app, "test")
+    web(chart, replicas=3)
+    created = sys._getframe().f_lineno + 1
+    pk.PodDisruptionBudget(chart, "pdb", selector=SELECT_WEB, max_unavailable=1, namespace="other")
+    assert namespace_warnings(app) == [
+        (
+            "[test/pdb] the budget is in namespace 'other' and its selector {'app.kubernetes.io/name': 'web', "
+            "'podkit.dev/controller': 'deployment'} matches the pods of Deployment 'test/web', without a "
+            "namespace (the namespace it is applied to decides): it protects them only if that is 'other'; give "
+            "both the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_a_selector_budget_without_a_namespace_whose_pods_have_one_is_written_and_warned(app: pk.App) -> None:
+    web(pk.Chart(app, "a", namespace="shop"), replicas=3)
+    created = sys._getframe().f_lineno + 1
+    pk.PodDisruptionBudget(pk.Chart(app, "b"), "pdb", selector=SELECT_WEB, max_unavailable=1)
+    assert namespace_warnings(app) == [
+        (
+            "[b/pdb] the budget has no namespace (the namespace it is applied to decides) and its selector "
+            "{'app.kubernetes.io/name': 'web', 'podkit.dev/controller': 'deployment'} matches the pods of "
+            "Deployment 'a/web' of namespace 'shop': it protects them only if that is 'shop'; give both the "
+            "same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_fails_selector_budget_matching_pods_only_of_another_namespace(app: pk.App) -> None:
+    web(pk.Chart(app, "a", namespace="shop"), replicas=3)
+    pk.PodDisruptionBudget(
+        pk.Chart(app, "b", namespace="other"), "pdb", selector=SELECT_WEB, max_unavailable=1
+    )
+    assert synth_problems(app) == [
+        (
+            "b/pdb",
+            "selector {'app.kubernetes.io/name': 'web', 'podkit.dev/controller': 'deployment'} matches the pods "
+            "of no workload of the app in namespace 'other': the budget protects nothing",
+            "build the budget from the workload (workload.disruption_budget(...)) or fix the labels",
         )
     ]
 

@@ -13,7 +13,9 @@ scale down to that). Such a budget blocks every ``kubectl drain`` of a node that
 pods, forever; pass ``allow_no_eviction=True`` if that is what you want (a singleton that
 must never be moved without a human). A budget built from a raw ``selector`` must select the
 pods of a workload of the app; one built from a ``target`` must be in the target's namespace
-(the default).
+(the default). Where the budget or those pods have no namespace (kubectl's context or the GitOps
+tool's destination decides it), they meet only if that is the other's namespace: a
+``NamespaceReferenceWarning``, never an error.
 """
 
 from __future__ import annotations
@@ -33,15 +35,18 @@ from ._app_objects import (
     objects_in_namespace,
     target_namespace,
 )
+from ._references import NamespaceReferenceWarning
 from ._resource import PodkitResource
 from ._rules.meta import selector_matches
 from ._workload import _Workload
-from .errors import PodkitError, PodkitTypeError, Problem
+from .errors import PodkitError, PodkitTypeError, Problem, warn_at
 from .scheduling import LabelSelector
 
 __all__ = ["PodDisruptionBudget", "UnhealthyPodEvictionPolicy"]
 
 _EVICTABLE = ("Deployment", "StatefulSet")
+# said in each NamespaceReferenceWarning of the side without a namespace
+_DECIDES = "the namespace it is applied to decides"
 
 
 class UnhealthyPodEvictionPolicy(enum.Enum):
@@ -94,7 +99,8 @@ class PodDisruptionBudget(PodkitResource):
     :param unhealthy_pod_eviction_policy: default: not set (``IfHealthyBudget``).
     :param allow_no_eviction: accept a budget that can never allow an eviction. Default ``False``.
     :param name: Kubernetes name. Default: ``id``.
-    :param namespace: default: the target's namespace, else the chart's.
+    :param namespace: default: the target's namespace, else the chart's. Another namespace than
+        the target's fails at synth; one where the target has none (or none where it has one) warns.
     :param annotations: annotations of the PodDisruptionBudget. Default: none.
     """
 
@@ -208,25 +214,36 @@ class PodDisruptionBudget(PodkitResource):
         )
 
     def _check(self, problems: list[Problem]) -> None:
-        if self.target is not None and namespace_of(self.target) != namespace_of(self):
-            problems.append(
-                self._problem(
-                    f"the budget is in namespace {namespace_of(self)!r} and its target {self.target.KIND} "
-                    f"{self.target.path!r} in {namespace_of(self.target)!r}: a budget selects pods of its own "
-                    f"namespace, so it protects nothing",
-                    TARGET_NAMESPACE_FIX,
+        # Two written namespaces that differ never meet. Where one side has none, kubectl's context
+        # or the GitOps tool's destination decides it: the budget protects the pods if that is the
+        # other side's namespace, so it is warned, at the line that created the budget, never refused.
+        mine = namespace_of(self)
+        target = self.target
+        if target is not None:
+            theirs = namespace_of(target)
+            if mine is not None and theirs is not None and theirs != mine:
+                problems.append(
+                    self._problem(
+                        f"the budget is in namespace {mine!r} and its target {target.KIND} "
+                        f"{target.path!r} in {theirs!r}: a budget selects pods of its own "
+                        f"namespace, so it protects nothing",
+                        TARGET_NAMESPACE_FIX,
+                    )
                 )
-            )
-            return
+                return
+            if mine is not None and theirs is None:
+                self._warn_namespace(
+                    f"the budget is in namespace {mine!r} and its target {target.KIND} {target.path!r} has none "
+                    f"({_DECIDES}): it protects the target's pods only if that is {mine!r}"
+                )
+            elif mine is None and theirs is not None:
+                self._warn_namespace(
+                    f"the budget has no namespace ({_DECIDES}) and its target {target.KIND} {target.path!r} is "
+                    f"in namespace {theirs!r}: it protects the target's pods only if that is {theirs!r}"
+                )
         workloads = self.workloads()
-        if self.target is None and not workloads:
-            problems.append(
-                self._problem(
-                    f"selector {self.match_labels()} matches the pods of no workload of the app in namespace "
-                    f"{namespace_of(self)!r}: the budget protects nothing",
-                    "build the budget from the workload (workload.disruption_budget(...)) or fix the labels",
-                )
-            )
+        if target is None and not workloads:
+            self._check_selected_elsewhere(problems, mine)
         if self.allow_no_eviction or self.min_available is None:
             return
         from .autoscaling import HorizontalPodAutoscaler
@@ -260,6 +277,49 @@ class PodDisruptionBudget(PodkitResource):
                         )
                     )
                 )
+
+    def _check_selected_elsewhere(self, problems: list[Problem], mine: str | None) -> None:
+        """The selector matches no workload of the budget's namespace: warn if it matches some
+        that meet the budget in the destination namespace (one side without a namespace), else
+        refuse (the budget protects nothing)."""
+        selector = self.selector.render() if self.selector is not None else {}
+        meet = [
+            w
+            for w in app_objects(self, _Workload)
+            if (namespace_of(w) is None) != (mine is None) and selector_matches(selector, w.pod_labels)
+        ]
+        if not meet:
+            where = f" in namespace {mine!r}" if mine is not None else ""
+            problems.append(
+                self._problem(
+                    f"selector {self.match_labels()} matches the pods of no workload of the app{where}: the "
+                    f"budget protects nothing",
+                    "build the budget from the workload (workload.disruption_budget(...)) or fix the labels",
+                )
+            )
+            return
+        labels = self.match_labels()
+        if mine is not None:
+            names = " and ".join(f"{w.KIND} {w.path!r}" for w in meet)
+            self._warn_namespace(
+                f"the budget is in namespace {mine!r} and its selector {labels} matches the pods of {names}, "
+                f"without a namespace ({_DECIDES}): it protects them only if that is {mine!r}"
+            )
+            return
+        names = " and ".join(f"{w.KIND} {w.path!r} of namespace {namespace_of(w)!r}" for w in meet)
+        namespaces = sorted({n for w in meet if (n := namespace_of(w)) is not None})
+        where = repr(namespaces[0]) if len(namespaces) == 1 else "one of " + ", ".join(map(repr, namespaces))
+        self._warn_namespace(
+            f"the budget has no namespace ({_DECIDES}) and its selector {labels} matches the pods of {names}: "
+            f"it protects them only if that is {where}"
+        )
+
+    def _warn_namespace(self, message: str) -> None:
+        warn_at(
+            f"[{self.path}] {message}; give both the same namespace, or neither",
+            NamespaceReferenceWarning,
+            self._source,
+        )
 
     def _needed(self, replicas: int) -> int:
         value = self.min_available
