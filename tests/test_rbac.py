@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -242,11 +243,8 @@ def test_fails_bindings(app: pk.App) -> None:
         role.bind(id="empty")
 
 
-@pytest.mark.parametrize(("role_ns", "shown"), [("a", "'a'"), (None, "None")])
-def test_fails_binding_given_another_namespace_than_its_role(
-    chart: pk.Chart, role_ns: str | None, shown: str
-) -> None:
-    role = pk.Role(chart, "reader", namespace=role_ns)
+def test_fails_binding_given_another_namespace_than_its_role(chart: pk.Chart) -> None:
+    role = pk.Role(chart, "reader", namespace="a")
     role.allow(["get"], ["pods"])
     # a subject of another namespace is fine: the binding's namespace is the problem
     pk.RoleBinding(
@@ -255,11 +253,68 @@ def test_fails_binding_given_another_namespace_than_its_role(
     assert synth_problems(chart) == [
         (
             "test/b",
-            f"RoleBinding in namespace 'b' refers to Role 'test/reader' of namespace {shown}; a RoleBinding can "
-            f"only grant a Role of its own namespace",
+            "RoleBinding in namespace 'b' refers to Role 'test/reader' of namespace 'a'; a RoleBinding can "
+            "only grant a Role of its own namespace",
             "leave namespace= unset (it defaults to the target's)",
         )
     ]
+
+
+def namespace_warnings(app: pk.App) -> list[tuple[str, str, int]]:
+    """``(message, file, line)`` of every NamespaceReferenceWarning of a synth that succeeds."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        app.synth_documents()
+    return [
+        (str(w.message), w.filename, w.lineno) for w in caught if w.category is pk.NamespaceReferenceWarning
+    ]
+
+
+def test_a_binding_with_a_namespace_its_role_lacks_is_written_and_warned(app: pk.App) -> None:
+    # it grants the Role if the Role is applied to 'b' (kubectl -n b): no problem
+    chart = pk.Chart(app, "test")
+    role = pk.Role(chart, "reader")
+    role.allow(["get"], ["pods"])
+    account = pk.ServiceAccount(chart, "sa", namespace="ops")
+    created = sys._getframe().f_lineno + 1
+    pk.RoleBinding(chart, "b", role=role, subjects=[account], namespace="b")
+    assert namespace_warnings(app) == [
+        (
+            "[test/b] the RoleBinding is in namespace 'b' and its Role 'test/reader' has none (the namespace it "
+            "is applied to decides): it grants the Role only if that is 'b'; give both the same namespace, or "
+            "neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_a_binding_without_a_namespace_whose_role_has_one_is_written_and_warned(app: pk.App) -> None:
+    # the Role takes its chart's namespace, and the binding (in a chart without one) defaults to
+    # the Role's own namespace= only: none
+    role = pk.Role(pk.Chart(app, "a", namespace="a"), "reader")
+    role.allow(["get"], ["pods"])
+    apps = pk.Chart(app, "apps")
+    account = pk.ServiceAccount(apps, "sa", namespace="ops")
+    created = sys._getframe().f_lineno + 1
+    pk.RoleBinding(apps, "reader", role=role, subjects=[account])
+    assert namespace_warnings(app) == [
+        (
+            "[apps/reader] the RoleBinding has no namespace (the namespace it is applied to decides) and its Role "
+            "'a/reader' is in namespace 'a': it grants the Role only if that is 'a'; give both the same "
+            "namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_a_binding_and_its_role_both_without_a_namespace_are_not_warned(app: pk.App) -> None:
+    chart = pk.Chart(app, "test")
+    role = pk.Role(chart, "reader")
+    role.allow(["get"], ["pods"])
+    role.bind(pk.ServiceAccount(chart, "sa", namespace="ops"))
+    assert namespace_warnings(app) == []
 
 
 def test_a_raw_role_binding_of_a_role_of_another_namespace_is_not_checked(app: pk.App) -> None:
@@ -280,20 +335,56 @@ def test_a_raw_role_binding_of_a_role_of_another_namespace_is_not_checked(app: p
     }
 
 
-@pytest.mark.parametrize(("object_ns", "shown"), [("shop", "'shop'"), (None, "None")])
-def test_fails_role_allowing_an_object_of_another_namespace(
-    chart: pk.Chart, object_ns: str | None, shown: str
-) -> None:
-    settings = pk.ConfigFromMap(chart, "settings", data={"A": "1"}, namespace=object_ns)
+def test_fails_role_allowing_an_object_of_another_namespace(chart: pk.Chart) -> None:
+    settings = pk.ConfigFromMap(chart, "settings", data={"A": "1"}, namespace="shop")
     pk.Role(chart, "reader", namespace="ops").allow_object(settings, ["get"])
     assert synth_problems(chart) == [
         (
             "test/reader",
-            f"the Role is in namespace 'ops' and allows ConfigMap 'test/settings' of namespace {shown}: a Role "
-            f"grants only inside its own namespace, so it allows nothing on that object",
+            "the Role is in namespace 'ops' and allows ConfigMap 'test/settings' of namespace 'shop': a Role "
+            "grants only inside its own namespace, so it allows nothing on that object",
             "create the Role in the object's namespace (grant(account, on=obj, ...) does)",
         )
     ]
+
+
+def test_a_role_with_a_namespace_allowing_an_object_without_one_is_written_and_warned(app: pk.App) -> None:
+    # the rule reaches the ConfigMap if the ConfigMap is applied to 'ops': no problem
+    chart = pk.Chart(app, "test")
+    settings = pk.ConfigFromMap(chart, "settings", data={"A": "1"})
+    created = sys._getframe().f_lineno + 1
+    pk.Role(chart, "reader", namespace="ops").allow_object(settings, ["get"])
+    assert namespace_warnings(app) == [
+        (
+            "[test/reader] the Role is in namespace 'ops' and allows ConfigMap 'test/settings', which has none "
+            "(the namespace it is applied to decides): the rule applies to that object only if that is 'ops'; "
+            "give both the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_a_role_without_a_namespace_allowing_an_object_of_one_is_written_and_warned(app: pk.App) -> None:
+    chart = pk.Chart(app, "test")
+    settings = pk.ConfigFromMap(chart, "settings", data={"A": "1"}, namespace="shop")
+    created = sys._getframe().f_lineno + 1
+    pk.Role(chart, "reader").allow_object(settings, ["get"])
+    assert namespace_warnings(app) == [
+        (
+            "[test/reader] the Role has no namespace (the namespace it is applied to decides) and allows "
+            "ConfigMap 'test/settings' of namespace 'shop': the rule applies to that object only if that is "
+            "'shop'; give both the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_a_role_and_its_object_both_without_a_namespace_are_not_warned(app: pk.App) -> None:
+    chart = pk.Chart(app, "test")
+    pk.Role(chart, "reader").allow_object(pk.ConfigFromMap(chart, "settings", data={"A": "1"}), ["get"])
+    assert namespace_warnings(app) == []
 
 
 def test_a_role_allowing_objects_of_its_namespace(app: pk.App) -> None:

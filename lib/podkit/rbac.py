@@ -30,8 +30,9 @@ import constructs
 
 from . import _checks
 from ._app_objects import TARGET_NAMESPACE_FIX, namespace_of, target_namespace
+from ._references import NamespaceReferenceWarning
 from ._resource import PodkitResource
-from .errors import PodkitError, PodkitTypeError, Problem
+from .errors import PodkitError, PodkitTypeError, Problem, warn_at
 
 if TYPE_CHECKING:
     from .namespace import ServiceAccount
@@ -65,6 +66,20 @@ def _is_service_account(obj: object) -> bool:
     """A podkit ServiceAccount, known by its kind: ``ServiceAccount.grant`` calls this module, so
     this module does not import ``namespace`` (imports point one way)."""
     return isinstance(obj, PodkitResource) and obj.KIND == "ServiceAccount" and obj.API_VERSION == "v1"
+
+
+# said in each NamespaceReferenceWarning of the side without a namespace
+_DECIDES = "the namespace it is applied to decides"
+
+
+def _warn_namespace(obj: PodkitResource, message: str) -> None:
+    """Warn that ``obj`` (a Role, a RoleBinding) meets another object only in the destination
+    namespace, at the line that created ``obj``."""
+    warn_at(
+        f"[{obj.path}] {message}; give both the same namespace, or neither",
+        NamespaceReferenceWarning,
+        obj._source,
+    )
 
 
 def _group_of(api_version: str) -> str:
@@ -372,7 +387,9 @@ class _AnyRole(PodkitResource):
 
     def allow_object(self, obj: PodkitResource, verbs: Iterable[str]) -> PolicyRule:
         """Allow ``verbs`` on one podkit object (its kind's resource, its name). A Role grants
-        only in its namespace: an object of another namespace fails at synth."""
+        only in its namespace: an object of another namespace fails at synth; the Role or the
+        object without a namespace warns (``NamespaceReferenceWarning``: it works only if that one
+        is applied to the other's namespace)."""
         if not isinstance(obj, PodkitResource):
             raise PodkitTypeError(
                 self.path, f"expected a podkit object (a ConfigMap, a Deployment ...), got {obj!r}"
@@ -394,17 +411,33 @@ class _AnyRole(PodkitResource):
             )
         if not self._NAMESPACED:
             return  # a ClusterRole's rule reaches every namespace it is bound in
+        mine = namespace_of(self)
         for obj in self._objects:
-            if namespace_of(obj) != namespace_of(self):
+            theirs = namespace_of(obj)
+            if mine is not None and theirs is not None and theirs != mine:
                 # resourceNames are names in the Role's namespace: the API server accepts the rule,
                 # and it allows nothing on the object (or on another of that name there)
                 problems.append(
                     self._problem(
-                        f"the Role is in namespace {namespace_of(self)!r} and allows {obj.KIND} {obj.path!r} of "
-                        f"namespace {namespace_of(obj)!r}: a Role grants only inside its own namespace, so it "
+                        f"the Role is in namespace {mine!r} and allows {obj.KIND} {obj.path!r} of "
+                        f"namespace {theirs!r}: a Role grants only inside its own namespace, so it "
                         f"allows nothing on that object",
                         "create the Role in the object's namespace (grant(account, on=obj, ...) does)",
                     )
+                )
+            # one side without a namespace: kubectl's context or the GitOps tool's destination
+            # decides it, and the rule reaches the object if that is the other side's
+            elif mine is not None and theirs is None:
+                _warn_namespace(
+                    self,
+                    f"the Role is in namespace {mine!r} and allows {obj.KIND} {obj.path!r}, which has none "
+                    f"({_DECIDES}): the rule applies to that object only if that is {mine!r}",
+                )
+            elif mine is None and theirs is not None:
+                _warn_namespace(
+                    self,
+                    f"the Role has no namespace ({_DECIDES}) and allows {obj.KIND} {obj.path!r} of namespace "
+                    f"{theirs!r}: the rule applies to that object only if that is {theirs!r}",
                 )
 
     def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
@@ -513,7 +546,7 @@ class RoleBinding(PodkitResource):
     :param role: the ``Role`` (same namespace) or ``ClusterRole`` object.
     :param subjects: ``ServiceAccount`` objects (of any namespace), ``Subject.user(...)``/``Subject.group(...)``.
     :param namespace: default: the role's (a Role's binding must be in its namespace: another
-        fails at synth), else the chart's.
+        fails at synth; the binding or the Role without a namespace warns), else the chart's.
     :param labels: labels of the RoleBinding, added to the chart's (these win). Default: none.
     :param annotations: annotations of the RoleBinding. Default: none.
     :param name: Kubernetes name. Default: ``id``.
@@ -545,19 +578,36 @@ class RoleBinding(PodkitResource):
 
     def _check(self, problems: list[Problem]) -> None:
         role = self.role
-        if isinstance(role, Role) and namespace_of(role) != namespace_of(self):
+        if not isinstance(role, Role):
+            return  # a ClusterRole has no namespace: any binding may grant it
+        mine, theirs = namespace_of(self), namespace_of(role)
+        if mine is not None and theirs is not None and theirs != mine:
             # roleRef names a Role of the binding's own namespace: the API server accepts the name,
             # and the binding grants nothing (or a Role of that name there)
             # (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#rolebinding-and-clusterrolebinding)
             given = self._namespace is not None and self._namespace != role._namespace
             problems.append(
                 self._problem(
-                    f"RoleBinding in namespace {namespace_of(self)!r} refers to Role {role.path!r} of namespace "
-                    f"{namespace_of(role)!r}; a RoleBinding can only grant a Role of its own namespace",
+                    f"RoleBinding in namespace {mine!r} refers to Role {role.path!r} of namespace "
+                    f"{theirs!r}; a RoleBinding can only grant a Role of its own namespace",
                     TARGET_NAMESPACE_FIX
                     if given
                     else "create the binding with role.bind(...), or bind a ClusterRole",
                 )
+            )
+        # one side without a namespace: kubectl's context or the GitOps tool's destination decides
+        # it, and the binding finds its Role if that is the other side's
+        elif mine is not None and theirs is None:
+            _warn_namespace(
+                self,
+                f"the RoleBinding is in namespace {mine!r} and its Role {role.path!r} has none ({_DECIDES}): "
+                f"it grants the Role only if that is {mine!r}",
+            )
+        elif mine is None and theirs is not None:
+            _warn_namespace(
+                self,
+                f"the RoleBinding has no namespace ({_DECIDES}) and its Role {role.path!r} is in namespace "
+                f"{theirs!r}: it grants the Role only if that is {theirs!r}",
             )
 
     def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
