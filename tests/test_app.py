@@ -226,3 +226,28 @@ def test_fails_on_a_synth_hook_that_names_no_function(
     app = pk.App(outdir=str(tmp_path / "dist"))
     with pytest.raises(pk.PodkitError, match=message):
         app.synth()
+
+
+def test_a_warning_is_shown_once_per_synth_though_its_object_renders_twice(tmp_path: Path) -> None:
+    """A pod patched through the escape hatch is rendered by podkit and again for cdk8s: its
+    EnvOverrideWarning is shown once by App.synth_documents, at the pod's line, not once per render."""
+    import sys
+    import warnings
+
+    import cdk8s
+
+    app = pk.App(outdir=str(tmp_path / "out"))
+    chart = pk.Chart(app, "c")
+    cfg = pk.ConfigFromMap(chart, "cfg", from_literal={"DB_HOST": "db"})
+    sec = pk.SecretEnv(chart, "sec", from_literal={"DB_HOST": "hunter2-host"})
+    main = pk.Container(name="web", image="nginx:1.27", env_from=[cfg, sec])
+    created = sys._getframe().f_lineno + 1
+    pod = pk.SidecarPod(chart, "p", main=main)
+    cdk8s.ApiObject.of(pod).add_json_patch(cdk8s.JsonPatch.add("/metadata/labels/tier", "web"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        app.synth_documents()
+    assert [(w.category, w.filename, w.lineno) for w in caught] == [
+        (pk.EnvOverrideWarning, __file__, created)
+    ]
+    assert all("hunter2" not in str(w.message) for w in caught)

@@ -233,10 +233,17 @@ def _hook(spec: str, what: str) -> Callable[..., Any]:
 
 
 def _reemit(caught: list[warnings.WarningMessage], hidden: list[str]) -> None:
-    """Emit the warnings recorded during rendering again, with Secret values scrubbed."""
+    """Emit the warnings recorded during rendering again, with Secret values scrubbed, each once:
+    an object rendered twice in one synth (patched through the escape hatch, or a chart's
+    checks asked again by cdk8s) would otherwise say the same thing twice at the same line."""
+    seen: set[tuple[type[Warning], str, str, int]] = set()
     for w in caught:
         message = w.message
         text = str(message)
+        key = (w.category, text, w.filename, w.lineno)
+        if key in seen:
+            continue
+        seen.add(key)
         scrubbed = _validate.scrub_text(text, hidden) if hidden else text
         if scrubbed != text or not isinstance(message, Warning):
             try:
