@@ -5,26 +5,33 @@ A budget against its workload's replicas, an autoscaler against a budget, a quot
 pods of its namespace: each construct's ``_check`` asks here for the other objects of the app
 (every ``podkit.Chart`` under the same root) or those of one namespace, and for an object's
 effective namespace (its own, else its chart's), which is what decides whether two objects meet
-in the cluster. A quota's amounts or a priority class's value are asked of the kind's rules
+in the cluster (where one of two objects has none, kubectl's context or the GitOps tool's
+destination decides it: :func:`never_meet` and :func:`warn_namespace` say so, one way for every
+construct). A quota's amounts or a priority class's value are asked of the kind's rules
 when the construct is built (:func:`raise_rule_problem`), so a bad value fails at its line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
+from ._references import NamespaceReferenceWarning
 from ._resource import PodkitResource
 from ._rules._base import Report
-from .errors import PodkitError
+from .errors import PodkitError, warn_at
 
 __all__ = [
+    "DESTINATION_DECIDES",
     "TARGET_NAMESPACE_FIX",
     "app_objects",
     "namespace_of",
+    "never_meet",
     "objects_in_namespace",
+    "objects_met_by_destination",
     "raise_rule_problem",
     "target_namespace",
+    "warn_namespace",
 ]
 
 R = TypeVar("R", bound=PodkitResource)
@@ -59,6 +66,14 @@ def objects_in_namespace(obj: PodkitResource, kind: type[R], namespace: str | No
     return (o for o in app_objects(obj, kind) if namespace_of(o) == namespace)
 
 
+def objects_met_by_destination(obj: PodkitResource, kind: type[R], namespace: str | None) -> Iterator[R]:
+    """Every podkit object of ``kind`` in ``obj``'s app that meets an object of ``namespace`` only
+    if the namespace it is applied to makes it so: with ``namespace`` ``None``, the objects of any
+    written namespace; else those without one (the objects a selector of ``obj`` may reach, to
+    warn about with :func:`warn_namespace`, never to refuse)."""
+    return (o for o in app_objects(obj, kind) if (namespace_of(o) is None) != (namespace is None))
+
+
 def namespace_of(obj: PodkitResource) -> str | None:
     """The namespace ``obj`` is written to (``None``: the kubectl context's)."""
     namespace = obj._metadata().get("namespace")
@@ -76,6 +91,52 @@ def target_namespace(namespace: str | None, target: object) -> str | None:
 
 #: the fix of a construct written to another namespace than its target (see target_namespace)
 TARGET_NAMESPACE_FIX = "leave namespace= unset (it defaults to the target's)"
+
+
+#: said of the side without a namespace in every NamespaceReferenceWarning of a construct
+DESTINATION_DECIDES = "the namespace it is applied to decides"
+
+
+def warn_namespace(obj: PodkitResource, situation: str, outcome: str, namespaces: Sequence[str]) -> None:
+    """Warn (:class:`NamespaceReferenceWarning`, at the line that created ``obj``) that ``obj``
+    and what it connects to meet only in the namespace the side without one is applied to:
+    ``situation`` says which side has which namespace (:data:`DESTINATION_DECIDES` in brackets
+    after the side without), ``outcome`` what then works (``"it scales the target"``), and
+    ``namespaces`` the namespace(s) it works in. One wording for every construct:
+    ``[path] {situation}: {outcome} only if that is 'a'; give both the same namespace, or neither``."""
+    where = repr(namespaces[0]) if len(namespaces) == 1 else "one of " + ", ".join(map(repr, namespaces))
+    warn_at(
+        f"[{obj.path}] {situation}: {outcome} only if that is {where}; give both the same namespace, or neither",
+        NamespaceReferenceWarning,
+        obj._source,
+    )
+
+
+def never_meet(
+    obj: PodkitResource,
+    mine: str | None,
+    theirs: str | None,
+    *,
+    only_mine: Callable[[str], str],
+    only_theirs: Callable[[str], str],
+    outcome: str,
+) -> bool:
+    """Compare the namespace of ``obj`` (``mine``) with that of the object it connects to
+    (``theirs``; ``None``: not written): whether the two never meet in the cluster, both written
+    and different (the caller refuses, with its own problem). Where exactly one is written, the
+    other's is kubectl's context or the GitOps tool's destination, and the pair works if that is
+    the written one: :func:`warn_namespace`, never a refusal, with the situation
+    ``only_mine(mine)`` (only ``obj`` has one) or ``only_theirs(theirs)``. Neither written:
+    nothing (applied together, they share the destination).
+
+    The situations are functions of the written namespace, so no text ever shows ``None``."""
+    if mine is not None and theirs is not None:
+        return mine != theirs
+    if mine is not None:
+        warn_namespace(obj, only_mine(mine), outcome, [mine])
+    elif theirs is not None:
+        warn_namespace(obj, only_theirs(theirs), outcome, [theirs])
+    return False
 
 
 #: a kind's rules function (``_rules``): reports the problems of ``doc`` (its ``spec``)

@@ -35,15 +35,21 @@ from typing import Any
 import constructs
 
 from . import _checks
-from ._app_objects import TARGET_NAMESPACE_FIX, app_objects, namespace_of, target_namespace
-from ._references import NamespaceReferenceWarning
+from ._app_objects import (
+    DESTINATION_DECIDES,
+    TARGET_NAMESPACE_FIX,
+    app_objects,
+    namespace_of,
+    never_meet,
+    target_namespace,
+)
 from ._resource import PodkitResource
 from ._rules.autoscaling import MAX_PERIOD_SECONDS, MAX_STABILIZATION_WINDOW_SECONDS
 from ._rules.quantity import quantity_value
 from ._rules.registry import REGISTRY
 from ._workload import _Workload
 from .container import Container
-from .errors import PodkitError, PodkitTypeError, Problem, warn_at
+from .errors import PodkitError, PodkitTypeError, Problem
 
 __all__ = [
     "HorizontalPodAutoscaler",
@@ -56,8 +62,6 @@ __all__ = [
 
 #: the controllers an autoscaler can scale (they have a ``scale`` subresource)
 _SCALABLE = ("Deployment", "StatefulSet")
-# said in each NamespaceReferenceWarning of the side without a namespace
-_DECIDES = "the namespace it is applied to decides"
 
 
 def _quantity(where: str, what: str, value: object) -> str:
@@ -589,33 +593,24 @@ class HorizontalPodAutoscaler(PodkitResource):
         mine = namespace_of(self)
         for metric in self._metrics:
             described = metric.described
-            if described is None or not _namespaced(described):
-                continue
-            theirs = namespace_of(described)
-            if mine is not None and theirs is not None and theirs != mine:
-                problems.append(
-                    self._problem(
-                        f"metric {metric.name!r} describes {described.KIND} {described.path!r} of namespace "
-                        f"{theirs!r}, but the autoscaler looks the object up in its own "
-                        f"namespace {mine!r}, where it is not",
-                        "describe an object of the autoscaler's namespace",
-                    )
-                )
-            elif mine is not None and theirs is None:
-                self._warn_namespace(
-                    f"metric {metric.name!r} describes {described.KIND} {described.path!r}, which has no "
-                    f"namespace ({_DECIDES}), and the autoscaler looks it up in its own namespace {mine!r}: "
-                    f"it finds the object only if that is {mine!r}"
-                )
-            elif mine is None and theirs is not None:
-                self._warn_namespace(
-                    f"the autoscaler has no namespace ({_DECIDES}) and its metric {metric.name!r} describes "
-                    f"{described.KIND} {described.path!r} of namespace {theirs!r}: it finds the object only if "
-                    f"that is {theirs!r}"
-                )
+            if described is not None and _namespaced(described):
+                self._check_described(problems, mine, metric.name, described)
         target = self.target
         theirs = namespace_of(target)
-        if mine is not None and theirs is not None and theirs != mine:
+        if never_meet(
+            self,
+            mine,
+            theirs,
+            only_mine=lambda ns: (
+                f"the autoscaler is in namespace {ns!r} and its target {target.KIND} {target.path!r} has none "
+                f"({DESTINATION_DECIDES})"
+            ),
+            only_theirs=lambda ns: (
+                f"the autoscaler has no namespace ({DESTINATION_DECIDES}) and its target {target.KIND} "
+                f"{target.path!r} is in namespace {ns!r}"
+            ),
+            outcome="it scales the target",
+        ):
             problems.append(
                 self._problem(
                     f"the autoscaler is in namespace {mine!r} and its target in "
@@ -623,23 +618,34 @@ class HorizontalPodAutoscaler(PodkitResource):
                     TARGET_NAMESPACE_FIX,
                 )
             )
-        elif mine is not None and theirs is None:
-            self._warn_namespace(
-                f"the autoscaler is in namespace {mine!r} and its target {target.KIND} {target.path!r} has none "
-                f"({_DECIDES}): it scales the target only if that is {mine!r}"
-            )
-        elif mine is None and theirs is not None:
-            self._warn_namespace(
-                f"the autoscaler has no namespace ({_DECIDES}) and its target {target.KIND} {target.path!r} is "
-                f"in namespace {theirs!r}: it scales the target only if that is {theirs!r}"
-            )
 
-    def _warn_namespace(self, message: str) -> None:
-        warn_at(
-            f"[{self.path}] {message}; give both the same namespace, or neither",
-            NamespaceReferenceWarning,
-            self._source,
-        )
+    def _check_described(
+        self, problems: list[Problem], mine: str | None, metric: str, described: PodkitResource
+    ) -> None:
+        """An Object metric's object is looked up in the autoscaler's namespace."""
+        theirs = namespace_of(described)
+        if never_meet(
+            self,
+            mine,
+            theirs,
+            only_mine=lambda ns: (
+                f"metric {metric!r} describes {described.KIND} {described.path!r}, which has no namespace "
+                f"({DESTINATION_DECIDES}), and the autoscaler looks it up in its own namespace {ns!r}"
+            ),
+            only_theirs=lambda ns: (
+                f"the autoscaler has no namespace ({DESTINATION_DECIDES}) and its metric {metric!r} "
+                f"describes {described.KIND} {described.path!r} of namespace {ns!r}"
+            ),
+            outcome="it finds the object",
+        ):
+            problems.append(
+                self._problem(
+                    f"metric {metric!r} describes {described.KIND} {described.path!r} of namespace "
+                    f"{theirs!r}, but the autoscaler looks the object up in its own "
+                    f"namespace {mine!r}, where it is not",
+                    "describe an object of the autoscaler's namespace",
+                )
+            )
 
     @property
     def effective_min_replicas(self) -> int:

@@ -29,24 +29,25 @@ import constructs
 
 from . import _checks
 from ._app_objects import (
+    DESTINATION_DECIDES,
     TARGET_NAMESPACE_FIX,
     app_objects,
     namespace_of,
+    never_meet,
     objects_in_namespace,
+    objects_met_by_destination,
     target_namespace,
+    warn_namespace,
 )
-from ._references import NamespaceReferenceWarning
 from ._resource import PodkitResource
 from ._rules.meta import selector_matches
 from ._workload import _Workload
-from .errors import PodkitError, PodkitTypeError, Problem, warn_at
+from .errors import PodkitError, PodkitTypeError, Problem
 from .scheduling import LabelSelector
 
 __all__ = ["PodDisruptionBudget", "UnhealthyPodEvictionPolicy"]
 
 _EVICTABLE = ("Deployment", "StatefulSet")
-# said in each NamespaceReferenceWarning of the side without a namespace
-_DECIDES = "the namespace it is applied to decides"
 
 
 class UnhealthyPodEvictionPolicy(enum.Enum):
@@ -221,7 +222,20 @@ class PodDisruptionBudget(PodkitResource):
         target = self.target
         if target is not None:
             theirs = namespace_of(target)
-            if mine is not None and theirs is not None and theirs != mine:
+            if never_meet(
+                self,
+                mine,
+                theirs,
+                only_mine=lambda ns: (
+                    f"the budget is in namespace {ns!r} and its target {target.KIND} {target.path!r} has none "
+                    f"({DESTINATION_DECIDES})"
+                ),
+                only_theirs=lambda ns: (
+                    f"the budget has no namespace ({DESTINATION_DECIDES}) and its target {target.KIND} "
+                    f"{target.path!r} is in namespace {ns!r}"
+                ),
+                outcome="it protects the target's pods",
+            ):
                 problems.append(
                     self._problem(
                         f"the budget is in namespace {mine!r} and its target {target.KIND} "
@@ -231,16 +245,6 @@ class PodDisruptionBudget(PodkitResource):
                     )
                 )
                 return
-            if mine is not None and theirs is None:
-                self._warn_namespace(
-                    f"the budget is in namespace {mine!r} and its target {target.KIND} {target.path!r} has none "
-                    f"({_DECIDES}): it protects the target's pods only if that is {mine!r}"
-                )
-            elif mine is None and theirs is not None:
-                self._warn_namespace(
-                    f"the budget has no namespace ({_DECIDES}) and its target {target.KIND} {target.path!r} is "
-                    f"in namespace {theirs!r}: it protects the target's pods only if that is {theirs!r}"
-                )
         workloads = self.workloads()
         if target is None and not workloads:
             self._check_selected_elsewhere(problems, mine)
@@ -285,8 +289,8 @@ class PodDisruptionBudget(PodkitResource):
         selector = self.selector.render() if self.selector is not None else {}
         meet = [
             w
-            for w in app_objects(self, _Workload)
-            if (namespace_of(w) is None) != (mine is None) and selector_matches(selector, w.pod_labels)
+            for w in objects_met_by_destination(self, _Workload, mine)
+            if selector_matches(selector, w.pod_labels)
         ]
         if not meet:
             where = f" in namespace {mine!r}" if mine is not None else ""
@@ -301,24 +305,21 @@ class PodDisruptionBudget(PodkitResource):
         labels = self.match_labels()
         if mine is not None:
             names = " and ".join(f"{w.KIND} {w.path!r}" for w in meet)
-            self._warn_namespace(
+            warn_namespace(
+                self,
                 f"the budget is in namespace {mine!r} and its selector {labels} matches the pods of {names}, "
-                f"without a namespace ({_DECIDES}): it protects them only if that is {mine!r}"
+                f"without a namespace ({DESTINATION_DECIDES})",
+                "it protects them",
+                [mine],
             )
             return
         names = " and ".join(f"{w.KIND} {w.path!r} of namespace {namespace_of(w)!r}" for w in meet)
-        namespaces = sorted({n for w in meet if (n := namespace_of(w)) is not None})
-        where = repr(namespaces[0]) if len(namespaces) == 1 else "one of " + ", ".join(map(repr, namespaces))
-        self._warn_namespace(
-            f"the budget has no namespace ({_DECIDES}) and its selector {labels} matches the pods of {names}: "
-            f"it protects them only if that is {where}"
-        )
-
-    def _warn_namespace(self, message: str) -> None:
-        warn_at(
-            f"[{self.path}] {message}; give both the same namespace, or neither",
-            NamespaceReferenceWarning,
-            self._source,
+        warn_namespace(
+            self,
+            f"the budget has no namespace ({DESTINATION_DECIDES}) and its selector {labels} matches the pods of "
+            f"{names}",
+            "it protects them",
+            sorted({n for w in meet if (n := namespace_of(w)) is not None}),
         )
 
     def _needed(self, replicas: int) -> int:

@@ -29,10 +29,15 @@ from typing import TYPE_CHECKING, Any
 import constructs
 
 from . import _checks
-from ._app_objects import TARGET_NAMESPACE_FIX, namespace_of, target_namespace
-from ._references import NamespaceReferenceWarning
+from ._app_objects import (
+    DESTINATION_DECIDES,
+    TARGET_NAMESPACE_FIX,
+    namespace_of,
+    never_meet,
+    target_namespace,
+)
 from ._resource import PodkitResource
-from .errors import PodkitError, PodkitTypeError, Problem, warn_at
+from .errors import PodkitError, PodkitTypeError, Problem
 
 if TYPE_CHECKING:
     from .namespace import ServiceAccount
@@ -66,20 +71,6 @@ def _is_service_account(obj: object) -> bool:
     """A podkit ServiceAccount, known by its kind: ``ServiceAccount.grant`` calls this module, so
     this module does not import ``namespace`` (imports point one way)."""
     return isinstance(obj, PodkitResource) and obj.KIND == "ServiceAccount" and obj.API_VERSION == "v1"
-
-
-# said in each NamespaceReferenceWarning of the side without a namespace
-_DECIDES = "the namespace it is applied to decides"
-
-
-def _warn_namespace(obj: PodkitResource, message: str) -> None:
-    """Warn that ``obj`` (a Role, a RoleBinding) meets another object only in the destination
-    namespace, at the line that created ``obj``."""
-    warn_at(
-        f"[{obj.path}] {message}; give both the same namespace, or neither",
-        NamespaceReferenceWarning,
-        obj._source,
-    )
 
 
 def _group_of(api_version: str) -> str:
@@ -413,32 +404,35 @@ class _AnyRole(PodkitResource):
             return  # a ClusterRole's rule reaches every namespace it is bound in
         mine = namespace_of(self)
         for obj in self._objects:
-            theirs = namespace_of(obj)
-            if mine is not None and theirs is not None and theirs != mine:
-                # resourceNames are names in the Role's namespace: the API server accepts the rule,
-                # and it allows nothing on the object (or on another of that name there)
-                problems.append(
-                    self._problem(
-                        f"the Role is in namespace {mine!r} and allows {obj.KIND} {obj.path!r} of "
-                        f"namespace {theirs!r}: a Role grants only inside its own namespace, so it "
-                        f"allows nothing on that object",
-                        "create the Role in the object's namespace (grant(account, on=obj, ...) does)",
-                    )
+            self._check_object(problems, mine, obj)
+
+    def _check_object(self, problems: list[Problem], mine: str | None, obj: PodkitResource) -> None:
+        """A Role's rule of one object (``allow_object``) names it in the Role's namespace."""
+        theirs = namespace_of(obj)
+        if never_meet(
+            self,
+            mine,
+            theirs,
+            only_mine=lambda ns: (
+                f"the Role is in namespace {ns!r} and allows {obj.KIND} {obj.path!r}, which has none "
+                f"({DESTINATION_DECIDES})"
+            ),
+            only_theirs=lambda ns: (
+                f"the Role has no namespace ({DESTINATION_DECIDES}) and allows {obj.KIND} {obj.path!r} of "
+                f"namespace {ns!r}"
+            ),
+            outcome="the rule applies to that object",
+        ):
+            # resourceNames are names in the Role's namespace: the API server accepts the rule,
+            # and it allows nothing on the object (or on another of that name there)
+            problems.append(
+                self._problem(
+                    f"the Role is in namespace {mine!r} and allows {obj.KIND} {obj.path!r} of "
+                    f"namespace {theirs!r}: a Role grants only inside its own namespace, so it "
+                    f"allows nothing on that object",
+                    "create the Role in the object's namespace (grant(account, on=obj, ...) does)",
                 )
-            # one side without a namespace: kubectl's context or the GitOps tool's destination
-            # decides it, and the rule reaches the object if that is the other side's
-            elif mine is not None and theirs is None:
-                _warn_namespace(
-                    self,
-                    f"the Role is in namespace {mine!r} and allows {obj.KIND} {obj.path!r}, which has none "
-                    f"({_DECIDES}): the rule applies to that object only if that is {mine!r}",
-                )
-            elif mine is None and theirs is not None:
-                _warn_namespace(
-                    self,
-                    f"the Role has no namespace ({_DECIDES}) and allows {obj.KIND} {obj.path!r} of namespace "
-                    f"{theirs!r}: the rule applies to that object only if that is {theirs!r}",
-                )
+            )
 
     def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
         return {"rules": [r.render() for r in self._rules]}
@@ -581,7 +575,20 @@ class RoleBinding(PodkitResource):
         if not isinstance(role, Role):
             return  # a ClusterRole has no namespace: any binding may grant it
         mine, theirs = namespace_of(self), namespace_of(role)
-        if mine is not None and theirs is not None and theirs != mine:
+        if never_meet(
+            self,
+            mine,
+            theirs,
+            only_mine=lambda ns: (
+                f"the RoleBinding is in namespace {ns!r} and its Role {role.path!r} has none "
+                f"({DESTINATION_DECIDES})"
+            ),
+            only_theirs=lambda ns: (
+                f"the RoleBinding has no namespace ({DESTINATION_DECIDES}) and its Role {role.path!r} is in "
+                f"namespace {ns!r}"
+            ),
+            outcome="it grants the Role",
+        ):
             # roleRef names a Role of the binding's own namespace: the API server accepts the name,
             # and the binding grants nothing (or a Role of that name there)
             # (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#rolebinding-and-clusterrolebinding)
@@ -594,20 +601,6 @@ class RoleBinding(PodkitResource):
                     if given
                     else "create the binding with role.bind(...), or bind a ClusterRole",
                 )
-            )
-        # one side without a namespace: kubectl's context or the GitOps tool's destination decides
-        # it, and the binding finds its Role if that is the other side's
-        elif mine is not None and theirs is None:
-            _warn_namespace(
-                self,
-                f"the RoleBinding is in namespace {mine!r} and its Role {role.path!r} has none ({_DECIDES}): "
-                f"it grants the Role only if that is {mine!r}",
-            )
-        elif mine is None and theirs is not None:
-            _warn_namespace(
-                self,
-                f"the RoleBinding has no namespace ({_DECIDES}) and its Role {role.path!r} is in namespace "
-                f"{theirs!r}: it grants the Role only if that is {theirs!r}",
             )
 
     def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
