@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -116,7 +117,36 @@ def synth_messages(target: cdk8s.Chart | pk.App) -> list[str]:
     return [message for _, message, _ in synth_problems(target)]
 
 
+def synth_warnings(target: cdk8s.Chart | pk.App, category: type[Warning]) -> list[tuple[str, str, int]]:
+    """The warnings of exactly ``category`` (not its subclasses) a synth of ``target`` that
+    succeeds raises, as ``(message, filename, lineno)``, in their order; every one (no
+    once-per-line filter). A chart is rendered alone (``to_json``), a podkit.App with its
+    app-wide checks too (``synth_documents``). A construct's warning names the line that created
+    it; an app-wide check's names the line that ran synth: :data:`SYNTH_SITE`."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _run_synth(target)
+    return [(str(w.message), w.filename, w.lineno) for w in caught if w.category is category]
+
+
+def _run_synth(target: cdk8s.Chart | pk.App) -> None:
+    (target.synth_documents if isinstance(target, pk.App) else target.to_json)()
+
+
+#: ``(filename, lineno)`` of the line that runs synth in :func:`synth_warnings` (the user's line
+#: an app-wide check warns at): the first line of ``_run_synth``'s body
+SYNTH_SITE = (
+    __file__,
+    min(
+        n
+        for _, _, n in _run_synth.__code__.co_lines()
+        if n is not None and n > _run_synth.__code__.co_firstlineno
+    ),
+)
+
+
 __all__ = [
+    "SYNTH_SITE",
     "assert_valid",
     "by_name",
     "kubernetes_validate",
@@ -124,6 +154,7 @@ __all__ = [
     "synth",
     "synth_messages",
     "synth_problems",
+    "synth_warnings",
 ]
 
 

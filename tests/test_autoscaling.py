@@ -4,7 +4,6 @@ with fixed replicas is refused unless the autoscaler owns it (then written witho
 from __future__ import annotations
 
 import sys
-import warnings
 from typing import Any
 
 import cdk8s
@@ -12,7 +11,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 import podkit as pk
-from tests.k8s import by_name, synth, synth_messages, synth_problems
+from tests.k8s import by_name, synth, synth_messages, synth_problems, synth_warnings
 
 CPU = pk.Resources(cpu_request="250m", memory_request="128Mi")
 
@@ -148,23 +147,13 @@ def test_fails_autoscaler_in_another_namespace_than_its_target(chart: pk.Chart) 
     ]
 
 
-def namespace_warnings(app: pk.App) -> list[tuple[str, str, int]]:
-    """``(message, file, line)`` of every NamespaceReferenceWarning of a synth that succeeds."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        app.synth_documents()
-    return [
-        (str(w.message), w.filename, w.lineno) for w in caught if w.category is pk.NamespaceReferenceWarning
-    ]
-
-
 def test_an_autoscaler_with_a_namespace_its_target_lacks_is_written_and_warned(app: pk.App) -> None:
     # it scales the target if the target is applied to 'other' (kubectl -n other): no problem
     chart = pk.Chart(app, "test")
     target = web(chart)
     created = sys._getframe().f_lineno + 1
     pk.HorizontalPodAutoscaler(chart, "web-hpa", target=target, max_replicas=3, namespace="other")
-    assert namespace_warnings(app) == [
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
         (
             "[test/web-hpa] the autoscaler is in namespace 'other' and its target Deployment 'test/web' has none "
             "(the namespace it is applied to decides): it scales the target only if that is 'other'; give both "
@@ -180,7 +169,7 @@ def test_an_autoscaler_without_a_namespace_whose_target_has_one_is_written_and_w
     target = web(cdk8s.Chart(app, "a", namespace="shop"))
     created = sys._getframe().f_lineno + 1
     pk.HorizontalPodAutoscaler(pk.Chart(app, "b"), "web-hpa", target=target, max_replicas=3)
-    assert namespace_warnings(app) == [
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
         (
             "[b/web-hpa] the autoscaler has no namespace (the namespace it is applied to decides) and its "
             "target Deployment 'a/web' is in namespace 'shop': it scales the target only if that is 'shop'; "
@@ -194,7 +183,7 @@ def test_an_autoscaler_without_a_namespace_whose_target_has_one_is_written_and_w
 def test_an_autoscaler_and_its_target_both_without_a_namespace_are_not_warned(app: pk.App) -> None:
     chart = pk.Chart(app, "test")
     pk.HorizontalPodAutoscaler(chart, "web-hpa", target=web(chart), max_replicas=3)
-    assert namespace_warnings(app) == []
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == []
 
 
 def test_default_metric_needs_cpu_requests(chart: pk.Chart) -> None:
@@ -384,7 +373,7 @@ def test_an_object_metric_of_an_object_without_a_namespace_is_written_and_warned
     metric = pk.Metric.object("requests-per-second", described=proxy, value=100)
     created = sys._getframe().f_lineno + 1
     pk.HorizontalPodAutoscaler(prod, "web-hpa", target=web(prod), max_replicas=3, metrics=[metric])
-    assert namespace_warnings(app) == [
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
         (
             "[prod/web-hpa] metric 'requests-per-second' describes Deployment 'edge/proxy', which has no "
             "namespace (the namespace it is applied to decides), and the autoscaler looks it up in its own "
@@ -404,7 +393,7 @@ def test_an_autoscaler_without_a_namespace_describing_an_object_of_one_is_writte
     metric = pk.Metric.object("requests-per-second", described=proxy, value=100)
     created = sys._getframe().f_lineno + 1
     pk.HorizontalPodAutoscaler(apps, "web-hpa", target=web(apps), max_replicas=3, metrics=[metric])
-    assert namespace_warnings(app) == [
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
         (
             "[apps/web-hpa] the autoscaler has no namespace (the namespace it is applied to decides) and its "
             "metric 'requests-per-second' describes Deployment 'prod/proxy' of namespace 'prod': it finds the "

@@ -12,7 +12,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 import podkit as pk
-from tests.k8s import by_name, synth, synth_problems
+from tests.k8s import by_name, synth, synth_problems, synth_warnings
 
 SELECT_WEB = {"app.kubernetes.io/name": "web", "podkit.dev/controller": "deployment"}
 
@@ -175,23 +175,13 @@ def test_fails_budget_in_another_namespace_than_its_target(chart: pk.Chart) -> N
     ]
 
 
-def namespace_warnings(app: pk.App) -> list[tuple[str, str, int]]:
-    """``(message, file, line)`` of every NamespaceReferenceWarning of a synth that succeeds."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        app.synth_documents()
-    return [
-        (str(w.message), w.filename, w.lineno) for w in caught if w.category is pk.NamespaceReferenceWarning
-    ]
-
-
 def test_a_budget_with_a_namespace_its_target_lacks_is_written_and_warned(app: pk.App) -> None:
     # it protects the target's pods if the target is applied to 'other' (kubectl -n other): no problem
     chart = pk.Chart(app, "test")
     target = web(chart, replicas=3)
     created = sys._getframe().f_lineno + 1
     pk.PodDisruptionBudget(chart, "web-pdb", target=target, max_unavailable=1, namespace="other")
-    assert namespace_warnings(app) == [
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
         (
             "[test/web-pdb] the budget is in namespace 'other' and its target Deployment 'test/web' has none (the "
             "namespace it is applied to decides): it protects the target's pods only if that is 'other'; give "
@@ -207,7 +197,7 @@ def test_a_budget_without_a_namespace_whose_target_has_one_is_written_and_warned
     target = web(cdk8s.Chart(app, "a", namespace="shop"), replicas=3)
     created = sys._getframe().f_lineno + 1
     pk.PodDisruptionBudget(pk.Chart(app, "b"), "web-pdb", target=target, max_unavailable=1)
-    assert namespace_warnings(app) == [
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
         (
             "[b/web-pdb] the budget has no namespace (the namespace it is applied to decides) and its target "
             "Deployment 'a/web' is in namespace 'shop': it protects the target's pods only if that is 'shop'; "
@@ -220,7 +210,7 @@ def test_a_budget_without_a_namespace_whose_target_has_one_is_written_and_warned
 
 def test_a_budget_and_its_target_both_without_a_namespace_are_not_warned(app: pk.App) -> None:
     web(pk.Chart(app, "test"), replicas=3).disruption_budget(max_unavailable=1)
-    assert namespace_warnings(app) == []
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == []
 
 
 def test_a_budget_without_a_namespace_still_refuses_a_target_it_never_lets_evict(app: pk.App) -> None:
@@ -243,7 +233,7 @@ def test_a_selector_budget_with_a_namespace_its_pods_lack_is_written_and_warned(
     web(chart, replicas=3)
     created = sys._getframe().f_lineno + 1
     pk.PodDisruptionBudget(chart, "pdb", selector=SELECT_WEB, max_unavailable=1, namespace="other")
-    assert namespace_warnings(app) == [
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
         (
             "[test/pdb] the budget is in namespace 'other' and its selector {'app.kubernetes.io/name': 'web', "
             "'podkit.dev/controller': 'deployment'} matches the pods of Deployment 'test/web', without a "
@@ -259,7 +249,7 @@ def test_a_selector_budget_without_a_namespace_whose_pods_have_one_is_written_an
     web(pk.Chart(app, "a", namespace="shop"), replicas=3)
     created = sys._getframe().f_lineno + 1
     pk.PodDisruptionBudget(pk.Chart(app, "b"), "pdb", selector=SELECT_WEB, max_unavailable=1)
-    assert namespace_warnings(app) == [
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
         (
             "[b/pdb] the budget has no namespace (the namespace it is applied to decides) and its selector "
             "{'app.kubernetes.io/name': 'web', 'podkit.dev/controller': 'deployment'} matches the pods of "

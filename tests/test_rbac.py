@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from syrupy.assertion import SnapshotAssertion
 
 import podkit as pk
 from imports import k8s
-from tests.k8s import by_name, synth, synth_problems
+from tests.k8s import by_name, synth, synth_problems, synth_warnings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -260,16 +259,6 @@ def test_fails_binding_given_another_namespace_than_its_role(chart: pk.Chart) ->
     ]
 
 
-def namespace_warnings(app: pk.App) -> list[tuple[str, str, int]]:
-    """``(message, file, line)`` of every NamespaceReferenceWarning of a synth that succeeds."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        app.synth_documents()
-    return [
-        (str(w.message), w.filename, w.lineno) for w in caught if w.category is pk.NamespaceReferenceWarning
-    ]
-
-
 def test_a_binding_with_a_namespace_its_role_lacks_is_written_and_warned(app: pk.App) -> None:
     # it grants the Role if the Role is applied to 'b' (kubectl -n b): no problem
     chart = pk.Chart(app, "test")
@@ -278,7 +267,7 @@ def test_a_binding_with_a_namespace_its_role_lacks_is_written_and_warned(app: pk
     account = pk.ServiceAccount(chart, "sa", namespace="ops")
     created = sys._getframe().f_lineno + 1
     pk.RoleBinding(chart, "b", role=role, subjects=[account], namespace="b")
-    assert namespace_warnings(app) == [
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
         (
             "[test/b] the RoleBinding is in namespace 'b' and its Role 'test/reader' has none (the namespace it "
             "is applied to decides): it grants the Role only if that is 'b'; give both the same namespace, or "
@@ -298,7 +287,7 @@ def test_a_binding_without_a_namespace_whose_role_has_one_is_written_and_warned(
     account = pk.ServiceAccount(apps, "sa", namespace="ops")
     created = sys._getframe().f_lineno + 1
     pk.RoleBinding(apps, "reader", role=role, subjects=[account])
-    assert namespace_warnings(app) == [
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
         (
             "[apps/reader] the RoleBinding has no namespace (the namespace it is applied to decides) and its Role "
             "'a/reader' is in namespace 'a': it grants the Role only if that is 'a'; give both the same "
@@ -314,7 +303,7 @@ def test_a_binding_and_its_role_both_without_a_namespace_are_not_warned(app: pk.
     role = pk.Role(chart, "reader")
     role.allow(["get"], ["pods"])
     role.bind(pk.ServiceAccount(chart, "sa", namespace="ops"))
-    assert namespace_warnings(app) == []
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == []
 
 
 def test_a_raw_role_binding_of_a_role_of_another_namespace_is_not_checked(app: pk.App) -> None:
@@ -354,7 +343,7 @@ def test_a_role_with_a_namespace_allowing_an_object_without_one_is_written_and_w
     settings = pk.ConfigFromMap(chart, "settings", data={"A": "1"})
     created = sys._getframe().f_lineno + 1
     pk.Role(chart, "reader", namespace="ops").allow_object(settings, ["get"])
-    assert namespace_warnings(app) == [
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
         (
             "[test/reader] the Role is in namespace 'ops' and allows ConfigMap 'test/settings', which has none "
             "(the namespace it is applied to decides): the rule applies to that object only if that is 'ops'; "
@@ -370,7 +359,7 @@ def test_a_role_without_a_namespace_allowing_an_object_of_one_is_written_and_war
     settings = pk.ConfigFromMap(chart, "settings", data={"A": "1"}, namespace="shop")
     created = sys._getframe().f_lineno + 1
     pk.Role(chart, "reader").allow_object(settings, ["get"])
-    assert namespace_warnings(app) == [
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
         (
             "[test/reader] the Role has no namespace (the namespace it is applied to decides) and allows "
             "ConfigMap 'test/settings' of namespace 'shop': the rule applies to that object only if that is "
@@ -384,7 +373,7 @@ def test_a_role_without_a_namespace_allowing_an_object_of_one_is_written_and_war
 def test_a_role_and_its_object_both_without_a_namespace_are_not_warned(app: pk.App) -> None:
     chart = pk.Chart(app, "test")
     pk.Role(chart, "reader").allow_object(pk.ConfigFromMap(chart, "settings", data={"A": "1"}), ["get"])
-    assert namespace_warnings(app) == []
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == []
 
 
 def test_a_role_allowing_objects_of_its_namespace(app: pk.App) -> None:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import cdk8s
@@ -15,7 +11,7 @@ import podkit as pk
 from imports import k8s
 from podkit.service import Service, ServicePort, ServiceType
 from podkit.workloads import Deployment, StatefulSet
-from tests.k8s import by_name, synth, synth_messages, synth_problems
+from tests.k8s import SYNTH_SITE, by_name, synth, synth_messages, synth_problems, synth_warnings
 
 SELECT_WEB = {"app.kubernetes.io/name": "web", "podkit.dev/controller": "deployment"}
 HTTP = pk.Port(8080, name="http")
@@ -131,18 +127,6 @@ def test_fails_service_in_another_namespace_than_its_target(app: pk.App) -> None
     ]
 
 
-@contextmanager
-def namespace_warnings() -> Iterator[list[tuple[str, str, int]]]:
-    """``(message, file, line)`` of each NamespaceReferenceWarning raised inside (every one)."""
-    found: list[tuple[str, str, int]] = []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        yield found
-    found.extend(
-        (str(w.message), w.filename, w.lineno) for w in caught if w.category is pk.NamespaceReferenceWarning
-    )
-
-
 # said at the end of every app-wide reference warning (podkit._references)
 DESTINATION = (
     "an object without a namespace goes to kubectl's context or the GitOps tool's destination namespace"
@@ -154,17 +138,14 @@ def test_a_service_with_a_namespace_its_target_lacks_is_written_and_warned_once(
     # the app-wide selector check's (it reads the final objects), the construct adds none of its own
     chart = pk.Chart(app, "test")
     Service(chart, "s", target=deployment(chart), ports=[HTTP], namespace="other")
-    with namespace_warnings() as found:
-        synth_line = sys._getframe().f_lineno + 1  # (the app-wide check warns at the line that ran synth)
-        app.synth_documents()
-    assert found == [
+    # (the app-wide check warns at the line that ran synth: SYNTH_SITE)
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
         (
             "[test/s] Service 's' in namespace 'other' selects pods (app.kubernetes.io/name=web, "
             "podkit.dev/controller=deployment) that this app runs without a namespace (Deployment 'web', "
             f"test/web); it has endpoints only if the Deployment is applied to namespace 'other' ({DESTINATION}); "
             "give both the same namespace (namespace='other' on the Deployment or its chart), or neither",
-            __file__,
-            synth_line,
+            *SYNTH_SITE,
         )
     ]
 
@@ -173,17 +154,14 @@ def test_a_service_without_a_namespace_whose_target_has_one_is_written_and_warne
     # the target in a plain cdk8s chart of namespace 'shop' (no namespace of its own to default to)
     target = deployment(cdk8s.Chart(app, "a", namespace="shop"))
     Service(pk.Chart(app, "b"), "s", target=target, ports=[HTTP])
-    with namespace_warnings() as found:
-        synth_line = sys._getframe().f_lineno + 1  # (the app-wide check warns at the line that ran synth)
-        app.synth_documents()
-    assert found == [
+    # (the app-wide check warns at the line that ran synth: SYNTH_SITE)
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
         (
             "[b/s] Service 's' has no namespace and selects pods (app.kubernetes.io/name=web, "
             "podkit.dev/controller=deployment) that this app runs only in namespace 'shop' (Deployment 'web', "
             f"a: Deployment web); it has endpoints only if the Service is applied to that namespace ({DESTINATION}); "
             "give both the same namespace (namespace='shop' on the Service or its chart), or neither",
-            __file__,
-            synth_line,
+            *SYNTH_SITE,
         )
     ]
 
@@ -191,9 +169,7 @@ def test_a_service_without_a_namespace_whose_target_has_one_is_written_and_warne
 def test_a_service_and_its_target_both_without_a_namespace_are_not_warned(app: pk.App) -> None:
     chart = pk.Chart(app, "test")
     Service(chart, "s", target=deployment(chart), ports=[HTTP])
-    with namespace_warnings() as found:
-        app.synth_documents()
-    assert found == []
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == []
 
 
 def test_fails_service_in_a_plain_chart_of_another_namespace_than_its_target() -> None:
