@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import cdk8s
@@ -11,7 +12,7 @@ from syrupy.assertion import SnapshotAssertion
 import podkit as pk
 from imports import k8s
 from podkit.ingress import Ingress, IngressBackend, IngressRule, PathType
-from tests.k8s import by_name, synth, synth_messages, synth_problems
+from tests.k8s import by_name, synth, synth_messages, synth_problems, synth_warnings
 
 HTTP = pk.Port(8080, name="http")
 ADMIN = pk.Port(9000, name="admin")
@@ -286,21 +287,58 @@ def tls_in(chart: pk.Chart, namespace: str | None) -> pk.SecretEnv:
     )
 
 
-@pytest.mark.parametrize(("service_ns", "shown"), [("a", "'a'"), (None, "None")])
-def test_fails_at_synth_on_a_service_of_another_namespace(
-    chart: pk.Chart, service_ns: str | None, shown: str
-) -> None:
-    backend = IngressBackend.service(web_in(chart, service_ns), port=HTTP)
+def test_fails_at_synth_on_a_service_of_another_namespace(chart: pk.Chart) -> None:
+    backend = IngressBackend.service(web_in(chart, "a"), port=HTTP)
     Ingress(chart, "i", rules=[IngressRule("/api", backend)], default_backend=backend, namespace="b")
     # the Service is named once, though a rule and the default backend both route to it
     assert synth_problems(chart) == [
         (
             "test/i",
-            f"Service 'test/web-service' is in namespace {shown}, the Ingress in 'b'; an Ingress only routes "
-            f"to Services of its namespace",
+            "Service 'test/web-service' is in namespace 'a', the Ingress in 'b'; an Ingress only routes "
+            "to Services of its namespace",
             "create the Ingress in the Service's namespace",
         )
     ]
+
+
+def test_an_ingress_with_a_namespace_its_service_lacks_is_written_and_warned(app: pk.App) -> None:
+    # it routes to the Service if the Service is applied to 'b' (kubectl -n b): no problem
+    chart = pk.Chart(app, "test")
+    backend = IngressBackend.service(web_in(chart, None), port=HTTP)
+    created = sys._getframe().f_lineno + 1
+    Ingress(chart, "i", rules=[IngressRule("/api", backend)], default_backend=backend, namespace="b")
+    # once, though a rule and the default backend both route to it
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
+        (
+            "[test/i] the Ingress is in namespace 'b' and its backend Service 'test/web-service' has none (the "
+            "namespace it is applied to decides): it routes to the Service only if that is 'b'; give both the "
+            "same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_an_ingress_without_a_namespace_whose_service_has_one_is_written_and_warned(app: pk.App) -> None:
+    chart = pk.Chart(app, "test")
+    backend = IngressBackend.service(web_in(chart, "a"), port=HTTP)
+    created = sys._getframe().f_lineno + 1
+    Ingress(chart, "i", default_backend=backend)
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
+        (
+            "[test/i] the Ingress has no namespace (the namespace it is applied to decides) and its backend "
+            "Service 'test/web-service' is in namespace 'a': it routes to the Service only if that is 'a'; give "
+            "both the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_an_ingress_and_its_service_both_without_a_namespace_are_not_warned(app: pk.App) -> None:
+    chart = pk.Chart(app, "test")
+    Ingress(chart, "i", default_backend=IngressBackend.service(web_in(chart, None), port=HTTP))
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == []
 
 
 def test_a_service_and_an_ingress_of_one_namespace(chart: pk.Chart) -> None:
@@ -386,21 +424,60 @@ def certificate(chart: pk.Chart, namespace: str | None) -> pk.CustomResource:
     return cert
 
 
-@pytest.mark.parametrize(("cert_ns", "shown"), [("certs", "'certs'"), (None, "None")])
-def test_fails_at_synth_on_a_certificate_of_another_namespace(
-    chart: pk.Chart, cert_ns: str | None, shown: str
-) -> None:
+def test_fails_at_synth_on_a_certificate_of_another_namespace(chart: pk.Chart) -> None:
     # the Secret is the Certificate's, written to the Certificate's namespace
-    ing = Ingress(chart, "shop", tls={certificate(chart, cert_ns): None}, namespace="shop")
+    ing = Ingress(chart, "shop", tls={certificate(chart, "certs"): None}, namespace="shop")
     ing.add_rule("/", IngressBackend.service(web_in(chart, "shop"), port=HTTP), host="shop.example.com")
     assert synth_problems(chart) == [
         (
             "test/shop",
-            f"TLS Secret 'shop-tls' of Certificate 'test/shop-cert' is in namespace {shown}, the Ingress in "
-            f"'shop'; the controller reads it from the Ingress's namespace",
+            "TLS Secret 'shop-tls' of Certificate 'test/shop-cert' is in namespace 'certs', the Ingress in "
+            "'shop'; the controller reads it from the Ingress's namespace",
             "create the Certificate in the Ingress's namespace",
         )
     ]
+
+
+def test_an_ingress_with_a_namespace_its_certificate_lacks_is_written_and_warned(app: pk.App) -> None:
+    # the controller finds the Secret if the Certificate is applied to 'shop': no problem
+    chart = pk.Chart(app, "test")
+    cert = certificate(chart, None)
+    created = sys._getframe().f_lineno + 1
+    ing = Ingress(chart, "shop", tls={cert: None}, namespace="shop")
+    ing.add_rule("/", IngressBackend.service(web_in(chart, "shop"), port=HTTP), host="shop.example.com")
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
+        (
+            "[test/shop] the Ingress is in namespace 'shop' and its TLS Secret 'shop-tls' of Certificate "
+            "'test/shop-cert' has none (the namespace it is applied to decides): the controller finds the "
+            "certificate only if that is 'shop'; give both the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_an_ingress_without_a_namespace_whose_tls_secret_has_one_is_written_and_warned(app: pk.App) -> None:
+    chart = pk.Chart(app, "test")
+    secret = tls_in(chart, "certs")
+    created = sys._getframe().f_lineno + 1
+    ing = Ingress(chart, "i", tls={secret: None})
+    ing.add_rule("/", IngressBackend.service(web_in(chart, None), port=HTTP), host="www.example.com")
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
+        (
+            "[test/i] the Ingress has no namespace (the namespace it is applied to decides) and its TLS Secret "
+            "'test/web-tls' is in namespace 'certs': the controller finds the certificate only if that is "
+            "'certs'; give both the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_an_ingress_and_its_tls_secret_both_without_a_namespace_are_not_warned(app: pk.App) -> None:
+    chart = pk.Chart(app, "test")
+    ing = Ingress(chart, "shop", tls={certificate(chart, None): None})
+    ing.add_rule("/", IngressBackend.service(web_in(chart, None), port=HTTP), host="shop.example.com")
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == []
 
 
 def test_a_certificate_of_the_ingress_namespace(chart: pk.Chart) -> None:

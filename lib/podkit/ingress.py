@@ -16,7 +16,9 @@ What podkit checks beyond the API server (stricter, at the call, in this constru
 backend port is one the Service exposes; two rules for the same host, path and path type (a
 controller would pick one at random) are refused; a TLS host must be one of the rules' hosts;
 the Service and the TLS Secret (a Certificate's: the Certificate) must be in the Ingress's
-namespace (an Ingress cannot reach another namespace). The API server's own Ingress rules are
+namespace (an Ingress cannot reach another namespace). Where one of the two has no namespace
+(kubectl's context or the GitOps tool's destination decides it), they meet only if that is the
+other's: a ``NamespaceReferenceWarning``, never an error. The API server's own Ingress rules are
 in ``_rules/networking.py``.
 """
 
@@ -30,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Self
 import constructs
 
 from . import _checks
-from ._app_objects import namespace_of, target_namespace
+from ._app_objects import DESTINATION_DECIDES, namespace_of, never_meet, target_namespace
 from ._checks import enum_arg
 from ._data import KeyedSource
 from ._resource import PodkitResource
@@ -354,20 +356,69 @@ class Ingress(PodkitResource):
             )
 
     # -- synth -----------------------------------------------------------------------------
+    def _check_service(self, problems: list[Problem], mine: str | None, svc: Service) -> None:
+        """A backend Service is looked up in the Ingress's namespace."""
+        theirs = namespace_of(svc)
+        if never_meet(
+            self,
+            mine,
+            theirs,
+            only_mine=lambda ns: (
+                f"the Ingress is in namespace {ns!r} and its backend Service {svc.path!r} has none "
+                f"({DESTINATION_DECIDES})"
+            ),
+            only_theirs=lambda ns: (
+                f"the Ingress has no namespace ({DESTINATION_DECIDES}) and its backend Service {svc.path!r} is "
+                f"in namespace {ns!r}"
+            ),
+            outcome="it routes to the Service",
+        ):
+            problems.append(
+                self._problem(
+                    f"Service {svc.path!r} is in namespace {theirs!r}, the Ingress in "
+                    f"{mine!r}; an Ingress only routes to Services of its namespace",
+                    "create the Ingress in the Service's namespace",
+                )
+            )
+
+    def _check_tls_writer(
+        self, problems: list[Problem], mine: str | None, secret: KeyedSource, writer: PodkitResource
+    ) -> None:
+        """A TLS Secret (the podkit object that writes it: the Secret, or a cert-manager
+        Certificate) is read from the Ingress's namespace."""
+        made = f"{secret.name!r} of Certificate " if writer.KIND == "Certificate" else ""
+        theirs = namespace_of(writer)
+        if never_meet(
+            self,
+            mine,
+            theirs,
+            only_mine=lambda ns: (
+                f"the Ingress is in namespace {ns!r} and its TLS Secret {made}{writer.path!r} has none "
+                f"({DESTINATION_DECIDES})"
+            ),
+            only_theirs=lambda ns: (
+                f"the Ingress has no namespace ({DESTINATION_DECIDES}) and its TLS Secret {made}{writer.path!r} "
+                f"is in namespace {ns!r}"
+            ),
+            outcome="the controller finds the certificate",
+        ):
+            # the API server accepts it; the controller finds no Secret and serves its default
+            # certificate (https://kubernetes.io/docs/concepts/services-networking/ingress/#tls)
+            problems.append(
+                self._problem(
+                    f"TLS Secret {made}{writer.path!r} is in namespace {theirs!r}, the Ingress in "
+                    f"{mine!r}; the controller reads it from the Ingress's namespace",
+                    f"create the {'Certificate' if made else 'Secret'} in the Ingress's namespace",
+                )
+            )
+
     def _check(self, problems: list[Problem]) -> None:
-        namespace = self._metadata()["namespace"]
+        mine = namespace_of(self)
         backends = [r.backend for r in self._rules] + ([self._default] if self._default else [])
         # each Service once, however many rules route to it
         services = {id(b.target): b.target for b in backends if b.target is not None}
         for svc in services.values():
-            if namespace_of(svc) != namespace:
-                problems.append(
-                    self._problem(
-                        f"Service {svc.path!r} is in namespace {namespace_of(svc)!r}, the Ingress in "
-                        f"{namespace!r}; an Ingress only routes to Services of its namespace",
-                        "create the Ingress in the Service's namespace",
-                    )
-                )
+            self._check_service(problems, mine, svc)
         if not self._rules and self._default is None:
             problems.append(
                 self._problem(
@@ -376,17 +427,8 @@ class Ingress(PodkitResource):
             )
         rule_hosts = self.hosts
         for secret, hosts, writer in self._tls:
-            if writer is not None and namespace_of(writer) != namespace:
-                # the API server accepts it; the controller finds no Secret and serves its default
-                # certificate (https://kubernetes.io/docs/concepts/services-networking/ingress/#tls)
-                made = f"{secret.name!r} of Certificate " if writer.KIND == "Certificate" else ""
-                problems.append(
-                    self._problem(
-                        f"TLS Secret {made}{writer.path!r} is in namespace {namespace_of(writer)!r}, the Ingress in "
-                        f"{namespace!r}; the controller reads it from the Ingress's namespace",
-                        f"create the {'Certificate' if made else 'Secret'} in the Ingress's namespace",
-                    )
-                )
+            if writer is not None:
+                self._check_tls_writer(problems, mine, secret, writer)
             if hosts is None:
                 if not rule_hosts:
                     problems.append(
