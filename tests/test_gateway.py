@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from podkit.gateway import (
     RouteNamespaces,
     TLSMode,
 )
-from tests.k8s import synth_messages, synth_problems
+from tests.k8s import synth_messages, synth_problems, synth_warnings
 
 ROOT = Path(__file__).resolve().parent.parent
 HTTP = pk.Port(8080, name="http")
@@ -272,8 +273,141 @@ def test_fails_at_synth_on_hostnames_no_listener_serves(chart: pk.Chart) -> None
         chart, "shop", parents=[ParentRef(gateway, section=https)], hostnames=["shop.other.org"]
     )
     route.add_rule(BackendRef(service(chart), port=HTTP))
-    with pytest.raises(pk.SynthError, match="admits no HTTPRoute of namespace None with hostnames"):
-        chart.to_json()
+    # no namespace on either: none named
+    assert synth_messages(chart) == [
+        "Gateway 'test/edge' listener 'https' admits no HTTPRoute with hostnames ['shop.other.org'] (https: "
+        "HTTPS *.example.com, routes from All); the route would never attach"
+    ]
+
+
+# -- one side without a namespace: warned at the line that created the route (or Gateway) ----------------
+def service_in(chart: pk.Chart, namespace: str | None) -> pk.Service:
+    web = pk.Deployment(
+        chart, "web", main=pk.Container(name="web", image="nginx:1.27", ports=[HTTP]), namespace=namespace
+    )
+    return web.expose(ports=[pk.ServicePort(HTTP, port=80)])
+
+
+#: a Gateway another app owns: a route attached to it is not compared with any podkit Gateway
+SHARED = ParentRef("shared-gateway", namespace="infra")
+
+
+def test_fails_at_synth_on_a_backend_service_of_another_namespace(chart: pk.Chart) -> None:
+    route = HTTPRoute(chart, "shop", parents=[SHARED], namespace="prod")
+    svc = service_in(chart, "other")
+    # each Service once, though a backend and a mirror reach it
+    route.add_rule(BackendRef(svc, port=HTTP), filters=HTTPFilter.mirror(BackendRef(svc, port=HTTP)))
+    assert synth_problems(chart) == [
+        (
+            "test/shop",
+            "backend Service 'test/web-service' is in namespace 'other', the route in 'prod'",
+            "create the route in the Service's namespace",
+        )
+    ]
+
+
+def test_a_route_with_a_namespace_its_backend_service_lacks_is_written_and_warned(app: pk.App) -> None:
+    # it routes to the Service if the Service is applied to 'prod': no problem
+    chart = pk.Chart(app, "test")
+    created = sys._getframe().f_lineno + 1
+    route = HTTPRoute(chart, "shop", parents=[SHARED], namespace="prod")
+    route.add_rule(BackendRef(service_in(chart, None), port=HTTP))
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
+        (
+            "[test/shop] the HTTPRoute is in namespace 'prod' and its backend Service 'test/web-service' has "
+            "none (the namespace it is applied to decides): it routes to the Service only if that is 'prod'; "
+            "give both the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_a_route_without_a_namespace_whose_backend_service_has_one_is_written_and_warned(app: pk.App) -> None:
+    chart = pk.Chart(app, "test")
+    created = sys._getframe().f_lineno + 1
+    route = GRPCRoute(chart, "shop", parents=[SHARED])
+    route.add_rule(BackendRef(service_in(chart, "prod"), port=HTTP))
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
+        (
+            "[test/shop] the GRPCRoute has no namespace (the namespace it is applied to decides) and its backend "
+            "Service 'test/web-service' is in namespace 'prod': it routes to the Service only if that is "
+            "'prod'; give both the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_a_route_with_a_namespace_its_gateway_lacks_is_written_and_warned(app: pk.App) -> None:
+    # the parentRef names no namespace (the Gateway has none): the route's own, where the Gateway
+    # is only if applied there, though its listeners admit routes of any namespace
+    gateway, https, _ = edge(pk.Chart(app, "edge"))
+    prod = pk.Chart(app, "prod", namespace="prod")
+    created = sys._getframe().f_lineno + 1
+    route = HTTPRoute(
+        prod, "shop", parents=[ParentRef(gateway, section=https)], hostnames=["shop.example.com"]
+    )
+    route.add_rule(BackendRef(service(prod), port=HTTP))
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
+        (
+            "[prod/shop] the HTTPRoute is in namespace 'prod' and its parent Gateway 'edge/edge' has none (the "
+            "namespace it is applied to decides): it attaches to the Gateway only if that is 'prod'; give both "
+            "the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+    with pytest.warns(pk.NamespaceReferenceWarning):  # (the same warning, at this synth)
+        objs = docs(app)
+    assert named(objs, "HTTPRoute", "shop")["spec"]["parentRefs"] == [
+        {"name": "edge", "sectionName": "https"}
+    ]
+
+
+def test_a_route_without_a_namespace_to_a_gateway_admitting_its_own_namespace_is_written_and_warned(
+    app: pk.App,
+) -> None:
+    gateway, https, _ = edge(pk.Chart(app, "edge", namespace="edge"), RouteNamespaces.SAME)
+    apps = pk.Chart(app, "apps")
+    created = sys._getframe().f_lineno + 1
+    route = HTTPRoute(
+        apps, "shop", parents=[ParentRef(gateway, section=https)], hostnames=["shop.example.com"]
+    )
+    route.add_rule(BackendRef(service(apps), port=HTTP))
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
+        (
+            "[apps/shop] the HTTPRoute has no namespace (the namespace it is applied to decides) and its parent "
+            "Gateway 'edge/edge' listener 'https' admits routes of namespace 'edge' only: it attaches to the "
+            "Gateway only if that is 'edge'; give both the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_a_route_without_a_namespace_to_a_gateway_admitting_any_namespace_is_not_warned(app: pk.App) -> None:
+    # the parentRef names the Gateway's namespace, and its listeners take a route of any
+    gateway, https, _ = edge(pk.Chart(app, "edge", namespace="edge"))
+    apps = pk.Chart(app, "apps")
+    route = HTTPRoute(
+        apps, "shop", parents=[ParentRef(gateway, section=https)], hostnames=["shop.example.com"]
+    )
+    route.add_rule(BackendRef(service(apps), port=HTTP))
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == []
+    assert named(docs(app), "HTTPRoute", "shop")["spec"]["parentRefs"] == [
+        {"name": "edge", "namespace": "edge", "sectionName": "https"}
+    ]
+
+
+def test_a_route_its_gateway_and_service_all_without_a_namespace_are_not_warned(app: pk.App) -> None:
+    chart = pk.Chart(app, "test")
+    gateway, https, _ = edge(chart, RouteNamespaces.SAME)
+    route = HTTPRoute(
+        chart, "shop", parents=[ParentRef(gateway, section=https)], hostnames=["shop.example.com"]
+    )
+    route.add_rule(BackendRef(service(chart), port=HTTP))
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == []
 
 
 def test_fails_on_bad_routes(chart: pk.Chart) -> None:
@@ -473,6 +607,58 @@ def test_fails_on_a_listener_certificate_of_another_namespace(app: pk.App) -> No
             "create the Certificate in the Gateway's namespace",
         ),
     ]
+
+
+def tls_secret(chart: pk.Chart, namespace: str | None) -> pk.SecretEnv:
+    fixtures = ROOT / "tests" / "fixtures" / "sealed-secrets"
+    return pk.SecretEnv.tls(
+        chart, "tls", cert_file=fixtures / "tls.crt", key_file=fixtures / "tls.key", namespace=namespace
+    )
+
+
+def test_a_gateway_with_a_namespace_its_certificate_lacks_is_written_and_warned(app: pk.App) -> None:
+    # the Gateway finds the Secret if the Secret is applied to 'prod': no problem
+    secret = tls_secret(pk.Chart(app, "certs"), None)
+    https = Listener("https", 443, GatewayProtocol.HTTPS, certificates=[secret])
+    created = sys._getframe().f_lineno + 1
+    Gateway(pk.Chart(app, "prod", namespace="prod"), "edge", gateway_class_name="envoy", listeners=[https])
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
+        (
+            "[prod/edge] the Gateway is in namespace 'prod' and the certificate Secret 'certs/tls' of its "
+            "listener 'https' has none (the namespace it is applied to decides): it finds the certificate only "
+            "if that is 'prod'; give both the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_a_gateway_without_a_namespace_whose_certificate_has_one_is_written_and_warned(app: pk.App) -> None:
+    from imports.cert_manager_io.v1 import Certificate
+
+    spec: Any = {"secretName": "shop-tls", "issuerRef": {"name": "acme"}, "dnsNames": ["shop.example.com"]}
+    cert = Certificate(pk.Chart(app, "certs", namespace="certs"), "shop-cert", spec=spec)
+    https = Listener("https", 443, GatewayProtocol.HTTPS, certificates=[cert])
+    created = sys._getframe().f_lineno + 1
+    Gateway(pk.Chart(app, "edge"), "edge", gateway_class_name="envoy", listeners=[https])
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
+        (
+            "[edge/edge] the Gateway has no namespace (the namespace it is applied to decides) and the "
+            "certificate Secret 'shop-tls' of Certificate 'certs/shop-cert' of its listener 'https' is in "
+            "namespace 'certs': it finds the certificate only if that is 'certs'; give both the same namespace, "
+            "or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_a_gateway_and_its_certificate_both_without_a_namespace_are_not_warned(app: pk.App) -> None:
+    https = Listener(
+        "https", 443, GatewayProtocol.HTTPS, certificates=[tls_secret(pk.Chart(app, "certs"), None)]
+    )
+    Gateway(pk.Chart(app, "edge"), "edge", gateway_class_name="envoy", listeners=[https])
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == []
 
 
 def test_a_listener_certificate_of_the_gateways_namespace_or_by_name_passes(app: pk.App) -> None:

@@ -19,7 +19,10 @@ listeners (unique names; unique port, protocol and hostname; TLS certificates fo
 terminated TLS, none for HTTP, TCP and UDP; no hostname on TCP and UDP) and backend references
 (a port for each Service), so such a mistake fails at the line that made it. Beyond the
 CRD, at synth: a route's listener must exist, admit the route's kind and namespace, and share
-a hostname with it; a backend Service must be in the route's namespace.
+a hostname with it; a backend Service must be in the route's namespace, a listener's certificate
+in the Gateway's. Where one of two such objects has no namespace (kubectl's context or the GitOps
+tool's destination decides it), they meet only if that is the other's: a
+``NamespaceReferenceWarning``, never an error.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from typing import Any, ClassVar
 import constructs
 
 from . import _checks, _crd, _crd_kinds
-from ._app_objects import namespace_of
+from ._app_objects import DESTINATION_DECIDES, namespace_of, never_meet
 from ._checks import enum_arg
 from ._data import KeyedSource
 from ._resource import PodkitResource
@@ -316,23 +319,49 @@ class Gateway(PodkitResource):
     def _check(self, problems: list[Problem]) -> None:
         if not self._listeners:
             problems.append(self._problem("the Gateway has no listeners", "pass listeners=[Listener(...)]"))
-        namespace = namespace_of(self)
+        mine = namespace_of(self)
         for listener in self._listeners:
             for secret, writer in zip(listener.certificates, listener._writers, strict=True):
-                if writer is None or namespace_of(writer) == namespace:
-                    continue  # a Secret given by name is read from the Gateway's namespace
-                if writer.KIND == "Certificate":
-                    what, fix = f"Secret {secret.name!r} of Certificate {writer.path!r}", "Certificate"
-                else:
-                    what, fix = f"Secret {writer.path!r}", "Secret"
-                problems.append(
-                    self._problem(
-                        f"listener {listener.name!r}: certificate {what} is in namespace "
-                        f"{namespace_of(writer)!r}, the Gateway in {namespace!r}; a Gateway reads certificates "
-                        f"of its own namespace (another needs a ReferenceGrant)",
-                        f"create the {fix} in the Gateway's namespace",
-                    )
+                if writer is not None:  # a Secret given by name is read from the Gateway's namespace
+                    self._check_certificate(problems, mine, listener.name, secret.name, writer)
+
+    def _check_certificate(
+        self,
+        problems: list[Problem],
+        mine: str | None,
+        listener: str,
+        secret: str,
+        writer: PodkitResource,
+    ) -> None:
+        """A listener's certificate Secret (named ``secret``; ``writer`` the podkit object that
+        writes it: the Secret, or a cert-manager Certificate) is read from the Gateway's namespace."""
+        if writer.KIND == "Certificate":
+            what, fix = f"Secret {secret!r} of Certificate {writer.path!r}", "Certificate"
+        else:
+            what, fix = f"Secret {writer.path!r}", "Secret"
+        theirs = namespace_of(writer)
+        if never_meet(
+            self,
+            mine,
+            theirs,
+            only_mine=lambda ns: (
+                f"the Gateway is in namespace {ns!r} and the certificate {what} of its listener {listener!r} has "
+                f"none ({DESTINATION_DECIDES})"
+            ),
+            only_theirs=lambda ns: (
+                f"the Gateway has no namespace ({DESTINATION_DECIDES}) and the certificate {what} of its "
+                f"listener {listener!r} is in namespace {ns!r}"
+            ),
+            outcome="it finds the certificate",
+        ):
+            problems.append(
+                self._problem(
+                    f"listener {listener!r}: certificate {what} is in namespace "
+                    f"{theirs!r}, the Gateway in {mine!r}; a Gateway reads certificates "
+                    f"of its own namespace (another needs a ReferenceGrant)",
+                    f"create the {fix} in the Gateway's namespace",
                 )
+            )
 
     def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
         return {
@@ -868,60 +897,112 @@ class _Route(PodkitResource):
         self._rules.append(_Rule(found, fs, tuple(checked)))
 
     def _check(self, problems: list[Problem]) -> None:
-        namespace = namespace_of(self)
+        mine = namespace_of(self)
         if not self._parents:
             problems.append(self._problem("the route attaches to no Gateway", "pass parents=[gateway]"))
         if not self._rules:
             problems.append(self._problem("the route has no rules", "add_rule(...)"))
-        for rule in self._rules:
-            mirrors = [f._mirror for f in rule.filters if f._mirror is not None]
-            for backend in list(rule.backends) + mirrors:
-                svc_ns = namespace_of(backend.service)
-                if svc_ns != namespace:
-                    problems.append(
-                        self._problem(
-                            f"backend Service {backend.service.path!r} is in namespace {svc_ns!r}, the route in "
-                            f"{namespace!r}",
-                            "create the route in the Service's namespace",
-                        )
-                    )
+        # each Service once, however many backends and mirrors reach it
+        services = {
+            id(b.service): b.service
+            for rule in self._rules
+            for b in list(rule.backends) + [f._mirror for f in rule.filters if f._mirror is not None]
+        }
+        for svc in services.values():
+            self._check_backend(problems, mine, svc)
         for parent in self._parents:
-            gateway = parent.gateway
-            if not isinstance(gateway, Gateway):
-                continue
-            listeners = parent.listeners()
-            where = f"Gateway {gateway.path!r}" + (
-                f" listener {parent.section_name!r}" if parent.section_name else ""
+            self._check_parent(problems, mine, parent)
+
+    def _check_backend(self, problems: list[Problem], mine: str | None, svc: Service) -> None:
+        """A backend Service (no namespace in the backendRef) is looked up in the route's namespace."""
+        theirs = namespace_of(svc)
+        if never_meet(
+            self,
+            mine,
+            theirs,
+            only_mine=lambda ns: (
+                f"the {self.KIND} is in namespace {ns!r} and its backend Service {svc.path!r} has none "
+                f"({DESTINATION_DECIDES})"
+            ),
+            only_theirs=lambda ns: (
+                f"the {self.KIND} has no namespace ({DESTINATION_DECIDES}) and its backend Service "
+                f"{svc.path!r} is in namespace {ns!r}"
+            ),
+            outcome="it routes to the Service",
+        ):
+            problems.append(
+                self._problem(
+                    f"backend Service {svc.path!r} is in namespace {theirs!r}, the route in {mine!r}",
+                    "create the route in the Service's namespace",
+                )
             )
-            if not listeners:
-                problems.append(self._problem(f"{where} has no listener on port {parent.port}", "fix port="))
+
+    def _check_parent(self, problems: list[Problem], mine: str | None, parent: ParentRef) -> None:
+        """A podkit Gateway must have a listener that admits the route: its kind, its hostnames,
+        and (``RouteNamespaces.SAME``) its namespace."""
+        gateway = parent.gateway
+        if not isinstance(gateway, Gateway):
+            return  # a Gateway by name is another app's: nothing to compare
+        listeners = parent.listeners()
+        where = f"Gateway {gateway.path!r}" + (
+            f" listener {parent.section_name!r}" if parent.section_name else ""
+        )
+        if not listeners:
+            problems.append(self._problem(f"{where} has no listener on port {parent.port}", "fix port="))
+            return
+        theirs = namespace_of(gateway)
+        fitting = []
+        for listener in listeners:
+            if not listener.admits(self.KIND):
                 continue
-            gateway_ns = namespace_of(gateway)
-            fitting = []
-            for listener in listeners:
-                if not listener.admits(self.KIND):
-                    continue
-                if listener.routes_from is RouteNamespaces.SAME and gateway_ns != namespace:
-                    continue
-                if (
-                    listener.routes_from is RouteNamespaces.SELECTOR
-                    or listener.hostname is None
-                    or not self.hostnames
-                    or any(_hostnames_meet(listener.hostname, h) for h in self.hostnames)
-                ):
-                    fitting.append(listener)
-            if not fitting:
-                shown = "; ".join(
-                    f"{x.name}: {x.protocol.value} {x.hostname or '(any host)'}, routes from {x.routes_from.value}"
-                    for x in listeners
+            # a namespace left to the destination may be the Gateway's: warned below, not refused
+            if (
+                listener.routes_from is RouteNamespaces.SAME
+                and mine is not None
+                and theirs is not None
+                and theirs != mine
+            ):
+                continue
+            if (
+                listener.routes_from is RouteNamespaces.SELECTOR
+                or listener.hostname is None
+                or not self.hostnames
+                or any(_hostnames_meet(listener.hostname, h) for h in self.hostnames)
+            ):
+                fitting.append(listener)
+        if not fitting:
+            shown = "; ".join(
+                f"{x.name}: {x.protocol.value} {x.hostname or '(any host)'}, routes from {x.routes_from.value}"
+                for x in listeners
+            )
+            of = f" of namespace {mine!r}" if mine is not None else ""
+            problems.append(
+                self._problem(
+                    f"{where} admits no {self.KIND}{of} with hostnames "
+                    f"{self.hostnames or '(any)'} ({shown}); the route would never attach",
+                    "attach to a listener whose protocol, hostname and allowed namespaces fit the route",
                 )
-                problems.append(
-                    self._problem(
-                        f"{where} admits no {self.KIND} of namespace {namespace!r} with hostnames "
-                        f"{self.hostnames or '(any)'} ({shown}); the route would never attach",
-                        "attach to a listener whose protocol, hostname and allowed namespaces fit the route",
-                    )
-                )
+            )
+            return
+        # One side without a namespace: a Gateway without one is looked up in the route's (the
+        # parentRef names no other); a route without one is admitted by listeners of their own
+        # namespace only if it is applied there (a listener admitting any namespace takes it as is).
+        # Both written: judged above.
+        if theirs is None or all(x.routes_from is RouteNamespaces.SAME for x in fitting):
+            never_meet(
+                self,
+                mine,
+                theirs,
+                only_mine=lambda ns: (
+                    f"the {self.KIND} is in namespace {ns!r} and its parent Gateway {gateway.path!r} has none "
+                    f"({DESTINATION_DECIDES})"
+                ),
+                only_theirs=lambda ns: (
+                    f"the {self.KIND} has no namespace ({DESTINATION_DECIDES}) and its parent {where} admits "
+                    f"routes of namespace {ns!r} only"
+                ),
+                outcome="it attaches to the Gateway",
+            )
 
     def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
         namespace = namespace_of(self)
