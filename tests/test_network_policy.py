@@ -11,7 +11,7 @@ from syrupy.assertion import SnapshotAssertion
 
 import podkit as pk
 from podkit.network_policy import NetworkPolicyRule, Peer, PolicyPort, PolicyType
-from tests.k8s import by_name, synth, synth_messages, synth_problems
+from tests.k8s import by_name, synth, synth_messages, synth_problems, synth_warnings
 
 HTTP = pk.Port(8080, name="http")
 PG = pk.Port(5432, name="pg")
@@ -265,11 +265,12 @@ def test_warns_on_selectors_matching_no_podkit_pod(chart: pk.Chart) -> None:
     )
     with pytest.warns(pk.NetworkPolicyWarning) as record:
         synth(chart)
+    # no namespace on the policy: every pod of the app was looked at (none is named None)
     assert sorted(str(w.message) for w in record) == [
         "[test/p] ingress peer Peer.pods(LabelSelector(match_labels={'app': 'gateway'}, match_expressions=())) "
-        "matches no podkit pod of namespace None in this app; unless those pods are made elsewhere, the rule "
-        "allows nothing (give the workload object: Peer.pods(workload))",
-        "[test/p] the policy's selector {'matchLabels': {'app': 'wbe'}} matches no podkit pod of namespace None; "
+        "matches no podkit pod of this app; unless those pods are made elsewhere, the rule allows nothing (give "
+        "the workload object: Peer.pods(workload))",
+        "[test/p] the policy's selector {'matchLabels': {'app': 'wbe'}} matches no podkit pod of the app; "
         "unless those pods are made elsewhere, it selects nothing (select by object: selector=workload)",
     ]
 
@@ -373,3 +374,287 @@ def test_fails_on_connections_to_itself_or_a_peer_side_without_object(chart: pk.
         w.connections.allow_from(w)
     with pytest.raises(pk.PodkitError, match=r"use isolation=Isolation\.POD"):
         w.connections.allow_from(Peer.namespace("monitoring"), isolation=pk.Isolation.PEER)
+
+
+# -- one side without a namespace: a NamespaceReferenceWarning at the line that created the policy ------
+# (kubectl's context or the GitOps tool's destination decides that side: the pair meets only if it
+# is the other side's namespace; two written namespaces that differ are judged as before)
+SHOP = {"app.kubernetes.io/name": "web"}
+
+
+def test_a_policy_with_a_namespace_its_target_lacks_is_written_and_warned(app: pk.App) -> None:
+    chart = pk.Chart(app, "test")
+    w = web(chart)
+    created = sys._getframe().f_lineno + 1
+    pk.NetworkPolicy(chart, "p", selector=w, namespace="shop")
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
+        (
+            "[test/p] the policy is in namespace 'shop' and selects Deployment 'test/web', which has none (the "
+            "namespace it is applied to decides): it selects the target's pods only if that is 'shop'; give both "
+            "the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_a_policy_without_a_namespace_whose_target_has_one_is_written_and_warned(app: pk.App) -> None:
+    w = web(pk.Chart(app, "prod", namespace="prod"))
+    created = sys._getframe().f_lineno + 1
+    pk.NetworkPolicy(pk.Chart(app, "policies"), "p", selector=w)
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
+        (
+            "[policies/p] the policy has no namespace (the namespace it is applied to decides) and selects "
+            "Deployment 'prod/web' of namespace 'prod': it selects the target's pods only if that is 'prod'; "
+            "give both the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_a_policy_and_its_target_both_without_a_namespace_are_not_warned(app: pk.App) -> None:
+    w = web(pk.Chart(app, "apps"))
+    pk.NetworkPolicy(pk.Chart(app, "policies"), "p", selector=w)
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == []
+
+
+def test_a_selector_with_a_namespace_matching_pods_without_one_is_warned(app: pk.App) -> None:
+    chart = pk.Chart(app, "test")
+    web(chart)
+    created = sys._getframe().f_lineno + 1
+    pk.NetworkPolicy(chart, "p", selector=pk.LabelSelector(match_labels=SHOP), namespace="shop")
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
+        (
+            "[test/p] the policy is in namespace 'shop' and its selector {'matchLabels': "
+            "{'app.kubernetes.io/name': 'web'}} matches the pods of Deployment 'test/web', without a namespace "
+            "(the namespace it is applied to decides): it selects them only if that is 'shop'; give both the "
+            "same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+    assert synth_warnings(app, pk.NetworkPolicyWarning) == []
+
+
+def test_a_selector_without_a_namespace_matching_pods_of_one_is_warned(app: pk.App) -> None:
+    web(pk.Chart(app, "a", namespace="shop"))
+    web(pk.Chart(app, "b", namespace="cart"))
+    created = sys._getframe().f_lineno + 1
+    pk.NetworkPolicy(pk.Chart(app, "policies"), "p", selector=pk.LabelSelector(match_labels=SHOP))
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
+        (
+            "[policies/p] the policy has no namespace (the namespace it is applied to decides) and its selector "
+            "{'matchLabels': {'app.kubernetes.io/name': 'web'}} matches the pods of Deployment 'a/web' of "
+            "namespace 'shop' and Deployment 'b/web' of namespace 'cart': it selects them only if that is one "
+            "of 'cart', 'shop'; give both the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_a_selector_and_its_pods_both_without_a_namespace_are_not_warned(app: pk.App) -> None:
+    web(pk.Chart(app, "apps"))
+    pk.NetworkPolicy(pk.Chart(app, "policies"), "p", selector=pk.LabelSelector(match_labels=SHOP))
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == []
+    assert synth_warnings(app, pk.NetworkPolicyWarning) == []
+
+
+def test_a_selector_matching_pods_only_of_another_namespace_warns_as_matching_none(app: pk.App) -> None:
+    web(pk.Chart(app, "a", namespace="shop"))
+    created = sys._getframe().f_lineno + 1
+    pk.NetworkPolicy(pk.Chart(app, "b", namespace="cart"), "p", selector=pk.LabelSelector(match_labels=SHOP))
+    assert synth_warnings(app, pk.NetworkPolicyWarning) == [
+        (
+            "[b/p] the policy's selector {'matchLabels': {'app.kubernetes.io/name': 'web'}} matches no podkit pod "
+            "of namespace 'cart'; unless those pods are made elsewhere, it selects nothing (select by object: "
+            "selector=workload)",
+            __file__,
+            created,
+        )
+    ]
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == []
+
+
+def gateway_rule() -> NetworkPolicyRule:
+    return NetworkPolicyRule([Peer.pods(pk.LabelSelector(match_labels={"app": "gateway"}))])
+
+
+def gateway(chart: pk.Chart) -> pk.Deployment:
+    return pk.Deployment(
+        chart,
+        "gateway",
+        main=pk.Container(name="envoy", image="envoyproxy/envoy:v1.31.0"),
+        pod_labels={"app": "gateway"},
+    )
+
+
+def test_a_peer_selector_of_a_policy_with_a_namespace_matching_pods_without_one_is_warned(
+    app: pk.App,
+) -> None:
+    chart = pk.Chart(app, "test")
+    w = web(chart, namespace="shop")
+    gateway(chart)
+    created = sys._getframe().f_lineno + 1
+    pk.NetworkPolicy(chart, "p", selector=w, ingress=[gateway_rule()], namespace="shop")
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
+        (
+            "[test/p] the policy is in namespace 'shop' and its ingress peer Peer.pods(LabelSelector("
+            "match_labels={'app': 'gateway'}, match_expressions=())) matches the pods of Deployment "
+            "'test/gateway', without a namespace (the namespace it is applied to decides): the rule allows them "
+            "only if that is 'shop'; give both the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+    assert synth_warnings(app, pk.NetworkPolicyWarning) == []
+
+
+def test_a_peer_selector_of_a_policy_without_a_namespace_matching_pods_of_one_is_warned(app: pk.App) -> None:
+    gateway(pk.Chart(app, "edge", namespace="edge"))
+    chart = pk.Chart(app, "apps")
+    w = web(chart)
+    created = sys._getframe().f_lineno + 1
+    pk.NetworkPolicy(chart, "p", selector=w, ingress=[gateway_rule()])
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
+        (
+            "[apps/p] the policy has no namespace (the namespace it is applied to decides) and its ingress peer "
+            "Peer.pods(LabelSelector(match_labels={'app': 'gateway'}, match_expressions=())) matches the pods of "
+            "Deployment 'edge/gateway' of namespace 'edge': the rule allows them only if that is 'edge'; give "
+            "both the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_a_peer_selector_given_a_namespace_matching_pods_without_one_is_warned(app: pk.App) -> None:
+    chart = pk.Chart(app, "test")
+    w = web(chart)
+    gateway(chart)
+    peer = Peer.pods(pk.LabelSelector(match_labels={"app": "gateway"}), namespace="edge")
+    created = sys._getframe().f_lineno + 1
+    pk.NetworkPolicy(chart, "p", selector=w, ingress=[NetworkPolicyRule([peer])])
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
+        (
+            "[test/p] the policy's ingress peer Peer.pods(LabelSelector(match_labels={'app': 'gateway'}, "
+            "match_expressions=())), given namespace 'edge', matches the pods of Deployment 'test/gateway', "
+            "without a namespace (the namespace it is applied to decides): the rule allows them only if that is "
+            "'edge'; give both the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_a_peer_selector_and_its_pods_both_without_a_namespace_are_not_warned(app: pk.App) -> None:
+    chart = pk.Chart(app, "test")
+    w = web(chart)
+    gateway(chart)
+    pk.NetworkPolicy(chart, "p", selector=w, ingress=[gateway_rule()])
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == []
+    assert synth_warnings(app, pk.NetworkPolicyWarning) == []
+
+
+def test_a_peer_selector_matching_pods_only_of_another_namespace_warns_as_matching_none(app: pk.App) -> None:
+    gateway(pk.Chart(app, "edge", namespace="edge"))
+    shop = pk.Chart(app, "shop", namespace="shop")
+    w = web(shop)
+    created = sys._getframe().f_lineno + 1
+    pk.NetworkPolicy(shop, "p", selector=w, ingress=[gateway_rule()])
+    assert synth_warnings(app, pk.NetworkPolicyWarning) == [
+        (
+            "[shop/p] ingress peer Peer.pods(LabelSelector(match_labels={'app': 'gateway'}, match_expressions=())) "
+            "matches no podkit pod of namespace 'shop' in this app; unless those pods are made elsewhere, the "
+            "rule allows nothing (give the workload object: Peer.pods(workload))",
+            __file__,
+            created,
+        )
+    ]
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == []
+
+
+def test_a_peer_selector_in_namespaces_chosen_by_label_is_matched_against_every_pod(app: pk.App) -> None:
+    # which namespaces carry the labels is the cluster's to know: any pod of the app may be in one
+    gateway(pk.Chart(app, "edge", namespace="edge"))
+    shop = pk.Chart(app, "shop", namespace="shop")
+    w = web(shop)
+    teams = Peer.namespaces({"team": "edge"})
+    found = Peer.pods(pk.LabelSelector(match_labels={"app": "gateway"}), namespace=teams)
+    lost = Peer.pods(pk.LabelSelector(match_labels={"app": "gatewya"}), namespace=teams)
+    created = sys._getframe().f_lineno + 1
+    pk.NetworkPolicy(shop, "p", selector=w, ingress=[NetworkPolicyRule([found, lost])])
+    assert synth_warnings(app, pk.NetworkPolicyWarning) == [
+        (
+            "[shop/p] ingress peer Peer.pods(LabelSelector(match_labels={'app': 'gatewya'}, match_expressions=())) "
+            "matches no podkit pod of this app; unless those pods are made elsewhere, the rule allows nothing "
+            "(give the workload object: Peer.pods(workload))",
+            __file__,
+            created,
+        )
+    ]
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == []
+
+
+def test_a_workload_peer_given_a_namespace_it_lacks_is_written_and_warned(app: pk.App) -> None:
+    chart = pk.Chart(app, "test")
+    w, d = web(chart), db(chart)
+    created = sys._getframe().f_lineno + 1
+    pk.NetworkPolicy(chart, "p", selector=w, ingress=[NetworkPolicyRule([Peer.pods(d, namespace="data")])])
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
+        (
+            "[test/p] the policy's ingress peer Peer.pods(<StatefulSet test/db>) is given namespace 'data' and "
+            "StatefulSet 'test/db' has none (the namespace it is applied to decides): the peer selects its pods "
+            "only if that is 'data'; give both the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+
+
+def test_a_policy_with_a_namespace_and_a_workload_peer_without_one_is_written_and_warned(app: pk.App) -> None:
+    # no namespace selector can name the peer's namespace: it is looked for in the policy's
+    d = db(pk.Chart(app, "data"))
+    shop = pk.Chart(app, "shop", namespace="shop")
+    w = web(shop)
+    created = sys._getframe().f_lineno + 1
+    pk.NetworkPolicy(shop, "p", selector=w, ingress=[NetworkPolicyRule([d])])
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
+        (
+            "[shop/p] the policy is in namespace 'shop' and its ingress peer StatefulSet 'data/db' has none (the "
+            "namespace it is applied to decides): the rule allows its pods only if that is 'shop'; give both "
+            "the same namespace, or neither",
+            __file__,
+            created,
+        )
+    ]
+    with pytest.warns(pk.NamespaceReferenceWarning):  # (the same warning, at this synth)
+        docs = app.synth_documents()
+    assert by_name(docs["shop.k8s.yaml"], "p")["spec"]["ingress"] == [
+        {"from": [{"podSelector": {"matchLabels": DB}}]}
+    ]
+
+
+def test_a_policy_without_a_namespace_reaches_a_workload_peer_of_one_by_its_namespace(app: pk.App) -> None:
+    # the namespace selector names the peer's namespace, wherever the policy is applied: nothing to warn
+    d = db(pk.Chart(app, "data", namespace="data"))
+    apps = pk.Chart(app, "apps")
+    pk.NetworkPolicy(apps, "p", selector=web(apps), ingress=[NetworkPolicyRule([d])])
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == []
+    assert by_name(app.synth_documents()["apps.k8s.yaml"], "p")["spec"]["ingress"] == [
+        {
+            "from": [
+                {
+                    "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "data"}},
+                    "podSelector": {"matchLabels": DB},
+                }
+            ]
+        }
+    ]
+
+
+def test_a_policy_and_a_workload_peer_both_without_a_namespace_are_not_warned(app: pk.App) -> None:
+    chart = pk.Chart(app, "test")
+    pk.NetworkPolicy(chart, "p", selector=web(chart), ingress=[NetworkPolicyRule([db(chart)])])
+    assert synth_warnings(app, pk.NamespaceReferenceWarning) == []

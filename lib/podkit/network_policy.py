@@ -28,6 +28,12 @@ Checks at synth, beyond the API server's (``_rules/networking.py``):
 * rules of a direction ``policy_types`` leaves out (network plugins ignore them), and a
   workload peer given a ``namespace`` other than its own (it would select nothing): errors.
 
+Where the policy, or the pods it selects or allows, have no namespace (kubectl's context or the
+GitOps tool's destination decides it), they meet only if that is the other's namespace: a
+``NamespaceReferenceWarning``, never an error (a selector matching only such pods warns so, not
+as matching none). A workload peer of a known namespace is reached by that namespace's label
+from a policy without one too, so it works wherever the policy is applied.
+
 The policies are written with explicit ``policyTypes``: Kubernetes' default would isolate
 ingress too as soon as a policy has egress rules, which is rarely what was meant.
 """
@@ -42,7 +48,16 @@ from typing import Any, Self
 import constructs
 
 from . import _checks
-from ._app_objects import namespace_of, objects_in_namespace, target_namespace
+from ._app_objects import (
+    DESTINATION_DECIDES,
+    app_objects,
+    namespace_of,
+    never_meet,
+    objects_in_namespace,
+    objects_met_by_destination,
+    target_namespace,
+    warn_namespace,
+)
 from ._pod import AbstractPod
 from ._resource import PodkitResource
 from ._rules.core.service import cidr_error
@@ -319,8 +334,10 @@ class Peer:
             out["podSelector"] = self._pods.render()
         namespaces = self._namespaces
         if namespaces is None and self._target is not None:
+            # a policy without a namespace goes wherever it is applied: a peer of a known namespace
+            # is reached there by its namespace's label, so it never depends on that destination
             target_ns = namespace_of(self._target)
-            if target_ns is not None and policy_namespace is not None and target_ns != policy_namespace:
+            if target_ns is not None and target_ns != policy_namespace:
                 namespaces = {"matchLabels": {NAMESPACE_NAME_LABEL: target_ns}}
         if namespaces is not None:
             out["namespaceSelector"] = dict(namespaces)
@@ -503,7 +520,7 @@ class NetworkPolicy(PodkitResource):
 
     # -- synth ---------------------------------------------------------------------------------
     def _check(self, problems: list[Problem]) -> None:
-        namespace = namespace_of(self)
+        mine = namespace_of(self)
         target = self.selector
         types = self.policy_types
         for direction, rules, kind in (
@@ -520,51 +537,15 @@ class NetworkPolicy(PodkitResource):
                     )
                 )
         if isinstance(target, AbstractPod):
-            target_ns = namespace_of(target)
-            if target_ns is not None and namespace is not None and target_ns != namespace:
-                problems.append(
-                    self._problem(
-                        f"the policy is in namespace {namespace!r} but selects {target.KIND} {target.path!r} of "
-                        f"namespace {target_ns!r}; a NetworkPolicy selects pods of its own namespace only, so it "
-                        f"would select nothing",
-                        "create the policy in the chart (namespace) of the pods it protects",
-                    )
-                )
-        elif isinstance(target, LabelSelector) and not any(
-            selector_matches(target.render(), labels) for labels in _app_pod_labels(self, namespace)
-        ):
-            warn_at(
-                f"[{self.path}] the policy's selector {_checks.jsonable(target.render())} matches no podkit pod of namespace "
-                f"{namespace!r}; unless those pods are made elsewhere, it selects nothing (select by object: "
-                f"selector=workload)",
-                NetworkPolicyWarning,
-                self._source,
-            )
+            self._check_target(problems, mine, target)
+        elif isinstance(target, LabelSelector):
+            self._check_selector(mine, target)
         for direction, peers, ports in self.flows():
             for peer in peers:
-                pod = peer._target
-                own_ns = namespace_of(pod) if pod is not None else None
-                if pod is not None and own_ns is not None and peer._namespace_name not in (None, own_ns):
-                    problems.append(
-                        self._problem(
-                            f"{direction} peer {peer!r} is given namespace {peer._namespace_name!r}, but "
-                            f"{pod.KIND} {pod.path!r} runs in {own_ns!r}, so the peer selects "
-                            f"nothing",
-                            "drop namespace= (a workload's own namespace is used by itself)",
-                        )
-                    )
-                if peer._pods is not None and peer._target is None:
-                    peer_ns = peer.namespace_name(namespace)
-                    pods = _app_pod_labels(self, peer_ns)
-                    # a namespace the app puts no pod in (kube-system's DNS) is someone else's
-                    if pods and not any(selector_matches(peer._pods.render(), labels) for labels in pods):
-                        warn_at(
-                            f"[{self.path}] {direction} peer {peer!r} matches no podkit pod of namespace "
-                            f"{peer_ns!r} in this app; unless those pods are made elsewhere, the rule allows "
-                            f"nothing (give the workload object: Peer.pods(workload))",
-                            NetworkPolicyWarning,
-                            self._source,
-                        )
+                if peer._target is not None:
+                    self._check_pod_peer(problems, mine, direction, peer, peer._target)
+                elif peer._pods is not None:
+                    self._check_selector_peer(mine, direction, peer, peer._pods)
             # the pods a port belongs to: the selected pods for ingress, the peers for egress
             if direction == "ingress":
                 destinations = [target] if isinstance(target, AbstractPod) else []
@@ -575,6 +556,161 @@ class NetworkPolicy(PodkitResource):
                     missing = _undeclared(pod, port)
                     if missing:
                         problems.append(self._problem(f"{direction} rule: {missing}", _PORT_FIX))
+
+    # Two written namespaces that differ never meet. Where one side has none, kubectl's context or
+    # the GitOps tool's destination decides it: the pair meets if that is the other side's, so it
+    # is warned (NamespaceReferenceWarning, at the line that created the policy), never refused.
+    def _check_target(self, problems: list[Problem], mine: str | None, target: AbstractPod) -> None:
+        """The pods selected by object are in the policy's namespace."""
+        theirs = namespace_of(target)
+        if never_meet(
+            self,
+            mine,
+            theirs,
+            only_mine=lambda ns: (
+                f"the policy is in namespace {ns!r} and selects {target.KIND} {target.path!r}, which has none "
+                f"({DESTINATION_DECIDES})"
+            ),
+            only_theirs=lambda ns: (
+                f"the policy has no namespace ({DESTINATION_DECIDES}) and selects {target.KIND} {target.path!r} "
+                f"of namespace {ns!r}"
+            ),
+            outcome="it selects the target's pods",
+        ):
+            problems.append(
+                self._problem(
+                    f"the policy is in namespace {mine!r} but selects {target.KIND} {target.path!r} of "
+                    f"namespace {theirs!r}; a NetworkPolicy selects pods of its own namespace only, so it "
+                    f"would select nothing",
+                    "create the policy in the chart (namespace) of the pods it protects",
+                )
+            )
+
+    def _check_selector(self, mine: str | None, selector: LabelSelector) -> None:
+        """A label selector should match podkit pods of the policy's namespace."""
+        rendered = selector.render()
+        if any(selector_matches(rendered, labels) for _, labels in _app_pods(self, mine)):
+            return
+        shown = _checks.jsonable(rendered)
+        elsewhere = [
+            pod
+            for pod, labels in _app_pods_met_by_destination(self, mine)
+            if selector_matches(rendered, labels)
+        ]
+        if elsewhere:
+            self._warn_met_by_destination(
+                f"{self._lead(mine)} and its selector {shown}", mine, elsewhere, "it selects them"
+            )
+            return
+        where = f"of namespace {mine!r}" if mine is not None else "of the app"
+        warn_at(
+            f"[{self.path}] the policy's selector {shown} matches no podkit pod {where}; unless those pods are "
+            f"made elsewhere, it selects nothing (select by object: selector=workload)",
+            NetworkPolicyWarning,
+            self._source,
+        )
+
+    def _check_pod_peer(
+        self, problems: list[Problem], mine: str | None, direction: str, peer: Peer, pod: AbstractPod
+    ) -> None:
+        """A workload peer is reached in its own namespace (by a namespace selector, when known), in
+        the one given to the peer, else in the policy's."""
+        own = namespace_of(pod)
+        given = peer._namespace_name
+        if given is not None and own is not None and given != own:
+            problems.append(
+                self._problem(
+                    f"{direction} peer {peer!r} is given namespace {given!r}, but "
+                    f"{pod.KIND} {pod.path!r} runs in {own!r}, so the peer selects "
+                    f"nothing",
+                    "drop namespace= (a workload's own namespace is used by itself)",
+                )
+            )
+        elif own is None and given is not None:
+            warn_namespace(
+                self,
+                f"the policy's {direction} peer {peer!r} is given namespace {given!r} and {pod.KIND} "
+                f"{pod.path!r} has none ({DESTINATION_DECIDES})",
+                "the peer selects its pods",
+                [given],
+            )
+        elif own is None and peer._namespaces is None and mine is not None:
+            # no namespace selector: the peer's pods are looked for in the policy's namespace
+            warn_namespace(
+                self,
+                f"the policy is in namespace {mine!r} and its {direction} peer {pod.KIND} {pod.path!r} has "
+                f"none ({DESTINATION_DECIDES})",
+                "the rule allows its pods",
+                [mine],
+            )
+
+    def _check_selector_peer(
+        self, mine: str | None, direction: str, peer: Peer, selector: LabelSelector
+    ) -> None:
+        """A peer label selector should match podkit pods of the namespace it reaches."""
+        rendered = selector.render()
+        if peer._namespaces is not None and peer._namespace_name is None:
+            # namespaces chosen by their labels: any pod of the app may be in one of them
+            pods = [(pod, _labels_of(pod)) for pod in app_objects(self, AbstractPod)]
+            if pods and not any(selector_matches(rendered, labels) for _, labels in pods):
+                self._warn_unmatched_peer(direction, peer, "of this app")
+            return
+        namespace = peer._namespace_name if peer._namespace_name is not None else mine
+        same = list(_app_pods(self, namespace))
+        if any(selector_matches(rendered, labels) for _, labels in same):
+            return
+        elsewhere = [
+            pod
+            for pod, labels in _app_pods_met_by_destination(self, namespace)
+            if selector_matches(rendered, labels)
+        ]
+        if elsewhere:
+            lead = (
+                f"the policy's {direction} peer {peer!r}, given namespace {namespace!r},"
+                if peer._namespace_name is not None
+                else f"{self._lead(mine)} and its {direction} peer {peer!r}"
+            )
+            self._warn_met_by_destination(lead, namespace, elsewhere, "the rule allows them")
+        elif same:  # a namespace the app puts no pod in (kube-system's DNS) is someone else's
+            where = f"of namespace {namespace!r} in this app" if namespace is not None else "of this app"
+            self._warn_unmatched_peer(direction, peer, where)
+
+    def _warn_unmatched_peer(self, direction: str, peer: Peer, where: str) -> None:
+        warn_at(
+            f"[{self.path}] {direction} peer {peer!r} matches no podkit pod {where}; unless those pods are made "
+            f"elsewhere, the rule allows nothing (give the workload object: Peer.pods(workload))",
+            NetworkPolicyWarning,
+            self._source,
+        )
+
+    @staticmethod
+    def _lead(mine: str | None) -> str:
+        if mine is not None:
+            return f"the policy is in namespace {mine!r}"
+        return f"the policy has no namespace ({DESTINATION_DECIDES})"
+
+    def _warn_met_by_destination(
+        self, lead: str, namespace: str | None, pods: list[AbstractPod], outcome: str
+    ) -> None:
+        """``lead`` (the policy's selector, a peer) matches no podkit pod of ``namespace``, only
+        ``pods``, which meet it only in the destination namespace (on the other side of
+        ``namespace``: without one, or of a namespace when ``namespace`` is ``None``)."""
+        if namespace is not None:
+            names = " and ".join(f"{p.KIND} {p.path!r}" for p in pods)
+            warn_namespace(
+                self,
+                f"{lead} matches the pods of {names}, without a namespace ({DESTINATION_DECIDES})",
+                outcome,
+                [namespace],
+            )
+            return
+        names = " and ".join(f"{p.KIND} {p.path!r} of namespace {namespace_of(p)!r}" for p in pods)
+        warn_namespace(
+            self,
+            f"{lead} matches the pods of {names}",
+            outcome,
+            sorted({n for p in pods if (n := namespace_of(p)) is not None}),
+        )
 
     def _render_body(self, problems: list[Problem]) -> dict[str, Any]:
         namespace = namespace_of(self)
@@ -623,13 +759,22 @@ def _undeclared(pod: AbstractPod, port: PolicyPort) -> str | None:
     )
 
 
-def _app_pod_labels(policy: PodkitResource, namespace: str | None) -> list[dict[str, str]]:
-    """The labels of every podkit pod (template) of the app in ``namespace``."""
-    out = []
-    for obj in objects_in_namespace(policy, AbstractPod, namespace):
-        labels = getattr(obj, "pod_labels", None)
-        out.append(dict(labels) if isinstance(labels, Mapping) else dict(obj._metadata().get("labels") or {}))
-    return out
+def _labels_of(pod: AbstractPod) -> dict[str, str]:
+    """The labels of ``pod``'s pods (a workload's template labels, a pod's own)."""
+    labels = getattr(pod, "pod_labels", None)
+    return dict(labels) if isinstance(labels, Mapping) else dict(pod._metadata().get("labels") or {})
+
+
+def _app_pods(policy: PodkitResource, namespace: str | None) -> Iterator[tuple[AbstractPod, dict[str, str]]]:
+    """Every podkit pod (template) of the app written to ``namespace``, with its labels."""
+    return ((pod, _labels_of(pod)) for pod in objects_in_namespace(policy, AbstractPod, namespace))
+
+
+def _app_pods_met_by_destination(
+    policy: PodkitResource, namespace: str | None
+) -> Iterator[tuple[AbstractPod, dict[str, str]]]:
+    """The podkit pods of the app that meet ``namespace`` only in the destination namespace."""
+    return ((pod, _labels_of(pod)) for pod in objects_met_by_destination(policy, AbstractPod, namespace))
 
 
 # -- helpers -------------------------------------------------------------------------------------------
