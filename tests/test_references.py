@@ -9,6 +9,8 @@ destination namespace: a NamespaceReferenceWarning, never an error.
 
 from __future__ import annotations
 
+import sys
+
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -705,3 +707,21 @@ def test_charts_without_a_namespace_may_hold_the_same_names(app: pk.App) -> None
     for name in ("dev", "prod"):
         pk.ConfigFromMap(pk.Chart(app, name), "settings", data={"k": name})
     assert sorted(app.synth_documents()) == ["dev.k8s.yaml", "prod.k8s.yaml"]
+
+
+def test_a_namespace_warning_names_the_line_that_created_the_referring_object(app: pk.App) -> None:
+    # a podkit pod: the line that created it; a raw pod (no line podkit knows of): the synth line
+    from tests.k8s import SYNTH_SITE, synth_warnings
+
+    chart = pk.Chart(app, "c")
+    pk.ConfigFromMap(chart, "settings", data={"k": "v"})  # no namespace
+    main = pk.Container(name="web", image=IMAGE, env={"K": pk.ConfigMapRef("settings", keys=["k"]).value("k")})
+    created = sys._getframe().f_lineno + 1
+    pk.SidecarPod(chart, "web", main=main, namespace="a")
+    raw(chart, "p", "Pod", "b", spec=pod_spec(volumes=[{"name": "v", "configMap": {"name": "settings"}}]))
+    found = synth_warnings(app, pk.NamespaceReferenceWarning)
+    # (the raw pod first: a chart's other cdk8s objects come before its podkit objects)
+    assert [(message.split(" ", 1)[0], file, line) for message, file, line in found] == [
+        ("[c:", *SYNTH_SITE),
+        ("[c/web]", __file__, created),
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from typing import Any
 
 import cdk8s
@@ -11,7 +13,7 @@ import podkit as pk
 from imports import k8s
 from podkit.service import Service, ServicePort, ServiceType
 from podkit.workloads import Deployment, StatefulSet
-from tests.k8s import SYNTH_SITE, by_name, synth, synth_messages, synth_problems, synth_warnings
+from tests.k8s import by_name, synth, synth_messages, synth_problems, synth_warnings
 
 SELECT_WEB = {"app.kubernetes.io/name": "web", "podkit.dev/controller": "deployment"}
 HTTP = pk.Port(8080, name="http")
@@ -137,15 +139,17 @@ def test_a_service_with_a_namespace_its_target_lacks_is_written_and_warned_once(
     # it has the target's pods if the target is applied to 'other': no problem; the one warning is
     # the app-wide selector check's (it reads the final objects), the construct adds none of its own
     chart = pk.Chart(app, "test")
+    created = sys._getframe().f_lineno + 1
     Service(chart, "s", target=deployment(chart), ports=[HTTP], namespace="other")
-    # (the app-wide check warns at the line that ran synth: SYNTH_SITE)
+    # (the app-wide check warns at the line that created the Service)
     assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
         (
             "[test/s] Service 's' in namespace 'other' selects pods (app.kubernetes.io/name=web, "
             "podkit.dev/controller=deployment) that this app runs without a namespace (Deployment 'web', "
             f"test/web); it has endpoints only if the Deployment is applied to namespace 'other' ({DESTINATION}); "
             "give both the same namespace (namespace='other' on the Deployment or its chart), or neither",
-            *SYNTH_SITE,
+            __file__,
+            created,
         )
     ]
 
@@ -153,15 +157,17 @@ def test_a_service_with_a_namespace_its_target_lacks_is_written_and_warned_once(
 def test_a_service_without_a_namespace_whose_target_has_one_is_written_and_warned_once(app: pk.App) -> None:
     # the target in a plain cdk8s chart of namespace 'shop' (no namespace of its own to default to)
     target = deployment(cdk8s.Chart(app, "a", namespace="shop"))
+    created = sys._getframe().f_lineno + 1
     Service(pk.Chart(app, "b"), "s", target=target, ports=[HTTP])
-    # (the app-wide check warns at the line that ran synth: SYNTH_SITE)
+    # (the app-wide check warns at the line that created the Service)
     assert synth_warnings(app, pk.NamespaceReferenceWarning) == [
         (
             "[b/s] Service 's' has no namespace and selects pods (app.kubernetes.io/name=web, "
             "podkit.dev/controller=deployment) that this app runs only in namespace 'shop' (Deployment 'web', "
             f"a: Deployment web); it has endpoints only if the Service is applied to that namespace ({DESTINATION}); "
             "give both the same namespace (namespace='shop' on the Service or its chart), or neither",
-            *SYNTH_SITE,
+            __file__,
+            created,
         )
     ]
 

@@ -146,12 +146,13 @@ _DESTINATION = (
 )
 
 
-def check(entries: Sequence[Entry]) -> list[Problem]:
+def check(entries: Sequence[Entry], *, sites: Mapping[str, Any] | None = None) -> list[Problem]:
     """Every reference problem among ``entries`` (the final objects of one app, or one chart).
 
     A reference that resolves only in some destination namespace (one side without a namespace,
-    see the module docs) is no problem: it is warned (:class:`NamespaceReferenceWarning`, at the
-    user's line that ran synth), once per pair of objects."""
+    see the module docs) is no problem: it is warned (:class:`NamespaceReferenceWarning`), once
+    per pair of objects, at the line that created the referring object (``sites``: construct
+    path -> its :class:`~podkit.errors.UserSite`), else at the user's line that ran synth."""
     entries = [e for e in entries if isinstance(e.doc, Mapping)]
     problems: list[Problem] = []
     problems.extend(_duplicates(entries))
@@ -180,16 +181,16 @@ def check(entries: Sequence[Entry]) -> list[Problem]:
             elif problem is not None:
                 warned.setdefault((entry.path, kind, name), problem)
     if warned:
-        _warn(list(warned.values()), entries)
+        _warn(list(warned.values()), entries, sites or {})
     return problems
 
 
-def _warn(found: Sequence[Problem], entries: Sequence[Entry]) -> None:
+def _warn(found: Sequence[Problem], entries: Sequence[Entry], sites: Mapping[str, Any]) -> None:
     """Warn each of ``found``, every value of the app's Secrets hidden as in synth errors (a name
     in the message may have been patched from one)."""
     hidden = _validate.app_secret_values([(e.path, e.doc) for e in entries])
     for problem in _validate.scrub(found, hidden):
-        warn_at(problem.text, NamespaceReferenceWarning)
+        warn_at(problem.text, NamespaceReferenceWarning, sites.get(problem.path))
 
 
 # -- what the app writes ----------------------------------------------------------------------

@@ -148,7 +148,7 @@ class App(cdk8s.App, metaclass=_jsii.PodkitMeta):
             final_all = [(e.path, e.doc) for e in entries]
             _validate.warn_secret_values_in_config_maps(final_all, held, sites=sites)
             # inside: its warnings (NamespaceReferenceWarning) are shown with every Secret value hidden
-            problems.extend(_references.check(entries))
+            problems.extend(_references.check(entries, sites=sites))
         if caught or problems:
             # every value any Secret of the app holds, hidden from what is about to be shown
             hidden = _validate.app_secret_values(final_all, held)

@@ -235,7 +235,8 @@ class Chart(cdk8s.Chart, metaclass=_jsii.PodkitMeta):
             problems.extend(owner._sourced(found) if owner is not None and found else found)
         if not self._in_podkit_app:
             # a podkit.App checks references and scrubs Secret values app-wide; elsewhere, per chart
-            problems.extend(_references.check([_references.Entry(p, chart_path, d) for p, d in final]))
+            entries = [_references.Entry(p, chart_path, d) for p, d in final]
+            problems.extend(_references.check(entries, sites=self._podkit_sites()))
             _validate.warn_secret_values_in_config_maps(
                 final, self._podkit_unpatched_secrets, sites=self._podkit_sites()
             )
