@@ -10,7 +10,6 @@ destination namespace: a NamespaceReferenceWarning, never an error.
 from __future__ import annotations
 
 import sys
-
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -715,7 +714,9 @@ def test_a_namespace_warning_names_the_line_that_created_the_referring_object(ap
 
     chart = pk.Chart(app, "c")
     pk.ConfigFromMap(chart, "settings", data={"k": "v"})  # no namespace
-    main = pk.Container(name="web", image=IMAGE, env={"K": pk.ConfigMapRef("settings", keys=["k"]).value("k")})
+    main = pk.Container(
+        name="web", image=IMAGE, env={"K": pk.ConfigMapRef("settings", keys=["k"]).value("k")}
+    )
     created = sys._getframe().f_lineno + 1
     pk.SidecarPod(chart, "web", main=main, namespace="a")
     raw(chart, "p", "Pod", "b", spec=pod_spec(volumes=[{"name": "v", "configMap": {"name": "settings"}}]))
