@@ -25,6 +25,7 @@ __all__ = [
     "DESTINATION_DECIDES",
     "TARGET_NAMESPACE_FIX",
     "app_objects",
+    "between",
     "namespace_of",
     "never_meet",
     "objects_in_namespace",
@@ -110,6 +111,21 @@ def warn_namespace(obj: PodkitResource, situation: str, outcome: str, namespaces
         NamespaceReferenceWarning,
         obj._source,
     )
+
+
+def between(me: str, its: str) -> dict[str, Callable[[str], str]]:
+    """The two situations of :func:`never_meet` as most constructs word them: ``me`` the
+    construct ("Ingress"), ``its`` what it connects to ("backend Service 'c/web'"):
+    ``the Ingress is in namespace 'a' and its backend Service 'c/web' has none (...)``, and
+    ``the Ingress has no namespace (...) and its backend Service 'c/web' is in namespace 'a'``."""
+    return {
+        "only_mine": lambda ns: (
+            f"the {me} is in namespace {ns!r} and its {its} has none ({DESTINATION_DECIDES})"
+        ),
+        "only_theirs": lambda ns: (
+            f"the {me} has no namespace ({DESTINATION_DECIDES}) and its {its} is in namespace {ns!r}"
+        ),
+    }
 
 
 def never_meet(

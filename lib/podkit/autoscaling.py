@@ -39,6 +39,7 @@ from ._app_objects import (
     DESTINATION_DECIDES,
     TARGET_NAMESPACE_FIX,
     app_objects,
+    between,
     namespace_of,
     never_meet,
     target_namespace,
@@ -601,14 +602,7 @@ class HorizontalPodAutoscaler(PodkitResource):
             self,
             mine,
             theirs,
-            only_mine=lambda ns: (
-                f"the autoscaler is in namespace {ns!r} and its target {target.KIND} {target.path!r} has none "
-                f"({DESTINATION_DECIDES})"
-            ),
-            only_theirs=lambda ns: (
-                f"the autoscaler has no namespace ({DESTINATION_DECIDES}) and its target {target.KIND} "
-                f"{target.path!r} is in namespace {ns!r}"
-            ),
+            **between("autoscaler", f"target {target.KIND} {target.path!r}"),
             outcome="it scales the target",
         ):
             problems.append(

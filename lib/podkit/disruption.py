@@ -32,6 +32,7 @@ from ._app_objects import (
     DESTINATION_DECIDES,
     TARGET_NAMESPACE_FIX,
     app_objects,
+    between,
     namespace_of,
     never_meet,
     objects_in_namespace,
@@ -226,14 +227,7 @@ class PodDisruptionBudget(PodkitResource):
                 self,
                 mine,
                 theirs,
-                only_mine=lambda ns: (
-                    f"the budget is in namespace {ns!r} and its target {target.KIND} {target.path!r} has none "
-                    f"({DESTINATION_DECIDES})"
-                ),
-                only_theirs=lambda ns: (
-                    f"the budget has no namespace ({DESTINATION_DECIDES}) and its target {target.KIND} "
-                    f"{target.path!r} is in namespace {ns!r}"
-                ),
+                **between("budget", f"target {target.KIND} {target.path!r}"),
                 outcome="it protects the target's pods",
             ):
                 problems.append(

@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 import constructs
 
 from . import _checks, _crd, _crd_kinds
-from ._app_objects import DESTINATION_DECIDES, namespace_of, never_meet
+from ._app_objects import DESTINATION_DECIDES, between, namespace_of, never_meet
 from ._checks import enum_arg
 from ._data import KeyedSource
 from ._resource import PodkitResource
@@ -920,14 +920,7 @@ class _Route(PodkitResource):
             self,
             mine,
             theirs,
-            only_mine=lambda ns: (
-                f"the {self.KIND} is in namespace {ns!r} and its backend Service {svc.path!r} has none "
-                f"({DESTINATION_DECIDES})"
-            ),
-            only_theirs=lambda ns: (
-                f"the {self.KIND} has no namespace ({DESTINATION_DECIDES}) and its backend Service "
-                f"{svc.path!r} is in namespace {ns!r}"
-            ),
+            **between(self.KIND, f"backend Service {svc.path!r}"),
             outcome="it routes to the Service",
         ):
             problems.append(

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Self
 import constructs
 
 from . import _checks
-from ._app_objects import DESTINATION_DECIDES, namespace_of, never_meet, target_namespace
+from ._app_objects import between, namespace_of, never_meet, target_namespace
 from ._checks import enum_arg
 from ._data import KeyedSource
 from ._resource import PodkitResource
@@ -363,14 +363,7 @@ class Ingress(PodkitResource):
             self,
             mine,
             theirs,
-            only_mine=lambda ns: (
-                f"the Ingress is in namespace {ns!r} and its backend Service {svc.path!r} has none "
-                f"({DESTINATION_DECIDES})"
-            ),
-            only_theirs=lambda ns: (
-                f"the Ingress has no namespace ({DESTINATION_DECIDES}) and its backend Service {svc.path!r} is "
-                f"in namespace {ns!r}"
-            ),
+            **between("Ingress", f"backend Service {svc.path!r}"),
             outcome="it routes to the Service",
         ):
             problems.append(
@@ -392,14 +385,7 @@ class Ingress(PodkitResource):
             self,
             mine,
             theirs,
-            only_mine=lambda ns: (
-                f"the Ingress is in namespace {ns!r} and its TLS Secret {made}{writer.path!r} has none "
-                f"({DESTINATION_DECIDES})"
-            ),
-            only_theirs=lambda ns: (
-                f"the Ingress has no namespace ({DESTINATION_DECIDES}) and its TLS Secret {made}{writer.path!r} "
-                f"is in namespace {ns!r}"
-            ),
+            **between("Ingress", f"TLS Secret {made}{writer.path!r}"),
             outcome="the controller finds the certificate",
         ):
             # the API server accepts it; the controller finds no Secret and serves its default

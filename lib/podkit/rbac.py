@@ -32,6 +32,7 @@ from . import _checks
 from ._app_objects import (
     DESTINATION_DECIDES,
     TARGET_NAMESPACE_FIX,
+    between,
     namespace_of,
     never_meet,
     target_namespace,
@@ -579,14 +580,7 @@ class RoleBinding(PodkitResource):
             self,
             mine,
             theirs,
-            only_mine=lambda ns: (
-                f"the RoleBinding is in namespace {ns!r} and its Role {role.path!r} has none "
-                f"({DESTINATION_DECIDES})"
-            ),
-            only_theirs=lambda ns: (
-                f"the RoleBinding has no namespace ({DESTINATION_DECIDES}) and its Role {role.path!r} is in "
-                f"namespace {ns!r}"
-            ),
+            **between("RoleBinding", f"Role {role.path!r}"),
             outcome="it grants the Role",
         ):
             # roleRef names a Role of the binding's own namespace: the API server accepts the name,
