@@ -351,21 +351,22 @@ def test_a_warning_is_shown_at_the_line_that_ran_synth(app: pk.App) -> None:
     ]
 
 
+def _warnings_of_a_pod_naming_a_config_map_by_a_secret_value(app: pk.App, chart: pk.Chart) -> list[str]:
+    """A namespace-less ConfigMap patched to be named 'hunter2-hunter2' (a Secret's value) and a
+    pod in 'dev' that mounts it by that name: the namespace warnings of the app's synth."""
+    raw(chart, "x", "ConfigMap", None, data={"k": "v"}).add_json_patch(
+        cdk8s.JsonPatch.replace("/metadata/name", "hunter2-hunter2")
+    )
+    volumes = [{"name": "v", "configMap": {"name": "hunter2-hunter2"}}]
+    raw(chart, "p", "Pod", "dev", spec=pod_spec(volumes=volumes))
+    return namespace_warnings(app)
+
+
 def test_a_warning_shows_no_secret_value(app: pk.App) -> None:
     # a patch made a Secret's value the name of a ConfigMap: the warning names it, hidden
     chart = pk.Chart(app, "c")
     raw(chart, "token", "Secret", "dev", stringData={"k": "hunter2-hunter2"})
-    raw(chart, "x", "ConfigMap", None, data={"k": "v"}).add_json_patch(
-        cdk8s.JsonPatch.replace("/metadata/name", "hunter2-hunter2")
-    )
-    raw(
-        chart,
-        "p",
-        "Pod",
-        "dev",
-        spec=pod_spec(volumes=[{"name": "v", "configMap": {"name": "hunter2-hunter2"}}]),
-    )
-    found = namespace_warnings(app)
+    found = _warnings_of_a_pod_naming_a_config_map_by_a_secret_value(app, chart)
     assert len(found) == 1
     assert "hunter2" not in found[0]
     assert "refers to ConfigMap <Secret value not shown> (spec.volumes[0].configMap)" in found[0]
@@ -375,17 +376,7 @@ def test_a_warning_shows_no_value_a_patch_moved_out_of_a_secret(app: pk.App) -> 
     chart = pk.Chart(app, "c")
     secret = pk.SecretEnv(chart, "token", from_literal={"k": "hunter2-hunter2"}, namespace="dev")
     cdk8s.ApiObject.of(secret).add_json_patch(cdk8s.JsonPatch.replace("/data/k", "b3RoZXI="))
-    raw(chart, "x", "ConfigMap", None, data={"k": "v"}).add_json_patch(
-        cdk8s.JsonPatch.replace("/metadata/name", "hunter2-hunter2")
-    )
-    raw(
-        chart,
-        "p",
-        "Pod",
-        "dev",
-        spec=pod_spec(volumes=[{"name": "v", "configMap": {"name": "hunter2-hunter2"}}]),
-    )
-    found = namespace_warnings(app)
+    found = _warnings_of_a_pod_naming_a_config_map_by_a_secret_value(app, chart)
     assert len(found) == 1
     assert "hunter2" not in found[0]
 
